@@ -24,7 +24,11 @@ def _m001_initial(db: peewee.Database) -> None:
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial]
-LATEST = len(MIGRATIONS)
+
+
+def latest() -> int:
+    """The schema version this program writes."""
+    return len(MIGRATIONS)
 
 
 def current_version(db: peewee.Database) -> int:
@@ -52,21 +56,21 @@ def backup_sqlite(path: Path, label: str) -> Path:
 
 def upgrade(db: peewee.Database, *, backup_path: Path | None = None) -> int:
     """Bring ``db`` to the latest schema; returns the version it had before."""
-    before = current_version(db)
-    if before > LATEST:
+    before, target = current_version(db), latest()
+    if before > target:
         raise SchemaTooNewError(
             f"База данных создана более новой версией программы (схема {before}, "
-            f"эта программа знает до {LATEST}). Обновите программу."
+            f"эта программа знает до {target}). Обновите программу."
         )
-    if before == LATEST:
+    if before == target:
         return before
     if backup_path is not None and before > 0 and backup_path.exists():
-        backup_sqlite(backup_path, f"before-v{LATEST}")
+        backup_sqlite(backup_path, f"before-v{target}")
     with db.atomic():
         if before == 0:
             db.execute_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             db.execute_sql("INSERT INTO schema_version (version) VALUES (0)")
-        for number in range(before + 1, LATEST + 1):
+        for number in range(before + 1, target + 1):
             MIGRATIONS[number - 1](db)
             db.execute_sql("UPDATE schema_version SET version = %d" % number)
     return before
