@@ -17,10 +17,31 @@ class SchemaTooNewError(RuntimeError):
     """The database was written by a newer version of the program."""
 
 
-def _m001_initial(db: peewee.Database) -> None:
-    from app.models import ALL_MODELS
+def ensure_columns(db: peewee.Database, model: type[peewee.Model], *field_names: str) -> None:
+    """Add the model's fields ``field_names`` to its table where they are missing.
 
-    db.create_tables(ALL_MODELS)
+    Migrations use this (and ``db.create_tables([...])``, which skips existing tables) because the
+    first migration creates tables from the current model definitions: every later migration must
+    be a no-op on a database that already has what it adds.
+    """
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    table = model._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    migrator = PostgresqlMigrator(db) if isinstance(db, peewee.PostgresqlDatabase) else SqliteMigrator(db)
+    operations = [migrator.add_column(table, model._meta.fields[name].column_name, model._meta.fields[name])
+                  for name in field_names if model._meta.fields[name].column_name not in present]
+    if operations:
+        migrate(*operations)
+
+
+def _m001_initial(db: peewee.Database) -> None:
+    from app import models
+
+    db.create_tables([models.Group, models.User, models.UserGroup, models.Contact, models.ContactChannel,
+                      models.Passport, models.Deal, models.StageHistory, models.Task, models.Note,
+                      models.Attachment, models.OutboxSms, models.TimelineEntry, models.AuditEntry,
+                      models.Counter, models.Setting])
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial]

@@ -4,11 +4,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+import peewee
 import pytest
 
 from app import files, migrations
 from app.db import close_database, open_database
-from app.models import Attachment, Deal, TimelineEntry
+from app.models import Attachment, BaseModel, Deal, TimelineEntry
 from app.services import deals, notes
 from app.services.errors import ServiceError
 from tests.domain.helpers import new_deal
@@ -84,8 +85,16 @@ def test_order_numbers_unique_with_concurrent_creators(db_url, staff):
     assert numbers == list(range(1, 46))
 
 
+class _Colour(BaseModel):
+    colour = peewee.CharField(default="")
+
+    class Meta:
+        table_name = "deal"
+
+
 def _add_column_migration(db):
-    db.execute_sql("ALTER TABLE deal ADD COLUMN colour VARCHAR(50) DEFAULT ''")
+    migrations.ensure_columns(db, _Colour, "colour")
+    migrations.ensure_columns(db, _Colour, "colour")  # a second run is a no-op
 
 
 def _broken_migration(db):
