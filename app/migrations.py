@@ -44,7 +44,15 @@ def _m001_initial(db: peewee.Database) -> None:
                       models.Counter, models.Setting])
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial]
+def _m002_board_indexes(db: peewee.Database) -> None:
+    """Indexes of the board's queries: column totals (deal.stage, budget) and open tasks per deal."""
+    from app import models
+
+    for model in (models.Deal, models.Task):
+        model._schema.create_indexes(safe=True)
+
+
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_board_indexes]
 
 
 def latest() -> int:
