@@ -14,7 +14,7 @@ import peewee as pw
 
 from app import clock
 from app.board_text import OpenTask
-from app.models import Contact, Deal, Task
+from app.models import Contact, Deal, Task, User
 from app.services.tasks import day_start_utc
 from app.validation import phone_search_digits
 
@@ -164,3 +164,8 @@ def cards(ids: list[int]) -> dict[int, CardData]:
             if deal_id in found:
                 found[deal_id].tasks.append(OpenTask(due_at, bool(all_day)))
     return found
+
+
+def responsible_choices() -> list[tuple[int, str]]:
+    """(id, name) of the active users, for the «Ответственный» filter."""
+    return list(User.select(User.id, User.full_name).where(User.active).order_by(User.full_name).tuples())

@@ -12,7 +12,6 @@ from app import clock
 from app.money import format_rub
 
 DEALS_FORMS = ("сделка", "сделки", "сделок")
-DAYS_FORMS = ("день", "дня", "дней")
 
 
 def plural(count: int, forms: tuple[str, str, str]) -> str:
@@ -128,5 +127,5 @@ def stale_days(entered_at: datetime, threshold_days: int, now: datetime | None =
 
 
 def stale_text(days: int) -> str:
-    """«12 дней на этапе»."""
-    return f"{days} {plural(days, DAYS_FORMS)} на этапе"
+    """«12 дн на этапе» (short: it shares a card's last line with the task state)."""
+    return f"{days} дн на этапе"

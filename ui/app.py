@@ -35,7 +35,11 @@ def workstation_of(args: argparse.Namespace) -> str:
 def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow:
     workstation = workstation_of(args)
     user = default_user(workstation, args.user)
-    return MainWindow(user, workstation, demo=opened.demo)
+    window = MainWindow(user, workstation, demo=opened.demo)
+    from ui.board.board import BoardWidget
+
+    window.add_screen("board", "Сделки", BoardWidget(window))  # the counter's main screen
+    return window
 
 
 def save_screenshot(window: MainWindow, target: Path, size: str) -> None:

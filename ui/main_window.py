@@ -54,6 +54,12 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(widget)
         return widget
 
+    def open_deal(self, deal_id: int) -> None:
+        """Open the deal's card (a minimal read-only one until the deal card lands)."""
+        from ui.deal_preview import show_deal_preview
+
+        show_deal_preview(self, deal_id)
+
     def announce(self, changes: Changes) -> None:
         """Tell every view what a user action changed."""
         self.changed.emit(changes)

@@ -1,7 +1,9 @@
-"""Undoing the board's last move (the «Отменить» of the status bar).
+"""Moves from the board: several cards at once, recorded so that the last move can be undone.
 
-The user expects the move to be undone as if it had not happened, so ``undo_moves`` in one
-transaction:
+``move_many`` moves the dropped deals in one transaction; a deal its target's gate refuses is
+left where it is and reported, so the board can ask for the missing fields (the gate form) and
+move it on its own. ``undo_move`` is the «Отменить» of the status bar. The user expects the move
+to be undone as if it had not happened, so it does, in one transaction:
 - puts each deal back into the stage it came from, with the time it had entered that stage
   (a stale card stays stale) and the responsible it had before (a move to «Дизайн» sets one);
 - deletes the automatic tasks the move created while they are still open, and SMS the move
@@ -13,7 +15,7 @@ whole undo is refused with a clear message.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +24,7 @@ from app.db import database
 from app.models import Deal, OutboxSms, StageHistory, Task, TimelineEntry, User
 from app.services import deals
 from app.services.changes import Changes
-from app.services.errors import ConflictError
+from app.services.errors import ConflictError, GateError, ServiceError
 from app.services.timeline import add_entry
 
 
@@ -55,7 +57,37 @@ def move_recorded(deal_id: int, to_code: str, actor: User | None, values: dict[s
         return result, record
 
 
-def undo_moves(records: list[MoveRecord], actor: User | None) -> Changes:
+@dataclass
+class BatchMove:
+    """What ``move_many`` did: the moves made, the gate refusals, other refusals' messages."""
+
+    records: list[MoveRecord] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+    refused: dict[int, GateError] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def move_many(deal_ids: list[int], to_code: str, actor: User | None) -> BatchMove:
+    """Move ``deal_ids`` to ``to_code`` together (one transaction); refused deals stay put."""
+    batch = BatchMove()
+    with database.atomic():
+        for deal_id in deal_ids:
+            try:
+                with database.atomic():
+                    result, record = move_recorded(deal_id, to_code, actor)
+            except GateError as error:
+                batch.refused[deal_id] = error
+                continue
+            except ServiceError as error:
+                batch.errors.append(str(error))
+                continue
+            if record is not None:
+                batch.records.append(record)
+                batch.changes |= result.changes
+    return batch
+
+
+def undo_move(records: list[MoveRecord], actor: User | None) -> Changes:
     """Undo the moves of ``records`` together (one transaction); see the module's docstring."""
     with database.atomic():
         for record in records:
