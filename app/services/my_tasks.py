@@ -12,7 +12,7 @@ from peewee import JOIN
 
 from app import clock
 from app.models import Deal, Group, Task, TaskType, User
-from app.reminder_rules import ReminderSettings, Section, at_local, local_day, section_of, within_working_hours
+from app.reminder_rules import ReminderSettings, Section, at_local, section_of, within_working_hours
 from app.services import tasks as task_service
 from app.services.changes import Changes
 from app.services.reminders import addressed_to
@@ -44,6 +44,7 @@ class TaskRow:
     set_by: str
     addressee: str
     result: str | None
+    done_at: datetime | None = None
 
     @property
     def type_name(self) -> str:
@@ -87,10 +88,13 @@ def list_tasks(viewer: User, task_filter: TaskFilter = TaskFilter(), now: dateti
                     deal_title=f"№{r['order_no']} {r['deal_name']}" if r["deal"] else "—",
                     type=r["type"], text=r["text"], due_at=r["due_at"], all_day=r["all_day"],
                     set_by=r["creator_name"] or SYSTEM, addressee=r["user_name"] or r["group_name"] or "—",
-                    result=r["result"])
+                    result=r["result"], done_at=r["done_at"])
             for r in query]
     order = {code: index for index, code in enumerate(Section.ORDER)}
-    return sorted(rows, key=lambda row: (order[row.section], row.due_at, row.id))
+    rows.sort(key=lambda row: (order[row.section], row.due_at, row.id))
+    done = [row for row in rows if row.done_at is not None]
+    # «Выполнено»: the most recently finished first
+    return rows[:len(rows) - len(done)] + sorted(done, key=lambda row: (row.done_at, row.id), reverse=True)
 
 
 def changes_for(task: Task) -> Changes:
@@ -123,7 +127,3 @@ def move_to(task_id: int, actor: User | None, day: date, at: time | None) -> Tas
         return task_service.reschedule_task(task_id, actor, task_service.day_start_utc(day), all_day=True)
     return task_service.reschedule_task(task_id, actor, at_local(day, at))
 
-
-def due_date(row: TaskRow) -> date:
-    """The shop-local date a row is due (for the date picker's start value)."""
-    return local_day(row.due_at)
