@@ -69,6 +69,7 @@ class ReminderPanel(QDockWidget):
         self.list.setModel(self.model)
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
+        self.list.setSpacing(2)
         self.list.doubleClicked.connect(lambda _index: self.open_deal())
 
         open_button = QPushButton("Открыть сделку", objectName="reminderOpenDeal")

@@ -53,6 +53,8 @@ class ReminderScheduler(QObject):
         self.user = user
         self.settings = settings
         self.timer = timer if timer is not None else QTimer(self)
+        if self.timer.parent() is None:
+            self.timer.setParent(self)
         self.timer.setObjectName("reminderTimer")
         self.timer.setInterval(INTERVAL_MS)
         self.timer.timeout.connect(self.tick)

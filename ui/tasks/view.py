@@ -9,15 +9,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QTimeEdit, QTreeView, QVBoxLayout, QWidget)
 
 from app.models import Group, TaskType, User
-from app.reminder_rules import LEAD_CHOICES, ReminderSettings
+from app.reminder_rules import LEAD_CHOICES, ReminderSettings, Section
 from app.services import my_tasks
 from app.services.changes import Changes
 from app.services.my_tasks import TaskFilter, TaskRow
 from ui import msgbox
 from ui.tasks.actions import TaskActions
-from ui.tasks.model import TasksModel
+from ui.tasks.model import TaskRole, TasksModel
 
-COLUMN_WIDTHS = {0: 150, 1: 300, 2: 170, 4: 170, 5: 170}
+COLUMN_WIDTHS = {0: 190, 1: 300, 2: 170, 4: 170, 5: 170}
 
 
 def _time_edit(value: time, name: str) -> QTimeEdit:
@@ -49,6 +49,9 @@ class TasksView(QWidget):
         for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         self.tree.doubleClicked.connect(lambda _index: self.open_deal())
+        self.collapsed = {Section.DONE}  # section codes the person folded (finished tasks at first)
+        self.tree.collapsed.connect(lambda index: self._fold(index, True))
+        self.tree.expanded.connect(lambda index: self._fold(index, False))
 
         self.who = QComboBox(objectName="tasksWhoFilter")
         self.type_filter = QComboBox(objectName="tasksTypeFilter")
@@ -138,10 +141,16 @@ class TasksView(QWidget):
         selected = self.selected_task()
         scroll = self.tree.verticalScrollBar().value()
         self.model.set_rows(my_tasks.list_tasks(self.window.user, self.current_filter()))
-        self.tree.expandAll()
+        for row, code in enumerate(Section.ORDER):
+            self.tree.setExpanded(self.model.index(row, 0), code not in self.collapsed)
         if selected is not None:
             self.select_task(selected.id)
         self.tree.verticalScrollBar().setValue(scroll)
+
+    def _fold(self, index, folded: bool) -> None:
+        code = index.data(TaskRole.SECTION)
+        if code is not None:
+            (self.collapsed.add if folded else self.collapsed.discard)(code)
 
     def on_changed(self, changes: Changes) -> None:
         if changes.tasks or changes.deal_ids:
@@ -154,6 +163,7 @@ class TasksView(QWidget):
         index = self.model.index_of_task(task_id)
         if not index.isValid():
             return False
+        self.tree.expand(index.parent())
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
         return True
@@ -167,7 +177,12 @@ class TasksView(QWidget):
         action(task)
 
     def open_deal(self) -> None:
-        self._with_selected(lambda task: self.actions.open_deal(task.deal_id, task.id))
+        def open_it(task: TaskRow) -> None:
+            if task.deal_id is None:
+                msgbox.info(self, "Задачи", "Эта задача не относится к сделке")
+            else:
+                self.actions.open_deal(task.deal_id, task.id)
+        self._with_selected(open_it)
 
     def complete(self) -> None:
         self._with_selected(lambda task: self.actions.complete(task.id))
