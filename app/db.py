@@ -1,0 +1,99 @@
+"""Opening the shop's database from a URL, and the schema version bookkeeping.
+
+``sqlite:///path`` (default: a file in the user's data folder) or ``postgresql://user@host:port/db``.
+Models bind to ``database``, a peewee DatabaseProxy initialised by ``open_database``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import peewee
+import platformdirs
+from playhouse.db_url import parse as parse_url
+
+APP_NAME = "workshop-crm"
+APP_AUTHOR = "Manya"
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    # FULL: a committed transaction survives a power cut in the workshop.
+    "synchronous": "full",
+    "cache_size": -32 * 1024,
+}
+BUSY_TIMEOUT_S = 10
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL this program cannot open."""
+
+
+def data_dir() -> Path:
+    """The per-user folder for the database, backups and attached files."""
+    path = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_url() -> str:
+    """The zero-setup default: one SQLite file in the user's data folder."""
+    return f"sqlite:///{data_dir() / 'crm.sqlite3'}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a ``sqlite:///`` URL, or None for memory and other backends."""
+    parsed = urlparse(url)
+    if parsed.scheme != "sqlite":
+        return None
+    raw = url[len("sqlite:///"):]
+    if raw in ("", ":memory:"):
+        return None
+    return Path(raw)
+
+
+def make_database(url: str) -> peewee.Database:
+    """A not-yet-connected peewee database for ``url``."""
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return peewee.SqliteDatabase(
+            str(path) if path else ":memory:",
+            pragmas=SQLITE_PRAGMAS,
+            timeout=BUSY_TIMEOUT_S,
+            lock_type="IMMEDIATE",
+        )
+    if scheme in ("postgresql", "postgres"):
+        params = parse_url(url)
+        return peewee.PostgresqlDatabase(
+            params.pop("database"), connect_timeout=5, **params
+        )
+    raise DatabaseUrlError(f"Неизвестный адрес базы данных: {url!r} (нужен sqlite:/// или postgresql://)")
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> peewee.Database:
+    """Open ``url`` (default: the user's SQLite file), bind the models, bring the schema up to date."""
+    from app import migrations
+
+    url = url or default_url()
+    db = make_database(url)
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    if migrate:
+        migrations.upgrade(db, backup_path=sqlite_path(url))
+    return db
+
+
+def close_database() -> None:
+    """Close the current connection if any."""
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+def is_postgres() -> bool:
+    """Whether the open database is PostgreSQL."""
+    return isinstance(database.obj, peewee.PostgresqlDatabase)

@@ -1,0 +1,97 @@
+"""Numbered schema migrations, run in one transaction after a backup of the SQLite file.
+
+Each migration is a function taking the database; ``MIGRATIONS[n - 1]`` brings version n-1 to n.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+import peewee
+
+from app import clock
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of the program."""
+
+
+def ensure_columns(db: peewee.Database, model: type[peewee.Model], *field_names: str) -> None:
+    """Add the model's fields ``field_names`` to its table where they are missing.
+
+    Migrations use this (and ``db.create_tables([...])``, which skips existing tables) because the
+    first migration creates tables from the current model definitions: every later migration must
+    be a no-op on a database that already has what it adds.
+    """
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    table = model._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    migrator = PostgresqlMigrator(db) if isinstance(db, peewee.PostgresqlDatabase) else SqliteMigrator(db)
+    operations = [migrator.add_column(table, model._meta.fields[name].column_name, model._meta.fields[name])
+                  for name in field_names if model._meta.fields[name].column_name not in present]
+    if operations:
+        migrate(*operations)
+
+
+def _m001_initial(db: peewee.Database) -> None:
+    from app import models
+
+    db.create_tables([models.Group, models.User, models.UserGroup, models.Contact, models.ContactChannel,
+                      models.Passport, models.Deal, models.StageHistory, models.Task, models.Note,
+                      models.Attachment, models.OutboxSms, models.TimelineEntry, models.AuditEntry,
+                      models.Counter, models.Setting])
+
+
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial]
+
+
+def latest() -> int:
+    """The schema version this program writes."""
+    return len(MIGRATIONS)
+
+
+def current_version(db: peewee.Database) -> int:
+    """The schema version recorded in the database (0 for an empty one)."""
+    if not db.table_exists("schema_version"):
+        return 0
+    row = db.execute_sql("SELECT version FROM schema_version").fetchone()
+    return row[0] if row else 0
+
+
+def backup_sqlite(path: Path, label: str) -> Path:
+    """Copy a live SQLite file consistently (online backup API) next to it; returns the copy."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}-{stamp}.bak")
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(target))
+        with dst:
+            src.backup(dst)
+        dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def upgrade(db: peewee.Database, *, backup_path: Path | None = None) -> int:
+    """Bring ``db`` to the latest schema; returns the version it had before."""
+    before, target = current_version(db), latest()
+    if before > target:
+        raise SchemaTooNewError(
+            f"База данных создана более новой версией программы (схема {before}, "
+            f"эта программа знает до {target}). Обновите программу."
+        )
+    if before == target:
+        return before
+    if backup_path is not None and before > 0 and backup_path.exists():
+        backup_sqlite(backup_path, f"before-v{target}")
+    with db.atomic():
+        if before == 0:
+            db.execute_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            db.execute_sql("INSERT INTO schema_version (version) VALUES (0)")
+        for number in range(before + 1, target + 1):
+            MIGRATIONS[number - 1](db)
+            db.execute_sql("UPDATE schema_version SET version = %d" % number)
+    return before

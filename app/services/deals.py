@@ -1,0 +1,164 @@
+"""Creating, editing and moving deals through the pipeline, each in one transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app import clock, pipeline
+from app.db import database, is_postgres
+from app.models import Deal, OrderKind, OutboxSms, StageHistory, Task, TimelineEntry, User
+from app.services import deal_fields, numbering, people
+from app.services.changes import Changes
+from app.services.errors import ConflictError, GateError, NotFoundError, ValidationError
+from app.services.sms import queue_sms
+from app.services.tasks import create_task
+from app.services.timeline import add_entry
+
+
+@dataclass
+class MoveResult:
+    deal: Deal
+    from_stage: str
+    to_stage: str
+    tasks: list[Task] = field(default_factory=list)
+    sms: list[OutboxSms] = field(default_factory=list)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(frozenset({self.deal.id}), frozenset({self.from_stage, self.to_stage}),
+                       tasks=True, timeline=True)
+
+
+def load_deal(deal_id: int, *, lock: bool = False) -> Deal:
+    """The deal row (locked for update on PostgreSQL when ``lock``); NotFoundError if gone."""
+    query = Deal.select().where(Deal.id == deal_id)
+    if lock and is_postgres():
+        query = query.for_update()
+    deal = query.first()
+    if deal is None:
+        raise NotFoundError("Сделка не найдена (возможно, удалена на другом компьютере)")
+    return deal
+
+
+def _check_version(deal: Deal, expected_version: int | None) -> None:
+    if expected_version is not None and deal.version != expected_version:
+        raise ConflictError(
+            f"Сделку №{deal.order_no} уже изменили на другом компьютере. Обновите карточку.")
+
+
+def _prepare(deal: Deal, values: dict[str, Any] | None, gate_stage: pipeline.Stage | None):
+    """Clean ``values``, check them with the deal's state and the gate; raise before any write."""
+    values = values or {}
+    clean, problems = deal_fields.read_values(values)
+    state = deal_fields.current_values(deal)
+    merged = deal_fields.merge(state, clean, set(values))
+    problems += deal_fields.consistency_problems(merged, set(values))
+    if gate_stage is not None:
+        already = {problem.field for problem in problems}
+        problems += [p for p in deal_fields.gate_problems(gate_stage, merged) if p.field not in already]
+    if problems:
+        if gate_stage is not None:
+            raise GateError(gate_stage.name, problems)
+        raise ValidationError(problems)
+    return state, merged
+
+
+def _touch(deal: Deal) -> None:
+    deal_fields.refresh_search(deal)
+    deal.updated_at = clock.now()
+    deal.version += 1
+    deal.save()
+
+
+def _apply_entry_effects(deal: Deal, stage: pipeline.Stage, actor: User | None, result: MoveResult) -> None:
+    if stage.set_responsible:
+        new_responsible = people.responsible_for(deal, stage.set_responsible)
+        if new_responsible is not None and new_responsible.id != deal.responsible_id:
+            deal.responsible = new_responsible
+            add_entry(deal, TimelineEntry.CHANGE, f"Ответственный: {new_responsible.full_name}", actor)
+    now = clock.now()
+    for rule in stage.tasks:
+        if rule.when is not None and not rule.when(deal):
+            continue
+        user, group = people.addressee(deal, rule.to)
+        result.tasks.append(create_task(deal, None, text=rule.text, type=rule.type, user=user,
+                                        group=group, due_at=now + rule.due, rule=rule.rule))
+    for sms in stage.sms:
+        if sms.when is None or sms.when(deal):
+            result.sms.append(queue_sms(deal, sms.template(deal), actor))
+
+
+def _enter_stage(deal: Deal, to: pipeline.Stage, actor: User | None) -> MoveResult:
+    from_code = deal.stage
+    result = MoveResult(deal, from_code, to.code)
+    now = clock.now()
+    deal.stage, deal.stage_entered_at = to.code, now
+    StageHistory.create(deal=deal, from_stage=from_code, to_stage=to.code, user=actor, at=now)
+    text = f"Новый этап: {to.name}"
+    if from_code is not None:
+        text += f" из {pipeline.stage(from_code).name}"
+    add_entry(deal, TimelineEntry.STAGE, text, actor)
+    _apply_entry_effects(deal, to, actor, result)
+    return result
+
+
+def create_deal(actor: User | None, *, name: str, values: dict[str, Any] | None = None,
+                kind: str = OrderKind.STANDARD, manager: User | None = None) -> MoveResult:
+    """A new deal in «Неразобранное» with its contact and automatic task (one transaction).
+
+    ``values`` uses the field keys of ``deal_fields`` (contact.full_name, contact.phone, budget, …).
+    """
+    values = {"name": name, "kind": kind, **(values or {})}
+    manager = manager or (actor if actor is not None and actor.role == "manager" else None)
+    with database.atomic():
+        now = clock.now()
+        deal = Deal(order_no=0, name=name, stage=pipeline.FIRST_STAGE.code, kind=kind,
+                    manager=manager, responsible=manager, created_at=now, updated_at=now,
+                    stage_entered_at=now)
+        state, merged = _prepare(deal, values, None)
+        deal.order_no = numbering.next_number(numbering.ORDER_NO)
+        deal.save()
+        deal.stage = None  # entered just below, with history from «nothing»
+        add_entry(deal, TimelineEntry.DEAL_CREATED, f"Сделка создана: {deal.name}", actor)
+        deal_fields.write_values(deal, state, merged, actor, log=False)
+        result = _enter_stage(deal, pipeline.FIRST_STAGE, actor)
+        _touch(deal)
+        return result
+
+
+def update_deal(deal_id: int, actor: User | None, values: dict[str, Any],
+                expected_version: int | None = None) -> Deal:
+    """Edit fields of a deal, its contact and passport; nothing is stored if any value is wrong."""
+    with database.atomic():
+        deal = load_deal(deal_id, lock=True)
+        _check_version(deal, expected_version)
+        state, merged = _prepare(deal, values, None)
+        if deal_fields.write_values(deal, state, merged, actor):
+            _touch(deal)
+        return deal
+
+
+def move_deal(deal_id: int, to_code: str, actor: User | None, values: dict[str, Any] | None = None,
+              expected_version: int | None = None) -> MoveResult:
+    """Move a deal to a stage (any direction). The gate is checked first (with ``values`` the
+    gate form supplies); then stage, history, timeline and automatic tasks commit together."""
+    to = pipeline.stage(to_code)
+    with database.atomic():
+        deal = load_deal(deal_id, lock=True)
+        _check_version(deal, expected_version)
+        if deal.stage == to.code and not values:
+            return MoveResult(deal, deal.stage, deal.stage)
+        state, merged = _prepare(deal, values, to)
+        deal_fields.write_values(deal, state, merged, actor)
+        result = _enter_stage(deal, to, actor) if deal.stage != to.code else MoveResult(
+            deal, deal.stage, deal.stage)
+        _touch(deal)
+        return result
+
+
+def missing_for(deal_id: int, to_code: str) -> list:
+    """The gate problems a move to ``to_code`` would meet now (for the gate form)."""
+    deal = load_deal(deal_id)
+    state = deal_fields.current_values(deal)
+    return deal_fields.gate_problems(pipeline.stage(to_code), state) + deal_fields.consistency_problems(
+        state, set(pipeline.stage(to_code).gate))

@@ -1,0 +1,38 @@
+"""Start the workshop CRM: ``python main.py --demo``; see ``python main.py --help``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                        help="работать на временной базе с примерами сделок")
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                        help="sqlite:///путь или postgresql://пользователь@сервер:порт/база")
+    parser = argparse.ArgumentParser(prog="main.py", parents=[common],
+                                     description="CRM мастерской «Детские кровати Маня»")
+    parser.add_argument("--screenshot", metavar="FILE.png", help="сохранить снимок окна и выйти")
+    parser.add_argument("--show", metavar="WHAT", help="экран для снимка: deal:N, tasks, users, cutsheet:N")
+    parser.add_argument("--workstation", choices=["counter", "constructor", "workshop"], default=None,
+                        help="режим рабочего места (запоминается на этом компьютере)")
+    parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")
+    parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    demo, url = getattr(args, "demo", False), getattr(args, "db", None)
+    from app.session import open_for_run
+
+    opened = open_for_run(url, demo)
+    from ui.app import run_gui
+
+    return run_gui(args, opened)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The design loop between designer and constructor, and tasks by hand."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app import clock
+from app.models import Task, TaskType, TimelineEntry
+from app.services import deals, tasks
+from app.services.errors import ServiceError
+from tests.domain.helpers import new_deal
+
+
+def _timeline(deal_id):
+    return [e.text for e in TimelineEntry.select().where(TimelineEntry.deal == deal_id)
+            .order_by(TimelineEntry.id)]
+
+
+def test_design_loop_no_then_yes_then_design_ready(staff):
+    designer, constructor = staff["designer"], staff["constructor"]
+    deal = new_deal(staff["manager"])
+    deals.move_deal(deal.id, "design", staff["manager"])
+
+    question = tasks.ask_feasibility(deal.id, designer)
+    assert (question.type, question.assignee_group.name, question.all_day) == (
+        TaskType.CONFIRM, "Конструктор", True)
+    assert clock.to_local(question.due_at).date() == clock.local_today()
+
+    closed, reply = tasks.answer_feasibility(question.id, constructor, False, "ножки толще 50 мм")
+    assert closed.result == "нет, ножки толще 50 мм" and closed.done_by_id == constructor.id
+    assert (reply.type, reply.assignee_user_id, reply.parent_id) == (TaskType.CONFIRM, designer.id, question.id)
+    assert "нет, ножки толще 50 мм" in reply.text
+
+    tasks.complete_task(reply.id, designer, "адаптирую дизайн")
+    second = tasks.ask_feasibility(deal.id, designer)
+    _, yes = tasks.answer_feasibility(second.id, constructor, True, "такую кровать сделать можем")
+    assert "да, такую кровать сделать можем" in yes.text
+    tasks.complete_task(yes.id, designer, "ок")
+
+    ready = tasks.design_ready(deal.id, designer)
+    assert (ready.text, ready.type, ready.assignee_group.name) == (
+        "Связаться с клиентом. Дизайн готов", TaskType.CONTACT, "Магазины")
+    feed = _timeline(deal.id)
+    assert "Подтверждение: Возможно ли создать такую кровать технически — да, такую кровать сделать можем" in feed
+    assert any("Дизайн готов" in line and "Магазины" in line for line in feed)
+
+
+def test_answer_goes_to_designers_group_when_asker_unknown(staff):
+    deal = new_deal(staff["manager"])
+    question = tasks.ask_feasibility(deal.id, None)
+    _, reply = tasks.answer_feasibility(question.id, staff["constructor"], True)
+    assert reply.assignee_group.name == "Дизайнер"
+
+
+def test_complete_task_twice_refused(staff):
+    deal = new_deal(staff["manager"])
+    task = Task.get(Task.deal == deal.id)
+    tasks.complete_task(task.id, staff["manager"], "Дозвонилась")
+    with pytest.raises(ServiceError, match="уже выполнена"):
+        tasks.complete_task(task.id, staff["manager"], "ещё раз")
+    assert "Связаться с клиентом: Связаться с клиентом — Дозвонилась" in _timeline(deal.id)
+
+
+def test_manual_task_needs_text_and_one_addressee(staff, counts):
+    deal = new_deal(staff["manager"])
+    before = counts()
+    with pytest.raises(ServiceError, match="текст"):
+        tasks.add_task(deal.id, staff["manager"], text="  ", user=staff["manager"])
+    with pytest.raises(ServiceError, match="кому"):
+        tasks.add_task(deal.id, staff["manager"], text="Позвонить")
+    assert counts() == before
+
+
+def test_reschedule_moves_due_and_logs(staff, fake_clock):
+    deal = new_deal(staff["manager"])
+    task = Task.get(Task.deal == deal.id)
+    later = fake_clock.now() + timedelta(days=1)
+    tasks.reschedule_task(task.id, staff["manager"], later)
+    assert Task.get_by_id(task.id).due_at == later
+    assert any("перенесён" in line for line in _timeline(deal.id))

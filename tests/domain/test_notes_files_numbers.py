@@ -1,0 +1,140 @@
+"""Notes, attached files in the managed folder, order numbers, migrations."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import peewee
+import pytest
+
+from app import files, migrations
+from app.db import close_database, open_database
+from app.models import Attachment, BaseModel, Deal, TimelineEntry
+from app.services import deals, notes
+from app.services.errors import ServiceError
+from tests.domain.helpers import new_deal
+
+
+def test_note_on_timeline(staff):
+    deal = new_deal(staff["manager"])
+    notes.add_note(deal.id, staff["manager"], "Клиент просит позвонить после 18:00")
+    entry = TimelineEntry.select().where(TimelineEntry.kind == TimelineEntry.NOTE).get()
+    assert entry.text == "Клиент просит позвонить после 18:00" and entry.user_id == staff["manager"].id
+    with pytest.raises(ServiceError):
+        notes.add_note(deal.id, staff["manager"], "   ")
+
+
+def test_attached_file_copied_under_a_safe_name(staff, tmp_path):
+    deal = new_deal(staff["manager"])
+    source = tmp_path / "in" / "..бриф: Краева?.pdf"
+    source.parent.mkdir()
+    source.write_bytes(b"%PDF-1.4 brief")
+    attachment = notes.attach_file(deal.id, staff["designer"], source, "brief")
+    stored = files.path_of(attachment.stored_name)
+    assert stored.read_bytes() == b"%PDF-1.4 brief"
+    assert files.files_root().resolve() in stored.parents
+    assert attachment.original_name == "бриф_ Краева_.pdf"
+    assert TimelineEntry.get(TimelineEntry.attachment == attachment).text == "Бриф: бриф_ Краева_.pdf"
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("../../etc/passwd", "passwd"), ("C:\\Windows\\con.txt", "file_con.txt"),
+    ("a\x00b.jpg", "a_b.jpg"), ("...", "file_"),
+])
+def test_sanitize_filename(name, expected):
+    assert files.sanitize_filename(name) == expected
+
+
+def test_stored_name_never_trusted_as_path(db):
+    with pytest.raises(ValueError):
+        files.path_of("../../outside.txt")
+
+
+def test_missing_file_refused(staff, tmp_path, counts):
+    deal = new_deal(staff["manager"])
+    before = counts()
+    with pytest.raises(ServiceError, match="не найден"):
+        notes.attach_file(deal.id, staff["manager"], tmp_path / "nothing.jpg")
+    assert counts() == before and Attachment.select().count() == 0
+
+
+def test_order_numbers_sequential(staff):
+    numbers = [new_deal(staff["manager"], name=f"Сделка {i}").order_no for i in range(5)]
+    assert numbers == [1, 2, 3, 4, 5]
+
+
+def test_order_numbers_unique_with_concurrent_creators(db_url, staff):
+    errors: list[Exception] = []
+
+    def create_many():
+        try:
+            for i in range(15):
+                deals.create_deal(None, name=f"Параллельная {i}")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            close_database()
+
+    threads = [threading.Thread(target=create_many) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = sorted(d.order_no for d in Deal.select())
+    assert numbers == list(range(1, 46))
+
+
+class _Colour(BaseModel):
+    colour = peewee.CharField(default="")
+
+    class Meta:
+        table_name = "deal"
+
+
+def _add_column_migration(db):
+    migrations.ensure_columns(db, _Colour, "colour")
+    migrations.ensure_columns(db, _Colour, "colour")  # a second run is a no-op
+
+
+def _broken_migration(db):
+    db.execute_sql("CREATE TABLE half_done (id INTEGER)")
+    raise RuntimeError("migration failed")
+
+
+def test_migration_backs_up_sqlite_file_first(tmp_path, fake_clock, monkeypatch):
+    path = tmp_path / "shop.sqlite3"
+    open_database(f"sqlite:///{path}")
+    deals.create_deal(None, name="До миграции")
+    close_database()
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + [_add_column_migration])
+    db = open_database(f"sqlite:///{path}")
+    (backup,) = tmp_path.glob("shop.before-v2-*.bak")
+    with sqlite3.connect(backup) as raw:
+        assert raw.execute("SELECT name FROM deal").fetchall() == [("До миграции",)]
+    assert migrations.current_version(db) == 2
+    assert db.execute_sql("SELECT colour FROM deal").fetchall() == [("",)]
+    close_database()
+
+
+def test_failed_migration_leaves_schema_untouched(db_url, fake_clock, monkeypatch):
+    open_database(db_url)
+    close_database()
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + [_broken_migration])
+    with pytest.raises(RuntimeError):
+        open_database(db_url)
+    db = Deal._meta.database
+    assert migrations.current_version(db) == 1
+    assert not db.table_exists("half_done")
+    close_database()
+
+
+def test_newer_schema_refused_with_message(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    open_database(f"sqlite:///{path}")
+    close_database()
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE schema_version SET version = 999")
+    with pytest.raises(migrations.SchemaTooNewError, match="более новой версией"):
+        open_database(f"sqlite:///{path}")
+    close_database()

@@ -1,0 +1,105 @@
+"""Every validation rule: the bad value is refused with its message and nothing changes."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.models import Deal
+from app.services import deals
+from app.services.errors import ValidationError
+from app.validation import clean_phone, phone_search_digits
+from tests.domain.helpers import complete_deal
+
+BAD = [
+    ("contact.phone", "12345", "номер телефона"),
+    ("contact.phone", "+7 912 ABC", "номер телефона"),
+    ("contact.email", "test@", "e-mail"),
+    ("contact.email", "мама мыла", "e-mail"),
+    ("passport.series", "36815", "4 цифры"),
+    ("passport.series", "36a1", "4 цифры"),
+    ("passport.number", "54357", "6 цифр"),
+    ("passport.number", "5435789", "6 цифр"),
+    ("budget", "-100", "отрицательной"),
+    ("budget", "сто рублей", "не сумма"),
+    ("prepayment", -5, "отрицательной"),
+    ("debt", "-1", "отрицательной"),
+    ("payment_date", "31.02.2025", "не дата"),
+    ("delivery_type", "Телепортация", "тип доставки"),
+    ("name", "   ", "не заполнено"),
+]
+
+
+@pytest.mark.parametrize("field,value,fragment", BAD, ids=[f"{f}={v}" for f, v, _ in BAD])
+def test_bad_value_refused_with_message(staff, counts, field, value, fragment):
+    deal = complete_deal(staff["manager"])
+    before = counts()
+    version = Deal.get_by_id(deal.id).version
+    with pytest.raises(ValidationError) as refused:
+        deals.update_deal(deal.id, staff["manager"], {field: value, "tags": "изменено"})
+    (problem,) = refused.value.problems
+    assert problem.field == field and fragment.lower() in problem.message.lower()
+    assert counts() == before
+    after = Deal.get_by_id(deal.id)
+    assert (after.version, after.tags) == (version, "")
+
+
+def test_prepayment_above_budget_refused(staff, counts):
+    deal = complete_deal(staff["manager"])
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        deals.update_deal(deal.id, staff["manager"], {"prepayment": "40 000"})
+    assert refused.value.fields == ["prepayment"]
+    assert "больше бюджета" in str(refused.value)
+    assert counts() == before
+
+
+def test_shipping_deadline_before_payment_refused(staff, counts):
+    deal = complete_deal(staff["manager"])
+    before = counts()
+    with pytest.raises(ValidationError) as refused:
+        deals.update_deal(deal.id, staff["manager"], {"ship_deadline": date(2025, 6, 1)})
+    assert refused.value.fields == ["ship_deadline"]
+    assert "раньше даты оплаты" in str(refused.value)
+    assert counts() == before
+
+
+def test_debt_is_budget_minus_prepayment_unless_set_by_hand(staff):
+    deal = complete_deal(staff["manager"], prepayment="10 000")
+    assert Deal.get_by_id(deal.id).debt == 2_200_000
+    deals.update_deal(deal.id, staff["manager"], {"budget": "35 000"})
+    assert Deal.get_by_id(deal.id).debt == 2_500_000
+    deals.update_deal(deal.id, staff["manager"], {"debt": "5 000"})
+    deals.update_deal(deal.id, staff["manager"], {"budget": "36 000"})
+    stored = Deal.get_by_id(deal.id)
+    assert (stored.debt, stored.debt_manual) == (500_000, True)
+    deals.update_deal(deal.id, staff["manager"], {"debt": ""})
+    assert Deal.get_by_id(deal.id).debt == 2_600_000
+
+
+def test_money_is_exact_kopecks(staff):
+    deal = complete_deal(staff["manager"], budget="22 320,50", prepayment="10 000")
+    assert Deal.get_by_id(deal.id).budget == 2_232_050
+
+
+@pytest.mark.parametrize("typed", ["8 (912) 345-67-89", "+7 912 345 67 89", "89123456789", "9123456789"])
+def test_phone_normalised_in_any_format(typed):
+    assert clean_phone(typed) == "+79123456789"
+    assert phone_search_digits(typed) == "79123456789"
+
+
+def test_contact_fields_stored_normalised(staff):
+    deal = complete_deal(staff["manager"], **{"contact.email": " Test@Test.RU "})
+    contact = Deal.get_by_id(deal.id).contact
+    assert [c.value for c in contact.channels] == ["+78008008000", "test@test.ru"]
+
+
+def test_stale_version_is_a_conflict(staff):
+    from app.services.errors import ConflictError
+
+    deal = complete_deal(staff["manager"])
+    version = Deal.get_by_id(deal.id).version
+    deals.update_deal(deal.id, staff["manager2"], {"tags": "срочно"}, expected_version=version)
+    with pytest.raises(ConflictError):
+        deals.update_deal(deal.id, staff["manager"], {"tags": "инд"}, expected_version=version)
+    assert Deal.get_by_id(deal.id).tags == "срочно"

@@ -1,0 +1,20 @@
+"""The program starts: the main window on a demo database, and the screenshot mode."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_demo_screenshot_from_command_line(tmp_path):
+    target = tmp_path / "main.png"
+    run = subprocess.run([sys.executable, "main.py", "--demo", "--screenshot", str(target)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1600, 900)

@@ -1,0 +1,59 @@
+"""The program's main window: the screens of the workstation, a status bar, and the one
+``changed`` signal every view listens to after a user action."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+
+from app.models import User
+from app.services.changes import Changes
+
+APP_TITLE = "Детские кровати Маня — CRM мастерской"
+
+
+class MainWindow(QMainWindow):
+    changed = Signal(object)  # app.services.changes.Changes
+
+    def __init__(self, user: User, workstation: str = "counter", *, demo: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.user = user
+        self.workstation = workstation
+        self.demo = demo
+        self.setWindowTitle(APP_TITLE + (" (демо)" if demo else ""))
+        self.tabs = QTabWidget(objectName="mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self._screens: dict[str, QWidget] = {}
+        self.user_label = QLabel()
+        self.statusBar().addPermanentWidget(self.user_label)
+        self._build_menu()
+        self._show_user()
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("&Файл")
+        quit_action = QAction("Выход", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+    def _show_user(self) -> None:
+        self.user_label.setText(f"{self.user.full_name} · {self.user.role_name}")
+
+    def add_screen(self, key: str, title: str, widget: QWidget) -> None:
+        """Add a screen (a tab) under ``key``."""
+        widget.setObjectName(widget.objectName() or key)
+        self._screens[key] = widget
+        self.tabs.addTab(widget, title)
+
+    def screen(self, key: str) -> QWidget:
+        return self._screens[key]
+
+    def show_screen(self, key: str) -> QWidget:
+        widget = self._screens[key]
+        self.tabs.setCurrentWidget(widget)
+        return widget
+
+    def announce(self, changes: Changes) -> None:
+        """Tell every view what a user action changed."""
+        self.changed.emit(changes)
