@@ -44,7 +44,14 @@ def _m001_initial(db: peewee.Database) -> None:
                       models.Counter, models.Setting])
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial]
+def _m002_task_reminders(db: peewee.Database) -> None:
+    """Which task was shown to whom, and snoozes (reminders that do not nag twice)."""
+    from app import models
+
+    db.create_tables([models.TaskReminder])
+
+
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders]
 
 
 def latest() -> int:
