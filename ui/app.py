@@ -54,17 +54,13 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
     return card
 
 
-SHOW_SCREENS = {"deal": show_deal_card}
+SHOW_WINDOWS = {"deal": show_deal_card}  # screens in their own window; the rest are tabs of the main one
 
 
 def shown_widget(window: MainWindow, what: str | None) -> QWidget:
-    """The window to photograph for ``--show WHAT`` (the main window when nothing is asked)."""
-    if not what:
-        return window
-    handler = SHOW_SCREENS.get(what.split(":", 1)[0])
-    if handler is None:
-        raise SystemExit(f"Неизвестный экран для --show: {what}")
-    return handler(window, what)
+    """The window to photograph for ``--show WHAT`` (the main window unless WHAT has its own)."""
+    handler = SHOW_WINDOWS.get((what or "").split(":", 1)[0])
+    return handler(window, what) if handler else window
 
 
 def save_screenshot(window: QWidget, target: Path, size: str) -> None:
