@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from peewee import JOIN
+
 from app import clock
 from app.db import database, is_postgres
 from app.models import CutSheet, CutSheetOrder, Deal, PartSpec, User
@@ -84,7 +86,7 @@ def orders_of(sheet: CutSheet) -> list[Deal]:
 def list_sheets(include_cancelled: bool = True) -> list[SheetRow]:
     """All cut sheets, newest first, with their order numbers (two queries)."""
     query = CutSheet.select(CutSheet, User).join(User, on=(CutSheet.created_by == User.id),
-                                                 join_type="LEFT OUTER").order_by(CutSheet.number.desc())
+                                                 join_type=JOIN.LEFT_OUTER).order_by(CutSheet.number.desc())
     if not include_cancelled:
         query = query.where(CutSheet.status == CutSheet.ACTIVE)
     sheets = list(query)
