@@ -184,6 +184,23 @@ class Task(BaseModel):
         return self.done_at is not None
 
 
+class TaskReminder(BaseModel):
+    """Which task was shown to which person (on any PC) and until when they snoozed it.
+
+    One row per (task, user). ``due_at`` is the task's due when it was shown, so a task moved to a
+    new time reminds again; ``snoozed_until`` brings a snoozed task back at that moment.
+    """
+
+    task = pw.ForeignKeyField(Task, backref="reminders", on_delete="CASCADE")
+    user = pw.ForeignKeyField(User, backref="reminders", on_delete="CASCADE")
+    due_at = pw.DateTimeField()
+    shown_at = pw.DateTimeField()
+    snoozed_until = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("task", "user"), True),)
+
+
 class Note(BaseModel):
     deal = pw.ForeignKeyField(Deal, backref="notes", on_delete="CASCADE")
     author = pw.ForeignKeyField(User, null=True)
@@ -357,6 +374,6 @@ class CutSheetOrder(BaseModel):
 
 ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
-    Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting,
+    Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
     ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder,
 ]

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.session import Opened, default_user
 from ui.main_window import MainWindow
+from ui.tasks.install import install_tasks
 
 ORGANIZATION, APPLICATION = "Manya", "workshop-crm"
 
@@ -35,7 +36,11 @@ def workstation_of(args: argparse.Namespace) -> str:
 def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow:
     workstation = workstation_of(args)
     user = default_user(workstation, args.user)
-    return MainWindow(user, workstation, demo=opened.demo)
+    window = MainWindow(user, workstation, demo=opened.demo)
+    install_tasks(window)
+    if args.show == "tasks":
+        window.show_screen("tasks")
+    return window
 
 
 def save_screenshot(window: MainWindow, target: Path, size: str) -> None:
