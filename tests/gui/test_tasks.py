@@ -21,7 +21,7 @@ from app.services.reminders import ReminderCounts
 from tests.domain.helpers import INVOICE_VALUES, new_deal
 from ui.main_window import MainWindow
 from ui.tasks import dialogs
-from ui.tasks.install import install_tasks
+from ui.tasks.install import install_tasks, overdue_title
 from ui.tasks.model import TaskRole
 from ui.tasks.tray import count_icon
 
@@ -250,3 +250,22 @@ def test_show_tasks_screenshot_from_command_line(tmp_path):
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert run.returncode == 0, run.stderr
     assert QImage(str(target)).width() == 1600
+
+
+def test_due_dialog_gives_a_time_or_the_whole_day(qtbot):
+    from datetime import date, time
+
+    dialog = dialogs.DueDialog(None, date(2025, 6, 3), time(14, 30))
+    qtbot.addWidget(dialog)
+    assert dialog.value() == (date(2025, 6, 3), time(14, 30))
+    dialog.all_day.setChecked(True)
+    assert not dialog.time_edit.isEnabled() and dialog.value() == (date(2025, 6, 3), None)
+    whole_day = dialogs.DueDialog(None, date(2025, 6, 3), None)
+    qtbot.addWidget(whole_day)
+    assert whole_day.all_day.isChecked() and whole_day.value() == (date(2025, 6, 3), None)
+
+
+def test_overdue_count_replaces_itself_in_any_title():
+    assert overdue_title("CRM (демо)", 3) == "CRM (демо) (3 просрочено)"
+    assert overdue_title("CRM (демо) (3 просрочено)", 4) == "CRM (демо) (4 просрочено)"
+    assert overdue_title("CRM (демо) (4 просрочено)", 0) == "CRM (демо)"
