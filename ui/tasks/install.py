@@ -108,6 +108,6 @@ def install_tasks(window, *, store: QSettings | None = None, timer: QTimer | Non
     if tray_available is None:
         tray_available = QSystemTrayIcon.isSystemTrayAvailable()
     feature = TasksFeature(window, store if store is not None else QSettings(), timer, tray_available)
-    window.tasks = feature
+    window.tasks_feature = feature
     feature.scheduler.start()
     return feature
