@@ -51,7 +51,15 @@ def _m002_task_reminders(db: peewee.Database) -> None:
     db.create_tables([models.TaskReminder])
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders]
+def _m003_cut_sheets(db: peewee.Database) -> None:
+    """Parts and hardware specifications, production forms, cut sheets and their orders."""
+    from app import models
+
+    db.create_tables([models.ProductionForm, models.PartSpec, models.HardwareSpec, models.CutSheet,
+                      models.CutSheetOrder])
+
+
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets]
 
 
 def latest() -> int:
