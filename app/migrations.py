@@ -44,7 +44,22 @@ def _m001_initial(db: peewee.Database) -> None:
                       models.Counter, models.Setting])
 
 
-def _m002_board_indexes(db: peewee.Database) -> None:
+def _m002_task_reminders(db: peewee.Database) -> None:
+    """Which task was shown to whom, and snoozes (reminders that do not nag twice)."""
+    from app import models
+
+    db.create_tables([models.TaskReminder])
+
+
+def _m003_cut_sheets(db: peewee.Database) -> None:
+    """Parts and hardware specifications, production forms, cut sheets and their orders."""
+    from app import models
+
+    db.create_tables([models.ProductionForm, models.PartSpec, models.HardwareSpec, models.CutSheet,
+                      models.CutSheetOrder])
+
+
+def _m004_board_indexes(db: peewee.Database) -> None:
     """Indexes of the board's queries: column totals (deal.stage, budget) and open tasks per deal."""
     from app import models
 
@@ -52,7 +67,8 @@ def _m002_board_indexes(db: peewee.Database) -> None:
         model._schema.create_indexes(safe=True)
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_board_indexes]
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
+                                                       _m004_board_indexes]
 
 
 def latest() -> int:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 from playhouse.test_utils import count_queries
 
 from app.models import ContactChannel, Deal, StageHistory, Task
@@ -353,17 +353,6 @@ def test_enter_and_double_click_open_the_deal(make_board, staff, window, qtbot, 
     qtbot.keyClick(view, Qt.Key.Key_Return)
     view.doubleClicked.emit(view.model().index(0))
     assert opened == [deal.id, deal.id]
-
-
-def test_deal_preview_opens_read_only(qtbot, staff):
-    from ui.deal_preview import DealPreview
-
-    deal = complete_deal(staff["manager"])
-    dialog = DealPreview(None, deal.id)
-    qtbot.addWidget(dialog)
-    assert f"№{deal.order_no}" in dialog.windowTitle()
-    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
-    assert deal.name in shown and "543578" not in shown
 
 
 def test_painting_the_board_costs_the_same_queries_for_any_number_of_deals(make_board, staff):
