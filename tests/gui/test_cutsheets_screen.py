@@ -118,3 +118,24 @@ def test_models_pass_the_model_tester(qtmodeltester, db):
     spec = SpecTableModel(PART_COLUMNS)
     spec.insertRows(0, 2)
     qtmodeltester.check(spec)
+
+
+def test_print_renders_every_page_onto_the_printer(tmp_path, qapp):
+    from PySide6.QtPrintSupport import QPrinter
+    from reportlab.pdfgen import canvas
+
+    from ui.cutsheets.printing import print_pdf
+
+    source = tmp_path / "three.pdf"
+    pdf = canvas.Canvas(str(source))
+    for number in range(3):
+        pdf.drawString(100, 700, f"page {number + 1}")
+        pdf.showPage()
+    pdf.save()
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    seen = []
+    assert print_pdf(source, printer, lambda done, total: seen.append((done, total))) == 3
+    assert seen[-1] == (3, 3)
+    assert len(PdfReader(str(tmp_path / "printed.pdf")).pages) == 3

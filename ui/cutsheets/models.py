@@ -6,8 +6,9 @@ from decimal import Decimal
 from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
-from app.specs import EDGE_FIELDS, PasteResult, edge_label, format_decimal
+from app.specs import EDGE_FIELDS, EDGE_OPTIONS, UNITS, PasteResult, edge_label, format_decimal
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -65,6 +66,45 @@ def display(key: str, value) -> str:
     return "" if value is None else str(value)
 
 
+TEXT_KEYS = {"name", "material", "notes", "item", "article"}
+CHOICES: dict[str, list[str]] = {
+    **{key: list(EDGE_OPTIONS.values()) for key in EDGE_FIELDS},
+    "may_rotate": ["да", "нет"],
+    "unit": list(UNITS),
+}
+WIDTHS = {"name": 190, "material": 140, "item": 320, "article": 140, "notes": 160}
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A drop-down of the allowed values (edge banding, rotation, unit) for a column."""
+
+    def __init__(self, choices: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent, option, index):
+        editor = QComboBox(parent)
+        editor.addItems(self.choices)
+        return editor
+
+    def setEditorData(self, editor, index) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole) or self.choices[0]
+        editor.setCurrentIndex(max(editor.findText(value), 0))
+
+    def setModelData(self, editor, model, index) -> None:
+        model.setData(index, editor.currentText())
+
+
+def setup_spec_view(view, model: "SpecTableModel") -> None:
+    """Column widths and drop-downs of a specification table."""
+    header = view.horizontalHeader()
+    for column, (key, _) in enumerate(model.columns):
+        header.resizeSection(column, WIDTHS.get(key, 74))
+        if key in CHOICES:
+            view.setItemDelegateForColumn(column, ChoiceDelegate(CHOICES[key], view))
+    header.setStretchLastSection(True)
+
+
 class SpecTableModel(QAbstractTableModel):
     """Editable specification lines (values kept as typed; the service checks them on save)."""
 
@@ -96,9 +136,14 @@ class SpecTableModel(QAbstractTableModel):
         return super().flags(index) | Qt.ItemFlag.ItemIsEditable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if not index.isValid():
             return None
-        return self.lines[index.row()][self.columns[index.column()][0]]
+        key = self.columns[index.column()][0]
+        if role == Qt.ItemDataRole.TextAlignmentRole and key not in TEXT_KEYS:
+            return Qt.AlignmentFlag.AlignCenter
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return None
+        return self.lines[index.row()][key]
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:

@@ -12,7 +12,7 @@ from app.services import notes, specs
 from app.services.errors import ServiceError
 from app.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
 from ui import msgbox
-from ui.cutsheets.models import SpecTableModel
+from ui.cutsheets.models import SpecTableModel, setup_spec_view
 
 DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
 
@@ -33,7 +33,7 @@ class SpecEditor(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().setDefaultSectionSize(24)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        setup_spec_view(self.view, self.model)
         paste = QAction("Вставить из таблицы", self, shortcut=QKeySequence.StandardKey.Paste)
         paste.triggered.connect(self.paste)
         self.view.addAction(paste)
