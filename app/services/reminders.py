@@ -90,6 +90,8 @@ def claim_pending(user: User, settings: ReminderSettings, now: datetime | None =
     """The tasks to show ``user`` now, each marked as shown (one transaction). A task another PC
     has just shown to the same person is left out, so nobody sees it twice."""
     now = now or clock.now()
+    if not pending(user, settings, now):  # the usual minute: read only, no write lock taken
+        return []
     with database.atomic():
         reached = _reached(user, settings, now)
         states = _states(user, [task.id for task in reached])

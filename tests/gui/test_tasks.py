@@ -21,7 +21,7 @@ from app.services.reminders import ReminderCounts
 from tests.domain.helpers import INVOICE_VALUES, new_deal
 from ui.main_window import MainWindow
 from ui.tasks import dialogs
-from ui.tasks.install import install_tasks
+from ui.tasks.install import install_tasks, overdue_title
 from ui.tasks.model import TaskRole
 from ui.tasks.tray import count_icon
 
@@ -47,7 +47,7 @@ def make_window(qtbot, staff, tmp_path):
 
 
 def _panel_texts(window):
-    return [f"{n.title} | {n.text}" for n in window.tasks.panel.model.notices]
+    return [f"{n.title} | {n.text}" for n in window.tasks_feature.panel.model.notices]
 
 
 def _task_in(staff, minutes, text="Перезвонить клиенту", deal=None, **to):
@@ -59,22 +59,22 @@ def _task_in(staff, minutes, text="Перезвонить клиенту", deal=
 def test_timer_is_named_and_ticks_every_minute(make_window):
     window = make_window()
     timer = window.findChild(QTimer, "reminderTimer")
-    assert timer is window.tasks.scheduler.timer and timer.interval() == 60_000 and timer.started
+    assert timer is window.tasks_feature.scheduler.timer and timer.interval() == 60_000 and timer.started
 
 
 def test_panel_receives_the_notice_once_when_there_is_no_tray(make_window, staff, fake_clock):
     task = _task_in(staff, 30)
     window = make_window()
-    panel = window.tasks.panel
-    assert window.tasks.tray is None and panel.isHidden() and _panel_texts(window) == []
+    panel = window.tasks_feature.panel
+    assert window.tasks_feature.tray is None and panel.isHidden() and _panel_texts(window) == []
     fake_clock.advance(timedelta(minutes=14))
-    window.tasks.scheduler.timer.timeout.emit()
+    window.tasks_feature.scheduler.timer.timeout.emit()
     assert _panel_texts(window) == []
     fake_clock.advance(timedelta(minutes=1))  # 15 minutes ahead, the default lead
-    window.tasks.scheduler.timer.timeout.emit()
+    window.tasks_feature.scheduler.timer.timeout.emit()
     assert _panel_texts(window) == ["Задача: Связаться с клиентом | Перезвонить клиенту · до 02.06.2025 12:30"]
     assert not panel.isHidden()
-    window.tasks.scheduler.timer.timeout.emit()
+    window.tasks_feature.scheduler.timer.timeout.emit()
     assert len(_panel_texts(window)) == 1
     # the program restarts (or the person sits at the second PC): nothing again
     again = make_window()
@@ -85,14 +85,14 @@ def test_panel_receives_the_notice_once_when_there_is_no_tray(make_window, staff
 def test_complete_from_the_notice_updates_the_timeline(make_window, staff, fake_clock, monkeypatch):
     deal = new_deal(staff["manager"], name="Краева Ольга (МИА)")
     window = make_window()
-    (notice,) = window.tasks.panel.model.notices
+    (notice,) = window.tasks_feature.panel.model.notices
     assert notice.deal_id == deal.id and "Краева Ольга (МИА)" in notice.text
     monkeypatch.setattr(dialogs, "ask_result", lambda parent, text: "Дозвонилась, придёт в субботу")
-    window.tasks.panel.findChild(QPushButton, "reminderComplete").click()
+    window.tasks_feature.panel.findChild(QPushButton, "reminderComplete").click()
     feed = [e.text for e in TimelineEntry.select().where(TimelineEntry.deal == deal.id)]
     assert "Связаться с клиентом: Связаться с клиентом — Дозвонилась, придёт в субботу" in feed
-    assert _panel_texts(window) == [] and window.tasks.panel.isHidden()
-    done = window.tasks.view.model.index_of_task(notice.task_id)
+    assert _panel_texts(window) == [] and window.tasks_feature.panel.isHidden()
+    done = window.tasks_feature.view.model.index_of_task(notice.task_id)
     assert done.data(TaskRole.SECTION) == Section.DONE
 
 
@@ -100,17 +100,17 @@ def test_cancelled_result_keeps_the_task_open(make_window, staff, monkeypatch):
     new_deal(staff["manager"])
     window = make_window()
     monkeypatch.setattr(dialogs, "ask_result", lambda parent, text: None)
-    window.tasks.panel.findChild(QPushButton, "reminderComplete").click()
+    window.tasks_feature.panel.findChild(QPushButton, "reminderComplete").click()
     assert len(_panel_texts(window)) == 1 and Task.select().where(Task.done_at.is_null()).count() == 1
 
 
 def test_snooze_from_the_panel_brings_the_task_back(make_window, staff, fake_clock):
     _task_in(staff, 0)
     window = make_window()
-    window.tasks.panel.findChild(QToolButton, "reminderSnooze").click()
+    window.tasks_feature.panel.findChild(QToolButton, "reminderSnooze").click()
     assert _panel_texts(window) == []
     fake_clock.advance(timedelta(minutes=15))
-    window.tasks.scheduler.timer.timeout.emit()
+    window.tasks_feature.scheduler.timer.timeout.emit()
     assert len(_panel_texts(window)) == 1
 
 
@@ -118,7 +118,7 @@ def test_change_broadcast_checks_at_once(make_window, staff):
     window = make_window()
     _task_in(staff, 5, text="Срочно перезвонить")
     window.announce(Changes(tasks=True))
-    assert [n.text.split(" · ")[0] for n in window.tasks.panel.model.notices] == ["Срочно перезвонить"]
+    assert [n.text.split(" · ")[0] for n in window.tasks_feature.panel.model.notices] == ["Срочно перезвонить"]
 
 
 def test_group_task_reaches_each_member_at_their_own_pc(make_window, staff):
@@ -131,7 +131,7 @@ def test_group_task_reaches_each_member_at_their_own_pc(make_window, staff):
 def test_wake_after_sleep_is_noticed_and_checked(make_window, staff, fake_clock, qtbot):
     window = make_window()
     _task_in(staff, 120)
-    scheduler = window.tasks.scheduler
+    scheduler = window.tasks_feature.scheduler
     fake_clock.advance(timedelta(minutes=1))
     with qtbot.assertNotEmitted(scheduler.woke):
         scheduler.timer.timeout.emit()
@@ -150,8 +150,8 @@ def test_invoice_control_task_fires_three_days_after_the_move(make_window, staff
     window = make_window()
     assert _panel_texts(window) == []
     fake_clock.advance(timedelta(days=3, minutes=-15))
-    window.tasks.scheduler.timer.timeout.emit()
-    assert [n.text.split(" — ")[1].split(" · ")[0] for n in window.tasks.panel.model.notices] == [
+    window.tasks_feature.scheduler.timer.timeout.emit()
+    assert [n.text.split(" — ")[1].split(" · ")[0] for n in window.tasks_feature.panel.model.notices] == [
         "Контроль оплаты счета (счет действителен 3 дня)"]
 
 
@@ -161,9 +161,9 @@ def test_window_title_shows_the_overdue_count(make_window, staff, fake_clock):
     _task_in(staff, 5)
     window = make_window()
     assert window.windowTitle().endswith("(2 просрочено)")
-    assert window.tasks.counts == ReminderCounts(due=1, overdue=2)
+    assert window.tasks_feature.counts == ReminderCounts(due=1, overdue=2)
     fake_clock.advance(timedelta(minutes=6))
-    window.tasks.scheduler.timer.timeout.emit()
+    window.tasks_feature.scheduler.timer.timeout.emit()
     assert window.windowTitle().endswith("(3 просрочено)")
 
 
@@ -212,16 +212,16 @@ def test_reminder_settings_are_kept_on_this_pc(make_window, staff, tmp_path):
     view = window.screen("tasks")
     assert _panel_texts(window) == []
     view.lead.setCurrentIndex(view.lead.findData(60))
-    assert window.tasks.scheduler.settings.lead_minutes == 60
+    assert window.tasks_feature.scheduler.settings.lead_minutes == 60
     assert len(_panel_texts(window)) == 1
-    assert int(window.tasks.store.value("reminders/lead_minutes")) == 60
+    assert int(window.tasks_feature.store.value("reminders/lead_minutes")) == 60
 
 
 def test_tray_balloon_opens_the_deal_and_icon_counts(make_window, staff):
     deal = new_deal(staff["manager"])
     window = make_window(tray=True)
-    tray = window.tasks.tray
-    assert window.tasks.panel.isHidden() and tray.current.deal_id == deal.id
+    tray = window.tasks_feature.tray
+    assert window.tasks_feature.panel.isHidden() and tray.current.deal_id == deal.id
     assert "Задач к выполнению: 1" in tray.icon.toolTip()
     opened = []
     window.open_deal = opened.append
@@ -230,7 +230,7 @@ def test_tray_balloon_opens_the_deal_and_icon_counts(make_window, staff):
     titles = [a.text() for a in tray.menu.actions() if a.text()]
     assert titles == ["Открыть программу", "Мои задачи", "Отложить все на 15 минут", "Выход"]
     tray.menu.actions()[2].trigger()
-    assert window.tasks.counts.total == 1  # still due, only snoozed for this person
+    assert window.tasks_feature.counts.total == 1  # still due, only snoozed for this person
     assert Task.get(Task.deal == deal.id).reminders.get().snoozed_until is not None
 
 
@@ -250,3 +250,22 @@ def test_show_tasks_screenshot_from_command_line(tmp_path):
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert run.returncode == 0, run.stderr
     assert QImage(str(target)).width() == 1600
+
+
+def test_due_dialog_gives_a_time_or_the_whole_day(qtbot):
+    from datetime import date, time
+
+    dialog = dialogs.DueDialog(None, date(2025, 6, 3), time(14, 30))
+    qtbot.addWidget(dialog)
+    assert dialog.value() == (date(2025, 6, 3), time(14, 30))
+    dialog.all_day.setChecked(True)
+    assert not dialog.time_edit.isEnabled() and dialog.value() == (date(2025, 6, 3), None)
+    whole_day = dialogs.DueDialog(None, date(2025, 6, 3), None)
+    qtbot.addWidget(whole_day)
+    assert whole_day.all_day.isChecked() and whole_day.value() == (date(2025, 6, 3), None)
+
+
+def test_overdue_count_replaces_itself_in_any_title():
+    assert overdue_title("CRM (демо)", 3) == "CRM (демо) (3 просрочено)"
+    assert overdue_title("CRM (демо) (3 просрочено)", 4) == "CRM (демо) (4 просрочено)"
+    assert overdue_title("CRM (демо) (4 просрочено)", 0) == "CRM (демо)"

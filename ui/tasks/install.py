@@ -2,6 +2,8 @@
 the system has no tray, the reminder panel — plus the overdue count in the window title."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -16,8 +18,12 @@ from ui.tasks.tray import ReminderTray
 from ui.tasks.view import TasksView
 
 
-def overdue_title(base: str, overdue: int) -> str:
-    """The window title with «(3 просрочено)» when tasks are overdue."""
+OVERDUE_SUFFIX = re.compile(r" \(\d+ просрочено\)$")
+
+
+def overdue_title(title: str, overdue: int) -> str:
+    """``title`` with «(3 просрочено)» at its end when tasks are overdue (replacing an older count)."""
+    base = OVERDUE_SUFFIX.sub("", title)
     return f"{base} ({overdue} просрочено)" if overdue else base
 
 
@@ -29,7 +35,6 @@ class TasksFeature:
         self.window = window
         self.store = store
         self.settings = settings_store.load(store)
-        self.base_title = window.windowTitle()
         self.counts = ReminderCounts(0, 0)
         self.actions = TaskActions(window, lambda: self.settings)
         self.view = TasksView(window, self.actions, self.settings)
@@ -72,7 +77,7 @@ class TasksFeature:
 
     def show_counts(self, counts: ReminderCounts) -> None:
         self.counts = counts
-        self.window.setWindowTitle(overdue_title(self.base_title, counts.overdue))
+        self.window.setWindowTitle(overdue_title(self.window.windowTitle(), counts.overdue))
         if self.tray is not None:
             self.tray.set_counts(counts)
 
@@ -103,6 +108,6 @@ def install_tasks(window, *, store: QSettings | None = None, timer: QTimer | Non
     if tray_available is None:
         tray_available = QSystemTrayIcon.isSystemTrayAvailable()
     feature = TasksFeature(window, store if store is not None else QSettings(), timer, tray_available)
-    window.tasks = feature
+    window.tasks_feature = feature
     feature.scheduler.start()
     return feature
