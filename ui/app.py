@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.session import Opened, default_user
 from ui.main_window import MainWindow
+from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.tasks.install import install_tasks
 
 ORGANIZATION, APPLICATION = "Manya", "workshop-crm"
@@ -38,6 +39,8 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow:
     user = default_user(workstation, args.user)
     window = MainWindow(user, workstation, demo=opened.demo)
     install_tasks(window)
+    install_cutsheets(window)
+    show_cutsheet(window, args.show)
     if args.show == "tasks":
         window.show_screen("tasks")
     return window
