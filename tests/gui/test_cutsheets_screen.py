@@ -139,3 +139,41 @@ def test_print_renders_every_page_onto_the_printer(tmp_path, qapp):
     assert print_pdf(source, printer, lambda done, total: seen.append((done, total))) == 3
     assert seen[-1] == (3, 3)
     assert len(PdfReader(str(tmp_path / "printed.pdf")).pages) == 3
+
+
+def test_open_pdf_in_viewer_and_copy_parts(window, staff, messages, monkeypatch, qtbot):
+    source = cutting_deal(staff["manager"], name="Иванова Ярус")
+    target = cutting_deal(staff["manager"], name="Петрова Ярус")
+    from app.services import specs
+    specs.save_parts(source.id, None, [{"name": "Стойка", "material": "Массив сосны 40", "thickness": "40",
+                                        "length": "1750", "width": "80", "quantity": "4"}])
+    dialog = order_docs.OrderDocsDialog(window, target.id)
+    qtbot.addWidget(dialog)
+    dialog.copy_from(source.id)
+    assert [line["name"] for line in dialog.parts.model.values()] == ["Стойка"]
+    cutsheets.create_cut_sheet(staff["constructor"], [source.id, target.id])
+    opened = []
+    monkeypatch.setattr(screen_module, "open_in_viewer", opened.append)
+    screen = window.screen("cutsheets")
+    screen.open_sheet(1)
+    screen.open_pdf()
+    qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
+    assert opened[0].name == "Лист раскроя 1.pdf" and opened[0].stat().st_size > 0
+
+
+def test_cutsheet_screenshot_from_command_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtGui import QImage
+
+    target = tmp_path / "cutsheet.png"
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "main.py", "--demo", "--workstation", "constructor", "--screenshot",
+                          str(target), "--show", "cutsheet:1"], cwd=root, capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+                                           "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert run.returncode == 0, run.stderr
+    assert QImage(str(target)).width() == 1600

@@ -37,6 +37,11 @@ def ask_print(parent: QWidget, printer: QPrinter) -> bool:
     return QPrintDialog(printer, parent).exec() == QDialog.DialogCode.Accepted
 
 
+def open_in_viewer(path: Path) -> None:
+    """Open a file in the system's viewer (a seam tests replace)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
 def _table(model, name: str) -> QTableView:
     view = QTableView(objectName=name)
     view.setModel(model)
@@ -313,7 +318,7 @@ class CutSheetsScreen(QWidget):
             f"Отправлено на печать: {result.pages} стр.", 10_000), printer)
 
     def open_pdf(self) -> None:
-        self.build(lambda result: QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path))))
+        self.build(lambda result: open_in_viewer(result.path))
 
     def save_pdf(self) -> None:
         if self.current is None:
