@@ -259,7 +259,7 @@ def test_shipped_deal_offers_confirm_receipt_in_one_click(qtbot, staff, asked):
     for code in ("invoice", "paid", "shipped"):
         deals.move_deal(deal.id, code, staff["manager"])
     card = open_card(qtbot, staff["manager"], deal.id)
-    assert card.tasks.receipt_box.isVisible() and "20.07.2025" in card.tasks.receipt_label.text()
+    assert card.tasks.receipt_box.isVisible() and "на 21.07.2025" in card.tasks.receipt_label.text()
     click(qtbot, card, "confirmReceipt")
     task = Task.get(Task.text == tasks.CONFIRM_RECEIPT)
     assert clock.to_local(task.due_at).date() == date(2025, 7, 21) and task.assignee_user_id == staff["manager"].id

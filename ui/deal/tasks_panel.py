@@ -3,6 +3,7 @@ person or a group, the design loop as a guided flow and, at «Отгружено
 «Подтвердить получение заказа»."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -82,6 +83,7 @@ class TasksPanel(QWidget):
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(70)
         self.view.selectionModel().currentRowChanged.connect(self._update_actions)
 
         title = QLabel("<b>Задачи</b>")
@@ -202,10 +204,13 @@ class TasksPanel(QWidget):
         self.receipt_box.setVisible(offered)
         if offered:
             planned = deals.load_deal(self.deal_id).planned_delivery_date
-            when = planned.strftime("%d.%m.%Y") if planned else None
-            self.receipt_label.setText(
-                f"Заказ отгружен. Поставить задачу «{tasks.CONFIRM_RECEIPT}» на день после доставки"
-                + (f" (доставка {when})?" if when else " — сначала укажите плановую дату доставки."))
+            text = f"Заказ отгружен. Поставить задачу «Связаться с клиентом: {tasks.CONFIRM_RECEIPT}»"
+            if planned is None:
+                text += " — сначала укажите плановую дату доставки («Оплата и доставка»)."
+            else:
+                due = planned + timedelta(days=1)
+                text += f" на {due:%d.%m.%Y} (день после доставки {planned:%d.%m.%Y})?"
+            self.receipt_label.setText(text)
 
     def selected(self) -> TaskLine | None:
         index = self.view.currentIndex()
