@@ -58,9 +58,9 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
                        due_at=due_at or clock.now(), all_day=all_day, created_by=actor,
                        created_at=clock.now(), rule=rule, parent=parent)
     if deal is not None:
-        who = "Система" if actor is None else actor.full_name
+        origin = "Автозадача" if actor is None else f"Задача от {actor.full_name}"
         add_entry(deal, TimelineEntry.TASK_CREATED,
-                  f"Задача от {who} для {addressee_name(task)} до {describe_due(task)}: "
+                  f"{origin} для {addressee_name(task)} до {describe_due(task)}: "
                   f"{TaskType.NAMES[type]} — {text}", actor, task=task, attachment=attachment)
     return task
 
