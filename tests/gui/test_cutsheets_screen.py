@@ -40,7 +40,8 @@ def _select(screen, deal_ids):
 
 
 def test_create_sheet_from_selected_orders_and_hand_over(window, staff, messages):
-    first, second = cutting_deal(staff["manager"], name="Иванова Ярус"), cutting_deal(staff["manager"], name="Петров Остров")
+    first = cutting_deal(staff["manager"], name="Иванова Ярус")
+    second = cutting_deal(staff["manager"], name="Петров Остров")
     screen = window.screen("cutsheets")
     screen.refresh()
     assert screen.orders.rowCount() == 2
@@ -177,3 +178,18 @@ def test_cutsheet_screenshot_from_command_line(tmp_path):
                                            "XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert run.returncode == 0, run.stderr
     assert QImage(str(target)).width() == 1600
+
+
+def test_production_form_saved_from_dialog(window, staff, messages, qtbot):
+    from app.services import specs
+
+    deal = cutting_deal(staff["manager"], name="Сидорова Остров")
+    dialog = order_docs.OrderDocsDialog(window, deal.id)
+    qtbot.addWidget(dialog)
+    assert dialog.model_box.currentText() == "Остров"  # recognised in the deal's name
+    dialog.model_box.setCurrentText("Замок")
+    dialog.fields["colour"].setText("Розовый RAL 3015")
+    dialog.options.setPlainText("окно в стене")
+    dialog.save()
+    form = specs.form_of(deals.load_deal(deal.id))
+    assert (form.bed_model, form.colour, form.options) == ("Замок", "Розовый RAL 3015", "окно в стене")
