@@ -193,3 +193,26 @@ def test_production_form_saved_from_dialog(window, staff, messages, qtbot):
     dialog.save()
     form = specs.form_of(deals.load_deal(deal.id))
     assert (form.bed_model, form.colour, form.options) == ("Замок", "Розовый RAL 3015", "окно в стене")
+
+
+def test_print_button_prints_every_page_from_the_worker(window, staff, messages, monkeypatch, qtbot, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    deal = cutting_deal(staff["manager"], name="Краева Ярус")
+    cutsheets.create_cut_sheet(staff["constructor"], [deal.id])
+    printed = tmp_path / "printed.pdf"
+
+    def fake_dialog(parent, printer):
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        printer.setResolution(72)
+        return True
+
+    monkeypatch.setattr(screen_module, "ask_print", fake_dialog)
+    screen = window.screen("cutsheets")
+    screen.open_sheet(1)
+    screen.print_pack()
+    qtbot.waitUntil(lambda: screen.job is None, timeout=60_000)
+    assert messages == []
+    assert len(PdfReader(str(printed)).pages) == screen.last_result.pages
+    assert "Отправлено на печать" in window.statusBar().currentMessage()
