@@ -112,3 +112,27 @@ def test_ungated_move_from_the_selector_goes_straight_through(qtbot, staff):
     choose(card.stage, "first_contact")
     assert Deal.get_by_id(deal.id).stage == "first_contact" and card.gate_form is None
     assert card.stage.currentData() == "first_contact"
+
+
+def test_designer_sees_the_passport_masked_in_the_invoice_gate_and_can_still_move(qtbot, staff):
+    values = {key: value for key, value in INVOICE_VALUES.items() if key != "contact.email"}
+    deal = new_deal(staff["manager"], **values)
+    card = open_card(qtbot, staff["designer"], deal.id)
+    choose(card.stage, "invoice")
+    gate = card.gate_form
+    assert (field(gate, "passport.series").text(), field(gate, "passport.number").text()) == ("••••", "••••••")
+    assert field(gate, "passport.series").isReadOnly() and message(gate, "contact.email") == "не заполнено"
+    type_into(qtbot, gate, "contact.email", "test@test.ru")
+    click(qtbot, gate, "gateMove")
+    stored = Deal.get_by_id(deal.id)
+    assert stored.stage == "invoice" and stored.contact.passport_rows.get().number == "543578"
+
+
+def test_cancelled_gate_form_changes_nothing_and_the_card_opens_once(qtbot, staff, counts):
+    deal = new_deal(staff["manager"])
+    card = open_card(qtbot, staff["manager"], deal.id)
+    assert card.window_.open_deal(deal.id) is card
+    choose(card.stage, "invoice")
+    before = counts()
+    card.gate_form.reject()  # «Отмена»
+    assert not card.gate_form.isVisible() and counts() == before and card.stage.currentData() == "new"

@@ -3,6 +3,7 @@ person or a group, the design loop as a guided flow and, at «Отгружено
 «Подтвердить получение заказа»."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -82,6 +83,7 @@ class TasksPanel(QWidget):
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        header.setMinimumSectionSize(70)
         self.view.selectionModel().currentRowChanged.connect(self._update_actions)
 
         title = QLabel("<b>Задачи</b>")
@@ -150,7 +152,7 @@ class TasksPanel(QWidget):
 
     def _design_loop(self) -> QWidget:
         self.design_box = QFrame(objectName="designLoop", frameShape=QFrame.Shape.StyledPanel)
-        self.picture_label = QLabel(objectName="designPicture")
+        self.design_hint = QLabel(objectName="designHint", wordWrap=True)
         ask = _link_button("Спросить конструктора", "askFeasibility", self.ask_feasibility)
         ask.setToolTip("Подтверждение для конструктора: возможно ли создать такую кровать технически "
                        "(с последним рисунком дизайна)")
@@ -159,7 +161,7 @@ class TasksPanel(QWidget):
         row = QHBoxLayout(self.design_box)
         row.setContentsMargins(6, 4, 6, 4)
         row.addWidget(QLabel("Дизайн:"))
-        row.addWidget(self.picture_label, 1)
+        row.addWidget(self.design_hint, 1)
         row.addWidget(ask)
         row.addWidget(ready)
         return self.design_box
@@ -191,9 +193,8 @@ class TasksPanel(QWidget):
         if chosen is not None:
             self.addressee.setCurrentIndex(max(self.addressee.findText(chosen.label), 0))
         self.design_box.setVisible(tasks.can_ask_feasibility(self.user))
-        picture = tasks.latest_design_picture(self.deal_id)
-        self.picture_label.setText(f"рисунок «{picture.original_name}»" if picture else
-                                   "рисунок не прикреплён (вкладка «Файлы», вид «Дизайн»)")
+        if self.design_box.isVisibleTo(self):
+            self.design_hint.setText(tasks.design_loop_hint(self.deal_id))
         self._refresh_offer()
         self._update_actions()
 
@@ -202,10 +203,13 @@ class TasksPanel(QWidget):
         self.receipt_box.setVisible(offered)
         if offered:
             planned = deals.load_deal(self.deal_id).planned_delivery_date
-            when = planned.strftime("%d.%m.%Y") if planned else None
-            self.receipt_label.setText(
-                f"Заказ отгружен. Поставить задачу «{tasks.CONFIRM_RECEIPT}» на день после доставки"
-                + (f" (доставка {when})?" if when else " — сначала укажите плановую дату доставки."))
+            text = f"Заказ отгружен. Поставить задачу «Связаться с клиентом: {tasks.CONFIRM_RECEIPT}»"
+            if planned is None:
+                text += " — сначала укажите плановую дату доставки («Оплата и доставка»)."
+            else:
+                due = planned + timedelta(days=1)
+                text += f" на {due:%d.%m.%Y} (день после доставки {planned:%d.%m.%Y})?"
+            self.receipt_label.setText(text)
 
     def selected(self) -> TaskLine | None:
         index = self.view.currentIndex()
