@@ -7,7 +7,7 @@ import random
 import time
 from collections.abc import Iterator
 
-from .guillotine import Bin, Items, Packer, bin_items, copy_bin
+from .guillotine import Bin, Items, Packer, bin_items, copy_bin, fill_bin
 
 
 def sort_orders(items: Items) -> list[list[tuple]]:
@@ -28,6 +28,14 @@ def sort_orders(items: Items) -> list[list[tuple]]:
     return orders
 
 
+def packers(items: Items) -> list[Packer]:
+    """Greedy packers with different preferences (lying strip openers only for turnable items)."""
+    out = [Packer(items, weight) for weight in (1.0, 0.25, 4.0)]
+    if any(items.rotatable):
+        out += [Packer(items, weight, flat_strips=True) for weight in (1.0, 0.25)]
+    return out
+
+
 def fill_score(bins: list[Bin]) -> int:
     """Sum of squared filled areas: higher when the items crowd into fewer bins."""
     return sum(b[2] * b[2] for b in bins)
@@ -36,8 +44,7 @@ def fill_score(bins: list[Bin]) -> int:
 def portfolio(items: Items, members: list[int]) -> Iterator[tuple[list[Bin], list[tuple]]]:
     """Greedy packings of `members` for every sort order and stacking preference, with the order."""
     orders = sort_orders(items)
-    for weight in (1.0, 0.25, 4.0):
-        packer = Packer(items, new_stack_weight=weight)
+    for packer in packers(items):
         for order in orders:
             yield packer.pack(sorted(members, key=order.__getitem__)), order
 
@@ -64,6 +71,10 @@ def lowest_packing(items: Items, b: Bin) -> Bin:
     return best
 
 
+FIT_TRIES = 8
+RESTARTS = 10
+
+
 class Search:
     """Improvement of a packing; `rng` makes every run with the same seed repeat itself."""
 
@@ -71,24 +82,43 @@ class Search:
         self.items = items
         self.order = order
         self.rng = rng
-        self.packers = [Packer(items, weight) for weight in (1.0, 0.25)]
-        self.orders = sort_orders(items)
+        self.packers = packers(items)
+        # Greedy variants for fit checks, the most recently successful first; a check gives up
+        # after FIT_TRIES of them.
+        self.variants = [(p, o) for p in self.packers for o in sort_orders(items)]
+        self.standing = (False, True) if any(items.rotatable) else (False,)
         self.area = [items.area(i) for i in range(len(items.sizes))]
         self.bin_area = items.length * items.width
 
-    def fit(self, members: list[int]) -> Bin | None:
-        """One bin holding all `members` if some greedy order finds it."""
-        if sum(self.area[i] for i in members) > self.bin_area:
+    def fit(self, members: list[int], count: int = 1) -> list[Bin] | None:
+        """At most `count` bins holding all `members`, if some greedy order finds them."""
+        if sum(self.area[i] for i in members) > count * self.bin_area:
             return None
-        for packer in self.packers:
-            for order in self.orders:
-                b = [0, [], 0]
-                for i in sorted(members, key=order.__getitem__):
-                    if not packer.insert_into(b, i):
-                        break
-                else:
-                    return b
+        for n, (packer, order) in enumerate(self.variants[:FIT_TRIES]):
+            bins = _first_fit(packer, sorted(members, key=order.__getitem__), count)
+            if bins is not None:
+                if n:
+                    self.variants.insert(0, self.variants.pop(n))
+                return bins
+        for standing in self.standing:
+            bins = []
+            left = members
+            while left and len(bins) < count:
+                b, left = fill_bin(self.items, left, standing)
+                bins.append(b)
+            if not left:
+                return bins
         return None
+
+    def noisy_fit(self, members: list[int], count: int) -> list[Bin] | None:
+        """Like fit, once, in a greedy order whose sort keys are randomly disturbed."""
+        if sum(self.area[i] for i in members) > count * self.bin_area:
+            return None
+        rng = self.rng
+        packer, order = rng.choice(self.variants)
+        noise = rng.uniform(0.02, 0.3)
+        keys = {i: tuple(v * (1 + noise * rng.random()) for v in order[i]) for i in members}
+        return _first_fit(packer, sorted(members, key=keys.__getitem__), count)
 
     def eliminate(self, bins: list[Bin], deadline: float) -> list[Bin] | None:
         """The items of `bins` in one bin fewer, or None if not found by `deadline`. A weakly
@@ -129,7 +159,23 @@ class Search:
         for j in candidates[:8]:
             repacked = self.fit(bin_items(kept[j]) + [u])
             if repacked is not None:
-                kept[j] = repacked
+                kept[j] = repacked[0]
+                return True
+        # Two bins repacked together with `u` may share their room better.
+        room = 2 * self.bin_area - self.area[u]
+        for _ in range(6):
+            if len(kept) < 2:
+                break
+            j, k = self.rng.sample(range(len(kept)), 2)
+            if kept[j][2] + kept[k][2] > room:
+                continue
+            repacked = self.fit(bin_items(kept[j]) + bin_items(kept[k]) + [u], 2)
+            if repacked is not None:
+                kept[j] = repacked[0]
+                if len(repacked) == 2:
+                    kept[k] = repacked[1]
+                else:
+                    del kept[k]
                 return True
         return False
 
@@ -149,7 +195,7 @@ class Search:
                 tries += 1
                 repacked = self.fit([i for i in members if i != v] + [u])
                 if repacked is not None:
-                    kept[j] = repacked
+                    kept[j] = repacked[0]
                     return [v]
             if tries > 24:
                 break
@@ -167,10 +213,11 @@ class Search:
             if repacked is not None:
                 staying = set(members)
                 out = [i for i in bin_items(kept[j]) if i not in staying]
-                kept[j] = repacked
+                kept[j] = repacked[0]
                 return out
         out = bin_items(kept[j])
-        kept[j] = self.fit([u]) or [0, [], 0]
+        kept[j] = [0, [], 0]
+        self.packers[0].insert_into(kept[j], u)
         return out
 
     def reshuffle(self, bins: list[Bin], rounds: int) -> list[Bin]:
@@ -199,6 +246,18 @@ class Search:
         return current
 
 
+def _first_fit(packer: Packer, sequence: list[int], count: int) -> list[Bin] | None:
+    """The items of `sequence` packed first fit into at most `count` bins, or None."""
+    bins: list[Bin] = []
+    for i in sequence:
+        if not any(packer.insert_into(b, i) for b in bins):
+            if len(bins) == count:
+                return None
+            bins.append([0, [], 0])
+            packer.insert_into(bins[-1], i)
+    return bins
+
+
 def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0) -> list[Bin]:
     """Pack all items into as few bins as the search finds within `time_limit` seconds."""
     start = time.monotonic()
@@ -215,4 +274,11 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0) -> lis
         current = search.reshuffle(current, 20)
         if len(current) < len(best):
             best = current
+            continue
+        everything = [i for b in best for i in bin_items(b)]
+        for _ in range(RESTARTS):
+            fewer = search.noisy_fit(everything, len(best) - 1)
+            if fewer is not None:
+                best = current = fewer
+                break
     return best
