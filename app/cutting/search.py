@@ -1,6 +1,7 @@
 """Finding few bins: a portfolio of greedy packings, then, until the lower bound is reached or the
 time is up, attempts to empty a bin (its items pushed into the others, ejecting smaller items
-where needed) alternating with ruin-and-recreate rounds that reshuffle the bins."""
+where needed) alternating with ruin-and-recreate rounds that reshuffle the bins and with greedy
+restarts in randomly disturbed orders."""
 from __future__ import annotations
 
 import random
@@ -124,7 +125,7 @@ class Search:
         """The items of `bins` in one bin fewer, or None if not found by `deadline`. A weakly
         filled bin is emptied; its items go into the other bins, each ejecting smaller items
         when it has to, until nothing is left over."""
-        rng, area, packer = self.rng, self.area, self.packers[0]
+        rng, area = self.rng, self.area
         m = len(bins)
         ranked = sorted(range(m), key=lambda j: bins[j][2])
         emptied = ranked[min(int(rng.random() ** 2 * m), m - 1)]
@@ -220,7 +221,7 @@ class Search:
         self.packers[0].insert_into(kept[j], u)
         return out
 
-    def reshuffle(self, bins: list[Bin], rounds: int) -> list[Bin]:
+    def reshuffle(self, bins: list[Bin], rounds: int, deadline: float) -> list[Bin]:
         """Ruin and recreate: empty a few bins (always including a weakly filled one), reinsert
         their items into the others first, and keep the result when it needs no more bins and
         crowds the items at least as much."""
@@ -228,7 +229,7 @@ class Search:
         current = bins
         for _ in range(rounds):
             m = len(current)
-            if m < 2:
+            if m < 2 or time.monotonic() > deadline:
                 break
             ranked = sorted(range(m), key=lambda j: current[j][2])
             weak = ranked[min(int(rng.random() ** 3 * m), m - 1)]
@@ -271,12 +272,14 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0) -> lis
         if fewer is not None:
             best = current = fewer
             continue
-        current = search.reshuffle(current, 20)
+        current = search.reshuffle(current, 20, deadline)
         if len(current) < len(best):
             best = current
             continue
         everything = [i for b in best for i in bin_items(b)]
         for _ in range(RESTARTS):
+            if time.monotonic() > deadline:
+                break
             fewer = search.noisy_fit(everything, len(best) - 1)
             if fewer is not None:
                 best = current = fewer
