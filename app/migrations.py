@@ -44,7 +44,22 @@ def _m001_initial(db: peewee.Database) -> None:
                       models.Counter, models.Setting])
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial]
+def _m002_task_reminders(db: peewee.Database) -> None:
+    """Which task was shown to whom, and snoozes (reminders that do not nag twice)."""
+    from app import models
+
+    db.create_tables([models.TaskReminder])
+
+
+def _m003_cut_sheets(db: peewee.Database) -> None:
+    """Parts and hardware specifications, production forms, cut sheets and their orders."""
+    from app import models
+
+    db.create_tables([models.ProductionForm, models.PartSpec, models.HardwareSpec, models.CutSheet,
+                      models.CutSheetOrder])
+
+
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets]
 
 
 def latest() -> int:
