@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from app.services.reminders import ReminderCounts
 from ui.tasks.scheduler import Notice
@@ -51,11 +51,11 @@ class ReminderTray(QObject):
     quitProgram = Signal()
     openDeal = Signal(object, int)  # deal id (or None), task id
 
-    def __init__(self, parent: QObject, balloon_timer: QTimer | None = None) -> None:
+    def __init__(self, parent: QWidget, balloon_timer: QTimer | None = None) -> None:
         super().__init__(parent)
         self.icon = QSystemTrayIcon(parent)
         self.icon.setObjectName("reminderTray")
-        self.menu = QMenu()
+        self.menu = QMenu(parent)
         for title, signal in (("Открыть программу", self.openProgram), ("Мои задачи", self.openTasks),
                               ("Отложить все на 15 минут", self.snoozeAll), (None, None),
                               ("Выход", self.quitProgram)):
