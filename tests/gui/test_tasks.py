@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton, QToolButton
 
@@ -232,6 +232,16 @@ def test_tray_balloon_opens_the_deal_and_icon_counts(make_window, staff):
     tray.menu.actions()[2].trigger()
     assert window.tasks_feature.counts.total == 1  # still due, only snoozed for this person
     assert Task.get(Task.deal == deal.id).reminders.get().snoozed_until is not None
+
+
+def test_tray_shows_a_balloon_for_each_new_task_in_turn(make_window, staff):
+    first = _task_in(staff, 0, text="Первая")
+    second = _task_in(staff, 1, text="Вторая")
+    window = make_window(tray=True)
+    tray = window.tasks_feature.tray
+    assert tray.current.task_id == first.id and [n.task_id for n in tray.queue] == [second.id]
+    tray.balloon_timer.timeout.emit()
+    assert tray.current.task_id == second.id and tray.queue == []
 
 
 def test_count_icon_is_red_with_overdue_and_green_when_calm(qapp):

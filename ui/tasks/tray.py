@@ -51,7 +51,7 @@ class ReminderTray(QObject):
     quitProgram = Signal()
     openDeal = Signal(object, int)  # deal id (or None), task id
 
-    def __init__(self, parent: QWidget, balloon_timer: QTimer | None = None) -> None:
+    def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.icon = QSystemTrayIcon(parent)
         self.icon.setObjectName("reminderTray")
@@ -68,8 +68,7 @@ class ReminderTray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(self._balloon_clicked)
-        self.balloon_timer = balloon_timer if balloon_timer is not None else QTimer(self)
-        self.balloon_timer.setObjectName("balloonTimer")
+        self.balloon_timer = QTimer(self, objectName="balloonTimer")
         self.balloon_timer.setSingleShot(True)
         self.balloon_timer.setInterval(BALLOON_MS)
         self.balloon_timer.timeout.connect(self._next_balloon)
