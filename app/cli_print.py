@@ -6,18 +6,21 @@ import sys
 from pathlib import Path
 
 from app.documents.pack_data import load_sheet
+from app.documents.layout_pdf import layouts_hook
 from app.documents.pack_pdf import build_pack
 from app.services.errors import ServiceError
+from app.services.stock_boards import stock_boards
 
 
 def print_cutsheet(args: argparse.Namespace) -> int:
     """Write the pack of cut sheet ``args.number`` to ``args.output``; warnings go to stderr."""
     try:
         sheet = load_sheet(args.number)
+        stock = stock_boards()
     except ServiceError as error:
         print(f"Ошибка: {error}", file=sys.stderr)
         return 2
-    result = build_pack(sheet, Path(args.output))
+    result = build_pack(sheet, Path(args.output), layouts=layouts_hook(stock))
     for warning in result.warnings:
         print(f"Внимание: {warning}", file=sys.stderr)
     print(f"Лист раскроя №{sheet.number}: {result.pages} стр., заказов {len(sheet.orders)} → {result.path}")

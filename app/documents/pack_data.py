@@ -63,6 +63,14 @@ class SheetData:
     orders: list[OrderData]
 
 
+def sheet_parts(sheet: SheetData, order: OrderData) -> list[PartLine]:
+    """The order's parts cut on this sheet: those of the sheet's material, or all if it names none."""
+    material = sheet.material.casefold()
+    if not material:
+        return order.parts
+    return [part for part in order.parts if part.material.casefold() == material]
+
+
 def split_name(full_name: str) -> tuple[str, str]:
     """(surname, «Surname I. O.») from a full name; a surname may carry a former one in brackets:
     «Иванова (Румянцева) София Леонидовна» → («Иванова (Румянцева)», «Иванова (Румянцева) С. Л.»)."""

@@ -46,7 +46,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Flowable, Frame,
 
 from app import clock
 from app.documents.fonts import register_fonts
-from app.documents.pack_data import FileRef, OrderData, SheetData
+from app.documents.pack_data import FileRef, OrderData, SheetData, sheet_parts
 from app.specs import area_m2, edge_label, edge_totals, format_decimal
 
 PAGE_W, PAGE_H = A4
@@ -296,10 +296,7 @@ class PackBuilder:
         return story
 
     def _sheet_parts(self, order: OrderData) -> list:
-        material = self.sheet.material.casefold()
-        if not material:
-            return order.parts
-        return [part for part in order.parts if part.material.casefold() == material]
+        return sheet_parts(self.sheet, order)
 
     PART_HEAD = ["№", "Деталь", "Материал", "Толщ.", "Длина", "Ширина", "Кол.", "Д1", "Д2", "Ш1", "Ш2",
                  "Пово-\nрот", "Примечание"]

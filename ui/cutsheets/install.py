@@ -15,7 +15,12 @@ def install_cutsheets(window) -> CutSheetsScreen:
 
 
 def show_cutsheet(window, what: str | None) -> None:
-    """Open cut sheet N for ``--show cutsheet:N``."""
+    """Open cut sheet N for ``--show cutsheet:N``; ``cutsheet:N:layouts`` shows its cut layouts
+    (computed before returning, for the screenshot)."""
     if what and what.startswith("cutsheet:"):
         screen = window.show_screen("cutsheets")
-        screen.open_sheet(int(what.split(":", 1)[1]))
+        _, number, *tab = what.split(":")
+        screen.open_sheet(int(number))
+        if tab == ["layouts"]:
+            screen.sheet_tabs.setCurrentWidget(screen.layouts)
+            screen.layouts.compute_now()

@@ -12,7 +12,9 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app.db import database
 from app.documents.pack_data import load_sheet
+from app.documents.layout_pdf import layouts_hook
 from app.documents.pack_pdf import PackResult, build_pack
+from app.services.stock_boards import stock_boards
 
 PRINT_DPI = 200
 
@@ -43,9 +45,10 @@ class PackJob(QRunnable):
             database.connect(reuse_if_open=True)
             try:
                 sheet = load_sheet(self.number)
+                stock = stock_boards()
             finally:
                 database.close()
-            result = build_pack(sheet, self.target, progress=self.signals.progress.emit)
+            result = build_pack(sheet, self.target, layouts=layouts_hook(stock), progress=self.signals.progress.emit)
             if self.printer is not None:
                 print_pdf(result.path, self.printer, self.signals.progress.emit)
         except Exception as error:  # noqa: BLE001 - shown to the user, the program goes on

@@ -12,7 +12,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QGroupBox,
                                QHeaderView,
                                QHBoxLayout, QInputDialog, QLabel, QProgressBar, QPushButton, QSplitter,
-                               QTableView, QVBoxLayout, QWidget)
+                               QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from app import pipeline
 from app.documents.pack_data import split_name
@@ -23,6 +23,7 @@ from app.services.changes import Changes
 from app.services.errors import ServiceError
 from ui import msgbox
 from ui.cutsheets import printing
+from ui.cutsheets.layouts_view import LayoutsPanel
 from ui.cutsheets.models import Role, RowsModel
 from ui.cutsheets.order_docs import OrderDocsDialog
 
@@ -132,7 +133,11 @@ class CutSheetsScreen(QWidget):
         right_layout.addLayout(actions)
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.warnings)
-        right_layout.addWidget(self.sheet_orders_view, 1)
+        self.layouts = LayoutsPanel(window)
+        self.sheet_tabs = QTabWidget(objectName="sheetTabs")
+        self.sheet_tabs.addTab(self.sheet_orders_view, "Заказы")
+        self.sheet_tabs.addTab(self.layouts, "Раскрой")
+        right_layout.addWidget(self.sheet_tabs, 1)
 
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -206,6 +211,7 @@ class CutSheetsScreen(QWidget):
             self.title.setText("Лист раскроя не выбран")
             self.info.setText("Выделите заказы слева и нажмите «Создать лист раскроя», или выберите лист в списке.")
             self.sheet_orders.set_rows([], [])
+            self.layouts.show_sheet(None)
             return
         cancelled = sheet.status == CutSheet.CANCELLED
         self.title.setText(f"Лист раскроя №{sheet.number}" + (" — АННУЛИРОВАН" if cancelled else ""))
@@ -222,6 +228,7 @@ class CutSheetsScreen(QWidget):
               pipeline.stage(d.stage).name, counts.get(d.id, 0)) for d in deals], [d.id for d in deals])
         self.buttons["production"].setEnabled(not cancelled and any(d.stage == cutsheets.CUTTING for d in deals))
         self.buttons["cancel"].setEnabled(not cancelled)
+        self.layouts.show_sheet(sheet.number)
 
     def selected_deal_ids(self) -> list[int]:
         rows = sorted(index.row() for index in self.orders_view.selectionModel().selectedRows())

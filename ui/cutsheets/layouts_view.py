@@ -1,0 +1,248 @@
+"""«Раскрой» on the cut-sheet screen: the sheet's cut layouts computed in a worker thread (with a
+busy bar) and each board drawn to scale: parts labelled with their number, order and size,
+reusable offcuts hatched; above them how many boards of each material to take and whether fewer
+is impossible. «Материалы…» edits the stock boards."""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy,
+                               QVBoxLayout, QWidget)
+
+from app.db import database
+from app.documents.cut_plan import SheetPlan, boards_word, percent, plan_sheet
+from app.documents.layout_picture import BoardPicture, fit_label, picture
+from app.documents.pack_data import load_sheet
+from app.services.stock_boards import stock_boards
+
+BOARD_COLOUR, PART_COLOUR, OFFCUT_COLOUR = QColor("#d9d9d9"), QColor("#f4efe3"), QColor("#8a8a8a")
+
+
+class LayoutSignals(QObject):
+    finished = Signal(int, object)  # sheet number, SheetPlan
+    failed = Signal(int, str)
+
+
+class LayoutJob(QRunnable):
+    """Read the sheet and the stock boards (own connection in this thread), compute the plan."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number
+        self.signals = LayoutSignals()
+
+    def run(self) -> None:
+        try:
+            database.connect(reuse_if_open=True)
+            try:
+                sheet, stock = load_sheet(self.number), stock_boards()
+            finally:
+                database.close()
+            plan = plan_sheet(sheet, stock)
+        except Exception as error:  # noqa: BLE001 - shown to the user, the program goes on
+            self.signals.failed.emit(self.number, f"Не удалось рассчитать раскрой листа №{self.number}: {error}")
+            return
+        self.signals.finished.emit(self.number, plan)
+
+
+class BoardWidget(QWidget):
+    """One board drawn to scale, as wide as the view."""
+
+    def __init__(self, pic: BoardPicture, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("boardDrawing")
+        self.picture = pic
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMinimumWidth(300)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return round(width * self.picture.width / self.picture.length)
+
+    def sizeHint(self) -> QSize:
+        return QSize(800, self.heightForWidth(800))
+
+    def paintEvent(self, _event) -> None:
+        pic = self.picture
+        scale = min((self.width() - 1) / pic.length, (self.height() - 1) / pic.width)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+
+        def rect(x: float, y: float, sx: float, sy: float) -> QRectF:
+            return QRectF(x * scale, y * scale, sx * scale, sy * scale)
+
+        painter.setPen(QPen(Qt.GlobalColor.black, 1.2))
+        painter.setBrush(BOARD_COLOUR)
+        painter.drawRect(rect(0, 0, pic.length, pic.width))
+        painter.setPen(QPen(QColor("#555555"), 0.6, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.GlobalColor.white)
+        painter.drawRect(rect(pic.trim, pic.trim, pic.length - 2 * pic.trim, pic.width - 2 * pic.trim))
+        for x, y, sx, sy in pic.offcuts:
+            box = rect(x, y, sx, sy)
+            painter.setPen(QPen(OFFCUT_COLOUR, 0.8))
+            painter.setBrush(QBrush(OFFCUT_COLOUR, Qt.BrushStyle.BDiagPattern))
+            painter.drawRect(box)
+            self._label(painter, box, [f"обрезок {sx}×{sy}"], OFFCUT_COLOUR, bold=False)
+        for part in pic.parts:
+            box = rect(part.x, part.y, part.size_x, part.size_y)
+            painter.setPen(QPen(Qt.GlobalColor.black, 0.8))
+            painter.setBrush(PART_COLOUR)
+            painter.drawRect(box)
+            self._label(painter, box, part.lines(), QColor(Qt.GlobalColor.black))
+        painter.end()
+
+    def _label(self, painter: QPainter, box: QRectF, lines: list[str], colour: QColor, bold: bool = True) -> None:
+        font = QFont(self.font())
+
+        def measure(text: str, size: float) -> float:
+            font.setPointSizeF(size)
+            font.setBold(bold)
+            return QFontMetricsF(font).horizontalAdvance(text)
+
+        leading = 1.2 * self.logicalDpiY() / 72
+        lines, size, turned = fit_label(lines, box.width(), box.height(), measure, 9, 6, leading)
+        if not lines:
+            return
+        painter.save()
+        painter.translate(box.center())
+        if turned:
+            painter.rotate(-90)
+        w, h = (box.height(), box.width()) if turned else (box.width(), box.height())
+        painter.setPen(colour)
+        step = size * leading
+        top = -step * len(lines) / 2
+        for n, line in enumerate(lines):
+            font.setPointSizeF(size)
+            font.setBold(bold and n == 0)
+            painter.setFont(font)
+            painter.drawText(QRectF(-w / 2, top + n * step, w, step), Qt.AlignmentFlag.AlignCenter, line)
+        painter.restore()
+
+
+class LayoutsPanel(QWidget):
+    """The cut layouts of the open sheet."""
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.setObjectName("cutLayouts")
+        self.window_ = window
+        self.number: int | None = None
+        self.plan: SheetPlan | None = None
+        self.job: LayoutJob | None = None
+        self.again = False  # shown again while computing: the parts may have changed
+        self.waiting = False  # a sheet to compute when the panel is shown
+        self.boards: list[BoardWidget] = []
+        self.summary = QLabel(objectName="layoutSummary", wordWrap=True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.progress = QProgressBar(objectName="layoutProgress", visible=False)
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Расчёт раскроя…")
+        stock = QPushButton("Материалы…", objectName="stockBoardsButton")
+        stock.setToolTip("Размеры листов, обрезка кромок и пропил по материалам")
+        stock.clicked.connect(self.edit_stock)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(stock, 0, Qt.AlignmentFlag.AlignTop)
+        self.content = QWidget()
+        self.content_layout = QVBoxLayout(self.content)
+        scroll = QScrollArea(objectName="layoutScroll", widgetResizable=True)
+        scroll.setWidget(self.content)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addWidget(scroll, 1)
+
+    def show_sheet(self, number: int | None) -> None:
+        """Compute and show the layouts of sheet `number` (None: nothing); while the panel is
+        hidden, only when it is shown."""
+        self.number = number
+        if number is None:
+            self.plan = None
+            self._fill(None)
+            return
+        self.waiting = True
+        if self.isVisible():
+            self._compute()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.waiting and self.number is not None:
+            self._compute()
+
+    def _compute(self) -> None:
+        self.waiting = False
+        if self.job is None:
+            self._start(self.number)
+        else:
+            self.again = True
+
+    def compute_now(self) -> None:
+        """Compute the open sheet's layouts and wait for them (the screenshot mode)."""
+        if self.number is not None:
+            self._compute()
+            QThreadPool.globalInstance().waitForDone()
+            QCoreApplication.processEvents()
+
+    def _start(self, number: int) -> None:
+        self.progress.setVisible(True)
+        job = LayoutJob(number)
+        job.signals.finished.connect(self._computed)
+        job.signals.failed.connect(self._failed)
+        self.job = job
+        QThreadPool.globalInstance().start(job)
+
+    def _computed(self, number: int, plan: SheetPlan) -> None:
+        self._finished(number)
+        if number == self.number:
+            self.plan = plan
+            self._fill(plan)
+
+    def _failed(self, number: int, message: str) -> None:
+        self._finished(number)
+        if number == self.number:
+            self.plan = None
+            self._fill(None)
+            self.summary.setText(message)
+
+    def _finished(self, number: int) -> None:
+        self.job = None
+        self.progress.setVisible(False)
+        if self.number is not None and (self.again or self.number != number):
+            self.again = False
+            self._start(self.number)
+
+    def _fill(self, plan: SheetPlan | None) -> None:
+        while self.content_layout.count():
+            item = self.content_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.boards = []
+        if plan is None:
+            self.summary.setText("")
+            return
+        lines = [f"<b>{escape(m.material)}</b>: {escape(m.verdict)}"
+                 + (f", лист {m.board.length}×{m.board.width}, использование {percent(m.utilisation)}"
+                    if m.result else "") for m in plan.materials]
+        lines.append(f"Взять со склада: <b>{plan.boards_used} {boards_word(plan.boards_used)}</b>"
+                     + (f", использование {percent(plan.utilisation)}" if plan.boards_used else ""))
+        self.summary.setText("<br>".join(lines) if plan.materials else "На листе нет деталей.")
+        for m in plan.materials:
+            for k, layout in enumerate(m.layouts, start=1):
+                caption = QLabel(f"<b>{escape(m.material)}</b> · лист {k} из {len(m.layouts)} · {layout.board.length}×"
+                                 f"{layout.board.width} мм · использование {percent(layout.utilisation)}")
+                board = BoardWidget(picture(layout))
+                self.boards.append(board)
+                self.content_layout.addWidget(caption)
+                self.content_layout.addWidget(board)
+        self.content_layout.addStretch(1)
+
+    def edit_stock(self) -> None:
+        from ui.cutsheets.stock_dialog import StockBoardsDialog
+
+        StockBoardsDialog(self.window_).exec()
