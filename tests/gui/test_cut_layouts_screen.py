@@ -1,0 +1,85 @@
+"""«Раскрой» on the cut-sheet screen: the layouts computed off the GUI thread, each board drawn
+with its labelled parts, and the «Материалы» table that changes the boards."""
+from __future__ import annotations
+
+import pytest
+
+from app.services import cutsheets, specs, stock_boards
+from tests.domain.helpers import cutting_deal
+from tests.domain.test_cut_layouts import PLY, QUARTER, SIDE
+from ui.cutsheets.install import install_cutsheets
+from ui.cutsheets.stock_dialog import StockBoardsDialog
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, staff):
+    win = MainWindow(staff["constructor"], "constructor")
+    qtbot.addWidget(win)
+    install_cutsheets(win)
+    win.resize(1400, 900)
+    win.show()
+    return win
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    seen = []
+    monkeypatch.setattr("ui.msgbox.error", lambda parent, title, text: seen.append(text))
+    return seen
+
+
+@pytest.fixture
+def sheet(staff):
+    constructor = staff["constructor"]
+    first = cutting_deal(staff["manager"], name="Краева Ярус")
+    second = cutting_deal(staff["manager"], name="Басова Остров")
+    specs.save_parts(first.id, constructor, [QUARTER, SIDE])
+    specs.save_parts(second.id, constructor, [QUARTER])
+    cutsheets.create_cut_sheet(constructor, [first.id, second.id])
+    return first, second
+
+
+def _open_layouts(qtbot, window):
+    screen = window.screen("cutsheets")
+    screen.open_sheet(1)
+    screen.sheet_tabs.setCurrentWidget(screen.layouts)
+    panel = screen.layouts
+    qtbot.waitUntil(lambda: panel.plan is not None and panel.job is None, timeout=20_000)
+    return panel
+
+
+def test_layouts_tab_draws_each_board_with_labelled_parts(qtbot, window, sheet):
+    first, second = sheet
+    panel = _open_layouts(qtbot, window)
+    assert "1 лист — меньше невозможно" in panel.summary.text()
+    assert "2 листа — меньше невозможно" in panel.summary.text()
+    assert "Взять со склада: <b>3 листа</b>" in panel.summary.text()
+    assert len(panel.boards) == 3
+    plywood = next(b for b in panel.boards if b.picture.length == 2440)
+    assert sorted(plywood.picture.labels()) == sorted(
+        [f"{first.order_no}-1 · заказ №{first.order_no} · 1208×598"] * 2
+        + [f"{second.order_no}-1 · заказ №{second.order_no} · 1208×598"] * 2)
+    qtbot.waitUntil(lambda: plywood.height() > 100)
+    image = plywood.grab().toImage()
+    assert image.width() > 300
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 3  # board, parts, edges and text, not a blank widget
+
+
+def test_stock_table_change_recomputes_the_layouts(qtbot, window, sheet, messages):
+    panel = _open_layouts(qtbot, window)
+    dialog = StockBoardsDialog(window)
+    model = dialog.model
+    row = next(r for r, values in enumerate(model.rows) if values["material"] == PLY)
+    model.setData(model.index(row, 1), "1300")  # a board holding two shelves, not four
+    model.setData(model.index(row, 0), "")
+    dialog.save()
+    assert messages and f"Строка {row + 1}" in messages[0] and dialog.result() == 0  # kept open, nothing saved
+    assert stock_boards.stock_boards()[row].material == PLY
+    model.setData(model.index(row, 0), PLY)
+    dialog.save()
+    assert stock_boards.stock_boards()[row].length == 1300
+    qtbot.waitUntil(lambda: panel.plan is not None and panel.job is None
+                    and any(b.picture.length == 1300 for b in panel.boards), timeout=20_000)
+    assert "Взять со склада: <b>4 листа</b>" in panel.summary.text()  # 2 plywood boards + 2 chipboard
