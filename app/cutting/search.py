@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .guillotine import Bin, Items, Packer, bin_items, copy_bin, fill_bin
+
+Clock = Callable[[], float]  # seconds; time.monotonic, or time.thread_time for a CPU-time budget
 
 
 def sort_orders(items: Items) -> list[list[tuple]]:
@@ -50,14 +52,15 @@ def portfolio(items: Items, members: list[int]) -> Iterator[tuple[list[Bin], lis
             yield packer.pack(sorted(members, key=order.__getitem__)), order
 
 
-def construct(items: Items, lower: int, deadline: float) -> tuple[list[Bin], list[tuple]]:
+def construct(items: Items, lower: int, deadline: float,
+              clock: Clock = time.monotonic) -> tuple[list[Bin], list[tuple]]:
     """Best bins found by the greedy portfolio, and the sort order that found them."""
     best: list[Bin] = []
     best_order: list[tuple] = []
     for bins, order in portfolio(items, list(range(len(items.sizes)))):
         if not best or (len(bins), -fill_score(bins)) < (len(best), -fill_score(best)):
             best, best_order = bins, order
-        if len(best) <= lower or time.monotonic() > deadline:
+        if len(best) <= lower or clock() > deadline:
             break
     return best, best_order
 
@@ -79,8 +82,10 @@ RESTARTS = 10
 class Search:
     """Improvement of a packing; `rng` makes every run with the same seed repeat itself."""
 
-    def __init__(self, items: Items, order: list[tuple], rng: random.Random) -> None:
+    def __init__(self, items: Items, order: list[tuple], rng: random.Random,
+                 clock: Clock = time.monotonic) -> None:
         self.items = items
+        self.clock = clock
         self.order = order
         self.rng = rng
         self.packers = packers(items)
@@ -134,7 +139,7 @@ class Search:
         tabu: dict[int, int] = {}
         step = 0
         while left:
-            if time.monotonic() > deadline:
+            if self.clock() > deadline:
                 return None
             step += 1
             left.sort(key=area.__getitem__)
@@ -229,7 +234,7 @@ class Search:
         current = bins
         for _ in range(rounds):
             m = len(current)
-            if m < 2 or time.monotonic() > deadline:
+            if m < 2 or self.clock() > deadline:
                 break
             ranked = sorted(range(m), key=lambda j: current[j][2])
             weak = ranked[min(int(rng.random() ** 3 * m), m - 1)]
@@ -259,15 +264,16 @@ def _first_fit(packer: Packer, sequence: list[int], count: int) -> list[Bin] | N
     return bins
 
 
-def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0) -> list[Bin]:
-    """Pack all items into as few bins as the search finds within `time_limit` seconds."""
-    start = time.monotonic()
+def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
+              clock: Clock = time.monotonic) -> list[Bin]:
+    """Pack all items into as few bins as the search finds within `time_limit` seconds of `clock`."""
+    start = clock()
     deadline = start + time_limit
-    best, order = construct(items, lower, deadline)
-    search = Search(items, order, random.Random(seed))
+    best, order = construct(items, lower, deadline, clock)
+    search = Search(items, order, random.Random(seed), clock)
     current = best
-    while len(best) > lower and time.monotonic() < deadline:
-        attempt_end = min(deadline, time.monotonic() + max(0.05, (deadline - start) / 4))
+    while len(best) > lower and clock() < deadline:
+        attempt_end = min(deadline, clock() + max(0.05, (deadline - start) / 4))
         fewer = search.eliminate(current, attempt_end)
         if fewer is not None:
             best = current = fewer
@@ -278,7 +284,7 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0) -> lis
             continue
         everything = [i for b in best for i in bin_items(b)]
         for _ in range(RESTARTS):
-            if time.monotonic() > deadline:
+            if clock() > deadline:
                 break
             fewer = search.noisy_fit(everything, len(best) - 1)
             if fewer is not None:

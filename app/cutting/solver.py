@@ -2,13 +2,14 @@
 into board coordinates with trim and kerf, and validates every layout before returning it."""
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from .bounds import lower_bound
 from .errors import CuttingInputError, InvalidLayoutError
 from .guillotine import Items, free_rectangles, positions
 from .model import Board, CuttingResult, Layout, MaterialSummary, Offcut, Part, Placement
-from .search import lowest_packing, pack_bins
+from .search import Clock, lowest_packing, pack_bins
 from .validate import validate_layouts
 
 MIN_OFFCUT = (300, 100)
@@ -16,12 +17,14 @@ MIN_OFFCUT = (300, 100)
 
 def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: float = 2.0,
              max_stages: int = 3, first_cut_along_length: bool = True,
-             min_offcut: tuple[int, int] = MIN_OFFCUT, seed: int = 0) -> CuttingResult:
+             min_offcut: tuple[int, int] = MIN_OFFCUT, seed: int = 0,
+             clock: Clock = time.monotonic) -> CuttingResult:
     """Lay out `parts` on as few `boards` (one board size per material) as found.
 
     Cuts are guillotine cuts in at most `max_stages` stages, the first ones along the board's
     length unless `first_cut_along_length` is False. The search stops at the proven lower bound or
-    after `time_limit` seconds. Offcuts whose longer side reaches min_offcut[0] and shorter side
+    after `time_limit` seconds of `clock` (wall-clock time; time.thread_time budgets the CPU time of
+    the optimising thread, as on a free core of a busy machine). Offcuts whose longer side reaches min_offcut[0] and shorter side
     min_offcut[1] are reported as reusable. Raises CuttingInputError on bad input.
     """
     if max_stages < 1:
@@ -36,7 +39,7 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
             continue
         share = time_limit * sum(p.qty for p in group) / total
         material_layouts, bound = _optimise_material(
-            board, group, share, max_stages, first_cut_along_length, min_offcut, seed)
+            board, group, share, max_stages, first_cut_along_length, min_offcut, seed, clock)
         layouts.extend(material_layouts)
         summaries.append(MaterialSummary(board.material, len(material_layouts), bound))
     validate_layouts(layouts, parts, max_stages, first_cut_along_length)
@@ -82,7 +85,7 @@ def check_input(boards: Sequence[Board], parts: Sequence[Part]) -> dict[str, lis
 
 def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_stages: int,
                        along_length: bool, min_offcut: tuple[int, int],
-                       seed: int) -> tuple[list[Layout], int]:
+                       seed: int, clock: Clock) -> tuple[list[Layout], int]:
     """Layouts of one material and the proven lower bound on their number."""
     k = board.kerf
     units = [p for p in parts for _ in range(p.qty)]
@@ -93,7 +96,7 @@ def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_s
                   width if along_length else length, stacking=max_stages >= 3,
                   one_stack_per_strip=max_stages == 1)
     bound = lower_bound(items)
-    bins = pack_bins(items, bound, time_limit, seed)
+    bins = pack_bins(items, bound, time_limit, seed, clock)
     bins.sort(key=lambda b: -b[2])
     bins[-1] = lowest_packing(items, bins[-1])
     layouts = []
