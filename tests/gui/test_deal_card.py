@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from app import clock
-from app.models import AuditEntry, Deal, Task, TaskType
+from app.models import AuditEntry, Task, TaskType
 from app.services import deals, tasks
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
 from tests.gui.card_helpers import choose, click, field, message, open_card, type_into, type_text
