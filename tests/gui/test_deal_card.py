@@ -296,3 +296,17 @@ def test_card_of_order_15_from_the_command_line(tmp_path):
     assert run.returncode == 0, run.stderr
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1600, 900)
+
+
+def test_closing_the_program_asks_for_a_card_with_unsaved_edits(qtbot, staff, asked):
+    deal = new_deal(staff["manager"])
+    card = open_card(qtbot, staff["manager"], deal.id)
+    window = card.window_
+    window.show()
+    type_into(qtbot, card, "name", "Новое имя")
+    asked.answer = False
+    window.close()
+    assert window.isVisible() and card.isVisible() and len(asked) == 1
+    asked.answer = True
+    window.close()
+    assert not window.isVisible() and deals.load_deal(deal.id).name == "Тест Тестович CRM"
