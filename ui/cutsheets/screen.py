@@ -62,6 +62,7 @@ class CutSheetsScreen(QWidget):
         self.current: int | None = None  # number of the open sheet
         self.job: printing.PackJob | None = None
         self.last_result: PackResult | None = None
+        self._then = None  # what to do with the PDF once the running job has built it
 
         self.orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Деталей", "Чертежи"], self)
         self.orders_view = _table(self.orders, "cuttingOrders")
@@ -287,7 +288,9 @@ class CutSheetsScreen(QWidget):
             button.setEnabled(False)
         job = printing.PackJob(self.current, printing.pack_path(self.current), printer)
         job.signals.progress.connect(self._progress)
-        job.signals.finished.connect(lambda result: self._built(result, then))
+        self._then = then
+        # bound methods of this widget: Qt queues the worker's signals to the GUI thread
+        job.signals.finished.connect(self._built)
         job.signals.failed.connect(self._failed)
         self.job = job
         return printing.start(job)
@@ -301,7 +304,8 @@ class CutSheetsScreen(QWidget):
         self.progress.setVisible(False)
         self.open_sheet(self.current) if self.current is not None else self._show_sheet(None)
 
-    def _built(self, result: PackResult, then) -> None:
+    def _built(self, result: PackResult) -> None:
+        then, self._then = self._then, None
         self._done()
         self.last_result = result
         if result.warnings:
