@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QHBoxLayout, QInputDialog, QLabel, QProgressBar, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
-from app import pipeline
+from app import clock, pipeline
 from app.documents.pack_data import split_name
 from app.documents.pack_pdf import PackResult
 from app.models import CutSheet
@@ -168,7 +168,7 @@ class CutSheetsScreen(QWidget):
                 selection.select(self.orders.index(row, 0), selection.SelectionFlag.Select
                                  | selection.SelectionFlag.Rows)
         sheet_rows = cutsheets.list_sheets(self.show_cancelled.isChecked())
-        self.sheets.set_rows([(f"№{r.number}", r.created_at.strftime("%d.%m.%Y"), r.material or "все",
+        self.sheets.set_rows([(f"№{r.number}", clock.to_local(r.created_at).strftime("%d.%m.%Y"), r.material or "все",
                                ", ".join(f"№{n}" for n in r.order_nos), r.status_name, r.created_by)
                               for r in sheet_rows], [r.number for r in sheet_rows])
         if self.current is not None:
@@ -211,7 +211,7 @@ class CutSheetsScreen(QWidget):
         cancelled = sheet.status == CutSheet.CANCELLED
         self.title.setText(f"Лист раскроя №{sheet.number}" + (" — АННУЛИРОВАН" if cancelled else ""))
         self.info.setText(f"Материал: {sheet.material or 'все материалы'} · создан "
-                          f"{sheet.created_at.strftime('%d.%m.%Y')} · "
+                          f"{clock.to_local(sheet.created_at):%d.%m.%Y %H:%M} · "
                           f"{sheet.created_by.full_name if sheet.created_by_id else '—'}"
                           + (f" · причина аннулирования: {sheet.cancel_reason}"
                              if cancelled and sheet.cancel_reason else ""))
