@@ -168,7 +168,7 @@ class CutSheetsScreen(QWidget):
                 selection.select(self.orders.index(row, 0), selection.SelectionFlag.Select
                                  | selection.SelectionFlag.Rows)
         sheet_rows = cutsheets.list_sheets(self.show_cancelled.isChecked())
-        self.sheets.set_rows([(f"№{r.number}", clock.to_local(r.created_at).strftime("%d.%m.%Y"), r.material or "все",
+        self.sheets.set_rows([(f"№{r.number}", f"{clock.to_local(r.created_at):%d.%m.%Y}", r.material or "все",
                                ", ".join(f"№{n}" for n in r.order_nos), r.status_name, r.created_by)
                               for r in sheet_rows], [r.number for r in sheet_rows])
         if self.current is not None:
