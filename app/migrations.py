@@ -59,7 +59,16 @@ def _m003_cut_sheets(db: peewee.Database) -> None:
                       models.CutSheetOrder])
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets]
+def _m004_board_indexes(db: peewee.Database) -> None:
+    """Indexes of the board's queries: column totals (deal.stage, budget) and open tasks per deal."""
+    from app import models
+
+    for model in (models.Deal, models.Task):
+        model._schema.create_indexes(safe=True)
+
+
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
+                                                       _m004_board_indexes]
 
 
 def latest() -> int:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.session import Opened, default_user
+from ui.board.board import BoardWidget
 from ui.main_window import MainWindow
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.tasks.install import install_tasks
@@ -38,6 +39,7 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow:
     workstation = workstation_of(args)
     user = default_user(workstation, args.user)
     window = MainWindow(user, workstation, demo=opened.demo)
+    window.add_screen("board", "Сделки", BoardWidget(window))  # the counter's main screen
     install_tasks(window)
     install_cutsheets(window)
     show_cutsheet(window, args.show)
