@@ -44,7 +44,13 @@ def _m001_initial(db: peewee.Database) -> None:
                       models.Counter, models.Setting])
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial]
+def _m002_sign_in_slowdown(db: peewee.Database) -> None:
+    from app import models
+
+    ensure_columns(db, models.User, "failed_logins", "login_not_before")
+
+
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_sign_in_slowdown]
 
 
 def latest() -> int:

@@ -1,0 +1,63 @@
+"""Passport data (152-ФЗ): shown only to the roles allowed, masked for everybody else, and every
+view, change and export written to the audit log (who, when, which deal)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app import permissions
+from app.db import database
+from app.models import Deal, Passport, User
+from app.services.errors import NotFoundError
+from app.services.timeline import audit
+
+MASK = "•••• ••••••"
+
+
+@dataclass(frozen=True)
+class PassportData:
+    series: str
+    number: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.series} {self.number}".strip()
+
+
+def can_see_passport(user: User | None) -> bool:
+    """Whether ``user`` may see passport data (others see ``MASK``)."""
+    return permissions.allowed(user, permissions.PASSPORT_VIEW)
+
+
+def masked(deal_id: int) -> str:
+    """What a user without the right sees in place of the passport: the mask, or «—» if none."""
+    deal = Deal.get_or_none(Deal.id == deal_id)
+    has = deal is not None and deal.contact_id and Passport.select().where(
+        Passport.contact == deal.contact_id).exists()
+    return MASK if has else "—"
+
+
+def read_passport(deal_id: int, user: User | None) -> PassportData:
+    """The passport of the deal's contact, for an allowed user; the view is written to the audit
+    log every time (PermissionDeniedError for the others, who see ``masked``)."""
+    permissions.require(user, permissions.PASSPORT_VIEW)
+    with database.atomic():
+        deal = Deal.get_or_none(Deal.id == deal_id)
+        if deal is None:
+            raise NotFoundError("Сделка не найдена (возможно, удалена на другом компьютере)")
+        passport = Passport.get_or_none(Passport.contact == deal.contact_id) if deal.contact_id else None
+        audit(user, "passport_view", deal, f"Просмотр паспортных данных, сделка №{deal.order_no}")
+        if passport is None:
+            return PassportData("", "")
+        return PassportData(passport.series, passport.number)
+
+
+def record_export(user: User | None, deal_ids: list[int], what: str, *, with_passport: bool) -> None:
+    """Check the right to export and write the export to the audit log, one row per deal when it
+    carries passport data (call inside the exporting service's transaction)."""
+    permissions.require(user, permissions.EXPORT)
+    if with_passport:
+        permissions.require(user, permissions.PASSPORT_VIEW)
+        for deal_id in deal_ids:
+            audit(user, "passport_export", deal_id, f"Выгрузка с паспортными данными: {what}")
+    else:
+        audit(user, "export", None, f"Выгрузка: {what} ({len(deal_ids)} сдел.)")
