@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import peewee as pw
+
 from app import permissions
 from app.models import AuditEntry, Deal, User
 
@@ -40,9 +42,9 @@ def entries(actor: User | None, where: AuditFilter = AuditFilter(), limit: int =
     """The newest journal rows matching ``where`` (with user and deal joined)."""
     permissions.require(actor, permissions.AUDIT_VIEW)
     query = (AuditEntry.select(AuditEntry, User, Deal)
-             .join(User, on=(AuditEntry.user == User.id), join_type="LEFT OUTER")
+             .join(User, on=(AuditEntry.user == User.id), join_type=pw.JOIN.LEFT_OUTER)
              .switch(AuditEntry)
-             .join(Deal, on=(AuditEntry.deal == Deal.id), join_type="LEFT OUTER"))
+             .join(Deal, on=(AuditEntry.deal == Deal.id), join_type=pw.JOIN.LEFT_OUTER))
     if where.user_id is not None:
         query = query.where(AuditEntry.user == where.user_id)
     if where.action:

@@ -73,7 +73,7 @@ def delay_after(failed: int) -> timedelta:
     """The wait imposed after ``failed`` wrong passwords in a row."""
     if failed < FREE_ATTEMPTS:
         return timedelta(0)
-    return min(FIRST_DELAY * 2 ** (failed - FREE_ATTEMPTS), MAX_DELAY)
+    return min(FIRST_DELAY * 2 ** min(failed - FREE_ATTEMPTS, 16), MAX_DELAY)
 
 
 def wait_seconds(user: User) -> int:
