@@ -10,17 +10,14 @@ from app.models import Deal, Passport, User
 from app.services.errors import NotFoundError
 from app.services.timeline import audit
 
-MASK = "•••• ••••••"
+MASKED_SERIES, MASKED_NUMBER = "••••", "••••••"
+MASK = f"{MASKED_SERIES} {MASKED_NUMBER}"
 
 
 @dataclass(frozen=True)
-class PassportData:
+class PassportView:
     series: str
     number: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.series} {self.number}".strip()
 
 
 def can_see_passport(user: User | None) -> bool:
@@ -28,17 +25,17 @@ def can_see_passport(user: User | None) -> bool:
     return permissions.allowed(user, permissions.PASSPORT_VIEW)
 
 
-def masked(deal_id: int) -> str:
-    """What a user without the right sees in place of the passport: the mask, or «—» if none."""
+def masked_passport(deal_id: int) -> PassportView:
+    """What other roles see: the mask when a passport is stored, empty when there is none."""
     deal = Deal.get_or_none(Deal.id == deal_id)
-    has = deal is not None and deal.contact_id and Passport.select().where(
+    stored = deal is not None and deal.contact_id and Passport.select().where(
         Passport.contact == deal.contact_id).exists()
-    return MASK if has else "—"
+    return PassportView(MASKED_SERIES, MASKED_NUMBER) if stored else PassportView("", "")
 
 
-def read_passport(deal_id: int, user: User | None) -> PassportData:
+def read_passport(deal_id: int, user: User | None) -> PassportView:
     """The passport of the deal's contact, for an allowed user; the view is written to the audit
-    log every time (PermissionDeniedError for the others, who see ``masked``)."""
+    log every time (PermissionDeniedError for the others, who see ``masked_passport``)."""
     permissions.require(user, permissions.PASSPORT_VIEW)
     with database.atomic():
         deal = Deal.get_or_none(Deal.id == deal_id)
@@ -47,8 +44,8 @@ def read_passport(deal_id: int, user: User | None) -> PassportData:
         passport = Passport.get_or_none(Passport.contact == deal.contact_id) if deal.contact_id else None
         audit(user, "passport_view", deal, f"Просмотр паспортных данных, сделка №{deal.order_no}")
         if passport is None:
-            return PassportData("", "")
-        return PassportData(passport.series, passport.number)
+            return PassportView("", "")
+        return PassportView(passport.series, passport.number)
 
 
 def record_export(user: User | None, deal_ids: list[int], what: str, *, with_passport: bool) -> None:
