@@ -5,10 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from app.session import Opened, default_user
+from ui import signin, workstations
 from ui.main_window import MainWindow
 
 ORGANIZATION, APPLICATION = "Manya", "workshop-crm"
@@ -32,10 +33,21 @@ def workstation_of(args: argparse.Namespace) -> str:
     return str(settings.value("workstation", "counter"))
 
 
-def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow:
+def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
+    """The main window of this PC's workstation, for the demo user or whoever signs in (None: the
+    sign-in was cancelled)."""
     workstation = workstation_of(args)
-    user = default_user(workstation, args.user)
-    return MainWindow(user, workstation, demo=opened.demo)
+    if opened.demo:
+        user = default_user(workstation, args.user or workstations.login_for_show(args.show))
+    else:
+        user = signin.sign_in_at_start(args.user or "")
+    if user is None:
+        return None
+    window = MainWindow(user, workstation, demo=opened.demo)
+    workstations.install(window)
+    if args.show in workstations.ADMIN_SCREENS:
+        window.show_screen(args.show)
+    return window
 
 
 def save_screenshot(window: MainWindow, target: Path, size: str) -> None:
@@ -53,9 +65,11 @@ def save_screenshot(window: MainWindow, target: Path, size: str) -> None:
 def run_gui(args: argparse.Namespace, opened: Opened) -> int:
     app = application()
     window = build_window(args, opened)
+    if window is None:
+        return 0
     if args.screenshot:
         save_screenshot(window, Path(args.screenshot), args.size)
         return 0
-    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    window.setWindowState(window.windowState() | workstations.show_mode(window))
     window.show()
     return app.exec()

@@ -108,6 +108,21 @@ def set_groups(actor: User | None, user_id: int, groups: list[str]) -> User:
         return _save(user)
 
 
+def edit_user(actor: User | None, user_id: int, *, full_name: str, role: str, groups: list[str]) -> User:
+    """The «Изменить» form: name, role and groups together, in one transaction."""
+    permissions.require(actor, permissions.USERS_MANAGE)
+    with database.atomic():
+        user = _get(user_id)
+        if clean_name(full_name) != user.full_name:
+            rename_user(actor, user_id, full_name)
+        if role != user.role:
+            set_role(actor, user_id, role)
+            groups = list(groups) + [pipeline.ROLE_GROUPS[role]] if role in pipeline.ROLE_GROUPS else groups
+        if sorted(set(groups)) != sorted(g.name for g in people.groups_of(user)):
+            set_groups(actor, user_id, groups)
+        return User.get_by_id(user_id)
+
+
 def reset_password(actor: User | None, user_id: int, secret: str) -> User:
     """A new password or PIN (the administrator's reset); also lifts the sign-in slowdown."""
     permissions.require(actor, permissions.USERS_MANAGE)
