@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont, QKeyEvent
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app import pipeline
@@ -117,7 +117,6 @@ class WorkshopTerminal(QWidget):
         self.tick = QTimer(self, objectName="workshopUndoTick", interval=1000)
         self.tick.timeout.connect(self._count_down)
         window.changed.connect(lambda _changes: self.refresh())
-        QApplication.instance().aboutToQuit.connect(self.commit_pending)  # nothing waiting is lost
         self.refresh()
 
     # --- the list
@@ -211,3 +210,8 @@ class WorkshopTerminal(QWidget):
             return
         self.status.setText(f"Заказ №{move.order_no}: {pipeline.stage(move.to_stage).name}")
         self.window_.announce(result.changes)
+
+    def hideEvent(self, event) -> None:
+        """Closing the window carries out a move still waiting: nothing the chief did is lost."""
+        self.commit_pending()
+        super().hideEvent(event)
