@@ -19,6 +19,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="режим рабочего места (запоминается на этом компьютере)")
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")
     parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
+    commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
+    from app.cli_print import add_print_command
+
+    add_print_command(commands, common)
     return parser
 
 
@@ -29,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     from app.session import open_for_run
 
     opened = open_for_run(url, demo)
+    if args.command:
+        return args.run(args)
     from ui.app import run_gui
 
     return run_gui(args, opened)

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from app import clock, pipeline
 from app.db import database
+from app.demo_production import add_production_documents
 from app.models import Role, Task, User
 from app.services import deals, numbering, people, tasks
 
@@ -239,4 +240,5 @@ def build_demo(seed: int = 15) -> dict[str, User]:
         for item in DEALS:
             _walk(item, staff, rng, today)
         numbering.ensure_at_least(numbering.ORDER_NO, len(DEALS))
+        add_production_documents(staff)
     return staff

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from app.session import Opened, default_user
 from ui import signin, workstations
 from ui.main_window import MainWindow
+from ui.tasks.install import install_tasks
 
 ORGANIZATION, APPLICATION = "Manya", "workshop-crm"
 
@@ -44,8 +45,9 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     if user is None:
         return None
     window = MainWindow(user, workstation, demo=opened.demo)
+    install_tasks(window)
     workstations.install(window)
-    if args.show in workstations.ADMIN_SCREENS:
+    if args.show == "tasks" or args.show in workstations.ADMIN_SCREENS:
         window.show_screen(args.show)
     return window
 

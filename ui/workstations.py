@@ -36,12 +36,14 @@ def install(window) -> None:
         from ui.constructor.queue import ConstructorScreen
 
         window.add_screen("constructor", "Конструктор", ConstructorScreen(window))
+        window.show_screen("constructor")
     elif window.workstation == "workshop":
         from ui.workshop.terminal import WorkshopTerminal
 
         terminal = WorkshopTerminal(window)
         terminal.switch_button.clicked.connect(switch.trigger)
         window.add_screen("workshop", "Цех", terminal)
+        window.show_screen("workshop")  # the only screen the terminal shows (no tab bar)
         window.tabs.tabBar().hide()
         window.menuBar().hide()
     _admin_screens(window)
