@@ -14,7 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", parents=[common],
                                      description="CRM мастерской «Детские кровати Маня»")
     parser.add_argument("--screenshot", metavar="FILE.png", help="сохранить снимок окна и выйти")
-    parser.add_argument("--show", metavar="WHAT", help="экран для снимка: deal:N, tasks, users, cutsheet:N")
+    parser.add_argument("--show", metavar="WHAT", help="экран для снимка: deal:N[:main|contact|payment|files], tasks, users, cutsheet:N")
     parser.add_argument("--workstation", choices=["counter", "constructor", "workshop"], default=None,
                         help="режим рабочего места (запоминается на этом компьютере)")
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from app import clock
 from app.db import database, is_postgres
@@ -111,6 +111,13 @@ def materials_of(deal_ids: list[int]) -> list[str]:
     query = (PartSpec.select(PartSpec.material).where(PartSpec.deal.in_(deal_ids), PartSpec.material != "")
              .distinct().tuples())
     return sorted(material for (material,) in query)
+
+
+def part_counts(deal_ids: list[int]) -> dict[int, int]:
+    """Number of parts (quantities summed) per order, for the lists."""
+    query = (PartSpec.select(PartSpec.deal, fn.SUM(PartSpec.quantity)).where(PartSpec.deal.in_(deal_ids))
+             .group_by(PartSpec.deal).tuples())
+    return {deal_id: int(total) for deal_id, total in query}
 
 
 def cancel_cut_sheet(number: int, actor: User | None, reason: str = "") -> CutSheet:

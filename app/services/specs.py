@@ -3,13 +3,16 @@ production order form; each save is one transaction and writes a line on the dea
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from app import clock
 from app.bed_models import detect_model
 from app.db import database
 from app.models import Deal, HardwareSpec, PartSpec, ProductionForm, TimelineEntry, User
+from app.services.changes import Changes
 from app.services.deals import load_deal
 from app.services.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
+from app.services.notes import attach_file
 from app.services.timeline import add_entry
 from app.specs import HardwareLine, PartLine, SpecError, clean_hardware, clean_part
 
@@ -144,3 +147,30 @@ def copy_parts_from(deal_id: int, source_deal_id: int, actor: User | None) -> li
         add_entry(deal, TimelineEntry.CHANGE,
                   f"Спецификация деталей скопирована из заказа №{source.order_no} ({len(lines)} строк)", actor)
     return lines
+
+
+def save_all(deal_id: int, actor: User | None, form: FormValues, parts: list[dict], hardware: list[dict]) -> None:
+    """«Сохранить» of the order's documents: form, parts and hardware in one transaction (all or nothing)."""
+    _check_lines(parts, clean_part)
+    _check_lines(hardware, clean_hardware)
+    with database.atomic():
+        save_form(deal_id, actor, form)
+        save_parts(deal_id, actor, parts)
+        save_hardware(deal_id, actor, hardware)
+
+
+DRAWING_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+def attach_drawing(deal_id: int, actor: User | None, path: Path | str, kind: str = "drawing"):
+    """Attach a drawing or assembly drawing (JPG, PNG or PDF only) to the order."""
+    if kind not in ("drawing", "assembly_drawing"):
+        raise ServiceError("Неизвестный вид чертежа")
+    if Path(path).suffix.lower() not in DRAWING_TYPES:
+        raise ServiceError(f"Чертеж должен быть JPG, PNG или PDF, а не «{Path(path).name}»")
+    return attach_file(deal_id, actor, path, kind)
+
+
+def changes_of(deal_id: int) -> Changes:
+    """What editing an order's documents changed (for the screens to refresh)."""
+    return Changes(frozenset({deal_id}), timeline=True, extra={"specs": True})

@@ -140,3 +140,15 @@ def test_print_cutsheet_command_without_a_display(tmp_path):
                              cwd=ROOT, capture_output=True, text=True, timeout=120,
                              env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert missing.returncode == 2 and "Лист раскроя №99 не найден" in missing.stderr
+
+
+def test_long_parts_table_repeats_its_header_on_every_page(staff, tmp_path):
+    deal = cutting_deal(staff["manager"], name="Длинный Ярус")
+    specs.save_parts(deal.id, None, [{**PART, "name": f"Деталь {n}"} for n in range(1, 121)])
+    cutsheets.create_cut_sheet(None, [deal.id])
+    pages = _pages_text(build_pack(load_sheet(1), tmp_path / "pack.pdf").path)
+    with_parts = [page for page in pages if "Деталь 1" in page]  # «Деталь 1», «Деталь 10…», «Деталь 100…»
+    assert len(with_parts) >= 4  # the sheet's grouped table and the order's spec both run over pages
+    for page in with_parts:
+        assert "Материал" in page and "Ширина" in page and "Д1" in page
+    assert "Деталь 120" in "\n".join(pages)
