@@ -59,7 +59,15 @@ def _m003_cut_sheets(db: peewee.Database) -> None:
                       models.CutSheetOrder])
 
 
-def _m004_sign_in_slowdown(db: peewee.Database) -> None:
+def _m004_board_indexes(db: peewee.Database) -> None:
+    """Indexes of the board's queries: column totals (deal.stage, budget) and open tasks per deal."""
+    from app import models
+
+    for model in (models.Deal, models.Task):
+        model._schema.create_indexes(safe=True)
+
+
+def _m005_sign_in_slowdown(db: peewee.Database) -> None:
     """Wrong passwords in a row and the time before which no sign-in is accepted."""
     from app import models
 
@@ -67,7 +75,7 @@ def _m004_sign_in_slowdown(db: peewee.Database) -> None:
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
-                                                       _m004_sign_in_slowdown]
+                                                       _m004_board_indexes, _m005_sign_in_slowdown]
 
 
 def latest() -> int:

@@ -153,7 +153,8 @@ class Deal(BaseModel):
     version = pw.IntegerField(default=1)
 
     class Meta:
-        indexes = ((("stage", "updated_at"), False),)
+        # (stage, budget): the board's column totals; see migration 2
+        indexes = ((("stage", "updated_at"), False), (("stage", "budget"), False))
 
 
 class StageHistory(BaseModel):
@@ -180,6 +181,9 @@ class Task(BaseModel):
     done_at = pw.DateTimeField(null=True, index=True)
     done_by = pw.ForeignKeyField(User, null=True)
     version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("deal", "done_at"), False),)  # a deal's open tasks, for board cards
 
     @property
     def is_done(self) -> bool:

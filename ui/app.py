@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.session import Opened, default_user
 from ui import signin, workstations
+from ui.board.board import BoardWidget
 from ui.main_window import MainWindow
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.tasks.install import install_tasks
@@ -46,6 +47,7 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     if user is None:
         return None
     window = MainWindow(user, workstation, demo=opened.demo)
+    window.add_screen("board", "Сделки", BoardWidget(window))  # the counter's main screen
     install_tasks(window)
     install_cutsheets(window)
     workstations.install(window)
