@@ -24,6 +24,7 @@ from ui.deal.field_form import AMOUNT, CHOICE, DATE, FieldForm, FieldSpec
 KINDS = {"budget": AMOUNT, "prepayment": AMOUNT, "debt": AMOUNT, "payment_date": DATE,
          "ship_deadline": DATE, "delivery_type": CHOICE}
 PASSPORT_KEYS = ("passport.series", "passport.number")
+PASSPORT_HIDDEN = "Паспортные данные скрыты: у вашей роли нет права их видеть (152-ФЗ)"
 
 
 class GateForm(QDialog):
@@ -74,7 +75,7 @@ class GateForm(QDialog):
             if key not in self.form.specs:
                 continue
             if value:
-                self.form.lock(key, value, "Паспортные данные видны только менеджерам")
+                self.form.lock(key, value, PASSPORT_HIDDEN)
             else:
                 state[key] = ""
 
