@@ -22,6 +22,7 @@ from app.services.errors import FieldProblem
 TEXT, AMOUNT, DATE, CHOICE, CHECK, LIST, LONG = "text", "amount", "date", "choice", "check", "list", "long"
 ERROR_STYLE = "color: #b3261e;"
 PLACEHOLDERS = {DATE: "дд.мм.гггг", AMOUNT: "0 руб", LIST: "через запятую"}
+BLANK_ZERO = {"budget"}  # a budget of 0 means «not set yet» (its gate treats it so): shown empty
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class FieldForm(QWidget):
 
     def _set_editor(self, key: str, value: Any) -> None:
         editor, kind = self.editors[key], self.specs[key].kind
-        shown = display(kind, value)
+        shown = "" if key in BLANK_ZERO and value == 0 else display(kind, value)
         self._filling = True
         try:
             if kind == CHOICE:

@@ -62,7 +62,7 @@ class GateForm(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.form)
         layout.addWidget(self.buttons)
-        self.resize(720, 60 + 44 * len(specs))
+        self.resize(720, self.sizeHint().height())
 
     def _show_passport(self, deal_id: int, state: dict) -> None:
         user = self.window_.user
