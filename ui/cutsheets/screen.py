@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QGroupBox,
@@ -97,10 +97,9 @@ class CutSheetsScreen(QWidget):
         sheets_layout = QVBoxLayout(sheets_box)
         sheets_layout.addWidget(self.sheets_view)
         sheets_layout.addWidget(self.show_cancelled)
-        left = QSplitter()
-        left.setOrientation(left.orientation().Vertical)
-        left.addWidget(orders_box)
-        left.addWidget(sheets_box)
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(orders_box)
+        self.left.addWidget(sheets_box)
 
         self.title = QLabel(objectName="sheetTitle")
         self.title.setStyleSheet("font-size: 20px; font-weight: bold;")
@@ -135,12 +134,12 @@ class CutSheetsScreen(QWidget):
         right_layout.addWidget(self.warnings)
         right_layout.addWidget(self.sheet_orders_view, 1)
 
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([700, 800])
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([700, 800])
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
         window.changed.connect(self.on_changed)
         self.refresh()
 
@@ -223,6 +222,18 @@ class CutSheetsScreen(QWidget):
               pipeline.stage(d.stage).name, counts.get(d.id, 0)) for d in deals], [d.id for d in deals])
         self.buttons["production"].setEnabled(not cancelled and any(d.stage == cutsheets.CUTTING for d in deals))
         self.buttons["cancel"].setEnabled(not cancelled)
+
+    def set_wide(self, wide: bool) -> None:
+        """Side by side (orders | sheets | open sheet) for a wide, low panel; stacked otherwise."""
+        self.left.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
+        self.left.setSizes([560, 440] if wide else [500, 500])
+        self.splitter.setSizes([1000, 600] if wide else [700, 800])
+
+    def focus_order(self, deal_id: int) -> None:
+        """Select the order ``deal_id`` in the list of orders at «Раскрой» (if it is there)."""
+        row = self.orders.row_of(deal_id)
+        if row >= 0:
+            self.orders_view.selectRow(row)
 
     def selected_deal_ids(self) -> list[int]:
         rows = sorted(index.row() for index in self.orders_view.selectionModel().selectedRows())
