@@ -70,22 +70,22 @@ class CutSheetsScreen(QWidget):
         self.orders_view.doubleClicked.connect(lambda _: self.edit_documents())
         self.orders_view.selectionModel().selectionChanged.connect(lambda *_: self._fill_materials())
         self.material = QComboBox(objectName="sheetMaterial", editable=True)
-        self.material.setMinimumWidth(180)
+        self.material.setMinimumWidth(140)
         create = QPushButton("Создать лист раскроя", objectName="createSheetButton")
         create.clicked.connect(self.create_sheet)
         docs = QPushButton("Документы заказа…", objectName="orderDocsButton")
         docs.clicked.connect(self.edit_documents)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.create_sheet)
-        orders_box = QGroupBox("Заказы на этапе «Раскрой» (выделите несколько)")
+        orders_box = QGroupBox("Заказы на этапе «Раскрой»")
+        orders_box.setToolTip("Выделите несколько заказов (Ctrl, Shift) и создайте лист раскроя")
         orders_layout = QVBoxLayout(orders_box)
         orders_layout.addWidget(self.orders_view)
         row = QHBoxLayout()
-        row.addWidget(docs)
-        row.addStretch(1)
         row.addWidget(QLabel("Материал:"))
-        row.addWidget(self.material)
+        row.addWidget(self.material, 1)
         row.addWidget(create)
         orders_layout.addLayout(row)
+        orders_layout.addWidget(docs, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.sheets = RowsModel(["№", "Дата", "Материал", "Заказы", "Статус", "Составил"], self)
         self.sheets_view = _table(self.sheets, "cutSheetsList")
@@ -109,7 +109,7 @@ class CutSheetsScreen(QWidget):
         self.sheet_orders_view.doubleClicked.connect(
             lambda index: OrderDocsDialog(self.window_, self.sheet_orders.data(index, Role.ROW_ID)).exec())
         self.buttons = {}
-        actions = QHBoxLayout()
+        actions, more_actions = QHBoxLayout(), QHBoxLayout()
         for key, text, slot, shortcut in (
                 ("print", "Печать", self.print_pack, "Ctrl+P"), ("open", "Открыть PDF", self.open_pdf, None),
                 ("save", "Сохранить PDF", self.save_pdf, "Ctrl+S"),
@@ -120,8 +120,9 @@ class CutSheetsScreen(QWidget):
             if shortcut:
                 QShortcut(QKeySequence(shortcut), self, slot)
             self.buttons[key] = button
-            actions.addWidget(button)
+            (actions if key in ("print", "open", "save") else more_actions).addWidget(button)
         actions.addStretch(1)
+        more_actions.addStretch(1)
         self.progress = QProgressBar(objectName="packProgress", visible=False)
         self.warnings = QLabel(objectName="packWarnings", wordWrap=True)
         self.warnings.setStyleSheet("color: #a00000;")
@@ -130,6 +131,7 @@ class CutSheetsScreen(QWidget):
         right_layout.addWidget(self.title)
         right_layout.addWidget(self.info)
         right_layout.addLayout(actions)
+        right_layout.addLayout(more_actions)
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.warnings)
         right_layout.addWidget(self.sheet_orders_view, 1)
