@@ -214,7 +214,7 @@ class DealCard(QDialog):
                                        "каждый просмотр записывается в журнал.")
         else:
             masked = personal_data.masked_passport(self.deal_id)
-            reason = "Паспортные данные видны только менеджерам и администратору"
+            reason = personal_data.hidden_reason()
             contact_form.lock("passport.series", masked.series, reason)
             contact_form.lock("passport.number", masked.number, reason)
             self.passport_note.setText(reason + ".")

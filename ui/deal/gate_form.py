@@ -70,7 +70,7 @@ class GateForm(QDialog):
         masked = personal_data.masked_passport(deal_id)
         for key, value in zip(PASSPORT_KEYS, (masked.series, masked.number)):
             if value:
-                self.form.lock(key, value, "Паспортные данные видны только менеджерам")
+                self.form.lock(key, value, personal_data.hidden_reason())
             else:
                 state[key] = ""
 
