@@ -137,8 +137,7 @@ def allowed(actor: User | None, action: str) -> bool:
     return bool(actor.active) and actor.role in roles_for(action)
 
 
-def role_list(roles: frozenset[str]) -> str:
-    """«Менеджер, Администратор»: Russian role names in the shop's order."""
+def _role_list(roles: frozenset[str]) -> str:
     order = list(Role.NAMES)
     return ", ".join(Role.NAMES[role] for role in sorted(roles, key=order.index))
 
@@ -151,7 +150,7 @@ def require(actor: User | None, action: str) -> None:
         raise PermissionDeniedError(f"Пользователь «{actor.full_name}» отключён администратором.")
     raise PermissionDeniedError(
         f"Недостаточно прав. {ACTION_NAMES[action]} — только для ролей: "
-        f"{role_list(roles_for(action))}. Вы вошли как {actor.full_name} ({actor.role_name}).")
+        f"{_role_list(roles_for(action))}. Вы вошли как {actor.full_name} ({actor.role_name}).")
 
 
 def require_fields(actor: User | None, changed_keys) -> None:
@@ -178,5 +177,5 @@ def set_roles(actor: User | None, action: str, roles) -> dict[str, frozenset[str
             conflict_target=[Setting.key], update={Setting.value: json.dumps(stored, ensure_ascii=False)}
         ).execute()
         audit(actor, "permissions_change", None,
-              f"{ACTION_NAMES[action]}: {role_list(frozenset(roles) | {ADMIN})}")
+              f"{ACTION_NAMES[action]}: {_role_list(frozenset(roles) | {ADMIN})}")
     return rules()

@@ -25,12 +25,6 @@ def can_see_passport(user: User | None) -> bool:
     return permissions.allowed(user, permissions.PASSPORT_VIEW)
 
 
-def hidden_reason() -> str:
-    """Why the passport is masked, naming the roles that see it now (the rules may change)."""
-    return "Паспортные данные видны только ролям: " + permissions.role_list(
-        permissions.roles_for(permissions.PASSPORT_VIEW))
-
-
 def masked_passport(deal_id: int) -> PassportView:
     """What other roles see: the mask when a passport is stored, empty when there is none."""
     deal = Deal.get_or_none(Deal.id == deal_id)

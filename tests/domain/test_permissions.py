@@ -131,10 +131,8 @@ def test_admin_changes_a_rule_and_services_follow_it(staff):
     deal = complete_deal(staff["manager"])
     with pytest.raises(PermissionDeniedError):
         personal_data.read_passport(deal.id, staff["designer"])
-    assert personal_data.hidden_reason() == "Паспортные данные видны только ролям: Менеджер, Администратор"
     permissions.set_roles(staff["admin"], permissions.PASSPORT_VIEW, [Role.MANAGER, Role.DESIGNER])
     assert personal_data.read_passport(deal.id, staff["designer"]).number == "543578"
-    assert "Дизайнер" in personal_data.hidden_reason()
     permissions.set_roles(staff["admin"], permissions.PASSPORT_VIEW, [])
     with pytest.raises(PermissionDeniedError):
         personal_data.read_passport(deal.id, staff["manager"])

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from app import clock
-from app.models import AuditEntry, Deal, Task, TaskType
+from app.models import AuditEntry, Task, TaskType
 from app.services import deals, tasks
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
 from tests.gui.card_helpers import choose, click, field, message, open_card, type_into, type_text
@@ -297,3 +297,17 @@ def test_card_of_order_15_from_the_command_line(tmp_path):
     assert run.returncode == 0, run.stderr
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1600, 900)
+
+
+def test_closing_the_program_asks_for_a_card_with_unsaved_edits(qtbot, staff, asked):
+    deal = new_deal(staff["manager"])
+    card = open_card(qtbot, staff["manager"], deal.id)
+    window = card.window_
+    window.show()
+    type_into(qtbot, card, "name", "Новое имя")
+    asked.answer = False
+    window.close()
+    assert window.isVisible() and card.isVisible() and len(asked) == 1
+    asked.answer = True
+    window.close()
+    assert not window.isVisible() and deals.load_deal(deal.id).name == "Тест Тестович CRM"

@@ -21,7 +21,7 @@ from ui import msgbox
 from ui.deal.choices import field_choices
 from ui.deal.field_form import AMOUNT, CHECK, CHOICE, DATE, LIST, LONG, FieldForm, FieldSpec
 from ui.deal.files_panel import FilesPanel
-from ui.deal.gate_form import GateForm
+from ui.deal.gate_form import PASSPORT_HIDDEN, GateForm
 from ui.deal.tasks_panel import TasksPanel
 from ui.deal.timeline_view import FeedView
 
@@ -42,7 +42,6 @@ TABS = {
                                       FieldSpec("transport_company"), FieldSpec("waybill_no")]),
 }
 TAB_ORDER = ("main", "contact", "payment", "files")
-PASSPORT_KEYS = ("passport.series", "passport.number")
 FLAG_STYLE = "background: #e8f5e9; color: #2e7d32; border-radius: 8px; padding: 2px 8px; font-weight: bold;"
 
 
@@ -214,7 +213,7 @@ class DealCard(QDialog):
                                        "каждый просмотр записывается в журнал.")
         else:
             masked = personal_data.masked_passport(self.deal_id)
-            reason = personal_data.hidden_reason()
+            reason = PASSPORT_HIDDEN
             contact_form.lock("passport.series", masked.series, reason)
             contact_form.lock("passport.number", masked.number, reason)
             self.passport_note.setText(reason + ".")

@@ -22,6 +22,7 @@ from app.services.errors import FieldProblem
 TEXT, AMOUNT, DATE, CHOICE, CHECK, LIST, LONG = "text", "amount", "date", "choice", "check", "list", "long"
 ERROR_STYLE = "color: #b3261e;"
 PLACEHOLDERS = {DATE: "дд.мм.гггг", AMOUNT: "0 руб", LIST: "через запятую"}
+BLANK_ZERO = {"budget"}  # a budget of 0 means «not set yet» (its gate treats it so): shown empty
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class FieldForm(QWidget):
         self.state: dict[str, Any] = {}
         self.touched: set[str] = set()
         self.locked: set[str] = set()
+        self._filling = False  # True while the program (not the user) fills an editor
         self.editors: dict[str, QWidget] = {}
         self.messages: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
@@ -113,8 +115,6 @@ class FieldForm(QWidget):
             editor.textEdited.connect(touched)
         return editor
 
-    _filling = False
-
     def raw(self, key: str) -> Any:
         """What the user typed or chose in field ``key``, as the domain reads it."""
         editor, kind = self.editors[key], self.specs[key].kind
@@ -130,7 +130,7 @@ class FieldForm(QWidget):
 
     def _set_editor(self, key: str, value: Any) -> None:
         editor, kind = self.editors[key], self.specs[key].kind
-        shown = display(kind, value)
+        shown = "" if key in BLANK_ZERO and value == 0 else display(kind, value)
         self._filling = True
         try:
             if kind == CHOICE:
