@@ -78,6 +78,13 @@ def test_passport_masked_for_designer_and_shown_to_manager_with_audit(qtbot, sta
         "3681", "543578")
     assert [(row.user_id, row.deal_id) for row in views] == [(staff["manager"].id, deal.id)]
 
+    # fields the designer has no right to change are read-only, with the reason
+    assert field(designer_card, "budget").isReadOnly() and field(designer_card, "prepayment").isReadOnly()
+    assert "Недостаточно прав" in field(designer_card, "budget").toolTip()
+    assert not field(manager_card, "budget").isReadOnly()
+    stages = designer_card.stage.model()
+    allowed = {designer_card.stage.itemData(i) for i in range(stages.rowCount()) if stages.item(i).isEnabled()}
+    assert {"design", "order_form"} <= allowed and "invoice" not in allowed and "paid" not in allowed
     # the designer edits the contact: the masked passport is never sent back
     type_into(qtbot, designer_card, "contact.company", "ООО Ромашка")
     assert designer_card.save()

@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
-from app import clock, pipeline
+from app import clock, permissions, pipeline
 from app.models import OrderKind
 from app.money import format_rub
 from app.services import deal_fields, deals, notes, personal_data
@@ -70,6 +70,7 @@ class DealCard(QDialog):
             form.setObjectName(f"form:{key}")
             form.values_source = self.edited_values
             form.edited.connect(self._on_edited)
+            form.forbid_without_rights(self.user)
             self.forms[key] = form
             self.tabs.addTab(self._tab_page(key, form), title)
         self.files = FilesPanel(window, deal_id)
@@ -134,6 +135,10 @@ class DealCard(QDialog):
         self.stage = QComboBox(objectName="dealStage")
         for stage in pipeline.STAGES:
             self.stage.addItem(stage.name, stage.code)
+            if not permissions.allowed(self.user, permissions.move_action(stage.code)):
+                item = self.stage.model().item(self.stage.count() - 1)
+                item.setEnabled(False)
+                item.setToolTip("Недостаточно прав для перевода в этот этап")
         self.stage.setMaxVisibleItems(len(pipeline.STAGES))
         self.stage.activated.connect(lambda index: self.change_stage(self.stage.itemData(index)))
         self.responsible = QLabel(objectName="dealResponsible")

@@ -47,6 +47,7 @@ class GateForm(QDialog):
         specs = [FieldSpec(key, KINDS.get(key, "text")) for key in shown]
         self.form = FieldForm(specs, stage=self.stage, choices=field_choices(), parent=self)
         self.form.edited.connect(self._show_debt)
+        self.form.forbid_without_rights(window.user)
         state = deal_fields.current_values(deal)
         if any(key in shown for key in PASSPORT_KEYS):
             self._show_passport(deal_id, state)
