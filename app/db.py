@@ -12,6 +12,8 @@ import peewee
 import platformdirs
 from playhouse.db_url import parse as parse_url
 
+from app.tracked_db import TrackedPostgresqlDatabase, TrackedSqliteDatabase
+
 APP_NAME = "workshop-crm"
 APP_AUTHOR = "Manya"
 
@@ -61,7 +63,7 @@ def make_database(url: str) -> peewee.Database:
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(
+        return TrackedSqliteDatabase(
             str(path) if path else ":memory:",
             pragmas=SQLITE_PRAGMAS,
             timeout=BUSY_TIMEOUT_S,
@@ -69,7 +71,7 @@ def make_database(url: str) -> peewee.Database:
         )
     if scheme in ("postgresql", "postgres"):
         params = parse_url(url)
-        return peewee.PostgresqlDatabase(
+        return TrackedPostgresqlDatabase(
             params.pop("database"), connect_timeout=5, **params
         )
     raise DatabaseUrlError(f"Неизвестный адрес базы данных: {url!r} (нужен sqlite:/// или postgresql://)")
@@ -85,7 +87,15 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> peewee.Dat
     db.connect(reuse_if_open=True)
     if migrate:
         migrations.upgrade(db, backup_path=sqlite_path(url))
+    db.track_changes = True
     return db
+
+
+def note_deal_changed(deal_id: int) -> None:
+    """Tell other PCs (via the change log written at commit) that this transaction touched a deal."""
+    target = database.obj
+    if target is not None and hasattr(target, "note_deal"):
+        target.note_deal(deal_id)
 
 
 def close_database() -> None:

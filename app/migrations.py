@@ -44,7 +44,13 @@ def _m001_initial(db: peewee.Database) -> None:
                       models.Counter, models.Setting])
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial]
+def _m002_change_log(db: peewee.Database) -> None:
+    from app import models
+
+    db.create_tables([models.ChangeLog])
+
+
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_change_log]
 
 
 def latest() -> int:

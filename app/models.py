@@ -271,6 +271,14 @@ class Counter(BaseModel):
     value = pw.BigIntegerField(default=0)
 
 
+class ChangeLog(BaseModel):
+    """Which deals each committed write touched, keyed by the change counter's value
+    (written by app.tracked_db; other PCs read it to refresh)."""
+
+    seq = pw.BigIntegerField(index=True)
+    deal_id = pw.IntegerField(null=True)
+
+
 class Setting(BaseModel):
     """Shop-wide settings (per-PC ones live in QSettings)."""
 
@@ -280,5 +288,5 @@ class Setting(BaseModel):
 
 ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
-    Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting,
+    Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, ChangeLog,
 ]
