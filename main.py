@@ -19,12 +19,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="режим рабочего места (запоминается на этом компьютере)")
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")
     parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
+    commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
+    from app import maintenance_commands
+
+    maintenance_commands.register(commands, common)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "handler", None):
+        return args.handler(args)
     demo, url = getattr(args, "demo", False), getattr(args, "db", None)
     from app.session import open_for_run
 

@@ -56,6 +56,11 @@ def sqlite_path(url: str) -> Path | None:
     return Path(raw)
 
 
+def postgres_params(url: str) -> dict:
+    """database, user, password, host, port of a ``postgresql://`` URL (quoted parts decoded)."""
+    return parse_url(url, unquote_password=True, unquote_user=True)
+
+
 def make_database(url: str) -> peewee.Database:
     """A not-yet-connected peewee database for ``url``."""
     scheme = urlparse(url).scheme
@@ -70,7 +75,7 @@ def make_database(url: str) -> peewee.Database:
             lock_type="IMMEDIATE",
         )
     if scheme in ("postgresql", "postgres"):
-        params = parse_url(url)
+        params = postgres_params(url)
         return TrackedPostgresqlDatabase(
             params.pop("database"), connect_timeout=5, **params
         )

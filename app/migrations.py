@@ -58,6 +58,12 @@ def latest() -> int:
     return len(MIGRATIONS)
 
 
+def schema_too_new(version: int) -> SchemaTooNewError:
+    """The error (with its Russian message) for a database of schema ``version`` > ours."""
+    return SchemaTooNewError(f"База данных создана более новой версией программы (схема {version}, "
+                             f"эта программа знает до {latest()}). Обновите программу.")
+
+
 def current_version(db: peewee.Database) -> int:
     """The schema version recorded in the database (0 for an empty one)."""
     if not db.table_exists("schema_version"):
@@ -85,10 +91,7 @@ def upgrade(db: peewee.Database, *, backup_path: Path | None = None) -> int:
     """Bring ``db`` to the latest schema; returns the version it had before."""
     before, target = current_version(db), latest()
     if before > target:
-        raise SchemaTooNewError(
-            f"База данных создана более новой версией программы (схема {before}, "
-            f"эта программа знает до {target}). Обновите программу."
-        )
+        raise schema_too_new(before)
     if before == target:
         return before
     if backup_path is not None and before > 0 and backup_path.exists():
