@@ -57,12 +57,11 @@ def _shown(key: str, value: Any) -> str:
 
 
 def _last_change(deal: Deal) -> tuple[str, str]:
-    entry = (TimelineEntry.select().where(TimelineEntry.deal == deal)
+    entry = (TimelineEntry.select().where(TimelineEntry.deal == deal, TimelineEntry.user.is_null(False))
              .order_by(TimelineEntry.id.desc()).first())
     if entry is None:
         return "другой пользователь", ""
-    who = User.get_by_id(entry.user_id).full_name if entry.user_id else "система"
-    return who, clock.to_local(entry.at).strftime("%d.%m.%Y %H:%M")
+    return User.get_by_id(entry.user_id).full_name, clock.to_local(entry.at).strftime("%d.%m.%Y %H:%M")
 
 
 def describe_deal_conflict(deal_id: int, loaded: dict[str, Any], mine: dict[str, Any]) -> Conflict:

@@ -87,7 +87,7 @@ def _copy_table(source: peewee.Database, target: peewee.Database, model: type[pe
         rows = list(query.bind(source).tuples())
         if not rows:
             break
-        model.insert_many(rows, fields=fields).bind(target).execute()
+        model.insert_many(rows, fields=fields).as_rowcount().bind(target).execute()
         copied, last = copied + len(rows), rows[-1][key_index]
         progress(f"  {model._meta.table_name}: {copied} из {total}")
     return copied
