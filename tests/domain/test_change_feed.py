@@ -47,3 +47,19 @@ def test_refused_action_moves_nothing(db, db_url, staff):
         with pytest.raises(GateError):
             deals.move_deal(deal.id, "invoice", staff["manager2"])
     assert feed.poll() is None
+
+
+def test_retry_policy_backs_off_and_comes_back():
+    from app.connection_watch import LOST_TEXT, ConnectionWatch
+
+    watch = ConnectionWatch()
+    assert watch.should_try(0) and watch.text == ""
+    assert watch.failed(0.0) is True and watch.text == LOST_TEXT
+    assert not watch.should_try(0.5) and watch.should_try(1.0)
+    assert watch.failed(1.0) is False
+    assert not watch.should_try(2.9) and watch.should_try(3.0)
+    for moment in range(10):
+        watch.failed(100.0 + moment)
+    assert watch.next_try == 119.0  # never more than 10 s apart
+    assert watch.succeeded() is True and watch.online and watch.should_try(0)
+    assert watch.succeeded() is False
