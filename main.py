@@ -32,9 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "handler", None):
         return args.handler(args)
     demo, url = getattr(args, "demo", False), getattr(args, "db", None)
-    from app.session import open_for_run
+    from ui.startup_recovery import open_or_recover
 
-    opened = open_for_run(url, demo)
+    opened = open_or_recover(url, demo)
+    if opened is None:
+        return 1
     from ui.app import run_gui
 
     return run_gui(args, opened)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.session import Opened, default_user
+from ui import multipc
 from ui.main_window import MainWindow
 
 ORGANIZATION, APPLICATION = "Manya", "workshop-crm"
@@ -35,7 +36,9 @@ def workstation_of(args: argparse.Namespace) -> str:
 def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow:
     workstation = workstation_of(args)
     user = default_user(workstation, args.user)
-    return MainWindow(user, workstation, demo=opened.demo)
+    window = MainWindow(user, workstation, demo=opened.demo)
+    multipc.install(window, opened, start=not args.screenshot)
+    return window
 
 
 def save_screenshot(window: MainWindow, target: Path, size: str) -> None:

@@ -32,7 +32,7 @@ class MainWindow(QMainWindow):
         self._show_user()
 
     def _build_menu(self) -> None:
-        file_menu = self.menuBar().addMenu("&Файл")
+        file_menu = self.file_menu = self.menuBar().addMenu("&Файл")
         quit_action = QAction("Выход", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
