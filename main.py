@@ -14,14 +14,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", parents=[common],
                                      description="CRM мастерской «Детские кровати Маня»")
     parser.add_argument("--screenshot", metavar="FILE.png", help="сохранить снимок окна и выйти")
-    parser.add_argument("--show", metavar="WHAT", help="экран для снимка: deal:N, tasks, users, cutsheet:N")
+    parser.add_argument("--show", metavar="WHAT", help="экран для снимка: deal:N[:main|contact|payment|files], tasks, users, cutsheet:N")
     parser.add_argument("--workstation", choices=["counter", "constructor", "workshop"], default=None,
                         help="режим рабочего места (запоминается на этом компьютере)")
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")
     parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
     from app import maintenance_commands
+    from app.cli_print import add_print_command
 
+    add_print_command(commands, common)
     maintenance_commands.register(commands, common)
     return parser
 
@@ -29,9 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "handler", None):
-        return args.handler(args)
+    if getattr(args, "run_without_db", None):  # migrate-to, restore: they open what they need
+        return args.run_without_db(args)
     demo, url = getattr(args, "demo", False), getattr(args, "db", None)
+    if args.command:
+        from app.session import open_for_run
+
+        open_for_run(url, demo)
+        return args.run(args)
     from ui.startup_recovery import open_or_recover
 
     opened = open_or_recover(url, demo)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from app import clock, pipeline
 from app.db import database
+from app.demo_production import add_production_documents
 from app.models import Role, Task, User
-from app.services import deals, numbering, people, tasks
+from app.services import deals, notes, numbering, people, tasks
 
 INDIVIDUAL, STANDARD, COMPLAINT = "individual", "standard", "complaint"
 
@@ -206,8 +208,13 @@ def _walk(item: DemoDeal, staff: dict[str, User], rng: random.Random, today: dat
         clock.set_clock(previous)
 
 
+DESIGN_PICTURE = Path(__file__).resolve().parents[1] / "resources" / "demo" / "design-izbushka.png"
+
+
 def _design_loop(deal_id: int, staff: dict[str, User], frozen: clock.FrozenClock) -> None:
-    frozen.advance(timedelta(minutes=11))
+    frozen.advance(timedelta(minutes=10))
+    notes.attach_file(deal_id, staff["designer"], DESIGN_PICTURE, "design", "эскиз для клиента")
+    frozen.advance(timedelta(minutes=1))
     question = tasks.ask_feasibility(deal_id, staff["designer"])
     frozen.advance(timedelta(minutes=3))
     _, answer = tasks.answer_feasibility(question.id, staff["constructor"], True, "такую кровать сделать можем")
@@ -235,4 +242,5 @@ def build_demo(seed: int = 15) -> dict[str, User]:
         for item in DEALS:
             _walk(item, staff, rng, today)
         numbering.ensure_at_least(numbering.ORDER_NO, len(DEALS))
+        add_production_documents(staff)
     return staff

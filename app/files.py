@@ -58,6 +58,14 @@ def store(source: Path, deal_id: int) -> tuple[str, int, str]:
     return stored, target.stat().st_size, digest.hexdigest()
 
 
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"})
+
+
+def is_image(name: str) -> bool:
+    """Whether a file name says it is a picture (shown as a thumbnail)."""
+    return Path(name).suffix.lower() in IMAGE_SUFFIXES
+
+
 def path_of(stored_name: str) -> Path:
     """The file behind a stored name; refuses anything that points outside the managed folder."""
     root = files_root().resolve()

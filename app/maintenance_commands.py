@@ -14,13 +14,13 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         description="Копирует всю базу (--db или базу этого компьютера) в пустую базу PostgreSQL "
                     "и сверяет количество строк и суммы.")
     migrate.add_argument("target", metavar="URL", help="postgresql://пользователь:пароль@сервер:5432/база")
-    migrate.set_defaults(handler=run_migrate_to)
+    migrate.set_defaults(run_without_db=run_migrate_to)
     restore = commands.add_parser(
         "restore", parents=[common], help="восстановить базу и файлы из резервной копии",
         description="Заменяет базу SQLite (--db или базу этого компьютера) и папку файлов "
                     "содержимым резервной копии; текущее состояние сохраняется рядом.")
     restore.add_argument("backup", metavar="FILE", type=Path, help="файл резервной копии crm-….zip")
-    restore.set_defaults(handler=run_restore)
+    restore.set_defaults(run_without_db=run_restore)
 
 
 def _source_url(args: argparse.Namespace) -> str:

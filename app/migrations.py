@@ -44,13 +44,30 @@ def _m001_initial(db: peewee.Database) -> None:
                       models.Counter, models.Setting])
 
 
-def _m002_change_log(db: peewee.Database) -> None:
+def _m002_task_reminders(db: peewee.Database) -> None:
+    """Which task was shown to whom, and snoozes (reminders that do not nag twice)."""
+    from app import models
+
+    db.create_tables([models.TaskReminder])
+
+
+def _m003_cut_sheets(db: peewee.Database) -> None:
+    """Parts and hardware specifications, production forms, cut sheets and their orders."""
+    from app import models
+
+    db.create_tables([models.ProductionForm, models.PartSpec, models.HardwareSpec, models.CutSheet,
+                      models.CutSheetOrder])
+
+
+def _m004_change_log(db: peewee.Database) -> None:
+    """Which deals each committed write touched, for the other PCs' live refresh."""
     from app import models
 
     db.create_tables([models.ChangeLog])
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_change_log]
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
+                                                       _m004_change_log]
 
 
 def latest() -> int:

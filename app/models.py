@@ -184,6 +184,23 @@ class Task(BaseModel):
         return self.done_at is not None
 
 
+class TaskReminder(BaseModel):
+    """Which task was shown to which person (on any PC) and until when they snoozed it.
+
+    One row per (task, user). ``due_at`` is the task's due when it was shown, so a task moved to a
+    new time reminds again; ``snoozed_until`` brings a snoozed task back at that moment.
+    """
+
+    task = pw.ForeignKeyField(Task, backref="reminders", on_delete="CASCADE")
+    user = pw.ForeignKeyField(User, backref="reminders", on_delete="CASCADE")
+    due_at = pw.DateTimeField()
+    shown_at = pw.DateTimeField()
+    snoozed_until = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("task", "user"), True),)
+
+
 class Note(BaseModel):
     deal = pw.ForeignKeyField(Deal, backref="notes", on_delete="CASCADE")
     author = pw.ForeignKeyField(User, null=True)
@@ -286,7 +303,85 @@ class Setting(BaseModel):
     value = pw.TextField()
 
 
+class ProductionForm(BaseModel):
+    """The production order form's own fields (бланк заказа для производства), one per deal."""
+
+    deal = pw.ForeignKeyField(Deal, unique=True, backref="production_forms", on_delete="CASCADE")
+    bed_model = pw.CharField(default="")
+    dimensions = pw.CharField(default="")  # «1900×800, спальное место 1800×800»
+    colour = pw.CharField(default="")  # colour / paint
+    options = pw.TextField(default="")
+    updated_at = pw.DateTimeField(default=clock.now)
+
+
+class PartSpec(BaseModel):
+    """One line of a deal's parts specification (sizes in mm, edge banding per edge in mm)."""
+
+    deal = pw.ForeignKeyField(Deal, backref="parts", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+    name = pw.CharField()
+    material = pw.CharField(default="")
+    thickness = pw.DecimalField(max_digits=6, decimal_places=1, default=0)
+    length = pw.IntegerField()
+    width = pw.IntegerField()
+    quantity = pw.IntegerField(default=1)
+    # edge banding: "" (none) or a thickness such as "0.4", "2"; L = long edges, W = short edges
+    edge_l1 = pw.CharField(default="")
+    edge_l2 = pw.CharField(default="")
+    edge_w1 = pw.CharField(default="")
+    edge_w2 = pw.CharField(default="")
+    may_rotate = pw.BooleanField(default=True)  # False: the grain direction fixes the part
+    notes = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("deal", "position"), False),)
+
+
+class HardwareSpec(BaseModel):
+    """One line of a deal's hardware specification."""
+
+    deal = pw.ForeignKeyField(Deal, backref="hardware", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+    item = pw.CharField()
+    article = pw.CharField(default="")
+    quantity = pw.DecimalField(max_digits=10, decimal_places=2, default=1)
+    unit = pw.CharField(default="шт")
+
+    class Meta:
+        indexes = ((("deal", "position"), False),)
+
+
+class CutSheet(BaseModel):
+    """A numbered cut sheet (лист раскроя); its number is never reused, also once cancelled."""
+
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    STATUS_NAMES = {ACTIVE: "действует", CANCELLED: "аннулирован"}
+
+    number = pw.IntegerField(unique=True)
+    material = pw.CharField(default="")
+    status = pw.CharField(default=ACTIVE, index=True)
+    created_by = pw.ForeignKeyField(User, null=True)
+    created_at = pw.DateTimeField(default=clock.now)
+    cancelled_by = pw.ForeignKeyField(User, null=True)
+    cancelled_at = pw.DateTimeField(null=True)
+    cancel_reason = pw.TextField(default="")
+    version = pw.IntegerField(default=1)
+
+
+class CutSheetOrder(BaseModel):
+    """An order on a cut sheet (an order can be on several sheets, e.g. one per material)."""
+
+    cut_sheet = pw.ForeignKeyField(CutSheet, backref="orders", on_delete="CASCADE")
+    deal = pw.ForeignKeyField(Deal, backref="cut_sheet_links", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("cut_sheet", "deal"), True),)
+
+
 ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
-    Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, ChangeLog,
+    Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
+    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog,
 ]

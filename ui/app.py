@@ -6,11 +6,13 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.session import Opened, default_user
 from ui import multipc
 from ui.main_window import MainWindow
+from ui.cutsheets.install import install_cutsheets, show_cutsheet
+from ui.tasks.install import install_tasks
 
 ORGANIZATION, APPLICATION = "Manya", "workshop-crm"
 
@@ -37,11 +39,36 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow:
     workstation = workstation_of(args)
     user = default_user(workstation, args.user)
     window = MainWindow(user, workstation, demo=opened.demo)
+    install_tasks(window)
+    install_cutsheets(window)
+    show_cutsheet(window, args.show)
+    if args.show == "tasks":
+        window.show_screen("tasks")
     multipc.install(window, opened, start=not args.screenshot)
     return window
 
 
-def save_screenshot(window: MainWindow, target: Path, size: str) -> None:
+def show_deal_card(window: MainWindow, what: str) -> QWidget:
+    """``deal:ORDER_NO[:TAB]`` (TAB: main, contact, payment, files): open that order's card."""
+    from app.services.deals import deal_id_for_order
+
+    _, order_no, *tab = what.split(":")
+    card = window.open_deal(deal_id_for_order(int(order_no)))
+    if tab:
+        card.show_tab(tab[0])
+    return card
+
+
+SHOW_WINDOWS = {"deal": show_deal_card}  # screens in their own window; the rest are tabs of the main one
+
+
+def shown_widget(window: MainWindow, what: str | None) -> QWidget:
+    """The window to photograph for ``--show WHAT`` (the main window unless WHAT has its own)."""
+    handler = SHOW_WINDOWS.get((what or "").split(":", 1)[0])
+    return handler(window, what) if handler else window
+
+
+def save_screenshot(window: QWidget, target: Path, size: str) -> None:
     """Render the window offscreen at ``size`` («1600x900») and save it as PNG."""
     width, height = (int(v) for v in size.lower().split("x"))
     window.resize(width, height)
@@ -57,7 +84,7 @@ def run_gui(args: argparse.Namespace, opened: Opened) -> int:
     app = application()
     window = build_window(args, opened)
     if args.screenshot:
-        save_screenshot(window, Path(args.screenshot), args.size)
+        save_screenshot(shown_widget(window, args.show), Path(args.screenshot), args.size)
         return 0
     window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
     window.show()

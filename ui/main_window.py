@@ -26,6 +26,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self._screens: dict[str, QWidget] = {}
+        self._cards: dict[int, QWidget] = {}
         self.user_label = QLabel()
         self.statusBar().addPermanentWidget(self.user_label)
         self._build_menu()
@@ -53,6 +54,19 @@ class MainWindow(QMainWindow):
         widget = self._screens[key]
         self.tabs.setCurrentWidget(widget)
         return widget
+
+    def open_deal(self, deal_id: int) -> QWidget:
+        """Open (or bring to the front) the card of deal ``deal_id``."""
+        from ui.deal.card import DealCard
+
+        card = self._cards.get(deal_id)
+        if card is None:
+            card = self._cards[deal_id] = DealCard(self, deal_id)
+            card.destroyed.connect(lambda *_: self._cards.pop(deal_id, None))
+        card.show()
+        card.raise_()
+        card.activateWindow()
+        return card
 
     def announce(self, changes: Changes) -> None:
         """Tell every view what a user action changed."""

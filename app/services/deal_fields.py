@@ -81,6 +81,21 @@ def _clean_one(key: str, value: Any) -> Any:
     raise FieldError(f"Неизвестное поле {key}")
 
 
+def check_field(key: str, value: Any, *, required: bool = False) -> str | None:
+    """The Russian message for a typed ``value`` of field ``key`` (None when it can be stored).
+
+    Pure: forms call it on every keystroke to show the message beside the field. ``required``
+    marks a field a gate asks for, so an empty value gets «не заполнено».
+    """
+    try:
+        clean = _clean_one(key, value)
+    except FieldError as error:
+        return str(error)
+    if required and _missing(key, clean):
+        return "не заполнено"
+    return None
+
+
 def read_values(values: dict[str, Any]) -> tuple[dict[str, Any], list[FieldProblem]]:
     """Normalise typed values; returns (clean values, problems)."""
     clean: dict[str, Any] = {}
@@ -149,6 +164,27 @@ def consistency_problems(merged: dict[str, Any], touched: set[str]) -> list[Fiel
     if paid_on and deadline and deadline < paid_on and touched & {"payment_date", "ship_deadline"}:
         problems.append(FieldProblem("ship_deadline", "Крайний срок отгрузки раньше даты оплаты"))
     return problems
+
+
+def check(state: dict[str, Any], values: dict[str, Any],
+          stage: pipeline.Stage | None = None) -> tuple[dict[str, Any], dict[str, Any], list[FieldProblem]]:
+    """Typed ``values`` over the deal's ``state``: (clean values, merged state, problems).
+
+    Pure (no writes): per-field checks, rules between fields and, with ``stage``, its gate. A gate
+    form calls it while the user types; the services call it before every write.
+    """
+    clean, problems = read_values(values)
+    merged = merge(state, clean, set(values))
+    problems += consistency_problems(merged, set(values))
+    if stage is not None:
+        already = {problem.field for problem in problems}
+        problems += [p for p in gate_problems(stage, merged) if p.field not in already]
+    return clean, merged, problems
+
+
+def has_no_debt(debt: int | None) -> bool:
+    """The «Нет задолженности» flag: the debt is known and zero."""
+    return debt == 0
 
 
 def _missing(key: str, value: Any) -> bool:

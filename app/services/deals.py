@@ -40,6 +40,14 @@ def load_deal(deal_id: int, *, lock: bool = False) -> Deal:
     return deal
 
 
+def deal_id_for_order(order_no: int) -> int:
+    """The id of the deal with order number ``order_no``; NotFoundError if there is none."""
+    deal = Deal.get_or_none(Deal.order_no == order_no)
+    if deal is None:
+        raise NotFoundError(f"Нет сделки с номером заказа {order_no}")
+    return deal.id
+
+
 def _check_version(deal: Deal, expected_version: int | None) -> None:
     if expected_version is not None and deal.version != expected_version:
         raise ConflictError(
@@ -48,14 +56,8 @@ def _check_version(deal: Deal, expected_version: int | None) -> None:
 
 def _prepare(deal: Deal, values: dict[str, Any] | None, gate_stage: pipeline.Stage | None):
     """Clean ``values``, check them with the deal's state and the gate; raise before any write."""
-    values = values or {}
-    clean, problems = deal_fields.read_values(values)
     state = deal_fields.current_values(deal)
-    merged = deal_fields.merge(state, clean, set(values))
-    problems += deal_fields.consistency_problems(merged, set(values))
-    if gate_stage is not None:
-        already = {problem.field for problem in problems}
-        problems += [p for p in deal_fields.gate_problems(gate_stage, merged) if p.field not in already]
+    _, merged, problems = deal_fields.check(state, values or {}, gate_stage)
     if problems:
         if gate_stage is not None:
             raise GateError(gate_stage.name, problems)

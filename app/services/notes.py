@@ -1,6 +1,8 @@
 """Notes and attached files on a deal."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from app import clock, files
@@ -45,3 +47,31 @@ def attach_file(deal_id: int, actor: User | None, source: Path | str, kind: str 
     except Exception:
         files.path_of(stored).unlink(missing_ok=True)
         raise
+
+
+@dataclass(frozen=True)
+class FileLine:
+    """An attached file as the card lists it (no database object)."""
+
+    id: int
+    kind: str
+    name: str
+    stored_name: str
+    size: int
+    added_at: datetime  # naive UTC
+
+    @property
+    def kind_name(self) -> str:
+        return Attachment.KINDS.get(self.kind, self.kind)
+
+    @property
+    def is_image(self) -> bool:
+        return files.is_image(self.name)
+
+
+def attachments_of(deal_id: int) -> list[FileLine]:
+    """The deal's files, grouped by kind in the order of ``Attachment.KINDS``, oldest first."""
+    order = list(Attachment.KINDS)
+    rows = Attachment.select().where(Attachment.deal == deal_id).order_by(Attachment.added_at, Attachment.id)
+    lines = [FileLine(a.id, a.kind, a.original_name, a.stored_name, a.size, a.added_at) for a in rows]
+    return sorted(lines, key=lambda line: order.index(line.kind) if line.kind in order else len(order))

@@ -2,13 +2,16 @@
 and the design loop between designer and constructor (PIPELINE.md)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from peewee import JOIN
 
 from app import clock, pipeline
 from app.db import database
-from app.models import Deal, Group, Task, TaskType, TimelineEntry, User
+from app.models import Attachment, Deal, Group, Role, Task, TaskType, TimelineEntry, User
 from app.services import people
-from app.services.errors import NotFoundError, ServiceError
+from app.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 from app.services.timeline import add_entry
 
 FEASIBILITY_QUESTION = "Возможно ли создать такую кровать технически"
@@ -41,8 +44,9 @@ def _get_task(task_id: int) -> Task:
 
 def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str = TaskType.CONTACT,
                 user: User | None = None, group: Group | None = None, due_at: datetime | None = None,
-                all_day: bool = False, rule: str | None = None, parent: Task | None = None) -> Task:
-    """A task inside the caller's transaction, with its timeline line."""
+                all_day: bool = False, rule: str | None = None, parent: Task | None = None,
+                attachment: Attachment | None = None) -> Task:
+    """A task inside the caller's transaction, with its timeline line (showing ``attachment``)."""
     text = " ".join((text or "").split())
     if not text:
         raise ServiceError("Напишите текст задачи")
@@ -57,7 +61,7 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
         who = "Система" if actor is None else actor.full_name
         add_entry(deal, TimelineEntry.TASK_CREATED,
                   f"Задача от {who} для {addressee_name(task)} до {describe_due(task)}: "
-                  f"{TaskType.NAMES[type]} — {text}", actor, task=task)
+                  f"{TaskType.NAMES[type]} — {text}", actor, task=task, attachment=attachment)
     return task
 
 
@@ -104,11 +108,25 @@ def reschedule_task(task_id: int, actor: User | None, due_at: datetime, *, all_d
         return task
 
 
-def ask_feasibility(deal_id: int, actor: User, text: str = FEASIBILITY_QUESTION) -> Task:
-    """The designer asks the constructor whether the bed can be built (Подтверждение, today)."""
-    return add_task(deal_id, actor, text=text, type=TaskType.CONFIRM,
-                    group=people.group_named(pipeline.GROUP_CONSTRUCTORS),
-                    due_at=day_start_utc(clock.local_today()), all_day=True)
+def latest_design_picture(deal_id: int) -> Attachment | None:
+    """The design picture attached last to the deal (the one a feasibility question carries)."""
+    return (Attachment.select().where(Attachment.deal == deal_id, Attachment.kind == "design")
+            .order_by(Attachment.added_at.desc(), Attachment.id.desc()).first())
+
+
+def ask_feasibility(deal_id: int, actor: User, text: str = FEASIBILITY_QUESTION,
+                    picture_id: int | None = None) -> Task:
+    """The designer asks the constructor whether the bed can be built (Подтверждение, today),
+    with the design picture (``picture_id``, else the latest one attached, if any)."""
+    with database.atomic():
+        deal = Deal.get_by_id(deal_id)
+        picture = (Attachment.get_or_none(Attachment.id == picture_id, Attachment.deal == deal_id)
+                   if picture_id is not None else latest_design_picture(deal_id))
+        if picture is not None:
+            text = f"{text} (рисунок: {picture.original_name})"
+        return create_task(deal, actor, text=text, type=TaskType.CONFIRM,
+                           group=people.group_named(pipeline.GROUP_CONSTRUCTORS),
+                           due_at=day_start_utc(clock.local_today()), all_day=True, attachment=picture)
 
 
 def answer_feasibility(task_id: int, actor: User, possible: bool, remarks: str = "") -> tuple[Task, Task]:
@@ -132,3 +150,94 @@ def design_ready(deal_id: int, actor: User) -> Task:
     return add_task(deal_id, actor, text=DESIGN_READY, type=TaskType.CONTACT,
                     group=people.group_named(pipeline.GROUP_SHOPS),
                     due_at=day_start_utc(clock.local_today()), all_day=True)
+
+
+def confirm_receipt(deal_id: int, actor: User | None) -> Task:
+    """«Связаться с клиентом: Подтвердить получение заказа», due the day after the planned
+    delivery date, for the deal's manager (set by hand at «Отгружено», in one click)."""
+    with database.atomic():
+        deal = Deal.get_by_id(deal_id)
+        if deal.planned_delivery_date is None:
+            raise ServiceError("Укажите плановую дату доставки — задача ставится на следующий день после неё")
+        user, group = people.addressee(deal, pipeline.TO_MANAGER)
+        return create_task(deal, actor, text=CONFIRM_RECEIPT, type=TaskType.CONTACT, user=user, group=group,
+                           due_at=day_start_utc(deal.planned_delivery_date + timedelta(days=1)), all_day=True)
+
+
+def offers_confirm_receipt(deal_id: int) -> bool:
+    """Whether the card should offer «Подтвердить получение заказа»: shipped, and not set yet."""
+    deal = Deal.get_by_id(deal_id)
+    return deal.stage == "shipped" and not Task.select().where(
+        Task.deal == deal_id, Task.text == CONFIRM_RECEIPT, Task.created_at >= deal.stage_entered_at).exists()
+
+
+def is_feasibility_question(task: Task | "TaskLine") -> bool:
+    """Whether the task is a designer's question to the constructor still waiting for the answer."""
+    return task.type == TaskType.CONFIRM and task.text.startswith(FEASIBILITY_QUESTION)
+
+
+DESIGN_LOOP_ROLES = {"ask": frozenset({Role.DESIGNER, Role.ADMIN}),
+                     "answer": frozenset({Role.CONSTRUCTOR, Role.ADMIN})}
+
+
+def can_ask_feasibility(user: User | None) -> bool:
+    """Designers (and the administrator) run the designer's side of the design loop."""
+    return user is not None and user.role in DESIGN_LOOP_ROLES["ask"]
+
+
+def can_answer_feasibility(user: User | None) -> bool:
+    """Constructors (and the administrator) answer feasibility questions."""
+    return user is not None and user.role in DESIGN_LOOP_ROLES["answer"]
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """An open task as the card lists it (no database object)."""
+
+    id: int
+    type: str
+    text: str
+    addressee: str
+    due_at: datetime  # naive UTC
+    all_day: bool
+    overdue: bool
+
+    @property
+    def type_name(self) -> str:
+        return TaskType.NAMES.get(self.type, self.type)
+
+
+def open_tasks(deal_id: int) -> list[TaskLine]:
+    """The deal's open tasks, soonest first."""
+    now = clock.now()
+    query = (Task.select(Task, User, Group)
+             .join(User, JOIN.LEFT_OUTER, on=(Task.assignee_user == User.id)).switch(Task)
+             .join(Group, JOIN.LEFT_OUTER, on=(Task.assignee_group == Group.id))
+             .where(Task.deal == deal_id, Task.done_at.is_null()).order_by(Task.due_at, Task.id))
+    return [TaskLine(task.id, task.type, task.text, addressee_name(task), task.due_at, task.all_day,
+                     (day_start_utc(clock.local_today()) if task.all_day else now) > task.due_at)
+            for task in query]
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Whom a task can be set for: a person (``user_id``) or a group (``group_name``)."""
+
+    label: str
+    user_id: int | None = None
+    group_name: str | None = None
+
+    def as_kwargs(self) -> dict:
+        """``user=`` or ``group=`` for ``add_task``."""
+        if self.user_id is not None:
+            return {"user": User.get_by_id(self.user_id)}
+        return {"group": people.group_named(self.group_name)}
+
+
+def addressees() -> list[Addressee]:
+    """The groups («Магазины», «Дизайнер», «Конструктор», …) and then every active person."""
+    names = list(dict.fromkeys([*pipeline.ROLE_GROUPS.values(),
+                                *(g.name for g in Group.select().order_by(Group.name))]))
+    people_rows = User.select().where(User.active).order_by(User.full_name)
+    return [Addressee(f"Группа «{name}»", group_name=name) for name in names] + [
+        Addressee(f"{user.full_name} ({user.role_name})", user_id=user.id) for user in people_rows]

@@ -1,9 +1,15 @@
-"""Writing lines of a deal's feed and of the audit log (inside the caller's transaction)."""
+"""Writing lines of a deal's feed and of the audit log (inside the caller's transaction), and
+reading the feed back in order."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN
 
 from app import clock
 from app.db import note_deal_changed
-from app.models import AuditEntry, Deal, TimelineEntry, User
+from app.models import Attachment, AuditEntry, Deal, TimelineEntry, User
 
 
 def add_entry(deal: Deal | int, kind: str, text: str, user: User | None = None, **refs) -> TimelineEntry:
@@ -15,3 +21,34 @@ def add_entry(deal: Deal | int, kind: str, text: str, user: User | None = None, 
 def audit(user: User | None, action: str, deal: Deal | int | None = None, details: str = "") -> AuditEntry:
     """One line of the audit log (who, when, what, which deal)."""
     return AuditEntry.create(user=user, action=action, deal=deal, details=details, at=clock.now())
+
+
+@dataclass(frozen=True)
+class FeedLine:
+    """One timeline line as a screen shows it (no database object)."""
+
+    id: int
+    at: datetime  # naive UTC
+    kind: str
+    text: str
+    user_name: str
+    stored_name: str | None = None  # the attached file, if any
+    file_name: str | None = None
+
+
+def feed(deal_id: int) -> list[FeedLine]:
+    """The deal's timeline, oldest first (the screen shows the newest at the bottom)."""
+    query = (TimelineEntry.select(TimelineEntry, User, Attachment)
+             .join(User, JOIN.LEFT_OUTER, on=(TimelineEntry.user == User.id))
+             .switch(TimelineEntry)
+             .join(Attachment, JOIN.LEFT_OUTER, on=(TimelineEntry.attachment == Attachment.id))
+             .where(TimelineEntry.deal == deal_id)
+             .order_by(TimelineEntry.at, TimelineEntry.id))
+    lines = []
+    for entry in query:
+        attachment = entry.attachment if entry.attachment_id else None
+        lines.append(FeedLine(entry.id, entry.at, entry.kind, entry.text,
+                              entry.user.full_name if entry.user_id else "Система",
+                              attachment.stored_name if attachment else None,
+                              attachment.original_name if attachment else None))
+    return lines

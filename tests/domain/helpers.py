@@ -31,3 +31,11 @@ def new_deal(actor, name="Тест Тестович CRM", **values):
 def complete_deal(actor, **extra):
     """A deal with every field any gate asks for."""
     return new_deal(actor, **{**INVOICE_VALUES, **PAID_VALUES, **extra})
+
+
+def cutting_deal(actor, name="Тест Ярус", **extra):
+    """A complete deal moved along to «Раскрой»."""
+    deal = complete_deal(actor, name=name, **extra)
+    for stage in ("invoice", "paid", "cutting"):
+        deals.move_deal(deal.id, stage, actor)
+    return deals.load_deal(deal.id)

@@ -107,13 +107,13 @@ def test_migration_backs_up_sqlite_file_first(tmp_path, fake_clock, monkeypatch)
     open_database(f"sqlite:///{path}")
     deals.create_deal(None, name="До миграции")
     close_database()
+    added = migrations.latest() + 1
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + [_add_column_migration])
     db = open_database(f"sqlite:///{path}")
-    target = migrations.latest()
-    (backup,) = tmp_path.glob(f"shop.before-v{target}-*.bak")
+    (backup,) = tmp_path.glob(f"shop.before-v{added}-*.bak")
     with sqlite3.connect(backup) as raw:
         assert raw.execute("SELECT name FROM deal").fetchall() == [("До миграции",)]
-    assert migrations.current_version(db) == target
+    assert migrations.current_version(db) == added
     assert db.execute_sql("SELECT colour FROM deal").fetchall() == [("",)]
     close_database()
 

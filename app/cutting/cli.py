@@ -1,0 +1,150 @@
+"""Command line: ``python -m app.cutting IN.json`` prints the cut layouts as JSON.
+
+Input: ``{"boards": [{"material", "length", "width", "trim", "kerf"}], "parts": [{"id",
+"material", "length", "width", "qty", "rotate", "order", "name"}], "time_limit": 2}``; without
+"boards" the default material table is used. Bad input prints a Russian message, exit code 2.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import CuttingInputError
+from .materials import DEFAULT_BOARDS
+from .model import Board, CuttingResult, Part
+from .solver import optimise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the optimiser on the JSON file named in `argv` and print the result as JSON."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("Использование: python -m app.cutting ВХОД.json", file=sys.stderr)
+        return 2
+    try:
+        with open(args[0], encoding="utf-8") as f:
+            data = json.load(f)
+        boards, parts, options = parse_input(data)
+        result = optimise(boards, parts, **options)
+    except OSError as e:
+        print(f"Не удалось прочитать файл {args[0]}: {e.strerror}", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as e:
+        print(f"Файл {args[0]} не является JSON: строка {e.lineno}, позиция {e.colno}", file=sys.stderr)
+        return 2
+    except CuttingInputError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    json.dump(result_to_json(result), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+def parse_input(data: Any) -> tuple[list[Board], list[Part], dict[str, Any]]:
+    """Boards, parts and optimiser options from the decoded input JSON."""
+    if not isinstance(data, dict) or not isinstance(data.get("parts"), list):
+        raise CuttingInputError("Во входных данных нет списка деталей «parts»")
+    raw_boards = data.get("boards")
+    if raw_boards is None:
+        boards = list(DEFAULT_BOARDS)
+    elif isinstance(raw_boards, list):
+        boards = [_board(b, n) for n, b in enumerate(raw_boards, start=1)]
+    else:
+        raise CuttingInputError("«boards» должен быть списком листов")
+    parts = [_part(p, n) for n, p in enumerate(data["parts"], start=1)]
+    options: dict[str, Any] = {}
+    if "time_limit" in data:
+        limit = data["time_limit"]
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit < 0:
+            raise CuttingInputError("«time_limit» должен быть неотрицательным числом секунд")
+        options["time_limit"] = float(limit)
+    if "max_stages" in data:
+        options["max_stages"] = _whole(data["max_stages"], "Параметр «max_stages»")
+    if "first_cut_along_length" in data:
+        options["first_cut_along_length"] = bool(data["first_cut_along_length"])
+    if "min_offcut" in data:
+        pair = data["min_offcut"]
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise CuttingInputError("«min_offcut» должен быть парой чисел [длина, ширина]")
+        options["min_offcut"] = tuple(_whole(v, "Параметр «min_offcut»") for v in pair)
+    return boards, parts, options
+
+
+def _whole(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        raise CuttingInputError(f"{what}: ожидается целое число, а не {value!r}")
+    return int(value)
+
+
+def _fields(raw: Any, what: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise CuttingInputError(f"{what}: ожидается объект с полями")
+    return raw
+
+
+def _board(raw: Any, n: int) -> Board:
+    b = _fields(raw, f"Лист №{n}")
+    what = f"Лист «{b.get('material', n)}»"
+    if "material" not in b:
+        raise CuttingInputError(f"Лист №{n}: не указан материал «material»")
+    sizes = {key: _whole(b[key], f"{what}, поле «{key}»") for key in ("length", "width", "trim", "kerf")
+             if key in b}
+    if "length" not in sizes or "width" not in sizes:
+        raise CuttingInputError(f"{what}: не указаны длина и ширина")
+    return Board(material=str(b["material"]), **sizes)
+
+
+def _part(raw: Any, n: int) -> Part:
+    p = _fields(raw, f"Деталь №{n}")
+    part_id = str(p.get("id", n))
+    what = f"Деталь {part_id}"
+    for key in ("material", "length", "width"):
+        if key not in p:
+            raise CuttingInputError(f"{what}: не указано поле «{key}»")
+    return Part(
+        id=part_id,
+        material=str(p["material"]),
+        length=_whole(p["length"], f"{what}, поле «length»"),
+        width=_whole(p["width"], f"{what}, поле «width»"),
+        qty=_whole(p.get("qty", 1), f"{what}, поле «qty»"),
+        rotate=bool(p.get("rotate", True)),
+        order=None if p.get("order") is None else str(p["order"]),
+        name=None if p.get("name") is None else str(p["name"]),
+    )
+
+
+def result_to_json(result: CuttingResult) -> dict[str, Any]:
+    """The result in the documented JSON shape, with utilisation, offcuts and summaries added."""
+    layouts = []
+    for layout in result.layouts:
+        placements = []
+        for pl in layout.placements:
+            item = {"id": pl.id, "x": pl.x, "y": pl.y, "length": pl.length, "width": pl.width,
+                    "rotated": pl.rotated}
+            if pl.order is not None:
+                item["order"] = pl.order
+            if pl.name is not None:
+                item["name"] = pl.name
+            placements.append(item)
+        board = layout.board
+        layouts.append({
+            "material": board.material,
+            "board_length": board.length,
+            "board_width": board.width,
+            "trim": board.trim,
+            "kerf": board.kerf,
+            "placements": placements,
+            "utilisation": round(layout.utilisation, 4),
+            "offcuts": [{"x": o.x, "y": o.y, "length": o.length, "width": o.width}
+                        for o in layout.offcuts],
+        })
+    return {
+        "boards_used": result.boards_used,
+        "lower_bound": result.lower_bound,
+        "optimal": result.optimal,
+        "materials": [{"material": m.material, "boards_used": m.boards_used,
+                       "lower_bound": m.lower_bound} for m in result.materials],
+        "layouts": layouts,
+    }

@@ -1,0 +1,162 @@
+"""Greedy staged-guillotine packing of rectangles into identical bins.
+
+The model is abstract and kerf-free (the solver inflates sizes by the kerf beforehand). A bin is
+`length` × `width`; the first-stage cuts run along x and split it into strips spanning its whole
+length, the second-stage cuts split a strip into stacks, the third-stage cuts split a stack into
+items (a last trim cut may take waste off an item's side). Everything here works on plain lists
+for speed:
+
+- bin: ``[used_y, strips, area]``,
+- strip: ``[height, used_x, stacks]``,
+- stack: ``[width, used_y, entries]`` with entries ``(item, rotated)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Bin = list  # [used_y, strips, area]
+Orientation = tuple  # (size_x, size_y, rotated)
+
+
+@dataclass(frozen=True)
+class Items:
+    """Rectangles to pack: base sizes, whether each may turn by 90° and the bin size."""
+
+    sizes: tuple[tuple[int, int], ...]
+    rotatable: tuple[bool, ...]
+    length: int
+    width: int
+    stacking: bool = True
+    one_stack_per_strip: bool = False
+
+    def orientations(self, i: int) -> tuple[Orientation, ...]:
+        """The ways item `i` may lie that fit into an empty bin."""
+        w, h = self.sizes[i]
+        options = [(w, h, False)]
+        if self.rotatable[i] and w != h:
+            options.append((h, w, True))
+        return tuple(o for o in options if o[0] <= self.length and o[1] <= self.width)
+
+    def area(self, i: int) -> int:
+        """Area of item `i`."""
+        w, h = self.sizes[i]
+        return w * h
+
+
+class Packer:
+    """Inserts items one by one into staged bins, choosing the tightest place in the first bin
+    that can take the item (first fit over bins, best fit inside a bin)."""
+
+    def __init__(self, items: Items, new_stack_weight: float = 1.0) -> None:
+        self.items = items
+        self.alts = [items.orientations(i) for i in range(len(items.sizes))]
+        self.new_stack_weight = new_stack_weight
+
+    def insert(self, bins: list[Bin], i: int) -> None:
+        """Put item `i` into the first bin with room, opening a new bin if none has."""
+        for b in bins:
+            if self.insert_into(b, i):
+                return
+        b = [0, [], 0]
+        if not self.insert_into(b, i):
+            raise ValueError(f"item {i} does not fit an empty bin")
+        bins.append(b)
+
+    def insert_into(self, b: Bin, i: int) -> bool:
+        """Put item `i` into bin `b` if it fits there; return whether it did."""
+        items = self.items
+        alts = self.alts[i]
+        length = items.length
+        stacking = items.stacking
+        one_stack = items.one_stack_per_strip
+        best = None
+        best_score = None
+        for strip in b[1]:
+            hs = strip[0]
+            for o in alts:
+                w, h = o[0], o[1]
+                if h > hs:
+                    continue
+                if stacking:
+                    for st in strip[2]:
+                        if w <= st[0] and st[1] + h <= hs:
+                            score = (st[0] - w) * h
+                            if best_score is None or score < best_score:
+                                best_score, best = score, (0, strip, st, o)
+                if strip[1] + w <= length and not (one_stack and strip[2]):
+                    score = (hs - h) * w * self.new_stack_weight
+                    if best_score is None or score < best_score:
+                        best_score, best = score, (1, strip, None, o)
+        if best is None:
+            free = items.width - b[0]
+            fitting = [o for o in alts if o[1] <= free]
+            if not fitting:
+                return False
+            # A new strip takes the orientation that leaves the longest rest of the strip.
+            o = min(fitting, key=lambda o: (o[0], o[1]))
+            strip = [o[1], 0, []]
+            b[1].append(strip)
+            b[0] += o[1]
+            best = (1, strip, None, o)
+        kind, strip, st, o = best
+        if kind == 0:
+            st[1] += o[1]
+            st[2].append((i, o[2]))
+        else:
+            strip[2].append([o[0], o[1], [(i, o[2])]])
+            strip[1] += o[0]
+        b[2] += items.area(i)
+        return True
+
+    def pack(self, order: list[int], bins: list[Bin] | None = None) -> list[Bin]:
+        """Insert the items in `order` into `bins` (new ones if None) and return the bins."""
+        bins = [] if bins is None else bins
+        for i in order:
+            self.insert(bins, i)
+        return bins
+
+
+def copy_bin(b: Bin) -> Bin:
+    """A deep copy of a bin's nested lists."""
+    return [b[0], [[s[0], s[1], [[t[0], t[1], list(t[2])] for t in s[2]]] for s in b[1]], b[2]]
+
+
+def bin_items(b: Bin) -> list[int]:
+    """The items in bin `b`."""
+    return [e[0] for s in b[1] for t in s[2] for e in t[2]]
+
+
+def positions(b: Bin, items: Items) -> list[tuple[int, int, int, bool]]:
+    """``(item, x, y, rotated)`` of every item in bin `b`, strips from y = 0, stacks from x = 0."""
+    out = []
+    y = 0
+    for hs, _, stacks in b[1]:
+        x = 0
+        for ws, _, entries in stacks:
+            yy = y
+            for i, rotated in entries:
+                w, h = items.sizes[i]
+                out.append((i, x, yy, rotated))
+                yy += w if rotated else h
+            x += ws
+        y += hs
+    return out
+
+
+def free_rectangles(b: Bin, items: Items) -> list[tuple[int, int, int, int]]:
+    """Leftover rectangles ``(x, y, size_x, size_y)`` of bin `b`: above the stacks, after the
+    last stack of each strip and above the last strip."""
+    out = []
+    y = 0
+    for hs, used_x, stacks in b[1]:
+        x = 0
+        for ws, used_y, _ in stacks:
+            if used_y < hs:
+                out.append((x, y + used_y, ws, hs - used_y))
+            x += ws
+        if used_x < items.length:
+            out.append((used_x, y, items.length - used_x, hs))
+        y += hs
+    if b[0] < items.width:
+        out.append((0, b[0], items.length, items.width - b[0]))
+    return out

@@ -1,0 +1,128 @@
+"""Data classes of the cut-layout optimiser: stock boards, parts, placements, layouts, results.
+
+Sizes are whole millimetres. On a board x runs along its length and y along its width; a part's
+`length` and `width` are its own sizes, before any rotation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Board:
+    """A stock board of one material: its size, the edge trim cut off each side and the saw kerf."""
+
+    material: str
+    length: int
+    width: int
+    trim: int = 10
+    kerf: int = 4
+
+    @property
+    def usable_length(self) -> int:
+        """Length left after trimming both ends."""
+        return self.length - 2 * self.trim
+
+    @property
+    def usable_width(self) -> int:
+        """Width left after trimming both long edges."""
+        return self.width - 2 * self.trim
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part to cut `qty` times; `rotate` is False when the grain direction must be kept."""
+
+    id: str
+    material: str
+    length: int
+    width: int
+    qty: int = 1
+    rotate: bool = True
+    order: str | None = None
+    name: str | None = None
+
+    def label(self) -> str:
+        """How messages name the part: «15-3 (1900×800)»."""
+        return f"{self.id} ({self.length}×{self.width})"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One cut part on a board; when `rotated` its length runs along the board's width."""
+
+    id: str
+    x: int
+    y: int
+    length: int
+    width: int
+    rotated: bool = False
+    order: str | None = None
+    name: str | None = None
+
+    @property
+    def size_x(self) -> int:
+        """Extent along the board's length."""
+        return self.width if self.rotated else self.length
+
+    @property
+    def size_y(self) -> int:
+        """Extent along the board's width."""
+        return self.length if self.rotated else self.width
+
+
+@dataclass(frozen=True)
+class Offcut:
+    """A reusable rectangle left over on a board (outside the kerf of the neighbouring cuts)."""
+
+    x: int
+    y: int
+    length: int
+    width: int
+
+
+@dataclass
+class Layout:
+    """The parts cut from one board."""
+
+    board: Board
+    placements: list[Placement]
+    offcuts: list[Offcut] = field(default_factory=list)
+
+    @property
+    def utilisation(self) -> float:
+        """Share of the whole board's area that goes into parts."""
+        used = sum(p.length * p.width for p in self.placements)
+        return used / (self.board.length * self.board.width)
+
+
+@dataclass
+class MaterialSummary:
+    """How many boards of one material are needed and the proven minimum."""
+
+    material: str
+    boards_used: int
+    lower_bound: int
+
+
+@dataclass
+class CuttingResult:
+    """Layouts of all materials; `optimal` says the board count cannot be lower."""
+
+    layouts: list[Layout]
+    materials: list[MaterialSummary]
+
+    @property
+    def boards_used(self) -> int:
+        """Boards of all materials together."""
+        return len(self.layouts)
+
+    @property
+    def lower_bound(self) -> int:
+        """Sum of the proven per-material minimums."""
+        return sum(m.lower_bound for m in self.materials)
+
+    @property
+    def optimal(self) -> bool:
+        """True when the board count equals the proven minimum («меньше невозможно»)."""
+        return self.boards_used == self.lower_bound

@@ -1,0 +1,1 @@
+"""Printed documents (reportlab): the cut sheet and the production packs."""

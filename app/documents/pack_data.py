@@ -1,0 +1,104 @@
+"""What a printed pack shows, read from the database into plain data (the PDF builder never touches
+the database, so it can run anywhere, e.g. in a worker thread after one read).
+
+Only production data is read: the client appears as surname and initials; no phone, e-mail,
+address or passport ever enters this data (152-ФЗ: never printed on production documents).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from app import clock, files
+from app.models import Attachment, CutSheet, Deal, OrderKind
+from app.services import cutsheets, specs
+from app.specs import HardwareLine, PartLine
+
+DRAWING_KINDS = ("drawing", "assembly_drawing")
+
+
+@dataclass
+class FileRef:
+    """An attached drawing: its kind, the name the user gave it and where the file is."""
+
+    kind: str
+    name: str
+    path: Path
+
+    @property
+    def kind_name(self) -> str:
+        return Attachment.KINDS[self.kind]
+
+
+@dataclass
+class OrderData:
+    order_no: int
+    surname: str
+    client: str  # surname and initials
+    order_date: date
+    deadline: date | None
+    kind: str
+    bed_model: str
+    dimensions: str
+    colour: str
+    options: str
+    responsible: str
+    parts: list[PartLine] = field(default_factory=list)
+    hardware: list[HardwareLine] = field(default_factory=list)
+    drawings: list[FileRef] = field(default_factory=list)
+
+    @property
+    def kind_name(self) -> str:
+        return OrderKind.NAMES.get(self.kind, self.kind)
+
+
+@dataclass
+class SheetData:
+    number: int
+    material: str
+    created_on: date
+    created_by: str
+    cancelled: bool
+    orders: list[OrderData]
+
+
+def split_name(full_name: str) -> tuple[str, str]:
+    """(surname, «Surname I. O.») from a full name; a surname may carry a former one in brackets:
+    «Иванова (Румянцева) София Леонидовна» → («Иванова (Румянцева)», «Иванова (Румянцева) С. Л.»)."""
+    words = (full_name or "").split()
+    if not words:
+        return "—", "—"
+    surname_words = [words[0]]
+    rest = words[1:]
+    while rest and rest[0].startswith("("):
+        surname_words.append(rest.pop(0))
+    surname = " ".join(surname_words)
+    initials = " ".join(f"{word[0].upper()}." for word in rest[:2] if word[0].isalpha())
+    return surname, f"{surname} {initials}".strip()
+
+
+def order_data(deal: Deal) -> OrderData:
+    """One order's production data."""
+    surname, client = split_name(deal.contact.full_name if deal.contact_id else deal.name)
+    form = specs.form_of(deal)
+    attachments = (Attachment.select().where(Attachment.deal == deal, Attachment.kind.in_(DRAWING_KINDS))
+                   .order_by(Attachment.added_at, Attachment.id))
+    drawings = [FileRef(a.kind, a.original_name, files.path_of(a.stored_name)) for a in attachments]
+    drawings.sort(key=lambda ref: DRAWING_KINDS.index(ref.kind))
+    return OrderData(
+        order_no=deal.order_no, surname=surname, client=client,
+        order_date=clock.to_local(deal.created_at).date(), deadline=deal.ship_deadline, kind=deal.kind,
+        bed_model=form.bed_model, dimensions=form.dimensions, colour=form.colour, options=form.options,
+        responsible=deal.responsible.full_name if deal.responsible_id else "—",
+        parts=specs.parts_of(deal.id), hardware=specs.hardware_of(deal.id), drawings=drawings)
+
+
+def load_sheet(number: int) -> SheetData:
+    """Everything the pack of cut sheet ``number`` prints."""
+    sheet = cutsheets.get_sheet(number)
+    return SheetData(
+        number=sheet.number, material=sheet.material, created_on=clock.to_local(sheet.created_at).date(),
+        created_by=sheet.created_by.full_name if sheet.created_by_id else "—",
+        cancelled=sheet.status == CutSheet.CANCELLED,
+        orders=[order_data(deal) for deal in cutsheets.orders_of(sheet)])

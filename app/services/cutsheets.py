@@ -1,0 +1,169 @@
+"""Numbered cut sheets (листы раскроя): created from orders at «Раскрой», listed, cancelled, and
+handed to production in one action. A sheet's number comes from the ``cut_sheet_no`` counter inside
+the creating transaction, so it is unique and never reused, also with several PCs at once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
+
+from app import clock
+from app.db import database, is_postgres
+from app.models import CutSheet, CutSheetOrder, Deal, PartSpec, User
+from app.services import numbering
+from app.services.changes import Changes
+from app.services.deals import MoveResult, move_deal
+from app.services.errors import NotFoundError, ServiceError
+from app.services.notes import add_note
+
+CUTTING, PRODUCTION = "cutting", "production"
+
+
+def sheet_note(number: int) -> str:
+    """The note each order's timeline gets when it is put on a cut sheet."""
+    return f"Заказ на листе раскроя №{number}"
+
+
+@dataclass
+class SheetRow:
+    """A cut sheet as the list shows it."""
+
+    id: int
+    number: int
+    material: str
+    status: str
+    created_at: object
+    created_by: str
+    order_nos: list[int]
+
+    @property
+    def status_name(self) -> str:
+        return CutSheet.STATUS_NAMES[self.status]
+
+
+def create_cut_sheet(actor: User | None, deal_ids: list[int], material: str = "") -> CutSheet:
+    """A new cut sheet with the given orders (all at «Раскрой»); each order's timeline gets the note
+    «Заказ на листе раскроя №N» in the same transaction."""
+    ids = list(dict.fromkeys(deal_ids))
+    if not ids:
+        raise ServiceError("Выберите заказы для листа раскроя")
+    material = " ".join((material or "").split())
+    with database.atomic():
+        query = Deal.select().where(Deal.id.in_(ids))
+        if is_postgres():
+            query = query.for_update()
+        found = {deal.id: deal for deal in query}
+        missing = [deal_id for deal_id in ids if deal_id not in found]
+        if missing:
+            raise NotFoundError("Некоторые заказы не найдены (возможно, удалены на другом компьютере)")
+        wrong = [found[i] for i in ids if found[i].stage != CUTTING]
+        if wrong:
+            numbers = ", ".join(f"№{deal.order_no}" for deal in wrong)
+            raise ServiceError(f"На лист раскроя можно поставить только заказы на этапе «Раскрой»; "
+                               f"не на этом этапе: {numbers}")
+        number = numbering.next_number(numbering.CUT_SHEET_NO)
+        sheet = CutSheet.create(number=number, material=material, created_by=actor, created_at=clock.now())
+        for position, deal_id in enumerate(ids):
+            CutSheetOrder.create(cut_sheet=sheet, deal=deal_id, position=position)
+            add_note(deal_id, actor, sheet_note(number))
+        return sheet
+
+
+def get_sheet(number: int) -> CutSheet:
+    """The cut sheet with ``number``; NotFoundError with a Russian message if there is none."""
+    sheet = CutSheet.get_or_none(CutSheet.number == number)
+    if sheet is None:
+        raise NotFoundError(f"Лист раскроя №{number} не найден")
+    return sheet
+
+
+def orders_of(sheet: CutSheet) -> list[Deal]:
+    """The sheet's orders in the order they were put on it."""
+    return list(Deal.select().join(CutSheetOrder).where(CutSheetOrder.cut_sheet == sheet)
+                .order_by(CutSheetOrder.position, Deal.order_no))
+
+
+def list_sheets(include_cancelled: bool = True) -> list[SheetRow]:
+    """All cut sheets, newest first, with their order numbers (two queries)."""
+    query = CutSheet.select(CutSheet, User).join(User, on=(CutSheet.created_by == User.id),
+                                                 join_type=JOIN.LEFT_OUTER).order_by(CutSheet.number.desc())
+    if not include_cancelled:
+        query = query.where(CutSheet.status == CutSheet.ACTIVE)
+    sheets = list(query)
+    numbers: dict[int, list[int]] = {sheet.id: [] for sheet in sheets}
+    links = (CutSheetOrder.select(CutSheetOrder.cut_sheet, Deal.order_no).join(Deal)
+             .where(CutSheetOrder.cut_sheet.in_(list(numbers)))
+             .order_by(CutSheetOrder.position).tuples()) if numbers else []
+    for sheet_id, order_no in links:
+        numbers[sheet_id].append(order_no)
+    return [SheetRow(sheet.id, sheet.number, sheet.material, sheet.status, sheet.created_at,
+                     sheet.created_by.full_name if sheet.created_by_id else "—", numbers[sheet.id])
+            for sheet in sheets]
+
+
+def cutting_orders() -> list[Deal]:
+    """Orders at «Раскрой», oldest first (the constructor's queue)."""
+    return list(Deal.select().where(Deal.stage == CUTTING).order_by(Deal.stage_entered_at, Deal.order_no))
+
+
+def materials_of(deal_ids: list[int]) -> list[str]:
+    """The materials named in the parts of these orders (for choosing a sheet's material)."""
+    query = (PartSpec.select(PartSpec.material).where(PartSpec.deal.in_(deal_ids), PartSpec.material != "")
+             .distinct().tuples())
+    return sorted(material for (material,) in query)
+
+
+def part_counts(deal_ids: list[int]) -> dict[int, int]:
+    """Number of parts (quantities summed) per order, for the lists."""
+    query = (PartSpec.select(PartSpec.deal, fn.SUM(PartSpec.quantity)).where(PartSpec.deal.in_(deal_ids))
+             .group_by(PartSpec.deal).tuples())
+    return {deal_id: int(total) for deal_id, total in query}
+
+
+def cancel_cut_sheet(number: int, actor: User | None, reason: str = "") -> CutSheet:
+    """Cancel a sheet; its number stays taken, each order's timeline says so."""
+    with database.atomic():
+        sheet = get_sheet(number)
+        if sheet.status == CutSheet.CANCELLED:
+            raise ServiceError(f"Лист раскроя №{number} уже аннулирован")
+        reason = " ".join((reason or "").split())
+        sheet.status, sheet.cancelled_by, sheet.cancelled_at = CutSheet.CANCELLED, actor, clock.now()
+        sheet.cancel_reason = reason
+        sheet.version += 1
+        sheet.save()
+        for deal in orders_of(sheet):
+            add_note(deal.id, actor, f"Лист раскроя №{number} аннулирован" + (f": {reason}" if reason else ""))
+        return sheet
+
+
+@dataclass
+class HandOver:
+    """What «Передать в производство» did."""
+
+    moved: list[MoveResult]
+    skipped: list[Deal]  # orders not at «Раскрой» (already further on, or moved back)
+
+    @property
+    def changes(self) -> Changes:
+        result = Changes(extra={"cut_sheets": True})
+        for move in self.moved:
+            result = result | move.changes
+        return result
+
+
+def send_to_production(number: int, actor: User | None) -> HandOver:
+    """Move every order of the sheet that is at «Раскрой» to «Производство» in one transaction,
+    through the same service as any move (so the production chief gets the automatic task)."""
+    with database.atomic():
+        sheet = get_sheet(number)
+        if sheet.status == CutSheet.CANCELLED:
+            raise ServiceError(f"Лист раскроя №{number} аннулирован — его заказы не передаются")
+        moved, skipped = [], []
+        for deal in orders_of(sheet):
+            if deal.stage == CUTTING:
+                moved.append(move_deal(deal.id, PRODUCTION, actor))
+            else:
+                skipped.append(deal)
+        if not moved:
+            raise ServiceError(f"На листе раскроя №{number} нет заказов на этапе «Раскрой»")
+        return HandOver(moved, skipped)

@@ -1,0 +1,268 @@
+"""Parts and hardware specification lines as plain data: checking them and reading them from a
+spreadsheet paste (tab-separated rows). No database here.
+
+Sizes are millimetres. Edge banding is given per edge: the two long edges (Д1, Д2) and the two
+short edges (Ш1, Ш2), each "" (none) or a thickness in mm from ``EDGE_OPTIONS``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from decimal import Decimal, InvalidOperation
+
+EDGE_OPTIONS: dict[str, str] = {"": "—", "0.4": "0,4", "0.8": "0,8", "1": "1", "2": "2"}
+EDGE_FIELDS = ("edge_l1", "edge_l2", "edge_w1", "edge_w2")
+UNITS = ("шт", "м", "компл.")
+COUNTED_UNITS = ("шт", "компл.")  # these quantities must be whole
+
+PART_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "Деталь"), ("material", "Материал"), ("thickness", "Толщина"), ("length", "Длина"),
+    ("width", "Ширина"), ("quantity", "Кол-во"), ("edge_l1", "Кромка Д1"), ("edge_l2", "Кромка Д2"),
+    ("edge_w1", "Кромка Ш1"), ("edge_w2", "Кромка Ш2"), ("may_rotate", "Поворот"),
+    ("notes", "Примечание"),
+)
+HARDWARE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("item", "Наименование"), ("article", "Артикул"), ("quantity", "Кол-во"), ("unit", "Ед."),
+)
+MAX_SIZE_MM = 5000
+
+YES_WORDS = {"да", "+", "1", "можно", "yes", "y", "true", "д"}
+NO_WORDS = {"нет", "-", "0", "нельзя", "no", "n", "false", "н", "по текстуре"}
+
+
+class SpecError(ValueError):
+    """A value of a specification line that cannot be stored (Russian message)."""
+
+
+@dataclass
+class PartLine:
+    name: str
+    material: str
+    thickness: Decimal
+    length: int
+    width: int
+    quantity: int = 1
+    edge_l1: str = ""
+    edge_l2: str = ""
+    edge_w1: str = ""
+    edge_w2: str = ""
+    may_rotate: bool = True
+    notes: str = ""
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class HardwareLine:
+    item: str
+    article: str
+    quantity: Decimal
+    unit: str = "шт"
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class LineProblem:
+    """What is wrong with one line (row numbers count from 1, as the user sees them)."""
+
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Строка {self.row}: {self.message}"
+
+
+def _text(value) -> str:
+    return " ".join(str(value if value is not None else "").split())
+
+
+def _number(value, label: str) -> Decimal:
+    raw = _text(value).replace(" ", "").replace(",", ".").lower().removesuffix("мм")
+    if not raw:
+        raise SpecError(f"{label}: не указано")
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        raise SpecError(f"{label}: «{_text(value)}» — не число") from None
+    if not number.is_finite():
+        raise SpecError(f"{label}: «{_text(value)}» — не число")
+    return number
+
+
+def _size(value, label: str) -> int:
+    number = _number(value, label)
+    if number != number.to_integral_value():
+        raise SpecError(f"{label}: укажите целое число миллиметров")
+    if number <= 0:
+        raise SpecError(f"{label}: должна быть больше 0")
+    if number > MAX_SIZE_MM:
+        raise SpecError(f"{label}: {number} мм — больше {MAX_SIZE_MM} мм, проверьте")
+    return int(number)
+
+
+def clean_edge(value, label: str = "Кромка") -> str:
+    """An edge banding code ("" or "0.4", "2" …) from «—», «0,4», «2 мм», «нет» …"""
+    raw = _text(value).lower().replace(",", ".").removesuffix("мм").strip()
+    if raw in ("", "-", "—", "нет", "0", "без"):
+        return ""
+    if raw not in EDGE_OPTIONS:
+        try:
+            raw = format(Decimal(raw).normalize(), "f")
+        except InvalidOperation:
+            pass
+    if raw not in EDGE_OPTIONS:
+        allowed = ", ".join(v for k, v in EDGE_OPTIONS.items() if k)
+        raise SpecError(f"{label}: «{_text(value)}» — нет такой кромки (бывает: нет, {allowed} мм)")
+    return raw
+
+
+def clean_rotate(value) -> bool:
+    """Whether a part may be rotated: «да»/«нет» (by grain), empty = may."""
+    if isinstance(value, bool):
+        return value
+    raw = _text(value).lower()
+    if raw == "" or raw in YES_WORDS:
+        return True
+    if raw in NO_WORDS:
+        return False
+    raise SpecError(f"Поворот: «{_text(value)}» — напишите «да» или «нет»")
+
+
+def clean_part(values: dict) -> PartLine:
+    """A checked part line from raw values (strings or numbers); SpecError names every problem."""
+    problems: list[str] = []
+
+    def take(convert, key, *args):
+        try:
+            return convert(values.get(key), *args)
+        except SpecError as error:
+            problems.append(str(error))
+            return None
+
+    name = _text(values.get("name"))
+    if not name:
+        problems.append("Деталь: не указано название")
+    thickness = take(_number, "thickness", "Толщина")
+    if thickness is not None and not (0 < thickness <= 100):
+        problems.append("Толщина: должна быть больше 0 и не больше 100 мм")
+    length = take(_size, "length", "Длина")
+    width = take(_size, "width", "Ширина")
+    quantity = take(_number, "quantity", "Количество")
+    if quantity is not None and (quantity != quantity.to_integral_value() or quantity < 1):
+        problems.append("Количество: целое число не меньше 1")
+    edges = {key: take(clean_edge, key, label) for key, label in PART_COLUMNS if key in EDGE_FIELDS}
+    may_rotate = take(clean_rotate, "may_rotate")
+    if problems:
+        raise SpecError("; ".join(problems))
+    return PartLine(name=name, material=_text(values.get("material")), thickness=thickness.normalize(),
+                    length=length, width=width, quantity=int(quantity), may_rotate=may_rotate,
+                    notes=_text(values.get("notes")), **edges)
+
+
+def clean_hardware(values: dict) -> HardwareLine:
+    """A checked hardware line; SpecError names every problem."""
+    problems: list[str] = []
+    item = _text(values.get("item"))
+    if not item:
+        problems.append("Наименование: не указано")
+    unit = _text(values.get("unit")) or "шт"
+    if unit in ("компл", "к-т", "комплект"):
+        unit = "компл."
+    if unit not in UNITS:
+        problems.append(f"Ед.: «{unit}» — выберите из: {', '.join(UNITS)}")
+    quantity = None
+    try:
+        quantity = _number(values.get("quantity"), "Количество")
+    except SpecError as error:
+        problems.append(str(error))
+    if quantity is not None:
+        if quantity <= 0:
+            problems.append("Количество: должно быть больше 0")
+        elif unit in COUNTED_UNITS and quantity != quantity.to_integral_value():
+            problems.append(f"Количество: для «{unit}» нужно целое число")
+    if problems:
+        raise SpecError("; ".join(problems))
+    return HardwareLine(item=item, article=_text(values.get("article")),
+                        quantity=quantity.quantize(Decimal("0.01")), unit=unit)
+
+
+@dataclass
+class PasteResult:
+    """Lines read from a paste, and what was wrong with the rest (nothing is lost silently)."""
+
+    lines: list
+    problems: list[LineProblem]
+    skipped_header: bool = False
+
+
+_HEADER_WORDS = re.compile(r"длин|ширин|деталь|наимен|кол|артикул|материал", re.IGNORECASE)
+
+
+def _rows(text: str) -> list[list[str]]:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [line.split("\t") for line in lines]
+
+
+def _parse(text: str, columns: tuple[tuple[str, str], ...], required: int, clean) -> PasteResult:
+    result = PasteResult([], [])
+    for index, cells in enumerate(_rows(text), start=1):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if index == 1 and any(_HEADER_WORDS.search(cell) for cell in cells[:required]) and not any(
+                re.fullmatch(r"\s*\d+([.,]\d+)?\s*", cell) for cell in cells):
+            result.skipped_header = True
+            continue
+        if len(cells) < required:
+            names = ", ".join(label for _, label in columns[:required])
+            result.problems.append(LineProblem(
+                index, f"мало столбцов ({len(cells)}); нужны по порядку: {names}"))
+            continue
+        values = {key: cell for (key, _), cell in zip(columns, cells)}
+        try:
+            result.lines.append(clean(values))
+        except SpecError as error:
+            result.problems.append(LineProblem(index, str(error)))
+    return result
+
+
+def parse_parts(text: str) -> PasteResult:
+    """Part lines from tab-separated rows in the order of ``PART_COLUMNS`` (a header row is
+    skipped; the first six columns are required, the rest optional)."""
+    return _parse(text, PART_COLUMNS, 6, clean_part)
+
+
+def parse_hardware(text: str) -> PasteResult:
+    """Hardware lines from tab-separated rows: item, article, quantity[, unit]."""
+    return _parse(text, HARDWARE_COLUMNS, 3, clean_hardware)
+
+
+def edge_label(code: str) -> str:
+    """How an edge code is shown: «—», «0,4», «2»."""
+    return EDGE_OPTIONS.get(code, code)
+
+
+def format_decimal(value: Decimal | float | int) -> str:
+    """«16», «3,2», «2,5» — no trailing zeros, decimal comma."""
+    number = Decimal(str(value)).normalize()
+    text = format(number, "f")
+    return text.replace(".", ",")
+
+
+def edge_totals(lines: list[PartLine]) -> dict[str, Decimal]:
+    """Metres of edge banding per thickness code over all lines (long edges count the length)."""
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        for key in EDGE_FIELDS:
+            code = getattr(line, key)
+            if code:
+                side = line.length if key.startswith("edge_l") else line.width
+                totals[code] = totals.get(code, Decimal(0)) + Decimal(side * line.quantity) / 1000
+    return dict(sorted(totals.items(), key=lambda item: Decimal(item[0])))
+
+
+def area_m2(lines: list[PartLine]) -> Decimal:
+    """Total area of the parts in square metres."""
+    return sum((Decimal(line.length * line.width * line.quantity) / 1_000_000 for line in lines), Decimal(0))

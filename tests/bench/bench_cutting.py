@@ -1,0 +1,207 @@
+"""Benchmark of the cut-layout optimiser (run by hand, not collected by pytest).
+
+    python tests/bench/bench_cutting.py [--instances PATH] [--limit N] [--no-rectpack]
+
+On the 500 standard 2D bin packing instances (Berkey–Wang classes 1–6, Martello–Vigo 7–10) it
+runs the optimiser in its default 3-stage mode, first cuts along x (the instance's width, i.e.
+horizontal first-stage cuts as in 3NHO/3NHR), without and with rotation, compares with the best
+known 3-stage results and with rectpack (best of 40 guillotine configurations per instance), times
+~100- and ~500-part instances and solves furniture cut sheets. Progress goes to stderr; the last
+line on stdout is one JSON object with the totals.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from app.cutting import DEFAULT_BOARDS, Board, Part, optimise  # noqa: E402
+
+DEFAULT_INSTANCES = ROOT.parent / "shared/bench/2bp-standard.json"
+SECONDS_PER_PART = 0.009  # time limit per instance: 0.9 s for 100 parts, less for fewer
+LARGE_TIME_LIMIT = 4.0  # for the 500-part instances
+
+
+def solve(instance: dict, rotate: bool, time_limit: float) -> tuple[int, int, float]:
+    """Boards used, lower bound and seconds for one instance."""
+    width, height = instance["bin"]
+    board = Board("bench", width, height, trim=0, kerf=0)
+    parts = [Part(str(n), "bench", w, h, qty=c, rotate=rotate)
+             for n, (w, h, c) in enumerate(instance["items"])]
+    start = time.perf_counter()
+    result = optimise([board], parts, time_limit=time_limit)
+    return result.boards_used, result.lower_bound, time.perf_counter() - start
+
+
+def rectpack_configs() -> list[tuple]:
+    """40 guillotine configurations: 18 split rules × 2 sort orders with bin first fit, and 4
+    rules with bin best fit."""
+    import rectpack
+    from rectpack import guillotine as g
+
+    names = [f"Guillotine{fit}{split}" for fit in ("Bssf", "Blsf", "Baf")
+             for split in ("Sas", "Las", "Slas", "Llas", "Maxas", "Minas")]
+    configs = [(getattr(g, name), sort, rectpack.PackingBin.BFF)
+               for name in names for sort in (rectpack.SORT_AREA, rectpack.SORT_LSIDE)]
+    configs += [(getattr(g, name), rectpack.SORT_AREA, rectpack.PackingBin.BBF)
+                for name in ("GuillotineBssfSas", "GuillotineBafSas", "GuillotineBlsfSas",
+                             "GuillotineBssfMaxas")]
+    return configs
+
+
+def rectpack_bins(instance: dict, rotate: bool, config: tuple) -> int:
+    """Bins rectpack uses for one instance with one configuration."""
+    import rectpack
+
+    algo, sort, bin_algo = config
+    packer = rectpack.newPacker(mode=rectpack.PackingMode.Offline, bin_algo=bin_algo,
+                                pack_algo=algo, sort_algo=sort, rotation=rotate)
+    count = 0
+    for w, h, c in instance["items"]:
+        for _ in range(c):
+            packer.add_rect(w, h)
+            count += 1
+    packer.add_bin(*instance["bin"], count=count)
+    packer.pack()
+    assert len(packer.rect_list()) == count
+    return len(packer)
+
+
+def merged(instances: list[dict]) -> dict:
+    """One instance holding the items of several with the same bin."""
+    return {"bin": instances[0]["bin"], "items": [it for inst in instances for it in inst["items"]]}
+
+
+def furniture_cases() -> dict[str, list[Part]]:
+    """Cut sheets of bed models (ЛДСП 16; facades keep the grain, inner parts may turn)."""
+    m = DEFAULT_BOARDS[0].material
+
+    def bed(order: str, model: str, rows: list[tuple[str, int, int, int, bool]]) -> list[Part]:
+        return [Part(f"{order}-{n}", m, ln, wd, qty, rot, order, f"{model}: {name}")
+                for n, (name, ln, wd, qty, rot) in enumerate(rows, start=1)]
+
+    drawers = [("Фасад ящика", 890, 180, 2, False), ("Бок ящика", 700, 150, 4, True),
+               ("Задняя стенка ящика", 820, 150, 2, True)]
+    yarus = bed("21", "Ярус", [
+        ("Боковина", 1932, 300, 4, False), ("Спинка", 1700, 860, 2, False),
+        ("Спинка низкая", 900, 860, 2, False), ("Ламель-царга", 1900, 100, 4, True),
+        ("Ступень", 400, 250, 4, True), ("Бортик", 1500, 200, 2, False), *drawers])
+    izbushka = bed("22", "Избушка", [
+        ("Фронтон", 1250, 900, 2, False), ("Стойка", 1600, 100, 4, True),
+        ("Конёк", 1950, 120, 1, True), ("Боковина", 1932, 250, 2, False),
+        ("Бортик", 1200, 150, 2, False), ("Дно", 1900, 800, 1, True), *drawers])
+    zamok = bed("23", "Замок", [
+        ("Башня", 1750, 500, 2, False), ("Стена", 1950, 700, 2, False),
+        ("Зубец", 300, 200, 8, True), ("Царга", 1932, 200, 2, False),
+        ("Лестница: тетива", 1500, 120, 2, True), ("Ступень", 450, 220, 4, True),
+        ("Полка", 800, 300, 3, True), *drawers])
+    ostrov = bed("24", "Остров", [
+        ("Борт округлый", 2000, 450, 2, False), ("Изголовье", 1700, 900, 1, False),
+        ("Изножье", 1700, 600, 1, False), ("Царга", 1632, 160, 2, True),
+        ("Опора", 700, 150, 6, True), *drawers])
+    cherdak = bed("25", "Чердак", [
+        ("Стойка", 1800, 120, 4, True), ("Боковина", 1932, 250, 2, False),
+        ("Торец", 900, 250, 2, False), ("Столешница", 1200, 600, 1, False),
+        ("Тумба: бок", 720, 500, 2, True), ("Тумба: полка", 500, 460, 3, True),
+        ("Шкаф: бок", 1500, 500, 2, True), ("Шкаф: дверь", 1450, 450, 1, False),
+        ("Ступень", 500, 250, 5, True), ("Бортик", 1400, 180, 2, False)])
+    return {"Ярус": yarus, "Избушка": izbushka, "Замок": zamok, "Остров": ostrov,
+            "Чердак": cherdak, "Неделя: все пять": yarus + izbushka + zamok + ostrov + cherdak}
+
+
+def run_furniture() -> list[dict]:
+    """Boards, bound and utilisation for each furniture cut sheet (default time limit)."""
+    board = DEFAULT_BOARDS[0]
+    out = []
+    for name, parts in furniture_cases().items():
+        start = time.perf_counter()
+        result = optimise([board], parts)
+        seconds = time.perf_counter() - start
+        area = sum(p.length * p.width * p.qty for p in parts)
+        row = {"case": name, "parts": sum(p.qty for p in parts), "boards_used": result.boards_used,
+               "lower_bound": result.lower_bound,
+               "utilisation": round(area / (result.boards_used * board.length * board.width), 3),
+               "seconds": round(seconds, 2)}
+        print(f"furniture {name}: {row}", file=sys.stderr)
+        out.append(row)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", type=Path, default=DEFAULT_INSTANCES)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N instances")
+    parser.add_argument("--every", type=int, default=1, help="only every N-th instance")
+    parser.add_argument("--no-rectpack", action="store_true")
+    parser.add_argument("--max-time", type=float, default=0.9,
+                        help="cap of the per-instance time limit (0.009 s a part)")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    instances = json.loads(args.instances.read_text(encoding="utf-8"))["instances"]
+    names = sorted(instances)[::args.every]
+    if args.limit:
+        names = names[:args.limit]
+    configs = [] if args.no_rectpack else rectpack_configs()
+    totals: dict[str, int] = defaultdict(int)
+    per_class: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    worst_excess = -10 ** 9
+    max_seconds_100 = 0.0
+    for k, name in enumerate(names, start=1):
+        inst = instances[name]
+        n = sum(c for _, _, c in inst["items"])
+        limit = min(args.max_time, SECONDS_PER_PART * n)
+        for mode, rotate, known in (("norot", False, "3nho"), ("rot", True, "3nhr")):
+            bins, bound, seconds = solve(inst, rotate, limit)
+            best = inst["best_known"][known]
+            totals[f"total_{mode}"] += bins
+            totals[f"best_known_{mode}"] += best
+            totals[f"lower_bound_{mode}"] += bound
+            totals[f"at_bound_{mode}"] += bins == bound
+            totals[f"over_best_{mode}"] += bins > best
+            worst_excess = max(worst_excess, bins - best)
+            if n >= 100:
+                max_seconds_100 = max(max_seconds_100, seconds)
+            cls = f"{name.split('Class_')[-1][:2]}-{mode}"
+            per_class[cls][0] += bins
+            per_class[cls][1] += best
+            per_class[cls][2] += bound
+            if configs:
+                results = [rectpack_bins(inst, rotate, c) for c in configs]
+                totals[f"rectpack_{mode}"] += min(results)
+                totals[f"rectpack_single_{mode}"] += results[0]
+                per_class[cls][3] += min(results)
+        if k % 25 == 0 or k == len(names):
+            print(f"{k}/{len(names)} {dict(totals)} {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)
+    for cls, (bins, best, bound, rp) in sorted(per_class.items()):
+        print(f"class {cls}: ours {bins} best known {best} bound {bound} rectpack {rp}",
+              file=sys.stderr)
+    by_class: dict[str, list[dict]] = defaultdict(list)
+    for name in sorted(instances):
+        if sum(c for _, _, c in instances[name]["items"]) == 100:
+            by_class[name.split("Class_")[-1][:2]].append(instances[name])
+    max_seconds_500 = 0.0
+    for cls in ("01", "05", "07", "09", "10"):
+        big = merged(by_class[cls][:5])
+        for rotate in (False, True):
+            bins, bound, seconds = solve(big, rotate, LARGE_TIME_LIMIT)
+            print(f"500 parts class {cls} rotate={rotate}: {bins} boards, bound {bound}, "
+                  f"{seconds:.2f} s", file=sys.stderr)
+            max_seconds_500 = max(max_seconds_500, seconds)
+    furniture = run_furniture()
+    summary = {
+        **totals, "worst_excess": worst_excess, "instances": len(names),
+        "max_seconds_100": round(max_seconds_100, 2), "max_seconds_500": round(max_seconds_500, 2),
+        "furniture": furniture, "seconds": round(time.perf_counter() - started, 1),
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

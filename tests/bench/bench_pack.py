@@ -1,0 +1,78 @@
+"""Benchmark: the printed pack of a cut sheet with 50 orders, each with a 2-page PDF drawing and a
+JPG assembly drawing (target ≤ 5 s). Run by hand: ``nice python tests/bench/bench_pack.py``.
+Prints the time per page and, as the last line, one JSON object."""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image  # noqa: E402
+
+from app import files  # noqa: E402
+from app.db import close_database, open_database  # noqa: E402
+from app.demo_production import _hardware_rows, _part_rows, make_pdf_drawing  # noqa: E402
+from app.documents.pack_data import load_sheet  # noqa: E402
+from app.documents.pack_pdf import build_pack  # noqa: E402
+from app.services import cutsheets, deals, notes, people, specs  # noqa: E402
+
+ORDERS = 50
+VALUES = {"contact.email": "bench@test.ru", "contact.phone": "+7 912 345-67-89", "passport.series": "4001",
+          "passport.number": "123456", "contact.address": "г. Санкт-Петербург", "budget": "46 800",
+          "payment_date": "2025-06-02", "prepayment": "46 800", "ship_deadline": "2025-07-14",
+          "delivery_type": "До дома", "delivery_city": "Санкт-Петербург"}
+
+
+def _setup(folder: Path) -> None:
+    open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
+    files.set_files_root(folder / "files")
+    constructor = people.create_user("constructor", "Сергей Волков", "constructor")
+    photo = folder / "сборка.jpg"
+    Image.new("RGB", (2400, 1700), "white").save(photo, quality=85)
+    ids = []
+    for index in range(ORDERS):
+        deal = deals.create_deal(None, name=f"Заказчик{index} Ярус с комодом",
+                                 values={**VALUES, "contact.full_name": f"Заказчикова{index} Анна Петровна"}).deal
+        for stage in ("invoice", "paid", "cutting"):
+            deals.move_deal(deal.id, stage, None)
+        specs.save_parts(deal.id, constructor, _part_rows("Ярус с комодом"))
+        specs.save_hardware(deal.id, constructor, _hardware_rows("Ярус с комодом"))
+        drawing = make_pdf_drawing(folder / f"чертеж{index}.pdf", "Ярус с комодом", deal.order_no, sheets=2)
+        notes.attach_file(deal.id, constructor, drawing, "drawing")
+        notes.attach_file(deal.id, constructor, photo, "assembly_drawing")
+        ids.append(deal.id)
+    cutsheets.create_cut_sheet(constructor, ids)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _setup(folder)
+        runs = []
+        for attempt in range(3):
+            started = time.perf_counter()
+            sheet = load_sheet(1)
+            loaded = time.perf_counter()
+            result = build_pack(sheet, folder / f"pack{attempt}.pdf")
+            done = time.perf_counter()
+            runs.append({"load_s": loaded - started, "build_s": done - loaded, "total_s": done - started,
+                         "pages": result.pages, "warnings": len(result.warnings)})
+            print(f"попытка {attempt + 1}: {result.pages} стр. за {done - started:.2f} с "
+                  f"({(done - started) / result.pages * 1000:.1f} мс/стр.)")
+        close_database()
+    total = statistics.median(run["total_s"] for run in runs)
+    pages = runs[0]["pages"]
+    print(json.dumps({"orders": ORDERS, "pages": pages, "median_s": round(total, 3),
+                      "median_load_s": round(statistics.median(r["load_s"] for r in runs), 3),
+                      "ms_per_page": round(total / pages * 1000, 2), "warnings": runs[0]["warnings"],
+                      "target_s": 5.0, "ok": total <= 5.0}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

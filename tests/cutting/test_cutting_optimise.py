@@ -1,0 +1,130 @@
+"""The optimiser: valid layouts on random instances, bounds, exact tilings, input errors."""
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.cutting import (DEFAULT_BOARDS, Board, CuttingInputError, Part, optimise,
+                         validate_layouts)
+from app.cutting.bounds import lower_bound, one_dimensional_bound
+from app.cutting.guillotine import Items
+
+CHIPBOARD = DEFAULT_BOARDS[0]
+
+
+@st.composite
+def instances(draw):
+    board = Board("ЛДСП 16", draw(st.integers(60, 3000)), draw(st.integers(60, 3000)),
+                  trim=draw(st.integers(0, 20)), kerf=draw(st.integers(0, 6)))
+    parts = []
+    for n in range(draw(st.integers(1, 6))):
+        rotate = draw(st.booleans())
+        length = draw(st.integers(1, board.usable_length))
+        width = draw(st.integers(1, board.usable_width))
+        if draw(st.booleans()):  # small parts too, so that boards hold many
+            length, width = max(1, length // 5), max(1, width // 4)
+        parts.append(Part(f"1-{n}", board.material, length, width, draw(st.integers(1, 8)), rotate))
+    return board, parts, draw(st.integers(1, 4)), draw(st.booleans())
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_random_instances_give_valid_layouts(instance):
+    board, parts, stages, along = instance
+    result = optimise([board], parts, time_limit=0.02, max_stages=stages,
+                      first_cut_along_length=along)
+    validate_layouts(result.layouts, parts, stages, along)
+    placed = Counter(pl.id for layout in result.layouts for pl in layout.placements)
+    assert placed == Counter({p.id: p.qty for p in parts})
+    assert 1 <= result.lower_bound <= result.boards_used
+    assert all(layout.placements for layout in result.layouts)
+    for layout in result.layouts:
+        for o in layout.offcuts:
+            assert board.trim <= o.x and o.x + o.length <= board.length - board.trim
+            assert board.trim <= o.y and o.y + o.width <= board.width - board.trim
+            for pl in layout.placements:
+                assert (o.x >= pl.x + pl.size_x or pl.x >= o.x + o.length
+                        or o.y >= pl.y + pl.size_y or pl.y >= o.y + o.width)
+
+
+def test_exact_tiling_with_kerf_and_trim_takes_one_board():
+    # 2780×2050 usable: four 692 mm columns and two 1023 mm rows with 4 mm cuts between them.
+    parts = [Part("7-1", CHIPBOARD.material, 692, 1023, qty=8, rotate=False)]
+    result = optimise([CHIPBOARD], parts, time_limit=1)
+    assert result.boards_used == 1 and result.optimal
+    assert result.layouts[0].offcuts == []
+
+
+@pytest.mark.parametrize("rotate", [False, True])
+def test_mixed_exact_tiling_takes_one_board(rotate):
+    board = Board("МДФ 16", 1200, 600, trim=0, kerf=0)
+    parts = [Part("1", "МДФ 16", 600, 300, qty=2, rotate=rotate),
+             Part("2", "МДФ 16", 200, 300, qty=3, rotate=rotate),
+             Part("3", "МДФ 16", 600, 100, qty=3, rotate=rotate)]
+    result = optimise([board], parts, time_limit=1)
+    assert result.boards_used == 1 and result.lower_bound == 1
+
+
+def test_documented_example():
+    parts = [Part("15-3", "ЛДСП 16", 1900, 800, qty=2, rotate=False)]
+    result = optimise([CHIPBOARD], parts)
+    assert result.boards_used == 1 and result.optimal
+    assert {(pl.x, pl.y) for pl in result.layouts[0].placements} == {(10, 10), (10, 814)}
+
+
+def test_order_and_name_reach_the_placements_and_materials_stay_apart():
+    parts = [Part("15-1", "ЛДСП 16", 1800, 900, qty=3, order="15", name="Боковина"),
+             Part("16-1", "Фанера 18", 1900, 800, qty=2, order="16", name="Дно")]
+    result = optimise(DEFAULT_BOARDS, parts, time_limit=0.2)
+    by_id = {pl.id: pl for layout in result.layouts for pl in layout.placements}
+    assert (by_id["15-1"].order, by_id["15-1"].name) == ("15", "Боковина")
+    assert (by_id["16-1"].order, by_id["16-1"].name) == ("16", "Дно")
+    for layout in result.layouts:
+        assert {pl.id for pl in layout.placements} in ({"15-1"}, {"16-1"})
+    assert [m.material for m in result.materials] == ["ЛДСП 16", "Фанера 18"]
+
+
+def test_last_board_keeps_one_large_offcut():
+    parts = [Part("1", "ЛДСП 16", 2000, 1000, qty=5, rotate=False)]
+    result = optimise([CHIPBOARD], parts, time_limit=0.2)
+    assert result.boards_used == 3
+    last = result.layouts[-1]
+    assert len(last.placements) == 1
+    assert any(o.length == 2780 and o.width == 2050 - 1004 for o in last.offcuts)
+
+
+@pytest.mark.parametrize("part, words", [
+    (Part("15-3", "ЛДСП 16", 2900, 800, rotate=False), ["15-3", "2900×800", "2780×2050"]),
+    (Part("15-4", "ЛДСП 16", 2100, 2100), ["15-4", "больше любого листа"]),
+    (Part("15-5", "ЛДСП 16", 0, 800), ["15-5", "больше нуля"]),
+    (Part("15-6", "ЛДСП 16", 500, -3), ["15-6", "больше нуля"]),
+    (Part("15-7", "Дуб 40", 500, 300), ["15-7", "неизвестный материал", "Дуб 40"]),
+    (Part("15-8", "ЛДСП 16", 500, 300, qty=0), ["15-8", "количество"]),
+])
+def test_bad_input_names_the_part(part, words):
+    with pytest.raises(CuttingInputError) as info:
+        optimise(DEFAULT_BOARDS, [part])
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_rotation_lets_a_long_part_fit():
+    board = Board("ЛДСП 16", 1000, 2000, trim=0, kerf=0)
+    result = optimise([board], [Part("1", "ЛДСП 16", 1500, 500, rotate=True)], time_limit=0.1)
+    assert result.layouts[0].placements[0].rotated
+
+
+def test_one_dimensional_bound():
+    assert one_dimensional_bound([6, 6, 6], 10) == 3
+    assert one_dimensional_bound([7, 3, 3, 3], 10) == 2
+    assert one_dimensional_bound([5, 5, 5, 5], 10) == 2
+    assert one_dimensional_bound([], 10) == 0
+
+
+def test_big_items_each_need_a_bin():
+    items = Items(((60, 60), (70, 55), (51, 51), (20, 20)), (False,) * 4, 100, 100)
+    assert lower_bound(items) == 3
+    # Turnable 60×45 items are wide one way, not the other: only area counts for them.
+    items = Items(((60, 45),) * 4, (True,) * 4, 100, 100)
+    assert lower_bound(items) == 2

@@ -1,0 +1,71 @@
+"""Reading specification lines pasted from a spreadsheet, and checking them."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app.specs import SpecError, clean_hardware, clean_part, edge_totals, parse_hardware, parse_parts
+
+GOOD = "Боковина\tФанера 18\t18\t2000\t400\t2\t2\t0,4\t-\t\tнет\tволна"
+
+
+def test_good_rows_read_with_header_skipped():
+    text = "Деталь\tМатериал\tТолщина\tДлина\tШирина\tКол-во\n" + GOOD + "\nСпинка\tФанера 18\t18\t900\t600\t2\r\n"
+    result = parse_parts(text)
+    assert result.skipped_header and result.problems == []
+    first, second = result.lines
+    assert (first.name, first.length, first.width, first.quantity) == ("Боковина", 2000, 400, 2)
+    assert (first.edge_l1, first.edge_l2, first.edge_w1, first.edge_w2) == ("2", "0.4", "", "")
+    assert first.may_rotate is False and first.notes == "волна"
+    assert second.may_rotate is True and second.thickness == Decimal(18)
+
+
+def test_bad_rows_reported_by_row_number_and_good_rows_kept():
+    text = "\n".join([
+        GOOD,
+        "Царга\tФанера 18\t18\t0\t150\t4",          # zero length
+        "Полка\tЛДСП 16\t16\tабв\t300\t1",           # not a number
+        "Ламель\tФанера 12\t12\t790\t70\t0",         # quantity 0
+        "Фасад\tЛДСП 16\t16\t570\t180\t4\t3",        # unknown edge
+        "Коротко\t18\t2000",                         # too few columns
+        "",
+        "Дно ящика\tХДФ 3,2\t3,2\t536\t446\t4",
+    ])
+    result = parse_parts(text)
+    assert [line.name for line in result.lines] == ["Боковина", "Дно ящика"]
+    messages = {problem.row: str(problem) for problem in result.problems}
+    assert set(messages) == {2, 3, 4, 5, 6}
+    assert "Длина: должна быть больше 0" in messages[2]
+    assert "«абв» — не число" in messages[3]
+    assert "Количество" in messages[4]
+    assert "нет такой кромки" in messages[5]
+    assert "мало столбцов" in messages[6] and messages[6].startswith("Строка 6")
+    assert result.lines[1].thickness == Decimal("3.2")
+
+
+def test_part_check_names_every_problem():
+    with pytest.raises(SpecError) as caught:
+        clean_part({"name": "", "thickness": "-1", "length": "10.5", "width": "-3", "quantity": "1,5"})
+    message = str(caught.value)
+    for fragment in ("не указано название", "Толщина", "целое число миллиметров", "Ширина", "Количество"):
+        assert fragment in message
+
+
+def test_hardware_units_and_quantities():
+    assert clean_hardware({"item": "Лента", "quantity": "2,5", "unit": "м"}).quantity == Decimal("2.50")
+    assert clean_hardware({"item": "Направляющие", "quantity": "4", "unit": "компл"}).unit == "компл."
+    with pytest.raises(SpecError, match="нужно целое число"):
+        clean_hardware({"item": "Конфирмат", "quantity": "1,5", "unit": "шт"})
+    with pytest.raises(SpecError, match="выберите из: шт, м, компл."):
+        clean_hardware({"item": "Клей", "quantity": "1", "unit": "кг"})
+    with pytest.raises(SpecError, match="больше 0"):
+        clean_hardware({"item": "Клей", "quantity": "0", "unit": "шт"})
+    result = parse_hardware("Конфирмат 7×50\tКФ-750\t48\tшт\nРучка\t\tмного\tшт")
+    assert len(result.lines) == 1 and "Строка 2" in str(result.problems[0])
+
+
+def test_edge_totals_in_metres():
+    part = clean_part({"name": "Фасад", "thickness": "16", "length": "570", "width": "180", "quantity": "4",
+                       "edge_l1": "2", "edge_l2": "2", "edge_w1": "0,4", "edge_w2": "0.4"})
+    assert edge_totals([part]) == {"0.4": Decimal("1.44"), "2": Decimal("4.56")}

@@ -1,0 +1,179 @@
+"""The constructor's cut-sheet screen: create a sheet from selected orders, edit an order's
+documents with a spreadsheet paste, save the PDF built in the background, hand over to production."""
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+
+from app.models import PartSpec, Task
+from app.services import cutsheets, deals
+from tests.domain.helpers import cutting_deal
+from ui.cutsheets import order_docs, screen as screen_module
+from ui.cutsheets.install import install_cutsheets, show_cutsheet
+from ui.cutsheets.models import RowsModel, SpecTableModel
+from ui.main_window import MainWindow
+from app.specs import PART_COLUMNS
+
+
+@pytest.fixture
+def window(qtbot, staff):
+    win = MainWindow(staff["constructor"], "constructor")
+    qtbot.addWidget(win)
+    install_cutsheets(win)
+    return win
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    seen = []
+    monkeypatch.setattr("ui.msgbox.error", lambda parent, title, text: seen.append(text))
+    monkeypatch.setattr("ui.msgbox.info", lambda parent, title, text: seen.append(text))
+    monkeypatch.setattr("ui.msgbox.ask", lambda parent, title, text: True)
+    return seen
+
+
+def _select(screen, deal_ids):
+    selection = screen.orders_view.selectionModel()
+    for deal_id in deal_ids:
+        row = screen.orders.row_of(deal_id)
+        selection.select(screen.orders.index(row, 0), selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+
+
+def test_create_sheet_from_selected_orders_and_hand_over(window, staff, messages):
+    first, second = cutting_deal(staff["manager"], name="Иванова Ярус"), cutting_deal(staff["manager"], name="Петров Остров")
+    screen = window.screen("cutsheets")
+    screen.refresh()
+    assert screen.orders.rowCount() == 2
+    _select(screen, [first.id, second.id])
+    screen.material.setCurrentText("Фанера 18")
+    assert not screen.buttons["print"].isEnabled()  # no sheet open yet
+    screen.create_sheet()
+    assert messages == []
+    assert screen.sheets.rowCount() == 1 and screen.current == 1
+    assert screen.title.text() == "Лист раскроя №1"
+    assert "Фанера 18" in screen.info.text()
+    assert screen.sheet_orders.rowCount() == 2
+    screen.to_production()
+    assert {deals.load_deal(d.id).stage for d in (first, second)} == {"production"}
+    assert Task.select().where(Task.rule == "production.accept").count() == 2
+    assert screen.orders.rowCount() == 0  # the view refreshed after the announce
+    assert not screen.buttons["production"].isEnabled()
+
+
+def test_create_without_selection_says_why(window, messages):
+    window.screen("cutsheets").create_sheet()
+    assert messages == ["Выберите заказы для листа раскроя"]
+
+
+def test_save_pdf_built_in_background(window, staff, messages, monkeypatch, qtbot, tmp_path):
+    deal = cutting_deal(staff["manager"], name="Краева Ярус", **{"contact.full_name": "Краева Ольга Сергеевна"})
+    cutsheets.create_cut_sheet(staff["constructor"], [deal.id])
+    target = tmp_path / "лист.pdf"
+    monkeypatch.setattr(screen_module, "save_file_name", lambda parent, suggested: str(target))
+    show_cutsheet(window, "cutsheet:1")
+    screen = window.screen("cutsheets")
+    assert screen.current == 1
+    screen.save_pdf()
+    assert screen.job is not None and not screen.progress.isHidden()
+    assert not screen.buttons["save"].isEnabled()  # one build at a time
+    qtbot.waitUntil(lambda: screen.job is None and target.exists(), timeout=30_000)
+    text = "\n".join(page.extract_text() for page in PdfReader(str(target)).pages)
+    assert f"ЗАКАЗ № {deal.order_no}" in text and "Краева" in text
+    assert "Чертеж не приложен" in screen.warnings.text()
+    assert screen.progress.isHidden() and screen.buttons["save"].isEnabled()
+
+
+def test_order_documents_paste_and_save(window, staff, messages, qtbot):
+    deal = cutting_deal(staff["manager"], name="Иванова Ярус")
+    dialog = order_docs.OrderDocsDialog(window, deal.id)
+    qtbot.addWidget(dialog)
+    dialog.parts.paste("Деталь\tМатериал\tТолщина\tДлина\tШирина\tКол-во\n"
+                       "Боковина\tФанера 18\t18\t2000\t400\t2\t2\t2\n"
+                       "Царга\tФанера 18\t18\t0\t150\t4\n")
+    assert dialog.parts.model.rowCount() == 1
+    assert messages and "Строка 3" in messages[0] and "Длина" in messages[0]
+    dialog.hardware.paste("Конфирмат 7×50\tКФ-750\t48\tшт")
+    dialog.fields["dimensions"].setText("1900×800")
+    dialog.save()
+    parts = list(PartSpec.select().where(PartSpec.deal == deal.id))
+    assert [(p.name, p.length, p.edge_l1) for p in parts] == [("Боковина", 2000, "2")]
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_order_documents_bad_row_keeps_dialog_open(window, staff, messages, qtbot):
+    deal = cutting_deal(staff["manager"], name="Иванова Ярус")
+    dialog = order_docs.OrderDocsDialog(window, deal.id)
+    qtbot.addWidget(dialog)
+    dialog.parts.model.insertRows(0, 1)
+    dialog.parts.model.setData(dialog.parts.model.index(0, 0), "Боковина")
+    dialog.save()
+    assert messages and "Строка 1" in messages[-1]
+    assert PartSpec.select().count() == 0 and dialog.result() != dialog.DialogCode.Accepted
+
+
+def test_models_pass_the_model_tester(qtmodeltester, db):
+    rows = RowsModel(["a", "b"])
+    rows.set_rows([("1", "2"), ("3", "4")], [10, 20])
+    qtmodeltester.check(rows)
+    spec = SpecTableModel(PART_COLUMNS)
+    spec.insertRows(0, 2)
+    qtmodeltester.check(spec)
+
+
+def test_print_renders_every_page_onto_the_printer(tmp_path, qapp):
+    from PySide6.QtPrintSupport import QPrinter
+    from reportlab.pdfgen import canvas
+
+    from ui.cutsheets.printing import print_pdf
+
+    source = tmp_path / "three.pdf"
+    pdf = canvas.Canvas(str(source))
+    for number in range(3):
+        pdf.drawString(100, 700, f"page {number + 1}")
+        pdf.showPage()
+    pdf.save()
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    seen = []
+    assert print_pdf(source, printer, lambda done, total: seen.append((done, total))) == 3
+    assert seen[-1] == (3, 3)
+    assert len(PdfReader(str(tmp_path / "printed.pdf")).pages) == 3
+
+
+def test_open_pdf_in_viewer_and_copy_parts(window, staff, messages, monkeypatch, qtbot):
+    source = cutting_deal(staff["manager"], name="Иванова Ярус")
+    target = cutting_deal(staff["manager"], name="Петрова Ярус")
+    from app.services import specs
+    specs.save_parts(source.id, None, [{"name": "Стойка", "material": "Массив сосны 40", "thickness": "40",
+                                        "length": "1750", "width": "80", "quantity": "4"}])
+    dialog = order_docs.OrderDocsDialog(window, target.id)
+    qtbot.addWidget(dialog)
+    dialog.copy_from(source.id)
+    assert [line["name"] for line in dialog.parts.model.values()] == ["Стойка"]
+    cutsheets.create_cut_sheet(staff["constructor"], [source.id, target.id])
+    opened = []
+    monkeypatch.setattr(screen_module, "open_in_viewer", opened.append)
+    screen = window.screen("cutsheets")
+    screen.open_sheet(1)
+    screen.open_pdf()
+    qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
+    assert opened[0].name == "Лист раскроя 1.pdf" and opened[0].stat().st_size > 0
+
+
+def test_cutsheet_screenshot_from_command_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtGui import QImage
+
+    target = tmp_path / "cutsheet.png"
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "main.py", "--demo", "--workstation", "constructor", "--screenshot",
+                          str(target), "--show", "cutsheet:1"], cwd=root, capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+                                           "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert run.returncode == 0, run.stderr
+    assert QImage(str(target)).width() == 1600

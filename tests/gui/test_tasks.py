@@ -1,0 +1,271 @@
+"""«Задачи», the reminder scheduler, the tray and the reminder panel, with a frozen clock and a timer
+whose timeout the test fires by hand."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QPushButton, QToolButton
+
+from app.models import Task, TimelineEntry
+from app.reminder_rules import Section
+from app.services import people, tasks
+from app.services.changes import Changes
+from app.services.reminders import ReminderCounts
+from tests.domain.helpers import INVOICE_VALUES, new_deal
+from ui.main_window import MainWindow
+from ui.tasks import dialogs
+from ui.tasks.install import install_tasks, overdue_title
+from ui.tasks.model import TaskRole
+from ui.tasks.tray import count_icon
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class FakeTimer(QTimer):
+    """A QTimer that never runs by itself: the test emits ``timeout``."""
+
+    def start(self, *args) -> None:
+        self.started = True
+
+
+@pytest.fixture
+def make_window(qtbot, staff, tmp_path):
+    def make(user=None, tray=False):
+        window = MainWindow(user or staff["manager"])
+        qtbot.addWidget(window)
+        store = QSettings(str(tmp_path / f"pc-{len(list(tmp_path.iterdir()))}.ini"), QSettings.Format.IniFormat)
+        install_tasks(window, store=store, timer=FakeTimer(), tray_available=tray)
+        return window
+    return make
+
+
+def _panel_texts(window):
+    return [f"{n.title} | {n.text}" for n in window.tasks_feature.panel.model.notices]
+
+
+def _task_in(staff, minutes, text="Перезвонить клиенту", deal=None, **to):
+    to = to or {"user": staff["manager"]}
+    return tasks.add_task(deal.id if deal else None, staff["manager2"], text=text,
+                          due_at=tasks.clock.now() + timedelta(minutes=minutes), **to)
+
+
+def test_timer_is_named_and_ticks_every_minute(make_window):
+    window = make_window()
+    timer = window.findChild(QTimer, "reminderTimer")
+    assert timer is window.tasks_feature.scheduler.timer and timer.interval() == 60_000 and timer.started
+
+
+def test_panel_receives_the_notice_once_when_there_is_no_tray(make_window, staff, fake_clock):
+    task = _task_in(staff, 30)
+    window = make_window()
+    panel = window.tasks_feature.panel
+    assert window.tasks_feature.tray is None and panel.isHidden() and _panel_texts(window) == []
+    fake_clock.advance(timedelta(minutes=14))
+    window.tasks_feature.scheduler.timer.timeout.emit()
+    assert _panel_texts(window) == []
+    fake_clock.advance(timedelta(minutes=1))  # 15 minutes ahead, the default lead
+    window.tasks_feature.scheduler.timer.timeout.emit()
+    assert _panel_texts(window) == ["Задача: Связаться с клиентом | Перезвонить клиенту · до 02.06.2025 12:30"]
+    assert not panel.isHidden()
+    window.tasks_feature.scheduler.timer.timeout.emit()
+    assert len(_panel_texts(window)) == 1
+    # the program restarts (or the person sits at the second PC): nothing again
+    again = make_window()
+    assert _panel_texts(again) == []
+    assert Task.get_by_id(task.id).done_at is None
+
+
+def test_complete_from_the_notice_updates_the_timeline(make_window, staff, fake_clock, monkeypatch):
+    deal = new_deal(staff["manager"], name="Краева Ольга (МИА)")
+    window = make_window()
+    (notice,) = window.tasks_feature.panel.model.notices
+    assert notice.deal_id == deal.id and "Краева Ольга (МИА)" in notice.text
+    monkeypatch.setattr(dialogs, "ask_result", lambda parent, text: "Дозвонилась, придёт в субботу")
+    window.tasks_feature.panel.findChild(QPushButton, "reminderComplete").click()
+    feed = [e.text for e in TimelineEntry.select().where(TimelineEntry.deal == deal.id)]
+    assert "Связаться с клиентом: Связаться с клиентом — Дозвонилась, придёт в субботу" in feed
+    assert _panel_texts(window) == [] and window.tasks_feature.panel.isHidden()
+    done = window.tasks_feature.view.model.index_of_task(notice.task_id)
+    assert done.data(TaskRole.SECTION) == Section.DONE
+
+
+def test_cancelled_result_keeps_the_task_open(make_window, staff, monkeypatch):
+    new_deal(staff["manager"])
+    window = make_window()
+    monkeypatch.setattr(dialogs, "ask_result", lambda parent, text: None)
+    window.tasks_feature.panel.findChild(QPushButton, "reminderComplete").click()
+    assert len(_panel_texts(window)) == 1 and Task.select().where(Task.done_at.is_null()).count() == 1
+
+
+def test_snooze_from_the_panel_brings_the_task_back(make_window, staff, fake_clock):
+    _task_in(staff, 0)
+    window = make_window()
+    window.tasks_feature.panel.findChild(QToolButton, "reminderSnooze").click()
+    assert _panel_texts(window) == []
+    fake_clock.advance(timedelta(minutes=15))
+    window.tasks_feature.scheduler.timer.timeout.emit()
+    assert len(_panel_texts(window)) == 1
+
+
+def test_change_broadcast_checks_at_once(make_window, staff):
+    window = make_window()
+    _task_in(staff, 5, text="Срочно перезвонить")
+    window.announce(Changes(tasks=True))
+    assert [n.text.split(" · ")[0] for n in window.tasks_feature.panel.model.notices] == ["Срочно перезвонить"]
+
+
+def test_group_task_reaches_each_member_at_their_own_pc(make_window, staff):
+    _task_in(staff, 0, text="Согласовать доставку", group=people.group_named("Магазины"))
+    tatiana, olga, designer = (make_window(staff[key]) for key in ("manager", "manager2", "designer"))
+    assert len(_panel_texts(tatiana)) == 1 and len(_panel_texts(olga)) == 1
+    assert _panel_texts(designer) == []
+
+
+def test_wake_after_sleep_is_noticed_and_checked(make_window, staff, fake_clock, qtbot):
+    window = make_window()
+    _task_in(staff, 120)
+    scheduler = window.tasks_feature.scheduler
+    fake_clock.advance(timedelta(minutes=1))
+    with qtbot.assertNotEmitted(scheduler.woke):
+        scheduler.timer.timeout.emit()
+    fake_clock.advance(timedelta(hours=2))  # the lid was closed
+    with qtbot.waitSignal(scheduler.woke, timeout=0):
+        scheduler.timer.timeout.emit()
+    assert len(_panel_texts(window)) == 1
+
+
+def test_invoice_control_task_fires_three_days_after_the_move(make_window, staff, fake_clock):
+    from app.services import deals
+
+    deal = new_deal(staff["manager"], **INVOICE_VALUES)
+    tasks.complete_task(Task.get(Task.deal == deal.id).id, staff["manager"], "ок")
+    deals.move_deal(deal.id, "invoice", staff["manager"])
+    window = make_window()
+    assert _panel_texts(window) == []
+    fake_clock.advance(timedelta(days=3, minutes=-15))
+    window.tasks_feature.scheduler.timer.timeout.emit()
+    assert [n.text.split(" — ")[1].split(" · ")[0] for n in window.tasks_feature.panel.model.notices] == [
+        "Контроль оплаты счета (счет действителен 3 дня)"]
+
+
+def test_window_title_shows_the_overdue_count(make_window, staff, fake_clock):
+    _task_in(staff, -60)
+    _task_in(staff, -30)
+    _task_in(staff, 5)
+    window = make_window()
+    assert window.windowTitle().endswith("(2 просрочено)")
+    assert window.tasks_feature.counts == ReminderCounts(due=1, overdue=2)
+    fake_clock.advance(timedelta(minutes=6))
+    window.tasks_feature.scheduler.timer.timeout.emit()
+    assert window.windowTitle().endswith("(3 просрочено)")
+
+
+def test_tasks_view_lists_sections_filters_and_moves_due(make_window, staff, fake_clock, qtmodeltester,
+                                                          monkeypatch):
+    deal = new_deal(staff["manager"], name="Краева Ольга (МИА)")
+    _task_in(staff, 60 * 24, text="Завтрашняя")
+    window = make_window()
+    view = window.screen("tasks")
+    assert view.objectName() == "tasksView"
+    qtmodeltester.check(view.model)
+    model = view.model
+    assert [model.index(r, 0).data() for r in range(5)] == [
+        "Просрочено (0)", "Сегодня (1)", "Завтра (1)", "Позже (0)", "Выполнено (0)"]
+    today = model.index(0, 1, model.index(1, 0))
+    assert today.data() == f"№{deal.order_no} Краева Ольга (МИА)"
+    assert [model.index(0, c, model.index(1, 0)).data() for c in (0, 2, 4, 5)] == [
+        "02.06.2025 12:00", "Связаться с клиентом", "Система", staff["manager"].full_name]
+
+    view.who.setCurrentIndex(view.who.findText(staff["manager2"].full_name))
+    assert [model.index(r, 0).data() for r in range(3)] == ["Просрочено (0)", "Сегодня (0)", "Завтра (0)"]
+    view.who.setCurrentIndex(0)
+
+    task_id = Task.get(Task.deal == deal.id).id
+    assert view.select_task(task_id)
+    view.findChild(QPushButton, "plusHour").click()
+    assert tasks.clock.to_local(Task.get_by_id(task_id).due_at).strftime("%H:%M") == "13:00"
+    assert view.selected_task().id == task_id  # the selection survives the refresh
+    view.findChild(QPushButton, "tomorrow").click()
+    assert view.selected_task().section == Section.TOMORROW
+
+    opened = []
+    window.open_deal = opened.append
+    view.findChild(QPushButton, "openDeal").click()
+    assert opened == [deal.id]
+
+    monkeypatch.setattr(dialogs, "ask_due", lambda parent, day, at: (day + timedelta(days=7), None))
+    view.findChild(QPushButton, "pickDate").click()
+    moved = Task.get_by_id(task_id)
+    assert moved.all_day and view.selected_task().section == Section.LATER
+
+
+def test_reminder_settings_are_kept_on_this_pc(make_window, staff, tmp_path):
+    _task_in(staff, 45)
+    window = make_window()
+    view = window.screen("tasks")
+    assert _panel_texts(window) == []
+    view.lead.setCurrentIndex(view.lead.findData(60))
+    assert window.tasks_feature.scheduler.settings.lead_minutes == 60
+    assert len(_panel_texts(window)) == 1
+    assert int(window.tasks_feature.store.value("reminders/lead_minutes")) == 60
+
+
+def test_tray_balloon_opens_the_deal_and_icon_counts(make_window, staff):
+    deal = new_deal(staff["manager"])
+    window = make_window(tray=True)
+    tray = window.tasks_feature.tray
+    assert window.tasks_feature.panel.isHidden() and tray.current.deal_id == deal.id
+    assert "Задач к выполнению: 1" in tray.icon.toolTip()
+    opened = []
+    window.open_deal = opened.append
+    tray.icon.messageClicked.emit()
+    assert opened == [deal.id]
+    titles = [a.text() for a in tray.menu.actions() if a.text()]
+    assert titles == ["Открыть программу", "Мои задачи", "Отложить все на 15 минут", "Выход"]
+    tray.menu.actions()[2].trigger()
+    assert window.tasks_feature.counts.total == 1  # still due, only snoozed for this person
+    assert Task.get(Task.deal == deal.id).reminders.get().snoozed_until is not None
+
+
+def test_count_icon_is_red_with_overdue_and_green_when_calm(qapp):
+    def centre_colour(counts):
+        image = count_icon(counts).pixmap(64, 64).toImage()
+        return image.pixelColor(10, 32).name()
+    assert centre_colour(ReminderCounts(0, 3)) == "#c62828"
+    assert centre_colour(ReminderCounts(2, 0)) == "#ef6c00"
+    assert centre_colour(ReminderCounts(0, 0)) == "#2e7d32"
+
+
+def test_show_tasks_screenshot_from_command_line(tmp_path):
+    target = tmp_path / "tasks.png"
+    run = subprocess.run([sys.executable, "main.py", "--demo", "--screenshot", str(target), "--show", "tasks"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    assert QImage(str(target)).width() == 1600
+
+
+def test_due_dialog_gives_a_time_or_the_whole_day(qtbot):
+    from datetime import date, time
+
+    dialog = dialogs.DueDialog(None, date(2025, 6, 3), time(14, 30))
+    qtbot.addWidget(dialog)
+    assert dialog.value() == (date(2025, 6, 3), time(14, 30))
+    dialog.all_day.setChecked(True)
+    assert not dialog.time_edit.isEnabled() and dialog.value() == (date(2025, 6, 3), None)
+    whole_day = dialogs.DueDialog(None, date(2025, 6, 3), None)
+    qtbot.addWidget(whole_day)
+    assert whole_day.all_day.isChecked() and whole_day.value() == (date(2025, 6, 3), None)
+
+
+def test_overdue_count_replaces_itself_in_any_title():
+    assert overdue_title("CRM (демо)", 3) == "CRM (демо) (3 просрочено)"
+    assert overdue_title("CRM (демо) (3 просрочено)", 4) == "CRM (демо) (4 просрочено)"
+    assert overdue_title("CRM (демо) (4 просрочено)", 0) == "CRM (демо)"

@@ -1,0 +1,178 @@
+"""One order's documents at «Раскрой»: the production order form, the parts and hardware
+specifications (tables; Ctrl+V pastes rows from a spreadsheet) and the attached drawings."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
+                               QPlainTextEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from app.models import Attachment, Deal
+from app.services import notes, specs
+from app.services.errors import ServiceError
+from app.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
+from ui import msgbox
+from ui.cutsheets.models import SpecTableModel, setup_spec_view
+
+DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
+
+
+def choose_file(parent: QWidget, title: str) -> str:
+    """The file-open dialog (a seam tests replace)."""
+    return QFileDialog.getOpenFileName(parent, title, "", DRAWING_FILTER)[0]
+
+
+class SpecEditor(QWidget):
+    """A specification table with add/remove rows and Ctrl+V paste of tab-separated rows."""
+
+    def __init__(self, columns, parse, parent=None) -> None:
+        super().__init__(parent)
+        self.parse = parse
+        self.model = SpecTableModel(columns, self)
+        self.view = QTableView(objectName="specTable")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        setup_spec_view(self.view, self.model)
+        paste = QAction("Вставить из таблицы", self, shortcut=QKeySequence.StandardKey.Paste)
+        paste.triggered.connect(self.paste)
+        self.view.addAction(paste)
+        add, remove, paste_button = QPushButton("Добавить строку"), QPushButton("Удалить строки"), \
+            QPushButton("Вставить из Excel (Ctrl+V)")
+        add.clicked.connect(lambda: self.model.insertRows(self.model.rowCount(), 1))
+        remove.clicked.connect(self.remove_selected)
+        paste_button.clicked.connect(self.paste)
+        self.buttons = QHBoxLayout()
+        for button in (add, remove, paste_button):
+            self.buttons.addWidget(button)
+        self.buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.buttons)
+        layout.addWidget(self.view)
+
+    def remove_selected(self) -> None:
+        for row in sorted({index.row() for index in self.view.selectionModel().selectedRows()}, reverse=True):
+            self.model.removeRows(row, 1)
+
+    def paste(self, text: str | None = None) -> None:
+        """Add the rows of the clipboard; rows that cannot be read are listed, nothing is lost."""
+        text = text if isinstance(text, str) else QApplication.clipboard().text()
+        result = self.parse(text)
+        self.model.append_pasted(result)
+        if result.problems:
+            lines = "\n".join(str(problem) for problem in result.problems[:20])
+            msgbox.error(self, "Вставка из таблицы",
+                         f"Вставлено строк: {len(result.lines)}. Не прочитаны:\n{lines}")
+
+
+class OrderDocsDialog(QDialog):
+    """«Документы заказа №N»: form, parts, hardware, drawings; «Сохранить» writes all three."""
+
+    def __init__(self, window, deal_id: int) -> None:
+        super().__init__(window)
+        self.window_, self.deal_id = window, deal_id
+        deal = Deal.get_by_id(deal_id)
+        self.order_no = deal.order_no
+        self.setObjectName("orderDocsDialog")
+        self.setWindowTitle(f"Документы заказа №{deal.order_no} — {deal.name}")
+        self.resize(1100, 640)
+        self.tabs = QTabWidget()
+        form = specs.form_of(deal)
+        self.fields = {key: QLineEdit(getattr(form, key)) for key in ("bed_model", "dimensions", "colour")}
+        self.options = QPlainTextEdit(form.options)
+        form_page = QWidget()
+        form_layout = QFormLayout(form_page)
+        for key, label in specs.FORM_FIELDS.items():
+            form_layout.addRow(label, self.fields.get(key) or self.options)
+        form_layout.addRow(QLabel("Номер, даты, клиент (фамилия и инициалы) и ответственный берутся из сделки; "
+                                  "телефон и паспорт в документы для производства не попадают."))
+        self.parts = SpecEditor(PART_COLUMNS, parse_parts)
+        self.parts.model.set_lines(specs.parts_of(deal_id))
+        copy = QPushButton("Скопировать из заказа той же модели…", objectName="copyPartsButton")
+        copy.clicked.connect(self.copy_parts)
+        self.parts.buttons.addWidget(copy)
+        self.hardware = SpecEditor(HARDWARE_COLUMNS, parse_hardware)
+        self.hardware.model.set_lines(specs.hardware_of(deal_id))
+        self.tabs.addTab(form_page, "Бланк заказа")
+        self.tabs.addTab(self.parts, "Детали")
+        self.tabs.addTab(self.hardware, "Фурнитура")
+        self.tabs.addTab(self._drawings_page(), "Чертежи")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Сохранить")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Закрыть")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+    def _drawings_page(self) -> QWidget:
+        page = QWidget()
+        self.drawings = QListWidget(objectName="drawingsList")
+        attach = QPushButton("Приложить чертеж…")
+        attach.clicked.connect(lambda: self.attach("drawing"))
+        attach_assembly = QPushButton("Приложить сборочный чертеж…")
+        attach_assembly.clicked.connect(lambda: self.attach("assembly_drawing"))
+        row = QHBoxLayout()
+        row.addWidget(attach)
+        row.addWidget(attach_assembly)
+        row.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("JPG, PNG или PDF; PDF печатается постранично в пакете заказа."))
+        layout.addLayout(row)
+        layout.addWidget(self.drawings)
+        self._fill_drawings()
+        return page
+
+    def _fill_drawings(self) -> None:
+        self.drawings.clear()
+        query = Attachment.select().where(Attachment.deal == self.deal_id,
+                                          Attachment.kind.in_(("drawing", "assembly_drawing"))).order_by(Attachment.id)
+        for attachment in query:
+            self.drawings.addItem(f"{Attachment.KINDS[attachment.kind]}: {attachment.original_name}")
+
+    def attach(self, kind: str) -> None:
+        path = choose_file(self, "Приложить " + Attachment.KINDS[kind].lower())
+        if not path:
+            return
+        try:
+            specs.attach_drawing(self.deal_id, self.window_.user, path, kind)
+        except ServiceError as error:
+            msgbox.error(self, "Чертеж", str(error))
+            return
+        self._fill_drawings()
+        self.window_.announce(specs.changes_of(self.deal_id))
+
+    def copy_parts(self) -> None:
+        others = specs.same_model_orders(self.deal_id)
+        if not others:
+            msgbox.info(self, "Копирование", "Нет других заказов этой модели со спецификацией деталей.")
+            return
+        labels = [f"№{deal.order_no} — {deal.name}" for deal in others]
+        label, ok = QInputDialog.getItem(self, "Копировать детали", "Из заказа:", labels, 0, False)
+        if not ok:
+            return
+        self.copy_from(others[labels.index(label)].id)
+
+    def copy_from(self, source_id: int) -> None:
+        if self.parts.model.values() and not msgbox.ask(self, "Копирование", "Заменить детали этого заказа?"):
+            return
+        try:
+            lines = specs.copy_parts_from(self.deal_id, source_id, self.window_.user)
+        except ServiceError as error:
+            msgbox.error(self, "Копирование", str(error))
+            return
+        self.parts.model.set_lines(lines)
+        self.window_.announce(specs.changes_of(self.deal_id))
+
+    def save(self) -> None:
+        user = self.window_.user
+        try:
+            specs.save_all(self.deal_id, user, specs.FormValues(
+                **{key: edit.text() for key, edit in self.fields.items()}, options=self.options.toPlainText()),
+                self.parts.model.values(), self.hardware.model.values())
+        except ServiceError as error:
+            msgbox.error(self, "Документы заказа", str(error))
+            return
+        self.window_.announce(specs.changes_of(self.deal_id))
+        self.accept()

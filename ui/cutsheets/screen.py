@@ -1,0 +1,336 @@
+"""«Листы раскроя»: the constructor's screen. Left: orders at «Раскрой» (select, create a sheet,
+edit an order's documents) and the list of sheets; right: the open sheet with «Печать»,
+«Открыть PDF», «Сохранить PDF», «Передать в производство» and «Аннулировать»."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QGroupBox,
+                               QHeaderView,
+                               QHBoxLayout, QInputDialog, QLabel, QProgressBar, QPushButton, QSplitter,
+                               QTableView, QVBoxLayout, QWidget)
+
+from app import pipeline
+from app.documents.pack_data import split_name
+from app.documents.pack_pdf import PackResult
+from app.models import CutSheet
+from app.services import cutsheets, specs
+from app.services.changes import Changes
+from app.services.errors import ServiceError
+from ui import msgbox
+from ui.cutsheets import printing
+from ui.cutsheets.models import Role, RowsModel
+from ui.cutsheets.order_docs import OrderDocsDialog
+
+
+def save_file_name(parent: QWidget, suggested: str) -> str:
+    """The save dialog (a seam tests replace)."""
+    return QFileDialog.getSaveFileName(parent, "Сохранить PDF", suggested, "PDF (*.pdf)")[0]
+
+
+def ask_print(parent: QWidget, printer: QPrinter) -> bool:
+    """The system print dialog (a seam tests replace)."""
+    return QPrintDialog(printer, parent).exec() == QDialog.DialogCode.Accepted
+
+
+def open_in_viewer(path: Path) -> None:
+    """Open a file in the system's viewer (a seam tests replace)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _table(model, name: str) -> QTableView:
+    view = QTableView(objectName=name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    return view
+
+
+class CutSheetsScreen(QWidget):
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.setObjectName("cutSheetsScreen")
+        self.window_ = window
+        self.current: int | None = None  # number of the open sheet
+        self.job: printing.PackJob | None = None
+        self.last_result: PackResult | None = None
+
+        self.orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Деталей", "Чертежи"], self)
+        self.orders_view = _table(self.orders, "cuttingOrders")
+        self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.orders_view.doubleClicked.connect(lambda _: self.edit_documents())
+        self.orders_view.selectionModel().selectionChanged.connect(lambda *_: self._fill_materials())
+        self.material = QComboBox(objectName="sheetMaterial", editable=True)
+        self.material.setMinimumWidth(180)
+        create = QPushButton("Создать лист раскроя", objectName="createSheetButton")
+        create.clicked.connect(self.create_sheet)
+        docs = QPushButton("Документы заказа…", objectName="orderDocsButton")
+        docs.clicked.connect(self.edit_documents)
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.create_sheet)
+        orders_box = QGroupBox("Заказы на этапе «Раскрой» (выделите несколько)")
+        orders_layout = QVBoxLayout(orders_box)
+        orders_layout.addWidget(self.orders_view)
+        row = QHBoxLayout()
+        row.addWidget(docs)
+        row.addStretch(1)
+        row.addWidget(QLabel("Материал:"))
+        row.addWidget(self.material)
+        row.addWidget(create)
+        orders_layout.addLayout(row)
+
+        self.sheets = RowsModel(["№", "Дата", "Материал", "Заказы", "Статус", "Составил"], self)
+        self.sheets_view = _table(self.sheets, "cutSheetsList")
+        self.sheets_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.sheets_view.selectionModel().currentRowChanged.connect(self._sheet_chosen)
+        self.show_cancelled = QCheckBox("показывать аннулированные", checked=True)
+        self.show_cancelled.toggled.connect(lambda _: self.refresh())
+        sheets_box = QGroupBox("Листы раскроя")
+        sheets_layout = QVBoxLayout(sheets_box)
+        sheets_layout.addWidget(self.sheets_view)
+        sheets_layout.addWidget(self.show_cancelled)
+        left = QSplitter()
+        left.setOrientation(left.orientation().Vertical)
+        left.addWidget(orders_box)
+        left.addWidget(sheets_box)
+
+        self.title = QLabel(objectName="sheetTitle")
+        self.title.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.info = QLabel(objectName="sheetInfo")
+        self.sheet_orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Этап", "Деталей"], self)
+        self.sheet_orders_view = _table(self.sheet_orders, "sheetOrders")
+        self.buttons = {}
+        actions = QHBoxLayout()
+        for key, text, slot, shortcut in (
+                ("print", "Печать", self.print_pack, "Ctrl+P"), ("open", "Открыть PDF", self.open_pdf, None),
+                ("save", "Сохранить PDF", self.save_pdf, "Ctrl+S"),
+                ("production", "Передать в производство", self.to_production, None),
+                ("cancel", "Аннулировать", self.cancel_sheet, None)):
+            button = QPushButton(text, objectName=f"{key}SheetButton")
+            button.clicked.connect(slot)
+            if shortcut:
+                QShortcut(QKeySequence(shortcut), self, slot)
+            self.buttons[key] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.progress = QProgressBar(objectName="packProgress", visible=False)
+        self.warnings = QLabel(objectName="packWarnings", wordWrap=True)
+        self.warnings.setStyleSheet("color: #a00000;")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.title)
+        right_layout.addWidget(self.info)
+        right_layout.addLayout(actions)
+        right_layout.addWidget(self.progress)
+        right_layout.addWidget(self.warnings)
+        right_layout.addWidget(self.sheet_orders_view, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([700, 800])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        window.changed.connect(self.on_changed)
+        self.refresh()
+
+    # ---- showing ----------------------------------------------------------------------------
+    def on_changed(self, changes: Changes) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload both lists and the open sheet, keeping the selection."""
+        selected = set(self.selected_deal_ids())
+        deals = cutsheets.cutting_orders()
+        counts = cutsheets.part_counts([deal.id for deal in deals])
+        rows = []
+        for deal in deals:
+            kinds = {a.kind for a in deal.attachments}
+            drawings = ("чертеж" if "drawing" in kinds else "нет чертежа") + (
+                ", сборочный" if "assembly_drawing" in kinds else "")
+            rows.append((f"№{deal.order_no}", split_name(deal.contact.full_name if deal.contact_id else deal.name)[1],
+                         specs.bed_model_of(deal) or "—", deal.ship_deadline.strftime("%d.%m.%Y")
+                         if deal.ship_deadline else "—", counts.get(deal.id, 0) or "—", drawings))
+        self.orders.set_rows(rows, [deal.id for deal in deals])
+        selection = self.orders_view.selectionModel()
+        for row, deal_id in enumerate(self.orders.ids):
+            if deal_id in selected:
+                selection.select(self.orders.index(row, 0), selection.SelectionFlag.Select
+                                 | selection.SelectionFlag.Rows)
+        sheet_rows = cutsheets.list_sheets(self.show_cancelled.isChecked())
+        self.sheets.set_rows([(f"№{r.number}", r.created_at.strftime("%d.%m.%Y"), r.material or "все",
+                               ", ".join(f"№{n}" for n in r.order_nos), r.status_name, r.created_by)
+                              for r in sheet_rows], [r.number for r in sheet_rows])
+        if self.current is not None:
+            self.open_sheet(self.current)
+        else:
+            self._show_sheet(None)
+
+    def _fill_materials(self) -> None:
+        text = self.material.currentText()
+        self.material.clear()
+        self.material.addItems(["", *cutsheets.materials_of(self.selected_deal_ids())])
+        self.material.setCurrentText(text)
+
+    def _sheet_chosen(self, current, _previous) -> None:
+        if current.isValid():
+            self.open_sheet(self.sheets.data(current, Role.ROW_ID))
+
+    def open_sheet(self, number: int) -> None:
+        """Show cut sheet ``number`` on the right."""
+        try:
+            sheet = cutsheets.get_sheet(number)
+        except ServiceError:
+            self.current = None
+            self._show_sheet(None)
+            return
+        self.current = number
+        row = self.sheets.row_of(number)
+        if row >= 0 and self.sheets_view.currentIndex().row() != row:
+            self.sheets_view.selectRow(row)
+        self._show_sheet(sheet)
+
+    def _show_sheet(self, sheet: CutSheet | None) -> None:
+        for button in self.buttons.values():
+            button.setEnabled(sheet is not None)
+        if sheet is None:
+            self.title.setText("Лист раскроя не выбран")
+            self.info.setText("Выделите заказы слева и нажмите «Создать лист раскроя», или выберите лист в списке.")
+            self.sheet_orders.set_rows([], [])
+            return
+        cancelled = sheet.status == CutSheet.CANCELLED
+        self.title.setText(f"Лист раскроя №{sheet.number}" + (" — АННУЛИРОВАН" if cancelled else ""))
+        self.info.setText(f"Материал: {sheet.material or 'все материалы'} · создан "
+                          f"{sheet.created_at.strftime('%d.%m.%Y')} · "
+                          f"{sheet.created_by.full_name if sheet.created_by_id else '—'}"
+                          + (f" · причина аннулирования: {sheet.cancel_reason}" if cancelled and sheet.cancel_reason else ""))
+        deals = cutsheets.orders_of(sheet)
+        counts = cutsheets.part_counts([d.id for d in deals])
+        self.sheet_orders.set_rows(
+            [(f"№{d.order_no}", split_name(d.contact.full_name if d.contact_id else d.name)[0],
+              specs.bed_model_of(d) or "—", d.ship_deadline.strftime("%d.%m.%Y") if d.ship_deadline else "—",
+              pipeline.stage(d.stage).name, counts.get(d.id, 0)) for d in deals], [d.id for d in deals])
+        self.buttons["production"].setEnabled(not cancelled and any(d.stage == cutsheets.CUTTING for d in deals))
+        self.buttons["cancel"].setEnabled(not cancelled)
+
+    def selected_deal_ids(self) -> list[int]:
+        rows = sorted(index.row() for index in self.orders_view.selectionModel().selectedRows())
+        return [self.orders.ids[row] for row in rows]
+
+    # ---- actions ----------------------------------------------------------------------------
+    def create_sheet(self) -> None:
+        ids = self.selected_deal_ids()
+        try:
+            sheet = cutsheets.create_cut_sheet(self.window_.user, ids, self.material.currentText())
+        except ServiceError as error:
+            msgbox.error(self, "Лист раскроя", str(error))
+            return
+        self.current = sheet.number
+        self.window_.announce(Changes(frozenset(ids), timeline=True, extra={"cut_sheets": True}))
+        self.window_.statusBar().showMessage(f"Создан лист раскроя №{sheet.number}", 10_000)
+
+    def edit_documents(self) -> None:
+        ids = self.selected_deal_ids()
+        if len(ids) != 1:
+            msgbox.info(self, "Документы заказа", "Выделите один заказ.")
+            return
+        OrderDocsDialog(self.window_, ids[0]).exec()
+
+    def to_production(self) -> None:
+        if self.current is None or not msgbox.ask(
+                self, "Передать в производство", f"Передать заказы листа раскроя №{self.current} "
+                                                 f"в «Производство»?"):
+            return
+        try:
+            result = cutsheets.send_to_production(self.current, self.window_.user)
+        except ServiceError as error:
+            msgbox.error(self, "Передать в производство", str(error))
+            return
+        self.window_.announce(result.changes)
+        text = f"В производство передано заказов: {len(result.moved)}"
+        if result.skipped:
+            text += "; не на этапе «Раскрой»: " + ", ".join(f"№{d.order_no}" for d in result.skipped)
+        self.window_.statusBar().showMessage(text, 15_000)
+
+    def cancel_sheet(self) -> None:
+        if self.current is None:
+            return
+        reason, ok = QInputDialog.getText(self, "Аннулировать", f"Причина аннулирования листа №{self.current}:")
+        if not ok:
+            return
+        try:
+            cutsheets.cancel_cut_sheet(self.current, self.window_.user, reason)
+        except ServiceError as error:
+            msgbox.error(self, "Аннулировать", str(error))
+            return
+        self.window_.announce(Changes(timeline=True, extra={"cut_sheets": True}))
+
+    # ---- the PDF ----------------------------------------------------------------------------
+    def build(self, then, printer: QPrinter | None = None) -> printing.PackJob | None:
+        """Build the open sheet's PDF in the thread pool; ``then(result)`` runs when it is ready."""
+        if self.current is None or self.job is not None:
+            return None
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.warnings.clear()
+        for button in self.buttons.values():
+            button.setEnabled(False)
+        job = printing.PackJob(self.current, printing.pack_path(self.current), printer)
+        job.signals.progress.connect(self._progress)
+        job.signals.finished.connect(lambda result: self._built(result, then))
+        job.signals.failed.connect(self._failed)
+        self.job = job
+        return printing.start(job)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def _done(self) -> None:
+        self.job = None
+        self.progress.setVisible(False)
+        self.open_sheet(self.current) if self.current is not None else self._show_sheet(None)
+
+    def _built(self, result: PackResult, then) -> None:
+        self._done()
+        self.last_result = result
+        if result.warnings:
+            self.warnings.setText("Внимание: " + "; ".join(result.warnings))
+        then(result)
+
+    def _failed(self, message: str) -> None:
+        self._done()
+        msgbox.error(self, "Лист раскроя", message)
+
+    def print_pack(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(f"Лист раскроя №{self.current}")
+        if self.current is None or not ask_print(self, printer):
+            return
+        self.build(lambda result: self.window_.statusBar().showMessage(
+            f"Отправлено на печать: {result.pages} стр.", 10_000), printer)
+
+    def open_pdf(self) -> None:
+        self.build(lambda result: open_in_viewer(result.path))
+
+    def save_pdf(self) -> None:
+        if self.current is None:
+            return
+        target = save_file_name(self, str(Path.home() / f"Лист раскроя {self.current}.pdf"))
+        if target:
+            self.build(lambda result: self._copy(result, Path(target)))
+
+    def _copy(self, result: PackResult, target: Path) -> None:
+        try:
+            shutil.copyfile(result.path, target)
+        except OSError as error:
+            msgbox.error(self, "Сохранить PDF", f"Не удалось сохранить {target}: {error}")
+            return
+        self.window_.statusBar().showMessage(f"Сохранено: {target} ({result.pages} стр.)", 10_000)

@@ -1,0 +1,54 @@
+"""A due date and time in the shop's zone, with the quick choices «сегодня», «завтра», «через 3 дня»."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import QDateTimeEdit, QHBoxLayout, QPushButton, QWidget
+
+from app import clock
+
+QUICK = (("сегодня", 0), ("завтра", 1), ("через 3 дня", 3))
+
+
+def default_due() -> datetime:
+    """The next full hour, shop time (naive local)."""
+    local = clock.to_local(clock.now()).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    return local + timedelta(hours=1)
+
+
+class DueEdit(QWidget):
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.edit = QDateTimeEdit(objectName=f"{name}.edit", calendarPopup=True)
+        self.edit.setDisplayFormat("dd.MM.yyyy HH:mm")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        self.quick: dict[str, QPushButton] = {}
+        for text, days in QUICK:
+            button = QPushButton(text, objectName=f"{name}.quick")
+            button.setFlat(True)
+            button.setStyleSheet("color: #1565c0; text-decoration: underline;")
+            button.clicked.connect(lambda _=False, d=days: self.set_days_ahead(d))
+            layout.addWidget(button)
+            self.quick[text] = button
+        layout.addStretch(1)
+        self.set_local(default_due())
+
+    def set_local(self, moment: datetime) -> None:
+        self.edit.setDateTime(QDateTime(moment.date(), moment.time()))
+
+    def set_days_ahead(self, days: int) -> None:
+        """Today + ``days`` (shop date), keeping the chosen time."""
+        chosen = self.local()
+        self.set_local(datetime.combine(clock.local_today() + timedelta(days=days), chosen.time()))
+
+    def local(self) -> datetime:
+        value = self.edit.dateTime()
+        return datetime.combine(value.date().toPython(), time(value.time().hour(), value.time().minute()))
+
+    def due_utc(self) -> datetime:
+        """The chosen moment as naive UTC, as the services store it."""
+        return clock.from_local(self.local())

@@ -1,0 +1,88 @@
+"""The form a gated move asks for («Счет выставлен», «Оплачено»): the gate's fields with the
+domain's message beside each one while typing; «Перевести» moves the deal through the service.
+
+Used by the card's stage selector and by the board's drop: ``GateForm(window, deal_id, to_code)``,
+then ``open()`` (not modal for the rest of the program); ``moved`` fires after the move.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+from app import pipeline
+from app.services import deal_fields, deals, personal_data
+from app.services.errors import GateError, ServiceError
+from ui import msgbox
+from ui.deal.choices import field_choices
+from ui.deal.field_form import AMOUNT, CHOICE, DATE, FieldForm, FieldSpec
+
+KINDS = {"budget": AMOUNT, "prepayment": AMOUNT, "debt": AMOUNT, "payment_date": DATE,
+         "ship_deadline": DATE, "delivery_type": CHOICE}
+PASSPORT_KEYS = ("passport.series", "passport.number")
+
+
+class GateForm(QDialog):
+    moved = Signal(object)  # app.services.deals.MoveResult
+
+    def __init__(self, window, deal_id: int, to_code: str, parent: QWidget | None = None,
+                 expected_version: int | None = None) -> None:
+        super().__init__(parent or window)
+        self.window_ = window
+        self.deal_id, self.stage = deal_id, pipeline.stage(to_code)
+        self.expected_version = expected_version
+        deal = deals.load_deal(deal_id)
+        self.setObjectName("gateForm")
+        self.setWindowTitle(f"Перевод в «{self.stage.name}» — заказ №{deal.order_no}")
+        intro = QLabel(f"Чтобы перевести сделку «{deal.name}» в этап «{self.stage.name}», "
+                       "заполните поля (отмечены *).", wordWrap=True)
+        specs = [FieldSpec(key, KINDS.get(key, "text")) for key in self.stage.gate]
+        self.form = FieldForm(specs, stage=self.stage, choices=field_choices(), parent=self)
+        self.form.edited.connect(self._show_debt)
+        state = deal_fields.current_values(deal)
+        if any(key in self.stage.gate for key in PASSPORT_KEYS):
+            self._show_passport(deal_id, state)
+        self.form.load(state)
+        self.buttons = QDialogButtonBox()
+        self.move_button = self.buttons.addButton("Перевести", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.move_button.setObjectName("gateMove")
+        self.buttons.addButton("Отмена", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.submit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.form)
+        layout.addWidget(self.buttons)
+        self.resize(720, 60 + 44 * len(specs))
+
+    def _show_passport(self, deal_id: int, state: dict) -> None:
+        user = self.window_.user
+        if personal_data.can_see_passport(user):
+            shown = personal_data.read_passport(deal_id, user)
+            state["passport.series"], state["passport.number"] = shown.series, shown.number
+            return
+        masked = personal_data.masked_passport(deal_id)
+        for key, value in zip(PASSPORT_KEYS, (masked.series, masked.number)):
+            if value:
+                self.form.lock(key, value, "Паспортные данные видны только менеджерам")
+            else:
+                state[key] = ""
+
+    def _show_debt(self) -> None:
+        self.form.set_auto("debt", self.form.merged()["debt"])
+
+    def submit(self) -> None:
+        """Move the deal with the typed values; on refusal the messages stay beside the fields."""
+        try:
+            result = deals.move_deal(self.deal_id, self.stage.code, self.window_.user, self.form.values(),
+                                     expected_version=self.expected_version)
+        except GateError as error:
+            self.form.show_problems(error.problems)
+            return
+        except ServiceError as error:
+            msgbox.error(self, "Перевод не выполнен", str(error))
+            return
+        self.window_.announce(result.changes)
+        self.moved.emit(result)
+        self.accept()

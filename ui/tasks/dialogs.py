@@ -1,0 +1,53 @@
+"""The two questions a task action asks: the result of a finished task, and a new due date.
+Tests replace ``ask_result`` and ``ask_due`` (the one seam of this package's dialogs)."""
+from __future__ import annotations
+
+from datetime import date, time
+
+from PySide6.QtCore import QDate, QTime
+from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QInputDialog,
+                               QLineEdit, QTimeEdit, QWidget)
+
+
+def ask_result(parent: QWidget | None, task_text: str) -> str | None:
+    """The result text of a task being completed; None when cancelled."""
+    text, ok = QInputDialog.getText(parent, "Выполнить задачу", f"{task_text}\n\nРезультат:",
+                                    QLineEdit.EchoMode.Normal, "")
+    return text if ok else None
+
+
+class DueDialog(QDialog):
+    """Pick a day and a time, or the whole day."""
+
+    def __init__(self, parent: QWidget | None, day: date, at: time | None) -> None:
+        super().__init__(parent, objectName="dueDialog")
+        self.setWindowTitle("Перенести срок задачи")
+        self.date_edit = QDateEdit(QDate(day.year, day.month, day.day), objectName="dueDate")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd.MM.yyyy")
+        start = at or time(10, 0)
+        self.time_edit = QTimeEdit(QTime(start.hour, start.minute), objectName="dueTime")
+        self.time_edit.setDisplayFormat("HH:mm")
+        self.all_day = QCheckBox("на весь день", objectName="dueAllDay", checked=at is None)
+        self.all_day.toggled.connect(self.time_edit.setDisabled)
+        self.time_edit.setDisabled(at is None)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Перенести")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Дата:", self.date_edit)
+        form.addRow("Время:", self.time_edit)
+        form.addRow("", self.all_day)
+        form.addRow(buttons)
+
+    def value(self) -> tuple[date, time | None]:
+        day = self.date_edit.date().toPython()
+        return day, None if self.all_day.isChecked() else self.time_edit.time().toPython()
+
+
+def ask_due(parent: QWidget | None, day: date, at: time | None) -> tuple[date, time | None] | None:
+    """A new (day, time) for a task — time None for the whole day; None when cancelled."""
+    dialog = DueDialog(parent, day, at)
+    return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,113 @@
+"""Putting «Задачи» into the main window: the screen, the scheduler, and the tray icon — or, where
+the system has no tray, the reminder panel — plus the overdue count in the window title."""
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, QSettings, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from app.reminder_rules import ReminderSettings
+from app.services.reminders import ReminderCounts
+from ui.tasks import settings as settings_store
+from ui.tasks.actions import TaskActions
+from ui.tasks.panel import ReminderPanel
+from ui.tasks.scheduler import Notice, ReminderScheduler
+from ui.tasks.tray import ReminderTray
+from ui.tasks.view import TasksView
+
+
+OVERDUE_SUFFIX = re.compile(r" \(\d+ просрочено\)$")
+
+
+def overdue_title(title: str, overdue: int) -> str:
+    """``title`` with «(3 просрочено)» at its end when tasks are overdue (replacing an older count)."""
+    base = OVERDUE_SUFFIX.sub("", title)
+    return f"{base} ({overdue} просрочено)" if overdue else base
+
+
+class TasksFeature:
+    """Everything «Задачи» adds to a window; ``tray`` is None and ``panel`` carries the notices
+    when the system has no tray."""
+
+    def __init__(self, window, store: QSettings, timer: QTimer | None, tray_available: bool) -> None:
+        self.window = window
+        self.store = store
+        self.settings = settings_store.load(store)
+        self.counts = ReminderCounts(0, 0)
+        self.actions = TaskActions(window, lambda: self.settings)
+        self.view = TasksView(window, self.actions, self.settings)
+        self.view.settingsChanged.connect(self.set_settings)
+        window.add_screen("tasks", "Задачи", self.view)
+        self.scheduler = ReminderScheduler(window.user, self.settings, timer, window)
+        window.changed.connect(self.scheduler.on_changed)
+        self.scheduler.countsChanged.connect(self.show_counts)
+        self.scheduler.failed.connect(lambda message: window.statusBar().showMessage(message, 30_000))
+        # sections move with the clock (today's task becomes overdue): refresh the list each minute
+        self.scheduler.timer.timeout.connect(self.view.refresh)
+        self.panel = ReminderPanel(window, self.actions, lambda: self.settings)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.panel)
+        self.tray: ReminderTray | None = None
+        if tray_available:
+            self.tray = ReminderTray(window)
+            self.tray.openProgram.connect(self.raise_window)
+            self.tray.openTasks.connect(self.show_tasks)
+            self.tray.snoozeAll.connect(lambda: self.actions.snooze_all(15))
+            self.tray.quitProgram.connect(QApplication.quit)
+            self.tray.openDeal.connect(self.open_from_balloon)
+        self.scheduler.noticed.connect(self.notify)
+        self._add_menu()
+
+    def _add_menu(self) -> None:
+        menu = self.window.menuBar().addMenu("&Задачи")
+        show = QAction("Мои задачи", self.window, shortcut=QKeySequence("F4"))
+        show.triggered.connect(self.show_tasks)
+        snooze = QAction("Отложить все напоминания на 15 минут", self.window)
+        snooze.triggered.connect(lambda: self.actions.snooze_all(15))
+        menu.addAction(show)
+        menu.addAction(snooze)
+
+    def notify(self, notices: list[Notice]) -> None:
+        """Balloons in the tray, or the panel when there is no tray."""
+        if self.tray is not None:
+            self.tray.show_notices(notices)
+        else:
+            self.panel.show_notices(notices)
+
+    def show_counts(self, counts: ReminderCounts) -> None:
+        self.counts = counts
+        self.window.setWindowTitle(overdue_title(self.window.windowTitle(), counts.overdue))
+        if self.tray is not None:
+            self.tray.set_counts(counts)
+
+    def set_settings(self, settings: ReminderSettings) -> None:
+        """New reminder settings of this PC: saved, and applied at once."""
+        self.settings = settings
+        settings_store.save(self.store, settings)
+        self.scheduler.set_settings(settings)
+
+    def raise_window(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def show_tasks(self) -> None:
+        self.raise_window()
+        self.window.show_screen("tasks")
+
+    def open_from_balloon(self, deal_id: int | None, task_id: int) -> None:
+        self.raise_window()
+        self.actions.open_deal(deal_id, task_id)
+
+
+def install_tasks(window, *, store: QSettings | None = None, timer: QTimer | None = None,
+                  tray_available: bool | None = None) -> TasksFeature:
+    """Add «Задачи» to ``window`` and begin checking for due tasks (``store``, ``timer`` and
+    ``tray_available`` are this PC's settings, a QTimer and the tray's presence; tests pass fakes)."""
+    if tray_available is None:
+        tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+    feature = TasksFeature(window, store if store is not None else QSettings(), timer, tray_available)
+    window.tasks_feature = feature
+    feature.scheduler.start()
+    return feature

@@ -1,0 +1,105 @@
+"""The system tray icon: the number of due and overdue tasks on the icon and in its tooltip, a menu,
+and a balloon for each new reminder (clicking it opens the deal)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from app.services.reminders import ReminderCounts
+from ui.tasks.scheduler import Notice
+
+BALLOON_MS = 8_000
+ICON_SIZE = 64
+CALM, DUE, OVERDUE = QColor("#2e7d32"), QColor("#ef6c00"), QColor("#c62828")
+
+
+def count_icon(counts: ReminderCounts) -> QIcon:
+    """A round icon with the number of tasks to do: red with overdue ones, orange with due, green
+    (and no number) when there is nothing to do."""
+    pixmap = QPixmap(ICON_SIZE, ICON_SIZE)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(OVERDUE if counts.overdue else DUE if counts.due else CALM)
+    painter.drawEllipse(2, 2, ICON_SIZE - 4, ICON_SIZE - 4)
+    painter.setPen(QColor("white"))
+    font = QFont()
+    font.setBold(True)
+    text = "✓" if counts.total == 0 else str(counts.total) if counts.total < 100 else "99+"
+    font.setPixelSize(34 if len(text) < 3 else 24)
+    painter.setFont(font)
+    painter.drawText(QRect(0, 0, ICON_SIZE, ICON_SIZE), Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def counts_text(counts: ReminderCounts) -> str:
+    """«Задач к выполнению: 5, из них просрочено: 3», or «Нет задач к выполнению»."""
+    if counts.total == 0:
+        return "Нет задач к выполнению"
+    return f"Задач к выполнению: {counts.total}, из них просрочено: {counts.overdue}"
+
+
+class ReminderTray(QObject):
+    """The tray icon; the window wires its signals to the task actions."""
+
+    openProgram = Signal()
+    openTasks = Signal()
+    snoozeAll = Signal()
+    quitProgram = Signal()
+    openDeal = Signal(object, int)  # deal id (or None), task id
+
+    def __init__(self, parent: QObject, balloon_timer: QTimer | None = None) -> None:
+        super().__init__(parent)
+        self.icon = QSystemTrayIcon(parent)
+        self.icon.setObjectName("reminderTray")
+        self.menu = QMenu()
+        for title, signal in (("Открыть программу", self.openProgram), ("Мои задачи", self.openTasks),
+                              ("Отложить все на 15 минут", self.snoozeAll), (None, None),
+                              ("Выход", self.quitProgram)):
+            if title is None:
+                self.menu.addSeparator()
+                continue
+            action = QAction(title, self.menu)
+            action.triggered.connect(signal.emit)
+            self.menu.addAction(action)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        self.icon.messageClicked.connect(self._balloon_clicked)
+        self.balloon_timer = balloon_timer if balloon_timer is not None else QTimer(self)
+        self.balloon_timer.setObjectName("balloonTimer")
+        self.balloon_timer.setSingleShot(True)
+        self.balloon_timer.setInterval(BALLOON_MS)
+        self.balloon_timer.timeout.connect(self._next_balloon)
+        self.queue: list[Notice] = []
+        self.current: Notice | None = None
+        self.set_counts(ReminderCounts(0, 0))
+        self.icon.show()
+
+    def set_counts(self, counts: ReminderCounts) -> None:
+        self.icon.setIcon(count_icon(counts))
+        self.icon.setToolTip(f"CRM «Детские кровати Маня»\n{counts_text(counts)}")
+
+    def show_notices(self, notices: list[Notice]) -> None:
+        """A balloon for each notice, one after another."""
+        self.queue.extend(notices)
+        if not self.balloon_timer.isActive():
+            self._next_balloon()
+
+    def _next_balloon(self) -> None:
+        self.current = self.queue.pop(0) if self.queue else None
+        if self.current is None:
+            return
+        icon = QSystemTrayIcon.MessageIcon.Warning if self.current.overdue else QSystemTrayIcon.MessageIcon.Information
+        self.icon.showMessage(self.current.title, self.current.text, icon, BALLOON_MS)
+        self.balloon_timer.start()
+
+    def _balloon_clicked(self) -> None:
+        if self.current is not None:
+            self.openDeal.emit(self.current.deal_id, self.current.task_id)
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.openProgram.emit()
