@@ -18,6 +18,7 @@ from app.services.changes import Changes
 from app.services.reminders import addressed_to
 
 DONE_DAYS = 7
+DONE_LIMIT = 200
 SYSTEM = "Система"  # who «set» an automatic task
 
 
@@ -68,33 +69,39 @@ def _scope(viewer: User, task_filter: TaskFilter):
     return condition
 
 
-def list_tasks(viewer: User, task_filter: TaskFilter = TaskFilter(), now: datetime | None = None) -> list[TaskRow]:
-    """Open tasks and those finished in the last ``DONE_DAYS`` days, by section then due time."""
-    now = now or clock.now()
+def _rows_query(condition):
     creator, addressee = User.alias("creator"), User.alias("addressee")
-    query = (Task.select(Task.id, Task.type, Task.text, Task.due_at, Task.all_day, Task.done_at, Task.result,
-                         Task.deal, Deal.order_no, Deal.name.alias("deal_name"),
-                         creator.full_name.alias("creator_name"), addressee.full_name.alias("user_name"),
-                         Group.name.alias("group_name"))
-             .join_from(Task, Deal, JOIN.LEFT_OUTER)
-             .join_from(Task, creator, JOIN.LEFT_OUTER, on=(Task.created_by == creator.id))
-             .join_from(Task, addressee, JOIN.LEFT_OUTER, on=(Task.assignee_user == addressee.id))
-             .join_from(Task, Group, JOIN.LEFT_OUTER)
-             .where(_scope(viewer, task_filter),
-                    Task.done_at.is_null() | (Task.done_at >= now - timedelta(days=DONE_DAYS)))
-             .dicts())
-    rows = [TaskRow(id=r["id"], section=section_of(r["due_at"], r["all_day"], r["done_at"] is not None, now),
-                    deal_id=r["deal"],
-                    deal_title=f"№{r['order_no']} {r['deal_name']}" if r["deal"] else "—",
-                    type=r["type"], text=r["text"], due_at=r["due_at"], all_day=r["all_day"],
-                    set_by=r["creator_name"] or SYSTEM, addressee=r["user_name"] or r["group_name"] or "—",
-                    result=r["result"], done_at=r["done_at"])
-            for r in query]
+    return (Task.select(Task.id, Task.type, Task.text, Task.due_at, Task.all_day, Task.done_at, Task.result,
+                        Task.deal, Deal.order_no, Deal.name.alias("deal_name"),
+                        creator.full_name.alias("creator_name"), addressee.full_name.alias("user_name"),
+                        Group.name.alias("group_name"))
+            .join_from(Task, Deal, JOIN.LEFT_OUTER)
+            .join_from(Task, creator, JOIN.LEFT_OUTER, on=(Task.created_by == creator.id))
+            .join_from(Task, addressee, JOIN.LEFT_OUTER, on=(Task.assignee_user == addressee.id))
+            .join_from(Task, Group, JOIN.LEFT_OUTER)
+            .where(condition)
+            .dicts())
+
+
+def _row(r: dict, now: datetime) -> TaskRow:
+    return TaskRow(id=r["id"], section=section_of(r["due_at"], r["all_day"], r["done_at"] is not None, now),
+                   deal_id=r["deal"], deal_title=f"№{r['order_no']} {r['deal_name']}" if r["deal"] else "—",
+                   type=r["type"], text=r["text"], due_at=r["due_at"], all_day=r["all_day"],
+                   set_by=r["creator_name"] or SYSTEM, addressee=r["user_name"] or r["group_name"] or "—",
+                   result=r["result"], done_at=r["done_at"])
+
+
+def list_tasks(viewer: User, task_filter: TaskFilter = TaskFilter(), now: datetime | None = None) -> list[TaskRow]:
+    """Open tasks by section then due time, and then at most ``DONE_LIMIT`` finished in the last
+    ``DONE_DAYS`` days, the most recent first."""
+    now = now or clock.now()
+    scope = _scope(viewer, task_filter)
     order = {code: index for index, code in enumerate(Section.ORDER)}
-    rows.sort(key=lambda row: (order[row.section], row.due_at, row.id))
-    done = [row for row in rows if row.done_at is not None]
-    # «Выполнено»: the most recently finished first
-    return rows[:len(rows) - len(done)] + sorted(done, key=lambda row: (row.done_at, row.id), reverse=True)
+    open_rows = sorted((_row(r, now) for r in _rows_query(scope & Task.done_at.is_null())),
+                       key=lambda row: (order[row.section], row.due_at, row.id))
+    done = (_rows_query(scope & (Task.done_at >= now - timedelta(days=DONE_DAYS)))
+            .order_by(Task.done_at.desc(), Task.id.desc()).limit(DONE_LIMIT))
+    return open_rows + [_row(r, now) for r in done]
 
 
 def changes_for(task: Task) -> Changes:

@@ -58,9 +58,9 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
                        due_at=due_at or clock.now(), all_day=all_day, created_by=actor,
                        created_at=clock.now(), rule=rule, parent=parent)
     if deal is not None:
-        who = "Система" if actor is None else actor.full_name
+        origin = "Автозадача" if actor is None else f"Задача от {actor.full_name}"
         add_entry(deal, TimelineEntry.TASK_CREATED,
-                  f"Задача от {who} для {addressee_name(task)} до {describe_due(task)}: "
+                  f"{origin} для {addressee_name(task)} до {describe_due(task)}: "
                   f"{TaskType.NAMES[type]} — {text}", actor, task=task, attachment=attachment)
     return task
 
@@ -241,3 +241,21 @@ def addressees() -> list[Addressee]:
     people_rows = User.select().where(User.active).order_by(User.full_name)
     return [Addressee(f"Группа «{name}»", group_name=name) for name in names] + [
         Addressee(f"{user.full_name} ({user.role_name})", user_id=user.id) for user in people_rows]
+
+
+def design_loop_hint(deal_id: int) -> str:
+    """Where the design loop of the deal stands, as the designer's next step (Russian)."""
+    deal_tasks = Task.select().where(Task.deal == deal_id).order_by(Task.created_at.desc(), Task.id.desc())
+    question = next((task for task in deal_tasks if is_feasibility_question(task)), None)
+    ready = deal_tasks.where(Task.text == DESIGN_READY).first()
+    if ready is not None and (question is None or ready.created_at >= question.created_at):
+        return "«Дизайн готов» передано в «Магазины»."
+    if question is None:
+        if latest_design_picture(deal_id) is None:
+            return "Прикрепите рисунок (вкладка «Файлы», вид «Дизайн»), затем «Спросить конструктора»."
+        return "Рисунок готов — «Спросить конструктора», возможно ли сделать такую кровать."
+    if not question.is_done:
+        return "Вопрос у конструктора — ждём ответа."
+    if question.result.startswith("да"):
+        return f"Конструктор: {question.result}. Согласуйте с клиентом и нажмите «Дизайн готов»."
+    return f"Конструктор: {question.result}. Доработайте рисунок и спросите снова."

@@ -117,3 +117,16 @@ def test_changes_for_a_deal_task_name_its_card(staff):
     changes = my_tasks.changes_for(task)
     assert (changes.deal_ids, changes.stages, changes.tasks, changes.timeline) == (
         frozenset({deal.id}), frozenset({"new"}), True, True)
+
+
+def test_done_section_newest_first_and_capped(staff, fake_clock, monkeypatch):
+    manager = staff["manager"]
+    finished = []
+    for n in range(3):
+        task = tasks.add_task(None, manager, text=f"Сделано {n}", user=manager, due_at=fake_clock.now())
+        tasks.complete_task(task.id, manager, "ок")
+        finished.append(task.id)
+        fake_clock.advance(timedelta(minutes=5))
+    assert [r.id for r in my_tasks.list_tasks(manager)] == finished[::-1]
+    monkeypatch.setattr(my_tasks, "DONE_LIMIT", 2)
+    assert [r.id for r in my_tasks.list_tasks(manager)] == finished[:0:-1]

@@ -152,3 +152,30 @@ def test_long_parts_table_repeats_its_header_on_every_page(staff, tmp_path):
     for page in with_parts:
         assert "Материал" in page and "Ширина" in page and "Д1" in page
     assert "Деталь 120" in "\n".join(pages)
+
+
+@pytest.mark.parametrize("width, height, rotate, turned", [
+    (595, 842, 0, False),   # portrait A4 drawing: as is
+    (842, 595, 0, True),    # landscape: turned to print larger
+    (595, 842, 90, True),   # portrait sheet shown landscape by /Rotate
+    (842, 595, 270, False),  # landscape sheet shown portrait
+])
+def test_drawing_pages_fit_inside_the_frame(width, height, rotate, turned):
+    from pypdf import PageObject
+
+    from app.documents.pack_pdf import _fit, turn_to_fit
+
+    page = PageObject.create_blank_page(width=width, height=height)
+    if rotate:
+        page.rotate(rotate)
+    box = (34.0, 62.0, 527.0, 690.0)
+    ctm = _fit(page, box).ctm
+    corners = [(ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5])
+               for x in (0, width) for y in (0, height)]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    assert min(xs) >= box[0] - 0.01 and max(xs) <= box[0] + box[2] + 0.01
+    assert min(ys) >= box[1] - 0.01 and max(ys) <= box[1] + box[3] + 0.01
+    # it fills the box in one direction
+    assert abs(max(xs) - min(xs) - box[2]) < 0.5 or abs(max(ys) - min(ys) - box[3]) < 0.5
+    shown_w, shown_h = (height, width) if rotate % 180 else (width, height)
+    assert turn_to_fit(shown_w, shown_h, box[2], box[3]) is turned

@@ -40,7 +40,8 @@ def _select(screen, deal_ids):
 
 
 def test_create_sheet_from_selected_orders_and_hand_over(window, staff, messages):
-    first, second = cutting_deal(staff["manager"], name="Иванова Ярус"), cutting_deal(staff["manager"], name="Петров Остров")
+    first = cutting_deal(staff["manager"], name="Иванова Ярус")
+    second = cutting_deal(staff["manager"], name="Петров Остров")
     screen = window.screen("cutsheets")
     screen.refresh()
     assert screen.orders.rowCount() == 2
@@ -177,3 +178,41 @@ def test_cutsheet_screenshot_from_command_line(tmp_path):
                                            "XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert run.returncode == 0, run.stderr
     assert QImage(str(target)).width() == 1600
+
+
+def test_production_form_saved_from_dialog(window, staff, messages, qtbot):
+    from app.services import specs
+
+    deal = cutting_deal(staff["manager"], name="Сидорова Остров")
+    dialog = order_docs.OrderDocsDialog(window, deal.id)
+    qtbot.addWidget(dialog)
+    assert dialog.model_box.currentText() == "Остров"  # recognised in the deal's name
+    dialog.model_box.setCurrentText("Замок")
+    dialog.fields["colour"].setText("Розовый RAL 3015")
+    dialog.options.setPlainText("окно в стене")
+    dialog.save()
+    form = specs.form_of(deals.load_deal(deal.id))
+    assert (form.bed_model, form.colour, form.options) == ("Замок", "Розовый RAL 3015", "окно в стене")
+
+
+def test_print_button_prints_every_page_from_the_worker(window, staff, messages, monkeypatch, qtbot, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    deal = cutting_deal(staff["manager"], name="Краева Ярус")
+    cutsheets.create_cut_sheet(staff["constructor"], [deal.id])
+    printed = tmp_path / "printed.pdf"
+
+    def fake_dialog(parent, printer):
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        printer.setResolution(72)
+        return True
+
+    monkeypatch.setattr(screen_module, "ask_print", fake_dialog)
+    screen = window.screen("cutsheets")
+    screen.open_sheet(1)
+    screen.print_pack()
+    qtbot.waitUntil(lambda: screen.job is None, timeout=60_000)
+    assert messages == []
+    assert len(PdfReader(str(printed)).pages) == screen.last_result.pages
+    assert "Отправлено на печать" in window.statusBar().currentMessage()

@@ -92,11 +92,13 @@ def test_design_loop_between_designer_constructor_and_manager(qtbot, staff, aske
     deals.move_deal(deal.id, "design", staff["manager"])
     designer = open_card(qtbot, staff["designer"], deal.id)
     assert designer.tasks.design_box.isVisible()
+    assert "Прикрепите рисунок" in designer.tasks.design_hint.text()
     designer.show_tab("files")
     assert designer.files.kind.currentData() == "design"
     _drop(designer.files, [_picture(tmp_path / "izbushka.png")])
-    assert "izbushka.png" in designer.tasks.picture_label.text()
+    assert "Спросить конструктора" in designer.tasks.design_hint.text()
     click(qtbot, designer, "askFeasibility")
+    assert designer.tasks.design_hint.text() == "Вопрос у конструктора — ждём ответа."
 
     constructor = open_card(qtbot, staff["constructor"], deal.id)
     assert not constructor.tasks.design_box.isVisible()
@@ -110,6 +112,7 @@ def test_design_loop_between_designer_constructor_and_manager(qtbot, staff, aske
     assert Task.get_by_id(question_id).result == "нет, ножки толще 50 мм"
 
     designer.reload()
+    assert "Доработайте рисунок" in designer.tasks.design_hint.text()
     _open_task_row(designer, "Ответ конструктора: нет, ножки толще 50 мм")
     type_text(designer.tasks.result, "адаптирую дизайн")
     click(qtbot, designer, "completeTask")
@@ -121,9 +124,11 @@ def test_design_loop_between_designer_constructor_and_manager(qtbot, staff, aske
     click(qtbot, constructor, "answerYes")
 
     designer.reload()
+    assert "нажмите «Дизайн готов»" in designer.tasks.design_hint.text()
     _open_task_row(designer, "Ответ конструктора: да, такую кровать сделать можем")
     click(qtbot, designer, "completeTask")
     click(qtbot, designer, "designReady")
+    assert designer.tasks.design_hint.text() == "«Дизайн готов» передано в «Магазины»."
 
     manager = open_card(qtbot, staff["manager"], deal.id)
     ready = next(line for line in manager.tasks.model.lines if line.text == tasks.DESIGN_READY)

@@ -269,3 +269,21 @@ def test_overdue_count_replaces_itself_in_any_title():
     assert overdue_title("CRM (демо)", 3) == "CRM (демо) (3 просрочено)"
     assert overdue_title("CRM (демо) (3 просрочено)", 4) == "CRM (демо) (4 просрочено)"
     assert overdue_title("CRM (демо) (4 просрочено)", 0) == "CRM (демо)"
+
+
+def test_opening_from_a_notice_shows_the_deal_card_or_the_task(make_window, staff, qtbot):
+    deal = new_deal(staff["manager"])
+    loose = _task_in(staff, 0, text="Сверить остатки")
+    window = make_window()
+    panel = window.tasks_feature.panel
+    assert [n.deal_id for n in panel.model.notices] == [deal.id, None]
+    panel.list.setCurrentIndex(panel.model.index(0))
+    panel.findChild(QPushButton, "reminderOpenDeal").click()
+    from ui.deal.card import DealCard
+
+    (card,) = window.findChildren(DealCard)
+    assert card.deal_id == deal.id and card.isVisible()
+    panel.list.setCurrentIndex(panel.model.index(1))
+    panel.findChild(QPushButton, "reminderOpenDeal").click()
+    assert window.tabs.currentWidget() is window.screen("tasks")
+    assert window.screen("tasks").selected_task().id == loose.id

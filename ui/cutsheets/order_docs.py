@@ -3,10 +3,12 @@ specifications (tables; Ctrl+V pastes rows from a spreadsheet) and the attached 
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
-                               QPlainTextEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog, QDialogButtonBox,
+                               QFileDialog, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+                               QListWidget, QPlainTextEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout,
+                               QWidget)
 
+from app.bed_models import BED_MODELS
 from app.models import Attachment, Deal
 from app.services import notes, specs
 from app.services.errors import ServiceError
@@ -78,12 +80,16 @@ class OrderDocsDialog(QDialog):
         self.resize(1100, 640)
         self.tabs = QTabWidget()
         form = specs.form_of(deal)
-        self.fields = {key: QLineEdit(getattr(form, key)) for key in ("bed_model", "dimensions", "colour")}
+        self.model_box = QComboBox(objectName="bedModel", editable=True)
+        self.model_box.addItems(["", *BED_MODELS])
+        self.model_box.setCurrentText(form.bed_model)
+        self.fields = {key: QLineEdit(getattr(form, key)) for key in ("dimensions", "colour")}
         self.options = QPlainTextEdit(form.options)
         form_page = QWidget()
         form_layout = QFormLayout(form_page)
+        editors = {"bed_model": self.model_box, **self.fields, "options": self.options}
         for key, label in specs.FORM_FIELDS.items():
-            form_layout.addRow(label, self.fields.get(key) or self.options)
+            form_layout.addRow(label, editors[key])
         form_layout.addRow(QLabel("Номер, даты, клиент (фамилия и инициалы) и ответственный берутся из сделки; "
                                   "телефон и паспорт в документы для производства не попадают."))
         self.parts = SpecEditor(PART_COLUMNS, parse_parts)
@@ -169,7 +175,8 @@ class OrderDocsDialog(QDialog):
         user = self.window_.user
         try:
             specs.save_all(self.deal_id, user, specs.FormValues(
-                **{key: edit.text() for key, edit in self.fields.items()}, options=self.options.toPlainText()),
+                bed_model=self.model_box.currentText(), **{key: edit.text() for key, edit in self.fields.items()},
+                options=self.options.toPlainText()),
                 self.parts.model.values(), self.hardware.model.values())
         except ServiceError as error:
             msgbox.error(self, "Документы заказа", str(error))

@@ -55,7 +55,8 @@ class PackJob(QRunnable):
 
 
 def print_pdf(path: Path, printer: QPrinter, progress=None) -> int:
-    """Render every page of the PDF onto ``printer`` (fitted to the printable page); returns pages."""
+    """Render every page of the PDF onto ``printer`` (fitted to the printable page, at the printer's
+    resolution up to ``PRINT_DPI``); returns the number of pages."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(str(path))
@@ -64,11 +65,12 @@ def print_pdf(path: Path, printer: QPrinter, progress=None) -> int:
         raise RuntimeError("принтер не готов")
     try:
         count = len(document)
+        dpi = min(printer.resolution(), PRINT_DPI)
         for index in range(count):
             if index:
                 printer.newPage()
             page = document[index]
-            bitmap = page.render(scale=PRINT_DPI / 72).to_pil()
+            bitmap = page.render(scale=dpi / 72).to_pil()
             image = QImage(bitmap.tobytes(), bitmap.width, bitmap.height, bitmap.width * 3,
                            QImage.Format.Format_RGB888)
             area = painter.viewport()

@@ -106,6 +106,8 @@ class CutSheetsScreen(QWidget):
         self.info = QLabel(objectName="sheetInfo")
         self.sheet_orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Этап", "Деталей"], self)
         self.sheet_orders_view = _table(self.sheet_orders, "sheetOrders")
+        self.sheet_orders_view.doubleClicked.connect(
+            lambda index: OrderDocsDialog(self.window_, self.sheet_orders.data(index, Role.ROW_ID)).exec())
         self.buttons = {}
         actions = QHBoxLayout()
         for key, text, slot, shortcut in (
@@ -210,7 +212,8 @@ class CutSheetsScreen(QWidget):
         self.info.setText(f"Материал: {sheet.material or 'все материалы'} · создан "
                           f"{sheet.created_at.strftime('%d.%m.%Y')} · "
                           f"{sheet.created_by.full_name if sheet.created_by_id else '—'}"
-                          + (f" · причина аннулирования: {sheet.cancel_reason}" if cancelled and sheet.cancel_reason else ""))
+                          + (f" · причина аннулирования: {sheet.cancel_reason}"
+                             if cancelled and sheet.cancel_reason else ""))
         deals = cutsheets.orders_of(sheet)
         counts = cutsheets.part_counts([d.id for d in deals])
         self.sheet_orders.set_rows(

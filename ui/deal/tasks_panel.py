@@ -152,7 +152,7 @@ class TasksPanel(QWidget):
 
     def _design_loop(self) -> QWidget:
         self.design_box = QFrame(objectName="designLoop", frameShape=QFrame.Shape.StyledPanel)
-        self.picture_label = QLabel(objectName="designPicture")
+        self.design_hint = QLabel(objectName="designHint", wordWrap=True)
         ask = _link_button("Спросить конструктора", "askFeasibility", self.ask_feasibility)
         ask.setToolTip("Подтверждение для конструктора: возможно ли создать такую кровать технически "
                        "(с последним рисунком дизайна)")
@@ -161,7 +161,7 @@ class TasksPanel(QWidget):
         row = QHBoxLayout(self.design_box)
         row.setContentsMargins(6, 4, 6, 4)
         row.addWidget(QLabel("Дизайн:"))
-        row.addWidget(self.picture_label, 1)
+        row.addWidget(self.design_hint, 1)
         row.addWidget(ask)
         row.addWidget(ready)
         return self.design_box
@@ -193,9 +193,8 @@ class TasksPanel(QWidget):
         if chosen is not None:
             self.addressee.setCurrentIndex(max(self.addressee.findText(chosen.label), 0))
         self.design_box.setVisible(tasks.can_ask_feasibility(self.user))
-        picture = tasks.latest_design_picture(self.deal_id)
-        self.picture_label.setText(f"рисунок «{picture.original_name}»" if picture else
-                                   "рисунок не прикреплён (вкладка «Файлы», вид «Дизайн»)")
+        if self.design_box.isVisibleTo(self):
+            self.design_hint.setText(tasks.design_loop_hint(self.deal_id))
         self._refresh_offer()
         self._update_actions()
 

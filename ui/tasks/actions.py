@@ -41,14 +41,13 @@ class TaskActions:
             self.window.announce(Changes(tasks=True))
         return task
 
-    def open_deal(self, deal_id: int | None, task_id: int | None = None) -> None:
-        """The deal's card (when the card is there), else the task in «Задачи»."""
-        if deal_id is not None and hasattr(self.window, "open_deal"):
+    def open_deal(self, deal_id: int | None, task_id: int) -> None:
+        """The deal's card; a task without a deal is shown in «Задачи» instead."""
+        if deal_id is not None:
             self.window.open_deal(deal_id)
             return
         self.window.show_screen("tasks")
-        if task_id is not None:
-            self.window.screen("tasks").select_task(task_id)
+        self.window.screen("tasks").select_task(task_id)
 
     def complete(self, task_id: int) -> bool:
         """«Выполнить»: asks for the result; True when the task got closed."""
