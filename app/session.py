@@ -20,6 +20,7 @@ class Opened:
     db: peewee.Database
     url: str
     demo: bool
+    check: str = ""  # the start-up integrity check's verdict (SQLite), for the status bar
 
 
 def open_for_run(url: str | None, demo: bool) -> Opened:
@@ -34,10 +35,10 @@ def open_for_run(url: str | None, demo: bool) -> Opened:
         build_demo()
         return Opened(db, url, True)
     url = url or configured_url()
-    check_before_open(url)
+    check = check_before_open(url)
     db = open_database(url)
     files.set_files_root(files_dir_for(url))
-    return Opened(db, url, False)
+    return Opened(db, url, False, check)
 
 
 def configured_url() -> str:
@@ -55,13 +56,15 @@ def files_dir_for(url: str) -> Path:
     return path.parent / "files" if path is not None else data_dir() / "files"
 
 
-def check_before_open(url: str) -> None:
-    """SQLite's integrity check of an existing file; DatabaseDamagedError if it fails."""
+def check_before_open(url: str) -> str:
+    """SQLite's integrity check of an existing file: its verdict, or DatabaseDamagedError."""
     path = sqlite_path(url)
-    if path is not None and path.exists():
-        result = check_sqlite_file(path)
-        if not result.ok:
-            raise DatabaseDamagedError(path, result, latest_backup(backups_dir(path)))
+    if path is None or not path.exists():
+        return ""
+    result = check_sqlite_file(path)
+    if not result.ok:
+        raise DatabaseDamagedError(path, result, latest_backup(backups_dir(path)))
+    return result.message
 
 
 WORKSTATION_ROLES = {"counter": Role.MANAGER, "constructor": Role.CONSTRUCTOR,

@@ -50,6 +50,8 @@ def install(window, opened: Opened, *, start: bool = True) -> MultiPc:
     first = window.file_menu.actions()[0] if window.file_menu.actions() else None
     window.file_menu.insertActions(first, [connection_action, backup_action])
     window.file_menu.insertSeparator(first)
+    if opened.check:
+        window.statusBar().showMessage(opened.check, STATUS_MESSAGE_MS)
     if start:
         poller.start()
         if not opened.demo:

@@ -148,18 +148,19 @@ def test_connection_dialog_checks_and_saves_without_password_in_file(qtbot, tmp_
     assert boxes.shown[-1][0] == "info" and "следующем запуске" in boxes.shown[-1][2]
 
 
-def test_backup_action_makes_a_zip(qtbot, window, db_url, monkeypatch):
+def test_backup_action_makes_a_zip(qtbot, window, db_url, tmp_path, monkeypatch):
     boxes = Boxes(monkeypatch)
     runner = window.multipc_parts.backups
     runner.threaded = False
+    runner.folder = tmp_path / "backups"
     with qtbot.waitSignal(runner.finished, timeout=5000):
         window.multipc_parts.backup_action.trigger()
     kind, title, text = boxes.shown[-1]
-    if db_url.startswith("sqlite"):
+    if db_url.startswith("sqlite") or shutil.which("pg_dump"):
         assert kind == "info" and "Резервная копия сохранена" in text
         assert backups.latest_backup(runner.folder) is not None
     else:
-        assert title == "Резервная копия"
+        assert kind == "error" and "pg_dump не найдена" in text
 
 
 def test_start_on_damaged_file_offers_latest_backup(qtbot, tmp_path, fake_clock, monkeypatch):
@@ -187,6 +188,7 @@ def test_start_on_damaged_file_offers_latest_backup(qtbot, tmp_path, fake_clock,
     try:
         assert opened is not None and Deal.select().count() == 60
         assert boxes.shown[-1][0] == "info"
+        assert opened.check.endswith("ошибок нет.")  # the restored file passed the check at start
     finally:
         close_database()
         files.set_files_root(None)
