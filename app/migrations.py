@@ -59,7 +59,22 @@ def _m003_cut_sheets(db: peewee.Database) -> None:
                       models.CutSheetOrder])
 
 
-def _m004_change_log(db: peewee.Database) -> None:
+def _m004_board_indexes(db: peewee.Database) -> None:
+    """Indexes of the board's queries: column totals (deal.stage, budget) and open tasks per deal."""
+    from app import models
+
+    for model in (models.Deal, models.Task):
+        model._schema.create_indexes(safe=True)
+
+
+def _m005_sign_in_slowdown(db: peewee.Database) -> None:
+    """Wrong passwords in a row and the time before which no sign-in is accepted."""
+    from app import models
+
+    ensure_columns(db, models.User, "failed_logins", "login_not_before")
+
+
+def _m006_change_log(db: peewee.Database) -> None:
     """Which deals each committed write touched, for the other PCs' live refresh."""
     from app import models
 
@@ -67,7 +82,8 @@ def _m004_change_log(db: peewee.Database) -> None:
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
-                                                       _m004_change_log]
+                                                       _m004_board_indexes, _m005_sign_in_slowdown,
+                                                       _m006_change_log]
 
 
 def latest() -> int:

@@ -71,8 +71,10 @@ class User(BaseModel):
     login = pw.CharField(unique=True)
     full_name = pw.CharField()
     role = pw.CharField(index=True)
-    password_hash = pw.CharField(null=True)
+    password_hash = pw.CharField(null=True)  # argon2 hash of the password or PIN, never clear text
     active = pw.BooleanField(default=True)
+    failed_logins = pw.IntegerField(default=0)  # wrong passwords in a row (reset on success)
+    login_not_before = pw.DateTimeField(null=True)  # no sign-in attempt accepted before this
     created_at = pw.DateTimeField(default=clock.now)
     version = pw.IntegerField(default=1)
 
@@ -151,7 +153,8 @@ class Deal(BaseModel):
     version = pw.IntegerField(default=1)
 
     class Meta:
-        indexes = ((("stage", "updated_at"), False),)
+        # (stage, budget): the board's column totals; see migration 2
+        indexes = ((("stage", "updated_at"), False), (("stage", "budget"), False))
 
 
 class StageHistory(BaseModel):
@@ -178,6 +181,9 @@ class Task(BaseModel):
     done_at = pw.DateTimeField(null=True, index=True)
     done_by = pw.ForeignKeyField(User, null=True)
     version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("deal", "done_at"), False),)  # a deal's open tasks, for board cards
 
     @property
     def is_done(self) -> bool:

@@ -3,9 +3,14 @@ set), a frozen clock, the shop's users; Qt runs offscreen."""
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import datetime
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests (and the programs they start) never touch this PC's real settings or data folder.
+_SANDBOX = tempfile.mkdtemp(prefix="workshop-crm-tests-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_SANDBOX, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_SANDBOX, "data")
 
 import pytest  # noqa: E402
 

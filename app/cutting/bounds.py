@@ -11,6 +11,8 @@ from itertools import accumulate
 
 from .guillotine import Items
 
+THRESHOLD_WORK = 400_000  # item checks the big-item bound may spend over its thresholds
+
 
 def lower_bound(items: Items) -> int:
     """The best of the area bound, the one-dimensional bounds on wide and on tall items and the
@@ -71,6 +73,9 @@ def big_item_bound(min_x: list[int], min_y: list[int], areas: list[int], length:
     # Thresholds that change K1 also matter: length - x + 1 for big items.
     qs = sorted(set(qs) | {length - min_x[i] + 1 for i in big if length - min_x[i] + 1 <= length // 2})
     ps = sorted(set(ps) | {width - min_y[i] + 1 for i in big if width - min_y[i] + 1 <= width // 2})
+    # Any thresholds give a valid bound: on many items try an even selection of them.
+    step = max(1, round((len(qs) * len(ps) * n / THRESHOLD_WORK) ** 0.5))
+    qs, ps = qs[::step], ps[::step]
     order = sorted(range(n), key=lambda i: min_x[i])
     for q in qs:
         at_least_q = [i for i in order if min_x[i] >= q]

@@ -45,11 +45,19 @@ class Items:
 
 class Packer:
     """Inserts items one by one into staged bins, choosing the tightest place in the first bin
-    that can take the item (first fit over bins, best fit inside a bin)."""
+    that can take the item (first fit over bins, best fit inside a bin).
 
-    def __init__(self, items: Items, new_stack_weight: float = 1.0) -> None:
+    `new_stack_weight` scales the cost of starting a stack against topping one up; a turnable item
+    opening a strip stands up (leaving more strip length) unless `flat_strips`.
+    """
+
+    def __init__(self, items: Items, new_stack_weight: float = 1.0, flat_strips: bool = False) -> None:
         self.items = items
         self.alts = [items.orientations(i) for i in range(len(items.sizes))]
+        self.openers = [sorted(a, key=(lambda o: (o[1], o[0])) if flat_strips else (lambda o: (o[0], o[1])))
+                        for a in self.alts]
+        self.areas = [items.area(i) for i in range(len(items.sizes))]
+        self.bin_area = items.length * items.width
         self.new_stack_weight = new_stack_weight
 
     def insert(self, bins: list[Bin], i: int) -> None:
@@ -64,6 +72,8 @@ class Packer:
 
     def insert_into(self, b: Bin, i: int) -> bool:
         """Put item `i` into bin `b` if it fits there; return whether it did."""
+        if b[2] + self.areas[i] > self.bin_area:
+            return False
         items = self.items
         alts = self.alts[i]
         length = items.length
@@ -89,11 +99,9 @@ class Packer:
                         best_score, best = score, (1, strip, None, o)
         if best is None:
             free = items.width - b[0]
-            fitting = [o for o in alts if o[1] <= free]
-            if not fitting:
+            o = next((o for o in self.openers[i] if o[1] <= free), None)
+            if o is None:
                 return False
-            # A new strip takes the orientation that leaves the longest rest of the strip.
-            o = min(fitting, key=lambda o: (o[0], o[1]))
             strip = [o[1], 0, []]
             b[1].append(strip)
             b[0] += o[1]
@@ -105,7 +113,7 @@ class Packer:
         else:
             strip[2].append([o[0], o[1], [(i, o[2])]])
             strip[1] += o[0]
-        b[2] += items.area(i)
+        b[2] += self.areas[i]
         return True
 
     def pack(self, order: list[int], bins: list[Bin] | None = None) -> list[Bin]:
@@ -160,3 +168,56 @@ def free_rectangles(b: Bin, items: Items) -> list[tuple[int, int, int, int]]:
     if b[0] < items.width:
         out.append((0, b[0], items.length, items.width - b[0]))
     return out
+
+
+def fill_bin(items: Items, members: list[int], standing: bool) -> tuple[Bin, list[int]]:
+    """One bin filled strip by strip, choosing for each free space the largest item that fits
+    there (the reverse of Packer, which chooses the space for each item in turn). The tallest
+    item left opens each strip, upright if `standing`. Returns the bin and the items left over."""
+    length, width = items.length, items.width
+    alts = {i: items.orientations(i) for i in members}
+    left = sorted(members, key=lambda i: -items.area(i))
+    b: Bin = [0, [], 0]
+    while True:
+        free = width - b[0]
+        openers = []
+        for j in left:
+            fits = [o for o in alts[j] if o[1] <= free]
+            if fits:
+                o = max(fits, key=lambda o: o[1]) if standing else min(fits, key=lambda o: o[1])
+                openers.append((o[1], items.area(j), j, o))
+        if not openers:
+            break
+        _, _, i, o = max(openers)
+        hs = o[1]
+        strip = [hs, 0, []]
+        b[1].append(strip)
+        b[0] += hs
+        base = (i, o)
+        while base is not None:
+            i, (w, h, r) = base
+            left.remove(i)
+            stack = [w, h, [(i, r)]]
+            b[2] += items.area(i)
+            while items.stacking:
+                top = _largest(left, alts, w, hs - stack[1])
+                if top is None:
+                    break
+                j, (_, h2, r2) = top
+                left.remove(j)
+                stack[1] += h2
+                stack[2].append((j, r2))
+                b[2] += items.area(j)
+            strip[2].append(stack)
+            strip[1] += w
+            base = None if items.one_stack_per_strip else _largest(left, alts, length - strip[1], hs)
+    return b, left
+
+
+def _largest(left: list[int], alts: dict, max_x: int, max_y: int) -> tuple[int, Orientation] | None:
+    """The first (largest) item of `left` fitting max_x × max_y, turned to fill the height best."""
+    for i in left:
+        fits = [o for o in alts[i] if o[0] <= max_x and o[1] <= max_y]
+        if fits:
+            return i, max(fits, key=lambda o: o[1])
+    return None

@@ -1,40 +1,40 @@
-"""Finding few bins: a portfolio of greedy packings, then ruin-and-recreate improvement until the
-lower bound is reached, the time is up or the search stops finding anything new."""
+"""Finding few bins: a portfolio of greedy packings, then, until the lower bound is reached or the
+time is up, attempts to empty a bin (its items pushed into the others, ejecting smaller items
+where needed) alternating with ruin-and-recreate rounds that reshuffle the bins and with greedy
+restarts in randomly disturbed orders."""
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-from .guillotine import Bin, Items, Packer, bin_items, copy_bin
-
-SortKey = Callable[[int], tuple]
+from .guillotine import Bin, Items, Packer, bin_items, copy_bin, fill_bin
 
 
-def sort_keys(items: Items) -> list[SortKey]:
-    """Orders in which the greedy packing takes the items (all put big items first)."""
+def sort_orders(items: Items) -> list[list[tuple]]:
+    """Sort keys (one list of key values per order, indexed by item) in which the greedy packing
+    takes the items; all put big items first, and turnable items are tried lying and standing."""
     length, width = items.length, items.width
+    shapes = [list(items.sizes)]
+    if any(items.rotatable):
+        lying = [(max(w, h), min(w, h)) if r else (w, h) for (w, h), r in zip(items.sizes, items.rotatable)]
+        standing = [(min(w, h), max(w, h)) if r else (w, h) for (w, h), r in zip(items.sizes, items.rotatable)]
+        shapes = [lying, standing]
+    orders = []
+    for shape in shapes:
+        orders.append([(-h, -w) for w, h in shape])
+        orders.append([(-w * h, -h) for w, h in shape])
+        orders.append([(-w, -h) for w, h in shape])
+        orders.append([(-max(w * width, h * length), -h) for w, h in shape])
+    return orders
 
-    def tall(i: int) -> tuple[int, int]:
-        """Height in the lying-flat-if-allowed orientation is what opens strips."""
-        w, h = items.sizes[i]
-        if items.rotatable[i]:
-            w, h = max(w, h), min(w, h)
-        return w, h
 
-    def upright(i: int) -> tuple[int, int]:
-        w, h = items.sizes[i]
-        if items.rotatable[i]:
-            w, h = min(w, h), max(w, h)
-        return w, h
-
-    keys: list[SortKey] = []
-    for shape in (tall, upright):
-        keys.append(lambda i, s=shape: (-s(i)[1], -s(i)[0]))
-        keys.append(lambda i, s=shape: (-s(i)[0] * s(i)[1], -s(i)[1]))
-        keys.append(lambda i, s=shape: (-s(i)[0], -s(i)[1]))
-        keys.append(lambda i, s=shape: (-max(s(i)[0] * width, s(i)[1] * length), -s(i)[1]))
-    return keys
+def packers(items: Items) -> list[Packer]:
+    """Greedy packers with different preferences (lying strip openers only for turnable items)."""
+    out = [Packer(items, weight) for weight in (1.0, 0.25, 4.0)]
+    if any(items.rotatable):
+        out += [Packer(items, weight, flat_strips=True) for weight in (1.0, 0.25)]
+    return out
 
 
 def fill_score(bins: list[Bin]) -> int:
@@ -42,24 +42,24 @@ def fill_score(bins: list[Bin]) -> int:
     return sum(b[2] * b[2] for b in bins)
 
 
-def portfolio(items: Items, members: list[int]) -> Iterator[tuple[list[Bin], SortKey]]:
+def portfolio(items: Items, members: list[int]) -> Iterator[tuple[list[Bin], list[tuple]]]:
     """Greedy packings of `members` for every sort order and stacking preference, with the order."""
-    for weight in (1.0, 0.25, 4.0):
-        packer = Packer(items, new_stack_weight=weight)
-        for key in sort_keys(items):
-            yield packer.pack(sorted(members, key=key)), key
+    orders = sort_orders(items)
+    for packer in packers(items):
+        for order in orders:
+            yield packer.pack(sorted(members, key=order.__getitem__)), order
 
 
-def construct(items: Items, lower: int, deadline: float) -> tuple[list[Bin], SortKey]:
-    """Best bins found by the greedy portfolio, and the item order that found them."""
-    best: list[Bin] | None = None
-    best_key = None
-    for bins, key in portfolio(items, list(range(len(items.sizes)))):
-        if best is None or (len(bins), -fill_score(bins)) < (len(best), -fill_score(best)):
-            best, best_key = bins, key
+def construct(items: Items, lower: int, deadline: float) -> tuple[list[Bin], list[tuple]]:
+    """Best bins found by the greedy portfolio, and the sort order that found them."""
+    best: list[Bin] = []
+    best_order: list[tuple] = []
+    for bins, order in portfolio(items, list(range(len(items.sizes)))):
+        if not best or (len(bins), -fill_score(bins)) < (len(best), -fill_score(best)):
+            best, best_order = bins, order
         if len(best) <= lower or time.monotonic() > deadline:
             break
-    return best, best_key
+    return best, best_order
 
 
 def lowest_packing(items: Items, b: Bin) -> Bin:
@@ -72,47 +72,216 @@ def lowest_packing(items: Items, b: Bin) -> Bin:
     return best
 
 
-def improve(items: Items, bins: list[Bin], key: SortKey, lower: int, deadline: float,
-            rng: random.Random, patience: int) -> list[Bin]:
-    """Ruin and recreate: empty a few bins (always including a weakly filled one), reinsert their
-    items into the others first, and keep the result if it needs no more bins and packs the items
-    at least as tightly. Stops at `lower`, at `deadline` or after `patience` fruitless rounds."""
-    packer = Packer(items)
-    best = bins
-    current = bins
-    idle = 0
-    while len(best) > lower and idle < patience and time.monotonic() < deadline:
-        idle += 1
-        m = len(current)
-        if m < 2:
-            break
-        ranked = sorted(range(m), key=lambda j: current[j][2])
-        weak = ranked[min(int(rng.random() ** 3 * m), m - 1)]
-        k = min(m, rng.choice((2, 2, 3, 3, 4)))
-        ruined = {weak, *rng.sample(range(m), k - 1)}
-        kept = [copy_bin(b) for j, b in enumerate(current) if j not in ruined]
-        removed = [i for j in ruined for i in bin_items(current[j])]
-        removed.sort(key=key)
-        for _ in range(rng.randrange(len(removed) // 2 + 1)):
-            j = rng.randrange(len(removed) - 1) if len(removed) > 1 else 0
-            removed[j:j + 2] = removed[j:j + 2][::-1]
-        candidate = packer.pack(removed, kept)
-        if len(candidate) < len(current) or (
-            len(candidate) == len(current) and fill_score(candidate) >= fill_score(current)
-        ):
-            if len(candidate) < len(best):
-                best = candidate
-                idle = 0
-            current = candidate
-    return best
+FIT_TRIES = 8
+RESTARTS = 10
+
+
+class Search:
+    """Improvement of a packing; `rng` makes every run with the same seed repeat itself."""
+
+    def __init__(self, items: Items, order: list[tuple], rng: random.Random) -> None:
+        self.items = items
+        self.order = order
+        self.rng = rng
+        self.packers = packers(items)
+        # Greedy variants for fit checks, the most recently successful first; a check gives up
+        # after FIT_TRIES of them.
+        self.variants = [(p, o) for p in self.packers for o in sort_orders(items)]
+        self.standing = (False, True) if any(items.rotatable) else (False,)
+        self.area = [items.area(i) for i in range(len(items.sizes))]
+        self.bin_area = items.length * items.width
+
+    def fit(self, members: list[int], count: int = 1) -> list[Bin] | None:
+        """At most `count` bins holding all `members`, if some greedy order finds them."""
+        if sum(self.area[i] for i in members) > count * self.bin_area:
+            return None
+        for n, (packer, order) in enumerate(self.variants[:FIT_TRIES]):
+            bins = _first_fit(packer, sorted(members, key=order.__getitem__), count)
+            if bins is not None:
+                if n:
+                    self.variants.insert(0, self.variants.pop(n))
+                return bins
+        for standing in self.standing:
+            bins = []
+            left = members
+            while left and len(bins) < count:
+                b, left = fill_bin(self.items, left, standing)
+                bins.append(b)
+            if not left:
+                return bins
+        return None
+
+    def noisy_fit(self, members: list[int], count: int) -> list[Bin] | None:
+        """Like fit, once, in a greedy order whose sort keys are randomly disturbed."""
+        if sum(self.area[i] for i in members) > count * self.bin_area:
+            return None
+        rng = self.rng
+        packer, order = rng.choice(self.variants)
+        noise = rng.uniform(0.02, 0.3)
+        keys = {i: tuple(v * (1 + noise * rng.random()) for v in order[i]) for i in members}
+        return _first_fit(packer, sorted(members, key=keys.__getitem__), count)
+
+    def eliminate(self, bins: list[Bin], deadline: float) -> list[Bin] | None:
+        """The items of `bins` in one bin fewer, or None if not found by `deadline`. A weakly
+        filled bin is emptied; its items go into the other bins, each ejecting smaller items
+        when it has to, until nothing is left over."""
+        rng, area = self.rng, self.area
+        m = len(bins)
+        ranked = sorted(range(m), key=lambda j: bins[j][2])
+        emptied = ranked[min(int(rng.random() ** 2 * m), m - 1)]
+        kept = [copy_bin(b) for j, b in enumerate(bins) if j != emptied]
+        left = bin_items(bins[emptied])
+        tabu: dict[int, int] = {}
+        step = 0
+        while left:
+            if time.monotonic() > deadline:
+                return None
+            step += 1
+            left.sort(key=area.__getitem__)
+            u = left.pop()
+            if self._insert_somewhere(kept, u):
+                continue
+            moved = self._eject_for(kept, u, tabu, step)
+            if moved is None:
+                moved = self._force(kept, u)
+            left.extend(moved)
+            tabu[u] = step + 3 + rng.randrange(5)
+        return kept
+
+    def _insert_somewhere(self, kept: list[Bin], u: int) -> bool:
+        """Put item `u` into a bin as it is, or into a bin repacked with it."""
+        packer = self.packers[0]
+        for b in sorted(kept, key=lambda b: -b[2]):
+            if packer.insert_into(b, u):
+                return True
+        room = self.bin_area - self.area[u]
+        candidates = [j for j, b in enumerate(kept) if b[2] <= room]
+        self.rng.shuffle(candidates)
+        for j in candidates[:8]:
+            repacked = self.fit(bin_items(kept[j]) + [u])
+            if repacked is not None:
+                kept[j] = repacked[0]
+                return True
+        # Two bins repacked together with `u` may share their room better.
+        room = 2 * self.bin_area - self.area[u]
+        for _ in range(6):
+            if len(kept) < 2:
+                break
+            j, k = self.rng.sample(range(len(kept)), 2)
+            if kept[j][2] + kept[k][2] > room:
+                continue
+            repacked = self.fit(bin_items(kept[j]) + bin_items(kept[k]) + [u], 2)
+            if repacked is not None:
+                kept[j] = repacked[0]
+                if len(repacked) == 2:
+                    kept[k] = repacked[1]
+                else:
+                    del kept[k]
+                return True
+        return False
+
+    def _eject_for(self, kept: list[Bin], u: int, tabu: dict[int, int], step: int) -> list[int] | None:
+        """Make room for `u` in some bin by taking out one smaller item not recently placed."""
+        area, rng = self.area, self.rng
+        room = self.bin_area - area[u]
+        js = list(range(len(kept)))
+        rng.shuffle(js)
+        tries = 0
+        for j in js:
+            members = bin_items(kept[j])
+            victims = [v for v in members if area[v] < area[u] and tabu.get(v, 0) < step
+                       and kept[j][2] - area[v] <= room]
+            victims.sort(key=area.__getitem__, reverse=True)
+            for v in victims[:3]:
+                tries += 1
+                repacked = self.fit([i for i in members if i != v] + [u])
+                if repacked is not None:
+                    kept[j] = repacked[0]
+                    return [v]
+            if tries > 24:
+                break
+        return None
+
+    def _force(self, kept: list[Bin], u: int) -> list[int]:
+        """Put `u` into a random bin that holds it after some of its items are taken out;
+        return those items."""
+        j = self.rng.randrange(len(kept))
+        members = bin_items(kept[j])
+        self.rng.shuffle(members)
+        while members:
+            members.pop()
+            repacked = self.fit(members + [u])
+            if repacked is not None:
+                staying = set(members)
+                out = [i for i in bin_items(kept[j]) if i not in staying]
+                kept[j] = repacked[0]
+                return out
+        out = bin_items(kept[j])
+        kept[j] = [0, [], 0]
+        self.packers[0].insert_into(kept[j], u)
+        return out
+
+    def reshuffle(self, bins: list[Bin], rounds: int, deadline: float) -> list[Bin]:
+        """Ruin and recreate: empty a few bins (always including a weakly filled one), reinsert
+        their items into the others first, and keep the result when it needs no more bins and
+        crowds the items at least as much."""
+        rng, order, packer = self.rng, self.order, self.packers[0]
+        current = bins
+        for _ in range(rounds):
+            m = len(current)
+            if m < 2 or time.monotonic() > deadline:
+                break
+            ranked = sorted(range(m), key=lambda j: current[j][2])
+            weak = ranked[min(int(rng.random() ** 3 * m), m - 1)]
+            ruined = {weak, *rng.sample(range(m), min(m, rng.choice((2, 2, 3, 3, 4))) - 1)}
+            kept = [copy_bin(b) for j, b in enumerate(current) if j not in ruined]
+            removed = sorted((i for j in ruined for i in bin_items(current[j])), key=order.__getitem__)
+            for _ in range(rng.randrange(len(removed) // 2 + 1)):
+                j = rng.randrange(max(1, len(removed) - 1))
+                removed[j:j + 2] = removed[j:j + 2][::-1]
+            candidate = packer.pack(removed, kept)
+            if len(candidate) < len(current) or (
+                len(candidate) == len(current) and fill_score(candidate) >= fill_score(current)
+            ):
+                current = candidate
+        return current
+
+
+def _first_fit(packer: Packer, sequence: list[int], count: int) -> list[Bin] | None:
+    """The items of `sequence` packed first fit into at most `count` bins, or None."""
+    bins: list[Bin] = []
+    for i in sequence:
+        if not any(packer.insert_into(b, i) for b in bins):
+            if len(bins) == count:
+                return None
+            bins.append([0, [], 0])
+            packer.insert_into(bins[-1], i)
+    return bins
 
 
 def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0) -> list[Bin]:
     """Pack all items into as few bins as the search finds within `time_limit` seconds."""
     start = time.monotonic()
     deadline = start + time_limit
-    bins, key = construct(items, lower, deadline)
-    if len(bins) > lower:
-        patience = 200 + 20 * len(items.sizes)
-        bins = improve(items, bins, key, lower, deadline, random.Random(seed), patience)
-    return bins
+    best, order = construct(items, lower, deadline)
+    search = Search(items, order, random.Random(seed))
+    current = best
+    while len(best) > lower and time.monotonic() < deadline:
+        attempt_end = min(deadline, time.monotonic() + max(0.05, (deadline - start) / 4))
+        fewer = search.eliminate(current, attempt_end)
+        if fewer is not None:
+            best = current = fewer
+            continue
+        current = search.reshuffle(current, 20, deadline)
+        if len(current) < len(best):
+            best = current
+            continue
+        everything = [i for b in best for i in bin_items(b)]
+        for _ in range(RESTARTS):
+            if time.monotonic() > deadline:
+                break
+            fewer = search.noisy_fit(everything, len(best) - 1)
+            if fewer is not None:
+                best = current = fewer
+                break
+    return best

@@ -38,17 +38,13 @@ class FeedLine:
 
 def feed(deal_id: int) -> list[FeedLine]:
     """The deal's timeline, oldest first (the screen shows the newest at the bottom)."""
-    query = (TimelineEntry.select(TimelineEntry, User, Attachment)
+    query = (TimelineEntry.select(TimelineEntry.id, TimelineEntry.at, TimelineEntry.kind, TimelineEntry.text,
+                                  User.full_name, Attachment.stored_name, Attachment.original_name)
              .join(User, JOIN.LEFT_OUTER, on=(TimelineEntry.user == User.id))
              .switch(TimelineEntry)
              .join(Attachment, JOIN.LEFT_OUTER, on=(TimelineEntry.attachment == Attachment.id))
              .where(TimelineEntry.deal == deal_id)
-             .order_by(TimelineEntry.at, TimelineEntry.id))
-    lines = []
-    for entry in query:
-        attachment = entry.attachment if entry.attachment_id else None
-        lines.append(FeedLine(entry.id, entry.at, entry.kind, entry.text,
-                              entry.user.full_name if entry.user_id else "Система",
-                              attachment.stored_name if attachment else None,
-                              attachment.original_name if attachment else None))
-    return lines
+             .order_by(TimelineEntry.at, TimelineEntry.id)
+             .tuples())
+    return [FeedLine(id_, at, kind, text, user_name or "Система", stored_name, file_name)
+            for id_, at, kind, text, user_name, stored_name, file_name in query]

@@ -172,7 +172,7 @@ def test_dropped_picture_is_listed_and_shown_in_the_timeline_with_a_thumbnail(qt
 
 
 def test_attach_button_uses_the_file_chooser(qtbot, staff, asked, tmp_path, monkeypatch):
-    deal = new_deal(staff["constructor"])
+    deal = new_deal(staff["manager"])  # managers create deals; the constructor attaches the drawing
     card = open_card(qtbot, staff["constructor"], deal.id)
     card.show_tab("files")
     drawing = tmp_path / "чертеж.pdf"
@@ -294,8 +294,9 @@ def test_tasks_added_with_a_quick_due_completed_and_rescheduled(qtbot, staff, as
 
 def test_shipped_deal_offers_confirm_receipt_in_one_click(qtbot, staff, asked):
     deal = complete_deal(staff["manager"], planned_delivery_date=date(2025, 7, 20))
-    for code in ("invoice", "paid", "shipped"):
+    for code in ("invoice", "paid"):
         deals.move_deal(deal.id, code, staff["manager"])
+    deals.move_deal(deal.id, "shipped", staff["chief"])  # the production chief ships
     card = open_card(qtbot, staff["manager"], deal.id)
     assert card.tasks.receipt_box.isVisible() and "на 21.07.2025" in card.tasks.receipt_label.text()
     click(qtbot, card, "confirmReceipt")

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from app.models import Deal
+from app import permissions
+from app.models import Deal, Role
 from app.services import deals
 from tests.domain.helpers import INVOICE_VALUES, new_deal
 from tests.gui.card_helpers import choose, click, field, message, open_card, type_into
@@ -117,6 +118,8 @@ def test_ungated_move_from_the_selector_goes_straight_through(qtbot, staff):
 def test_designer_sees_the_passport_masked_in_the_invoice_gate_and_can_still_move(qtbot, staff):
     values = {key: value for key, value in INVOICE_VALUES.items() if key != "contact.email"}
     deal = new_deal(staff["manager"], **values)
+    # invoices are the managers' by default: the administrator lets designers issue them here
+    permissions.set_roles(staff["admin"], permissions.move_action("invoice"), [Role.MANAGER, Role.DESIGNER])
     card = open_card(qtbot, staff["designer"], deal.id)
     choose(card.stage, "invoice")
     gate = card.gate_form
@@ -136,3 +139,37 @@ def test_cancelled_gate_form_changes_nothing_and_the_card_opens_once(qtbot, staf
     before = counts()
     card.gate_form.reject()  # «Отмена»
     assert not card.gate_form.isVisible() and counts() == before and card.stage.currentData() == "new"
+
+
+def test_board_seam_asks_for_the_gate_values_and_returns_them_only_when_right(qtbot, staff, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from ui.deal import gate_form
+
+    deal = new_deal(staff["manager"], **INVOICE_VALUES)
+    deals.move_deal(deal.id, "invoice", staff["manager"])
+    from ui.main_window import MainWindow
+    window = MainWindow(staff["manager"])
+    qtbot.addWidget(window)
+    seen = {}
+
+    def user_fills(form):  # stands in for the modal loop: what the user sees and does
+        seen["kept"] = field(form, "delivery_city").text()
+        seen["problem"] = message(form, "payment_date")
+        form.submit()
+        seen["refused_open"] = form.result() != QDialog.DialogCode.Accepted
+        type_into(qtbot, form, "payment_date", "02.06.2025")
+        type_into(qtbot, form, "prepayment", "32 000")
+        type_into(qtbot, form, "ship_deadline", "14.07.2025")
+        choose(field(form, "delivery_type"), "Самовывоз")
+        form.submit()
+        return form.result()
+
+    monkeypatch.setattr(gate_form.GateForm, "exec", user_fills)
+    values = gate_form.ask_gate_values(window, deal.id, "paid", typed={"delivery_city": "Луга"},
+                                       problems=deals.missing_for(deal.id, "paid"))
+    assert seen == {"kept": "Луга", "problem": "не заполнено", "refused_open": True}
+    assert values["delivery_city"] == "Луга" and values["delivery_type"] == "Самовывоз"
+    assert Deal.get_by_id(deal.id).stage == "invoice"  # the caller moves it
+    deals.move_deal(deal.id, "paid", staff["manager"], values)
+    assert Deal.get_by_id(deal.id).debt == 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton, QToolButton
 
@@ -234,6 +234,16 @@ def test_tray_balloon_opens_the_deal_and_icon_counts(make_window, staff):
     assert Task.get(Task.deal == deal.id).reminders.get().snoozed_until is not None
 
 
+def test_tray_shows_a_balloon_for_each_new_task_in_turn(make_window, staff):
+    first = _task_in(staff, 0, text="Первая")
+    second = _task_in(staff, 1, text="Вторая")
+    window = make_window(tray=True)
+    tray = window.tasks_feature.tray
+    assert tray.current.task_id == first.id and [n.task_id for n in tray.queue] == [second.id]
+    tray.balloon_timer.timeout.emit()
+    assert tray.current.task_id == second.id and tray.queue == []
+
+
 def test_count_icon_is_red_with_overdue_and_green_when_calm(qapp):
     def centre_colour(counts):
         image = count_icon(counts).pixmap(64, 64).toImage()
@@ -287,3 +297,40 @@ def test_opening_from_a_notice_shows_the_deal_card_or_the_task(make_window, staf
     panel.findChild(QPushButton, "reminderOpenDeal").click()
     assert window.tabs.currentWidget() is window.screen("tasks")
     assert window.screen("tasks").selected_task().id == loose.id
+
+
+def test_scheduler_fires_at_0955_for_1000_once_not_after_restart_again_after_snooze(qtbot, staff, fake_clock):
+    from app import clock
+    from app.reminder_rules import ReminderSettings
+    from app.services import reminders
+    from ui.tasks.scheduler import ReminderScheduler
+
+    task = tasks.add_task(None, staff["manager2"], text="Перезвонить", user=staff["manager"],
+                          due_at=clock.from_local(datetime(2025, 6, 3, 10, 0)))
+    lead5 = ReminderSettings(lead_minutes=5)
+
+    def scheduler():
+        made = ReminderScheduler(staff["manager"], lead5, FakeTimer())
+        seen = []
+        made.noticed.connect(lambda notices: seen.extend(n.task_id for n in notices))
+        made.start()
+        return made, seen
+
+    fake_clock.at = clock.from_local(datetime(2025, 6, 3, 9, 54))
+    first, seen = scheduler()
+    assert seen == []
+    fake_clock.advance(timedelta(minutes=1))  # 09:55
+    first.timer.timeout.emit()
+    assert seen == [task.id]
+    fake_clock.advance(timedelta(minutes=1))
+    first.timer.timeout.emit()
+    assert seen == [task.id]
+
+    second, seen_after_restart = scheduler()
+    second.timer.timeout.emit()
+    assert seen_after_restart == []
+
+    reminders.snooze([task.id], staff["manager"], 15)
+    fake_clock.advance(timedelta(minutes=15))
+    second.timer.timeout.emit()
+    assert seen_after_restart == [task.id]

@@ -157,6 +157,24 @@ class FieldForm(QWidget):
                 self._set_editor(key, state.get(key))
         self.revalidate()
 
+    def type_values(self, values: dict[str, Any]) -> None:
+        """Show ``values`` as if the user had typed them (e.g. a form asked again)."""
+        for key, value in values.items():
+            if key in self.specs and key not in self.locked:
+                self._filling = True
+                try:
+                    editor = self.editors[key]
+                    if self.specs[key].kind == CHOICE:
+                        editor.setCurrentIndex(max(editor.findData(value), 0))
+                    elif self.specs[key].kind in (TEXT, AMOUNT, DATE) and isinstance(value, str):
+                        editor.setText(value)
+                    else:
+                        self._set_editor(key, value)
+                finally:
+                    self._filling = False
+                self.touched.add(key)
+        self.revalidate()
+
     def lock(self, key: str, shown: str, reason: str) -> None:
         """Make ``key`` read-only showing ``shown`` (e.g. a masked passport); never sent."""
         self.locked.add(key)

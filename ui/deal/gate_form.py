@@ -1,10 +1,14 @@
 """The form a gated move asks for («Счет выставлен», «Оплачено»): the gate's fields with the
 domain's message beside each one while typing; «Перевести» moves the deal through the service.
 
-Used by the card's stage selector and by the board's drop: ``GateForm(window, deal_id, to_code)``,
-then ``open()`` (not modal for the rest of the program); ``moved`` fires after the move.
+The card's stage selector uses ``GateForm(window, deal_id, to_code)``, then ``open()`` (not modal for
+the rest of the program); ``moved`` fires after the move. A caller that moves the deal itself (the
+board's drop) calls ``ask_gate_values``, which returns the typed values once the domain has no
+objection, or None.
 """
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -12,7 +16,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from app import pipeline
 from app.services import deal_fields, deals, personal_data
-from app.services.errors import GateError, ServiceError
+from app.services.errors import FieldProblem, GateError, ServiceError
 from ui import msgbox
 from ui.deal.choices import field_choices
 from ui.deal.field_form import AMOUNT, CHOICE, DATE, FieldForm, FieldSpec
@@ -26,9 +30,10 @@ class GateForm(QDialog):
     moved = Signal(object)  # app.services.deals.MoveResult
 
     def __init__(self, window, deal_id: int, to_code: str, parent: QWidget | None = None,
-                 expected_version: int | None = None) -> None:
+                 expected_version: int | None = None, *, collect_only: bool = False) -> None:
         super().__init__(parent or window)
         self.window_ = window
+        self.collect_only = collect_only
         self.deal_id, self.stage = deal_id, pipeline.stage(to_code)
         self.expected_version = expected_version
         deal = deals.load_deal(deal_id)
@@ -73,7 +78,12 @@ class GateForm(QDialog):
         self.form.set_auto("debt", self.form.merged()["debt"])
 
     def submit(self) -> None:
-        """Move the deal with the typed values; on refusal the messages stay beside the fields."""
+        """Move the deal with the typed values; on refusal the messages stay beside the fields.
+        With ``collect_only`` it only closes once the domain finds nothing wrong."""
+        if self.collect_only:
+            if not self.form.revalidate():
+                self.accept()
+            return
         try:
             result = deals.move_deal(self.deal_id, self.stage.code, self.window_.user, self.form.values(),
                                      expected_version=self.expected_version)
@@ -86,3 +96,14 @@ class GateForm(QDialog):
         self.window_.announce(result.changes)
         self.moved.emit(result)
         self.accept()
+
+
+def ask_gate_values(parent: QWidget, deal_id: int, stage_code: str, problems: list[FieldProblem] | None = None,
+                    typed: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Ask (modally) for the gate's fields of a move the caller will make; ``typed`` values are
+    shown again and ``problems`` beside their fields. Returns the typed values, or None on «Отмена»."""
+    form = GateForm(parent.window(), deal_id, stage_code, parent=parent, collect_only=True)
+    form.form.type_values(typed or {})
+    if problems:
+        form.form.show_problems(problems)
+    return form.form.values() if form.exec() == QDialog.DialogCode.Accepted else None

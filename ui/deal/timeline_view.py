@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemD
 from app import clock, files
 from app.models import TimelineEntry
 from app.services.timeline import FeedLine, feed
-from ui.deal.thumbnails import thumbnail
+from ui.deal.thumbnails import thumbnail, thumbnail_size
 
 THUMB = 120
 PAD = 8
@@ -32,6 +32,7 @@ class Role(IntEnum):
     HEADER = Qt.ItemDataRole.UserRole + 1
     KIND = Qt.ItemDataRole.UserRole + 2
     PICTURE = Qt.ItemDataRole.UserRole + 3  # stored name of an attached image, or None
+    ID = Qt.ItemDataRole.UserRole + 4
 
 
 def header_of(line: FeedLine) -> str:
@@ -63,6 +64,8 @@ class FeedModel(QAbstractListModel):
             return header_of(line)
         if role == Role.KIND:
             return line.kind
+        if role == Role.ID:
+            return line.id
         if role == Role.PICTURE:
             return line.stored_name if line.file_name and files.is_image(line.file_name) else None
         return None
@@ -74,6 +77,7 @@ class FeedDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self.view = view
+        self.heights: dict[tuple[int, int], int] = {}  # (line id, width) -> height; lines never change
 
     def _fonts(self, option) -> tuple[QFont, QFont]:
         small = QFont(option.font)
@@ -88,11 +92,16 @@ class FeedDelegate(QStyledItemDelegate):
         return metrics.boundingRect(QRect(0, 0, self._text_width(), 10_000), Qt.TextFlag.TextWordWrap, text)
 
     def sizeHint(self, option, index: QModelIndex) -> QSize:
-        small, _ = self._fonts(option)
-        height = PAD + option.fontMetrics.height() + 2 + self._text_rect(option, index.data()).height() + PAD
-        if index.data(Role.PICTURE) and thumbnail(index.data(Role.PICTURE), THUMB) is not None:
-            height += thumbnail(index.data(Role.PICTURE), THUMB).height() + PAD
-        return QSize(self._text_width() + 2 * PAD, height)
+        width = self._text_width()
+        key = (index.data(Role.ID), width)
+        if key not in self.heights:
+            height = PAD + option.fontMetrics.height() + 2 + self._text_rect(option, index.data()).height() + PAD
+            picture = index.data(Role.PICTURE)
+            size = thumbnail_size(picture, THUMB) if picture else None
+            if size is not None:
+                height += size.height() + PAD
+            self.heights[key] = height
+        return QSize(width + 2 * PAD, self.heights[key])
 
     def paint(self, painter: QPainter, option, index: QModelIndex) -> None:
         painter.save()
@@ -149,6 +158,8 @@ class FeedView(QListView):
         if self.feed_model.rowCount() == 0:
             self.stick_to_latest = True
         self.feed_model.load(deal_id)
+        if not self.isVisible():
+            return  # laid out (at its real width) and scrolled when shown
         self.doItemsLayout()
         if self.stick_to_latest:
             self.scrollToBottom()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from app.services.reminders import ReminderCounts
 from ui.tasks.scheduler import Notice
@@ -51,11 +51,11 @@ class ReminderTray(QObject):
     quitProgram = Signal()
     openDeal = Signal(object, int)  # deal id (or None), task id
 
-    def __init__(self, parent: QObject, balloon_timer: QTimer | None = None) -> None:
+    def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.icon = QSystemTrayIcon(parent)
         self.icon.setObjectName("reminderTray")
-        self.menu = QMenu()
+        self.menu = QMenu(parent)
         for title, signal in (("Открыть программу", self.openProgram), ("Мои задачи", self.openTasks),
                               ("Отложить все на 15 минут", self.snoozeAll), (None, None),
                               ("Выход", self.quitProgram)):
@@ -68,8 +68,7 @@ class ReminderTray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(self._balloon_clicked)
-        self.balloon_timer = balloon_timer if balloon_timer is not None else QTimer(self)
-        self.balloon_timer.setObjectName("balloonTimer")
+        self.balloon_timer = QTimer(self, objectName="balloonTimer")
         self.balloon_timer.setSingleShot(True)
         self.balloon_timer.setInterval(BALLOON_MS)
         self.balloon_timer.timeout.connect(self._next_balloon)

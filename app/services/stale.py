@@ -1,0 +1,37 @@
+"""How long a deal may sit in a stage before its card is marked stale (the "rotting" mark).
+
+Defaults are the stages' ``normal_days`` (pipeline.py); the shop can override any stage in the
+shop-wide ``Setting`` table under ``stale_days.<stage code>``. 0 means "never stale".
+"""
+from __future__ import annotations
+
+from app import pipeline
+from app.db import database
+from app.models import Setting
+from app.services.errors import ServiceError
+
+KEY_PREFIX = "stale_days."
+
+
+def thresholds() -> dict[str, int]:
+    """Days per stage code after which a card is stale (one query)."""
+    days = {stage.code: stage.normal_days for stage in pipeline.STAGES}
+    for row in Setting.select().where(Setting.key.startswith(KEY_PREFIX)):
+        code = row.key[len(KEY_PREFIX):]
+        if code in days and row.value.isdigit():
+            days[code] = int(row.value)
+    return days
+
+
+def set_threshold(stage_code: str, days: int | None) -> None:
+    """Override the stage's threshold (None: back to the stage's default)."""
+    pipeline.stage(stage_code)
+    key = KEY_PREFIX + stage_code
+    with database.atomic():
+        if days is None:
+            Setting.delete().where(Setting.key == key).execute()
+            return
+        if days < 0:
+            raise ServiceError("Срок на этапе не может быть отрицательным")
+        Setting.insert(key=key, value=str(int(days))).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: str(int(days))}).execute()

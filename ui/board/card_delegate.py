@@ -1,0 +1,115 @@
+"""Paints board cards of a fixed height from the column model's card data (no widget per card).
+
+The texts are computed at paint time from the shop's clock, so «Сегодня» turns into «Вчера» and
+a task turns red without reloading anything: the board only repaints once a minute.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from app import board_text, clock, pipeline
+from app.board_queries import CardData
+from app.board_text import TaskState
+from app.money import format_rub
+from ui.board.column_model import Roles
+
+CARD_HEIGHT = 92
+MARGIN_X, MARGIN_Y, PAD = 6, 3, 9
+LINE = 18
+
+INK = QColor("#1f2d3d")
+MUTED = QColor("#7a8694")
+BORDER = QColor("#dde2e8")
+SELECTED_FILL = QColor("#e7f0fd")
+SELECTED_BORDER = QColor("#3b82f6")
+STALE = QColor("#e8912d")
+TASK_COLOURS = {TaskState.NONE: QColor("#d98b0b"), TaskState.PLANNED: QColor("#4b8b3b"),
+                TaskState.OVERDUE: QColor("#d93025")}
+
+
+class CardDelegate(QStyledItemDelegate):
+    """One shared delegate for every column; ``stale_days`` maps stage codes to thresholds."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.stale_days: dict[str, int] = {}
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(max(option.rect.width(), 160), CARD_HEIGHT)
+
+    def card_texts(self, card: CardData) -> dict[str, str]:
+        """What the card shows, by part (also used by tests and the accessible text)."""
+        now = clock.now()
+        state = board_text.task_state(card.tasks, now)
+        stale = board_text.stale_days(card.stage_entered_at, self.stale_days.get(card.stage, 0), now)
+        return {
+            "contact": card.contact_name,
+            "name": card.name,
+            "budget": format_rub(card.budget),
+            "date": board_text.card_date(card.created_at, now),
+            "order": f"№{card.order_no}",
+            "stage": pipeline.stage(card.stage).name,
+            "task": state.text,
+            "task_kind": state.kind,
+            "stale": board_text.stale_text(stale) if stale is not None else "",
+        }
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        card = index.data(Roles.CARD)
+        if card is None:
+            return
+        texts = self.card_texts(card)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        box = option.rect.adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(QPen(SELECTED_BORDER if selected else BORDER, 1.5 if selected else 1))
+        painter.setBrush(SELECTED_FILL if selected else QColor("white"))
+        painter.drawRoundedRect(box, 6, 6)
+        if texts["stale"]:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(STALE)
+            painter.drawRoundedRect(QRect(box.left(), box.top() + 6, 4, box.height() - 12), 2, 2)
+        inner = box.adjusted(PAD, PAD - 3, -PAD, -PAD + 3)
+        base = QFont(option.font)
+        small = QFont(base)
+        small.setPointSizeF(base.pointSizeF() * 0.88)
+        bold = QFont(base)
+        bold.setBold(True)
+
+        def line(number: int) -> QRect:
+            return QRect(inner.left(), inner.top() + number * LINE, inner.width(), LINE)
+
+        right_date = self._draw(painter, small, MUTED, line(0), texts["date"], Qt.AlignmentFlag.AlignRight)
+        self._draw(painter, small, MUTED, line(0).adjusted(0, 0, -right_date - 8, 0), texts["contact"])
+        self._draw(painter, bold, INK, line(1), texts["name"])
+        folded = len(getattr(index.model(), "stages", ())) > 1  # a group column names the stage
+        order = texts["order"] + (f" · {texts['stage']}" if folded else "")
+        right_order = self._draw(painter, small, MUTED, line(2), order, Qt.AlignmentFlag.AlignRight)
+        self._draw(painter, base, INK, line(2).adjusted(0, 0, -right_order - 8, 0), texts["budget"])
+        task_colour = TASK_COLOURS[texts["task_kind"]]
+        dot = QRect(inner.left(), line(3).center().y() - 3, 7, 7)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(task_colour)
+        painter.drawEllipse(dot)
+        task_font = bold if texts["task_kind"] == TaskState.OVERDUE else small
+        task_text = ("Просрочено: " if texts["task_kind"] == TaskState.OVERDUE else "") + texts["task"]
+        width = self._draw(painter, task_font, task_colour, line(3).adjusted(12, 0, 0, 0), task_text)
+        if texts["stale"]:
+            self._draw(painter, small, STALE, line(3).adjusted(12 + width + 8, 0, 0, 0), texts["stale"],
+                       Qt.AlignmentFlag.AlignRight)
+        painter.restore()
+
+    @staticmethod
+    def _draw(painter: QPainter, font: QFont, colour: QColor, rect: QRect, text: str,
+              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> int:
+        """Draw ``text`` elided into ``rect``; returns the width it took."""
+        metrics = QFontMetrics(font)
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(rect.width(), 0))
+        painter.setFont(font)
+        painter.setPen(colour)
+        painter.drawText(rect, align | Qt.AlignmentFlag.AlignVCenter, shown)
+        return metrics.horizontalAdvance(shown)
