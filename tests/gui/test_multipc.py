@@ -192,3 +192,22 @@ def test_start_on_damaged_file_offers_latest_backup(qtbot, tmp_path, fake_clock,
     finally:
         close_database()
         files.set_files_root(None)
+
+
+def test_move_on_another_connection_appears_on_this_windows_board(qtbot, window, db_url, staff, tmp_path):
+    from app import pipeline
+    from tests.gui.board_helpers import board_settings
+    from ui.board.board import BoardWidget
+
+    deal = new_deal(staff["manager"])
+    board = BoardWidget(window, board_settings(tmp_path))
+    window.add_screen("board", "Сделки", board)
+    first = pipeline.FIRST_STAGE.code
+    assert deal.id in board.column(first).model.deal_ids()
+    poller = window.multipc_parts.poller
+    poller.poll()
+    with second_connection(db_url):  # the workshop terminal moves it
+        deals.move_deal(deal.id, "first_contact", staff["manager2"])
+    poller.timer.timeout.emit()
+    qtbot.waitUntil(lambda: deal.id in board.column("first_contact").model.deal_ids(), timeout=2000)
+    assert deal.id not in board.column(first).model.deal_ids()
