@@ -92,7 +92,7 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> peewee.Dat
     db.connect(reuse_if_open=True)
     if migrate:
         migrations.upgrade(db, backup_path=sqlite_path(url))
-    db.track_changes = True
+    db.track_changes = db.table_exists("change_log")  # not on a deliberately old schema
     return db
 
 

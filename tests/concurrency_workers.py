@@ -5,28 +5,32 @@ import random
 import time
 from collections import Counter
 
-from app import pipeline
+from app import permissions, pipeline
 
 FREE_STAGES = [stage.code for stage in pipeline.STAGES if not stage.gate]
+WORKER_LOGIN = {"A": "admin", "B": "chief"}
 EDITED_FIELD = {"A": "transport_company", "B": "waybill_no"}
 MIN_STEPS = 100  # on a loaded machine, go on past the time until each worker did this much
 
 
-def _open(url: str):
+def _open(url: str, login: str):
+    """Open the database; the user ``login`` and the gate-free stages that user may move into."""
     from app.db import open_database
+    from app.models import User
 
     open_database(url, migrate=False)
+    actor = User.get(User.login == login)
+    return actor, [code for code in FREE_STAGES if permissions.allowed(actor, permissions.move_action(code))]
 
 
 def move_and_edit(url: str, name: str, deal_ids: list[int], seconds: float, start, results) -> None:
     """Move, edit (with the version read) and create deals until ``seconds`` have passed; report
     the successful moves per deal, the last value this worker saved per deal, and its new deals."""
-    from app.models import Deal, User
+    from app.models import Deal
     from app.services import deals
     from app.services.errors import ConflictError
 
-    _open(url)
-    actor = User.get(User.login == "tatiana" if name == "A" else User.login == "olga")
+    actor, stages = _open(url, WORKER_LOGIN[name])
     rng = random.Random(name)
     moves: Counter = Counter()
     edits: dict[int, str] = {}
@@ -42,7 +46,7 @@ def move_and_edit(url: str, name: str, deal_ids: list[int], seconds: float, star
         deal_id = rng.choice(deal_ids)
         roll = rng.random()
         if roll < 0.45:
-            result = deals.move_deal(deal_id, rng.choice(FREE_STAGES), actor)
+            result = deals.move_deal(deal_id, rng.choice(stages), actor)
             if result.from_stage != result.to_stage:
                 moves[deal_id] += 1
         elif roll < 0.95:
@@ -57,21 +61,21 @@ def move_and_edit(url: str, name: str, deal_ids: list[int], seconds: float, star
                 edits[deal_id] = value
                 break
         else:
-            created.append(deals.create_deal(actor, name=f"Новая {name}-{step}").deal.id)
+            may_create = permissions.allowed(actor, permissions.move_action(pipeline.FIRST_STAGE.code))
+            creator = actor if may_create else None  # None: a lead from the web site
+            created.append(deals.create_deal(creator, name=f"Новая {name}-{step}").deal.id)
     results.put({"name": name, "moves": dict(moves), "edits": edits, "created": created,
                  "conflicts": conflicts, "steps": step, "began": began, "ended": time.monotonic()})
 
 
 def move_until_killed(url: str, deal_ids: list[int], halfway, done_moves) -> None:
     """Move deals round and round; set ``halfway`` after 150 moves and carry on until killed."""
-    from app.models import User
     from app.services import deals
 
-    _open(url)
-    actor = User.get(User.login == "chief")
+    actor, stages = _open(url, "chief")
     rng = random.Random(7)
     while True:
-        result = deals.move_deal(rng.choice(deal_ids), rng.choice(FREE_STAGES), actor)
+        result = deals.move_deal(rng.choice(deal_ids), rng.choice(stages), actor)
         if result.from_stage == result.to_stage:
             continue
         with done_moves.get_lock():

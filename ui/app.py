@@ -54,7 +54,7 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     show_cutsheet(window, args.show)
     if args.show == "tasks" or args.show in workstations.ADMIN_SCREENS:
         window.show_screen(args.show)
-    multipc.install(window, opened, start=not args.screenshot)
+    multipc.install(window, opened, start=not getattr(args, "screenshot", None))
     return window
 
 
