@@ -49,8 +49,8 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     window = MainWindow(user, workstation, demo=opened.demo)
     window.add_screen("board", "Сделки", BoardWidget(window))  # the counter's main screen
     install_tasks(window)
-    install_cutsheets(window)
     workstations.install(window)
+    install_cutsheets(window)
     show_cutsheet(window, args.show)
     if args.show == "tasks" or args.show in workstations.ADMIN_SCREENS:
         window.show_screen(args.show)

@@ -86,6 +86,13 @@ class MainWindow(QMainWindow):
         card.activateWindow()
         return card
 
+    def closeEvent(self, event) -> None:
+        """Closing the program closes the open deal cards first; one with unsaved edits may refuse."""
+        if all(card.close() for card in list(self._cards.values())):
+            event.accept()
+        else:
+            event.ignore()
+
     def announce(self, changes: Changes) -> None:
         """Tell every view what a user action changed."""
         self.changed.emit(changes)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from app import clock
-from app.models import AuditEntry, Deal, Task, TaskType
+from app.models import AuditEntry, Task, TaskType
 from app.services import deals, tasks
 from app.services.changes import Changes
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
@@ -79,6 +79,13 @@ def test_passport_masked_for_designer_and_shown_to_manager_with_audit(qtbot, sta
         "3681", "543578")
     assert [(row.user_id, row.deal_id) for row in views] == [(staff["manager"].id, deal.id)]
 
+    # fields the designer has no right to change are read-only, with the reason
+    assert field(designer_card, "budget").isReadOnly() and field(designer_card, "prepayment").isReadOnly()
+    assert "Недостаточно прав" in field(designer_card, "budget").toolTip()
+    assert not field(manager_card, "budget").isReadOnly()
+    stages = designer_card.stage.model()
+    allowed = {designer_card.stage.itemData(i) for i in range(stages.rowCount()) if stages.item(i).isEnabled()}
+    assert {"design", "order_form"} <= allowed and "invoice" not in allowed and "paid" not in allowed
     # the designer edits the contact: the masked passport is never sent back
     type_into(qtbot, designer_card, "contact.company", "ООО Ромашка")
     assert designer_card.save()
@@ -330,3 +337,17 @@ def test_card_of_order_15_from_the_command_line(tmp_path):
     assert run.returncode == 0, run.stderr
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1600, 900)
+
+
+def test_closing_the_program_asks_for_a_card_with_unsaved_edits(qtbot, staff, asked):
+    deal = new_deal(staff["manager"])
+    card = open_card(qtbot, staff["manager"], deal.id)
+    window = card.window_
+    window.show()
+    type_into(qtbot, card, "name", "Новое имя")
+    asked.answer = False
+    window.close()
+    assert window.isVisible() and card.isVisible() and len(asked) == 1
+    asked.answer = True
+    window.close()
+    assert not window.isVisible() and deals.load_deal(deal.id).name == "Тест Тестович CRM"

@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
-from app import clock, pipeline
+from app import clock, permissions, pipeline
 from app.models import OrderKind
 from app.money import format_rub
 from app.services import deal_fields, deals, notes, personal_data
@@ -21,7 +21,7 @@ from ui import conflict_dialog, msgbox
 from ui.deal.choices import field_choices
 from ui.deal.field_form import AMOUNT, CHECK, CHOICE, DATE, LIST, LONG, FieldForm, FieldSpec
 from ui.deal.files_panel import FilesPanel
-from ui.deal.gate_form import GateForm
+from ui.deal.gate_form import PASSPORT_HIDDEN, GateForm
 from ui.deal.tasks_panel import TasksPanel
 from ui.deal.timeline_view import FeedView
 
@@ -42,7 +42,6 @@ TABS = {
                                       FieldSpec("transport_company"), FieldSpec("waybill_no")]),
 }
 TAB_ORDER = ("main", "contact", "payment", "files")
-PASSPORT_KEYS = ("passport.series", "passport.number")
 FLAG_STYLE = "background: #e8f5e9; color: #2e7d32; border-radius: 8px; padding: 2px 8px; font-weight: bold;"
 
 
@@ -72,6 +71,7 @@ class DealCard(QDialog):
             form.setObjectName(f"form:{key}")
             form.values_source = self.edited_values
             form.edited.connect(self._on_edited)
+            form.forbid_without_rights(self.user)
             self.forms[key] = form
             self.tabs.addTab(self._tab_page(key, form), title)
         self.files = FilesPanel(window, deal_id)
@@ -136,6 +136,10 @@ class DealCard(QDialog):
         self.stage = QComboBox(objectName="dealStage")
         for stage in pipeline.STAGES:
             self.stage.addItem(stage.name, stage.code)
+            if not permissions.allowed(self.user, permissions.move_action(stage.code)):
+                item = self.stage.model().item(self.stage.count() - 1)
+                item.setEnabled(False)
+                item.setToolTip("Недостаточно прав для перевода в этот этап")
         self.stage.setMaxVisibleItems(len(pipeline.STAGES))
         self.stage.activated.connect(lambda index: self.change_stage(self.stage.itemData(index)))
         self.responsible = QLabel(objectName="dealResponsible")
@@ -217,7 +221,7 @@ class DealCard(QDialog):
                                        "каждый просмотр записывается в журнал.")
         else:
             masked = personal_data.masked_passport(self.deal_id)
-            reason = "Паспортные данные видны только менеджерам и администратору"
+            reason = PASSPORT_HIDDEN
             contact_form.lock("passport.series", masked.series, reason)
             contact_form.lock("passport.number", masked.number, reason)
             self.passport_note.setText(reason + ".")
