@@ -143,3 +143,18 @@ def test_only_the_constructor_creates_and_cancels_sheets(staff, counts):
     cutsheets.cancel_cut_sheet(1, staff["admin"])  # the administrator may do everything
     with pytest.raises(PermissionDeniedError, match="Производство"):
         cutsheets.send_to_production(cutsheets.create_cut_sheet(None, [deal.id]).number, staff["manager"])
+
+
+def test_drawings_attached_only_as_jpg_png_or_pdf(staff, tmp_path, counts):
+    deal = cutting_deal(staff["manager"])
+    good, bad = tmp_path / "Чертеж.PDF", tmp_path / "чертеж.dwg"
+    good.write_bytes(b"%PDF-1.4")
+    bad.write_bytes(b"AC1015")
+    attachment = specs.attach_drawing(deal.id, staff["constructor"], good, "assembly_drawing")
+    assert (attachment.kind, attachment.original_name) == ("assembly_drawing", "Чертеж.PDF")
+    before = counts()
+    with pytest.raises(ServiceError, match="JPG, PNG или PDF"):
+        specs.attach_drawing(deal.id, staff["constructor"], bad)
+    with pytest.raises(ServiceError, match="вид чертежа"):
+        specs.attach_drawing(deal.id, staff["constructor"], good, "brief")
+    assert counts() == before
