@@ -47,7 +47,7 @@ def main() -> None:
     url = args.db or f"sqlite:///{folder / 'crm.sqlite3'}"
     files.set_files_root(folder / "files")
     db = open_database(url)
-    chief = people.create_user("chief", "Михаил", Role.PRODUCTION_CHIEF)
+    chief = people.create_user("admin", "Администратор", Role.ADMIN)  # may move into every stage
     with database.atomic():
         ids = [deals.create_deal(chief, name=f"Заказ {n}", values={"products": "Ярус"}).deal.id
                for n in range(args.deals)]
