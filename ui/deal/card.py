@@ -17,7 +17,7 @@ from app.money import format_rub
 from app.services import deal_fields, deals, notes, personal_data
 from app.services.changes import Changes
 from app.services.errors import ConflictError, GateError, ServiceError, ValidationError
-from ui import msgbox
+from ui import conflict_dialog, msgbox
 from ui.deal.choices import field_choices
 from ui.deal.field_form import AMOUNT, CHECK, CHOICE, DATE, LIST, LONG, FieldForm, FieldSpec
 from ui.deal.files_panel import FilesPanel
@@ -58,6 +58,7 @@ class DealCard(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.window_, self.deal_id, self.user = window, deal_id, window.user
         self.version = 0
+        self.loaded: dict = {}  # the deal's values the unsaved edits started from (for conflicts)
         self.stage_code = ""
         self.gate_form: GateForm | None = None
         self.forms: dict[str, FieldForm] = {}
@@ -207,8 +208,10 @@ class DealCard(QDialog):
         ``show_passport`` reads the passport for allowed roles (an audited view).
         """
         deal = deals.load_deal(self.deal_id)
-        self.version, self.stage_code = deal.version, deal.stage
         state = deal_fields.current_values(deal)
+        if not (keep_edits and self.is_dirty()):  # edits are saved against what they started from
+            self.version, self.loaded = deal.version, {**state, "stage": deal.stage}
+        self.stage_code = deal.stage
         contact_form = self.forms["contact"]
         if personal_data.can_see_passport(self.user):
             if show_passport:
@@ -299,9 +302,12 @@ class DealCard(QDialog):
             self._show_problems(error.problems)
             self.status.setText("Не сохранено: исправьте поля, отмеченные красным")
             return False
-        except ConflictError as error:
-            self._offer_reload(str(error))
-            return False
+        except ConflictError:
+            deal = conflict_dialog.resolve_conflict(self, self.deal_id, self.loaded, values, self.user)
+            if deal is None:  # the user chose their version
+                self.reload(show_passport=True, keep_edits=False)
+                self.status.setText("Карточка обновлена")
+                return False
         except ServiceError as error:
             msgbox.error(self, "Не сохранено", str(error))
             return False
