@@ -71,8 +71,10 @@ class User(BaseModel):
     login = pw.CharField(unique=True)
     full_name = pw.CharField()
     role = pw.CharField(index=True)
-    password_hash = pw.CharField(null=True)
+    password_hash = pw.CharField(null=True)  # argon2 hash of the password or PIN, never clear text
     active = pw.BooleanField(default=True)
+    failed_logins = pw.IntegerField(default=0)  # wrong passwords in a row (reset on success)
+    login_not_before = pw.DateTimeField(null=True)  # no sign-in attempt accepted before this
     created_at = pw.DateTimeField(default=clock.now)
     version = pw.IntegerField(default=1)
 
@@ -292,6 +294,14 @@ class Counter(BaseModel):
     value = pw.BigIntegerField(default=0)
 
 
+class ChangeLog(BaseModel):
+    """Which deals each committed write touched, keyed by the change counter's value
+    (written by app.tracked_db; other PCs read it to refresh)."""
+
+    seq = pw.BigIntegerField(index=True)
+    deal_id = pw.IntegerField(null=True)
+
+
 class Setting(BaseModel):
     """Shop-wide settings (per-PC ones live in QSettings)."""
 
@@ -379,5 +389,5 @@ class CutSheetOrder(BaseModel):
 ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
     Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
-    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder,
+    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog,
 ]

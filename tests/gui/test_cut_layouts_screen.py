@@ -41,7 +41,7 @@ def sheet(staff):
 
 
 def _open_layouts(qtbot, window):
-    screen = window.screen("cutsheets")
+    screen = window.cutsheets
     screen.open_sheet(1)
     screen.sheet_tabs.setCurrentWidget(screen.layouts)
     panel = screen.layouts

@@ -13,7 +13,7 @@ from PySide6.QtPrintSupport import QPrinter
 from app.db import database
 from app.documents.pack_data import load_sheet
 from app.documents.layout_pdf import layouts_hook
-from app.documents.pack_pdf import PackResult, build_pack
+from app.documents.pack_pdf import build_pack
 from app.services.stock_boards import stock_boards
 
 PRINT_DPI = 200
