@@ -65,6 +65,11 @@ def test_layouts_tab_draws_each_board_with_labelled_parts(qtbot, window, sheet):
     assert image.width() > 300
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
     assert len(colours) > 3  # board, parts, edges and text, not a blank widget
+    panel.open_window()  # the same boards large, in a window of their own
+    large = panel.windows[-1]
+    views = large.findChildren(type(panel.view))
+    assert len(views) == 1 and len(views[0].boards) == 3
+    large.close()
 
 
 def test_stock_table_change_recomputes_the_layouts(qtbot, window, sheet, messages):

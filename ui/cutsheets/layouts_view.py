@@ -8,7 +8,7 @@ from html import escape
 
 from PySide6.QtCore import QCoreApplication, QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy,
                                QVBoxLayout, QWidget)
 
 from app.db import database
@@ -125,6 +125,31 @@ class BoardWidget(QWidget):
         painter.restore()
 
 
+class PlanView(QScrollArea):
+    """The boards of a plan one under another, each with its caption."""
+
+    def __init__(self) -> None:
+        super().__init__(objectName="layoutScroll", widgetResizable=True)
+        self.boards: list[BoardWidget] = []
+        self.setWidget(QWidget())
+
+    def show_plan(self, plan: SheetPlan | None) -> None:
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        self.boards = []
+        for m in plan.materials if plan else []:
+            for k, board_layout in enumerate(m.layouts, start=1):
+                caption = QLabel(f"<b>{escape(m.material)}</b> · лист {k} из {len(m.layouts)} · "
+                                 f"{board_layout.board.length}×{board_layout.board.width} мм · "
+                                 f"использование {percent(board_layout.utilisation)}")
+                board = BoardWidget(picture(board_layout))
+                self.boards.append(board)
+                layout.addWidget(caption)
+                layout.addWidget(board)
+        layout.addStretch(1)
+        self.setWidget(content)  # the previous content is deleted
+
+
 class LayoutsPanel(QWidget):
     """The cut layouts of the open sheet."""
 
@@ -137,7 +162,7 @@ class LayoutsPanel(QWidget):
         self.job: LayoutJob | None = None
         self.again = False  # shown again while computing: the parts may have changed
         self.waiting = False  # a sheet to compute when the panel is shown
-        self.boards: list[BoardWidget] = []
+        self.windows: list[QDialog] = []
         self.summary = QLabel(objectName="layoutSummary", wordWrap=True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.progress = QProgressBar(objectName="layoutProgress", visible=False)
@@ -146,17 +171,21 @@ class LayoutsPanel(QWidget):
         stock = QPushButton("Материалы…", objectName="stockBoardsButton")
         stock.setToolTip("Размеры листов, обрезка кромок и пропил по материалам")
         stock.clicked.connect(self.edit_stock)
+        large = QPushButton("В окне…", objectName="layoutsWindowButton")
+        large.setToolTip("Схемы раскроя в отдельном большом окне")
+        large.clicked.connect(self.open_window)
+        buttons = QVBoxLayout()
+        buttons.addWidget(large)
+        buttons.addWidget(stock)
+        buttons.addStretch(1)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
-        top.addWidget(stock, 0, Qt.AlignmentFlag.AlignTop)
-        self.content = QWidget()
-        self.content_layout = QVBoxLayout(self.content)
-        scroll = QScrollArea(objectName="layoutScroll", widgetResizable=True)
-        scroll.setWidget(self.content)
+        top.addLayout(buttons)
+        self.view = PlanView()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.progress)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.view, 1)
 
     def show_sheet(self, number: int | None) -> None:
         """Compute and show the layouts of sheet `number` (None: nothing); while the panel is
@@ -218,11 +247,7 @@ class LayoutsPanel(QWidget):
             self._start(self.number)
 
     def _fill(self, plan: SheetPlan | None) -> None:
-        while self.content_layout.count():
-            item = self.content_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        self.boards = []
+        self.view.show_plan(plan)
         if plan is None:
             self.summary.setText("")
             return
@@ -232,15 +257,29 @@ class LayoutsPanel(QWidget):
         lines.append(f"Взять со склада: <b>{plan.boards_used} {boards_word(plan.boards_used)}</b>"
                      + (f", использование {percent(plan.utilisation)}" if plan.boards_used else ""))
         self.summary.setText("<br>".join(lines) if plan.materials else "На листе нет деталей.")
-        for m in plan.materials:
-            for k, layout in enumerate(m.layouts, start=1):
-                caption = QLabel(f"<b>{escape(m.material)}</b> · лист {k} из {len(m.layouts)} · {layout.board.length}×"
-                                 f"{layout.board.width} мм · использование {percent(layout.utilisation)}")
-                board = BoardWidget(picture(layout))
-                self.boards.append(board)
-                self.content_layout.addWidget(caption)
-                self.content_layout.addWidget(board)
-        self.content_layout.addStretch(1)
+
+    @property
+    def boards(self) -> list[BoardWidget]:
+        """The drawn boards, in the order shown."""
+        return self.view.boards
+
+    def open_window(self) -> None:
+        """The layouts in a large window of their own (the panel may be low)."""
+        if self.plan is None:
+            return
+        dialog = QDialog(self.window_, objectName="layoutsWindow")
+        dialog.setWindowTitle(f"Схемы раскроя — лист раскроя №{self.number}")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view = PlanView()
+        view.show_plan(self.plan)
+        summary = QLabel(self.summary.text(), wordWrap=True)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(summary)
+        layout.addWidget(view, 1)
+        dialog.resize(1200, 900)
+        dialog.show()
+        self.windows.append(dialog)
+        dialog.destroyed.connect(lambda *_: self.windows.remove(dialog) if dialog in self.windows else None)
 
     def edit_stock(self) -> None:
         from ui.cutsheets.stock_dialog import StockBoardsDialog
