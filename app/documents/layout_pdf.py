@@ -121,7 +121,7 @@ def board_drawing(pic: BoardPicture, s: _Styles | None = None) -> Drawing:
 def _label(d: Drawing, x: float, y: float, w: float, h: float, lines: list[str], s: _Styles, color,
            bold: bool = True) -> None:
     """Centred label lines, as many as fit, turned upright in narrow tall boxes."""
-    lines, size, turned = fit_label(lines, w, h, lambda text, size: stringWidth(text, s.bold, size))
+    lines, size, turned = fit_label(lines, w, h, lambda text, size: stringWidth(text, s.bold, size), 9)
     if not lines:
         return
     if turned:
