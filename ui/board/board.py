@@ -180,12 +180,13 @@ class BoardWidget(QWidget):
         for column in columns:
             column.model.set_filter(self.filter)
 
-    def refresh(self, columns: list[ColumnWidget] | None = None) -> None:
-        """Re-read ``columns`` (default all), keeping their scroll position and selection."""
+    def refresh(self, columns: list[ColumnWidget] | None = None, changed: frozenset[int] | None = None) -> None:
+        """Re-read ``columns`` (default all; card data of the ``changed`` deals, default all),
+        keeping their scroll position and selection."""
         columns = self.visible_columns() if columns is None else columns
         self._show_totals(columns)
         for column in columns:
-            column.refresh()
+            column.refresh(changed)
 
     def set_filter(self, flt: BoardFilter) -> None:
         self.filter = flt
@@ -202,14 +203,14 @@ class BoardWidget(QWidget):
             self.delegate.stale_days = stale.thresholds()
             self.refresh()
             return
-        if changes.tasks and self.filter.overdue_only:
-            self.refresh()
+        if changes.tasks and (self.filter.overdue_only or not changes.deal_ids):
+            self.refresh()  # task states of unknown cards, or the overdue filter's members
             return
         affected = [column for column in self.columns.values()
                     if set(column.stages) & changes.stages
                     or any(column.model.row_of(deal_id) is not None for deal_id in changes.deal_ids)]
         if affected:
-            self.refresh(affected)
+            self.refresh(affected, changes.deal_ids or None)
 
     # actions -----------------------------------------------------------------------------------
     def open_deal(self, deal_id: int) -> None:

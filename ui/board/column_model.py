@@ -122,26 +122,28 @@ class ColumnModel(QAbstractListModel):
         """Drop what is loaded and read the first page again."""
         self._load(self.page_size)
 
-    def refresh(self) -> bool:
-        """Re-read as many rows as are loaded. Returns True when the rows changed (a reset: the
-        view restores scroll and selection), False when only card contents were updated."""
+    def refresh(self, changed: set[int] | frozenset[int] | None = None) -> bool:
+        """Re-read as many rows as are loaded; card data is re-read for new rows and for the
+        ``changed`` deals (all when None). Returns True when the rows changed (a reset: the view
+        restores scroll and selection), False when only card contents were updated."""
         wanted = max(len(self._ids), self.page_size)
         ids, cursor = bq.page(self.stages, self.filter, None, wanted)
+        stale = [i for i in ids if changed is None or i in changed or i not in self._cards]
+        cards = {**{i: self._cards[i] for i in ids if i in self._cards}, **bq.cards(stale)}
         if ids == self._ids:
             self._cursor = cursor
-            self._cards = bq.cards(ids)
+            self._cards = cards
             if ids:
                 self.dataChanged.emit(self.index(0), self.index(len(ids) - 1))
             return False
-        self._replace(ids, cursor)
+        self._replace(ids, cursor, cards)
         return True
 
     def _load(self, count: int) -> None:
         ids, cursor = bq.page(self.stages, self.filter, None, count)
-        self._replace(ids, cursor)
+        self._replace(ids, cursor, bq.cards(ids))
 
-    def _replace(self, ids: list[int], cursor: Cursor | None) -> None:
-        cards = bq.cards(ids)
+    def _replace(self, ids: list[int], cursor: Cursor | None, cards: dict[int, CardData]) -> None:
         self.beginResetModel()
         self._ids = ids
         self._rows = {deal_id: row for row, deal_id in enumerate(ids)}
