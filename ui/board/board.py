@@ -177,8 +177,10 @@ class BoardWidget(QWidget):
         self.delegate.stale_days = stale.thresholds()
         columns = self.visible_columns()
         self._show_totals(columns)
-        for column in columns:
-            column.model.set_filter(self.filter)
+        pages = board_queries.first_pages([column.stages for column in columns], self.filter)
+        cards = board_queries.cards([deal_id for ids, _ in pages for deal_id in ids])
+        for column, (ids, cursor) in zip(columns, pages):
+            column.model.show_page(self.filter, ids, cursor, {i: cards[i] for i in ids if i in cards})
 
     def refresh(self, columns: list[ColumnWidget] | None = None, changed: frozenset[int] | None = None) -> None:
         """Re-read ``columns`` (default all; card data of the ``changed`` deals, default all),

@@ -118,6 +118,12 @@ class ColumnModel(QAbstractListModel):
         self.filter = flt
         self._load(self.page_size)
 
+    def show_page(self, flt: BoardFilter, ids: list[int], cursor: Cursor | None,
+                  cards: dict[int, CardData]) -> None:
+        """Show a first page the board read for all columns at once (``bq.first_pages``)."""
+        self.filter = flt
+        self._replace(ids, cursor, cards)
+
     def reload(self) -> None:
         """Drop what is loaded and read the first page again."""
         self._load(self.page_size)
