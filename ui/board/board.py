@@ -31,6 +31,14 @@ PRODUCTION_GROUP = ("production", *pipeline.WORKSHOP_STAGES)
 DEFAULT_WIDTH, MIN_WIDTH = 262, 190
 REPAINT_MS = 60_000
 FOLD_TEXT, UNFOLD_TEXT = "◂▸", "▸◂"
+BOARD_STYLE = """
+#boardStrip, #boardScroll { background: #eef1f5; }
+QListView { background: transparent; }
+QListView QScrollBar:vertical { background: transparent; width: 8px; margin: 0; }
+QListView QScrollBar::handle:vertical { background: #c3cad4; border-radius: 4px; min-height: 32px; }
+QListView QScrollBar::add-line:vertical, QListView QScrollBar::sub-line:vertical { height: 0; }
+QListView QScrollBar::add-page:vertical, QListView QScrollBar::sub-page:vertical { background: none; }
+"""
 
 
 def column_specs(folded: bool, hide_closed: bool) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -97,8 +105,7 @@ class BoardWidget(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.filters)
         layout.addWidget(self.scroll, 1)
-        self.setStyleSheet("#boardStrip, #boardScroll { background: #eef1f5; } "
-                           "QListView { background: transparent; }")
+        self.setStyleSheet(BOARD_STYLE)
         self.undo_bar = UndoBar(self.undo, self)
         window.statusBar().addWidget(self.undo_bar)
         self.clock_timer = QTimer(self, objectName="boardClock", interval=REPAINT_MS)

@@ -16,6 +16,7 @@ from app.money import format_rub
 from ui.board.column_model import Roles
 
 CARD_HEIGHT = 92
+MIN_CARD_WIDTH = 160
 MARGIN_X, MARGIN_Y, PAD = 6, 3, 9
 LINE = 18
 
@@ -40,7 +41,7 @@ class CardDelegate(QStyledItemDelegate):
         self._fonts: dict[str, tuple[QFont, QFont, QFont]] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return QSize(max(option.rect.width(), 160), CARD_HEIGHT)
+        return QSize(MIN_CARD_WIDTH, CARD_HEIGHT)  # the list view stretches cards to its width
 
     def card_texts(self, card: CardData) -> dict[str, str]:
         """What the card shows, by part (also used by tests); kept for the current minute."""
