@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence, QMouseEvent, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QMenu, QScrollArea, QVBoxLayout, QWidget
 
 from app import board_queries, pipeline
 from app.board_queries import BoardFilter
@@ -39,6 +39,14 @@ QListView QScrollBar::handle:vertical { background: #c3cad4; border-radius: 4px;
 QListView QScrollBar::add-line:vertical, QListView QScrollBar::sub-line:vertical { height: 0; }
 QListView QScrollBar::add-page:vertical, QListView QScrollBar::sub-page:vertical { background: none; }
 """
+
+
+def ask_stale_days(parent: QWidget, stage_name: str, current: int) -> int | None:
+    """The one seam tests patch: days a card may sit in ``stage_name`` (None when cancelled)."""
+    days, accepted = QInputDialog.getInt(
+        parent, "Срок на этапе", f"Сколько дней сделка может быть на этапе «{stage_name}»\n"
+        f"без отметки (0 — не отмечать):", current, 0, 365)
+    return days if accepted else None
 
 
 def column_specs(folded: bool, hide_closed: bool) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -157,6 +165,7 @@ class BoardWidget(QWidget):
             column.view.open_requested.connect(self.open_deal)
             column.view.step_requested.connect(lambda step, c=column: self.step(c, step))
             column.view.menu_requested.connect(lambda pos, c=column: self.show_menu(c, pos))
+            column.header.menu_requested.connect(lambda pos, c=column: self.header_menu(c).exec(QCursor.pos()))
             self.strip_layout.addWidget(column)
             self.strip_layout.addWidget(ColumnGrip(column, self._save_width, self.strip))
             self.columns[key] = column
@@ -298,6 +307,32 @@ class BoardWidget(QWidget):
         undo.setEnabled(bool(self.undo_bar.records))
         undo.triggered.connect(self.undo_bar.undo)
         return menu
+
+    def header_menu(self, column: ColumnWidget) -> QMenu:
+        """A column header's menu: the stage's stale threshold (shop-wide), fold, hide closed."""
+        menu = QMenu(self)
+        if len(column.stages) == 1:
+            code = column.stages[0]
+            days = self.delegate.stale_days.get(code, 0)
+            shown = f"{days} дн" if days else "не отмечать"
+            menu.addAction(f"Срок на этапе: {shown}…", lambda: self.change_stale_days(code))
+        menu.addAction(self.filters.fold.text(), self.filters.fold.toggle)
+        menu.addAction(self.filters.hide_closed.text(), self.filters.hide_closed.toggle)
+        return menu
+
+    def change_stale_days(self, stage_code: str) -> None:
+        """Ask for the stage's stale threshold (0: never) and store it for the whole shop."""
+        stage = pipeline.stage(stage_code)
+        days = ask_stale_days(self, stage.name, self.delegate.stale_days.get(stage_code, stage.normal_days))
+        if days is None:
+            return
+        try:
+            stale.set_threshold(stage_code, days)
+        except ServiceError as error:
+            msgbox.error(self, "Срок не изменён", str(error))
+            return
+        self.delegate.stale_days = stale.thresholds()
+        self.repaint_cards()
 
     def show_menu(self, column: ColumnWidget, pos: QPoint) -> None:
         index = column.view.indexAt(pos)

@@ -32,6 +32,7 @@ class ColumnHeader(QWidget):
     """Name and totals of a column, painted under a colour strip; a fold button when foldable."""
 
     fold_clicked = Signal()
+    menu_requested = Signal(QPoint)
     HEIGHT = 58
 
     def __init__(self, title: str, colour: QColor, parent: QWidget | None = None, foldable: str = "") -> None:
@@ -40,6 +41,8 @@ class ColumnHeader(QWidget):
         self.totals_text = ""
         self.setFixedHeight(self.HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self.menu_requested)
         self.fold_button: QToolButton | None = None
         if foldable:
             self.fold_button = QToolButton(self, objectName="foldButton", text=foldable, autoRaise=True)

@@ -177,16 +177,22 @@ class ColumnModel(QAbstractListModel):
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
+    def _arriving(self, data: QMimeData) -> list[int]:
+        """The dropped deals that are not in this column already (a card dropped back on its own
+        column, e.g. «Распил» inside the folded «Производство», must not move)."""
+        return [deal_id for deal_id in decode_ids(data)
+                if deal_id not in self._cards or self._cards[deal_id].stage not in self.stages]
+
     def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                         parent: Index) -> bool:
-        return self.mover is not None and bool(decode_ids(data))
+        return self.mover is not None and bool(self._arriving(data))
 
     def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                      parent: Index) -> bool:
         """Move the dropped deals here through the domain; the rows come from the refresh."""
         if action == Qt.DropAction.IgnoreAction:
             return True
-        ids = decode_ids(data)
+        ids = self._arriving(data)
         if self.mover is None or not ids:
             return False
         return self.mover(ids, self.target_stage)
