@@ -197,7 +197,11 @@ def _walk(item: DemoDeal, staff: dict[str, User], rng: random.Random, today: dat
                 move_values = _invoice_values(item, rng)
             elif stage_code == "paid":
                 move_values = _paid_values(item, clock.local_today(), rng)
-            actor = staff["chief"] if stage_code in pipeline.WORKSHOP_STAGES + ("shipped",) else manager
+            actor = manager
+            if stage_code == "production":
+                actor = staff["constructor"]
+            elif stage_code in pipeline.WORKSHOP_STAGES + ("shipped",):
+                actor = staff["chief"]
             deals.move_deal(deal.id, stage_code, actor, move_values)
         if item is TEST_DEAL:
             _design_loop(deal.id, staff, frozen)

@@ -67,8 +67,15 @@ def _m004_board_indexes(db: peewee.Database) -> None:
         model._schema.create_indexes(safe=True)
 
 
+def _m005_sign_in_slowdown(db: peewee.Database) -> None:
+    """Wrong passwords in a row and the time before which no sign-in is accepted."""
+    from app import models
+
+    ensure_columns(db, models.User, "failed_logins", "login_not_before")
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
-                                                       _m004_board_indexes]
+                                                       _m004_board_indexes, _m005_sign_in_slowdown]
 
 
 def latest() -> int:

@@ -71,8 +71,10 @@ class User(BaseModel):
     login = pw.CharField(unique=True)
     full_name = pw.CharField()
     role = pw.CharField(index=True)
-    password_hash = pw.CharField(null=True)
+    password_hash = pw.CharField(null=True)  # argon2 hash of the password or PIN, never clear text
     active = pw.BooleanField(default=True)
+    failed_logins = pw.IntegerField(default=0)  # wrong passwords in a row (reset on success)
+    login_not_before = pw.DateTimeField(null=True)  # no sign-in attempt accepted before this
     created_at = pw.DateTimeField(default=clock.now)
     version = pw.IntegerField(default=1)
 

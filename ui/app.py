@@ -5,10 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.session import Opened, default_user
+from ui import signin, workstations
 from ui.board.board import BoardWidget
 from ui.main_window import MainWindow
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
@@ -35,16 +36,24 @@ def workstation_of(args: argparse.Namespace) -> str:
     return str(settings.value("workstation", "counter"))
 
 
-def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow:
+def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
+    """The main window of this PC's workstation, for the demo user or whoever signs in (None: the
+    sign-in was cancelled)."""
     workstation = workstation_of(args)
-    user = default_user(workstation, args.user)
+    if opened.demo:
+        user = default_user(workstation, args.user or workstations.login_for_show(args.show))
+    else:
+        user = signin.sign_in_at_start(args.user or "")
+    if user is None:
+        return None
     window = MainWindow(user, workstation, demo=opened.demo)
     window.add_screen("board", "Сделки", BoardWidget(window))  # the counter's main screen
     install_tasks(window)
     install_cutsheets(window)
+    workstations.install(window)
     show_cutsheet(window, args.show)
-    if args.show == "tasks":
-        window.show_screen("tasks")
+    if args.show == "tasks" or args.show in workstations.ADMIN_SCREENS:
+        window.show_screen(args.show)
     return window
 
 
@@ -83,9 +92,11 @@ def save_screenshot(window: QWidget, target: Path, size: str) -> None:
 def run_gui(args: argparse.Namespace, opened: Opened) -> int:
     app = application()
     window = build_window(args, opened)
+    if window is None:
+        return 0
     if args.screenshot:
         save_screenshot(shown_widget(window, args.show), Path(args.screenshot), args.size)
         return 0
-    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    window.setWindowState(window.windowState() | workstations.show_mode(window))
     window.show()
     return app.exec()

@@ -14,6 +14,7 @@ APP_TITLE = "Детские кровати Маня — CRM мастерской
 
 class MainWindow(QMainWindow):
     changed = Signal(object)  # app.services.changes.Changes
+    user_changed = Signal(object)  # app.models.User, after «Сменить пользователя»
 
     def __init__(self, user: User, workstation: str = "counter", *, demo: bool = False) -> None:
         super().__init__()
@@ -33,19 +34,36 @@ class MainWindow(QMainWindow):
         self._show_user()
 
     def _build_menu(self) -> None:
-        file_menu = self.menuBar().addMenu("&Файл")
+        self.file_menu = self.menuBar().addMenu("&Файл")
         quit_action = QAction("Выход", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.file_menu.addAction(quit_action)
 
     def _show_user(self) -> None:
         self.user_label.setText(f"{self.user.full_name} · {self.user.role_name}")
+
+    def set_user(self, user: User) -> None:
+        """Work as ``user`` from now on (switching user without restarting); views refresh."""
+        self.user = user
+        self._show_user()
+        self.user_changed.emit(user)
+        self.announce(Changes(tasks=True, timeline=True, extra={"user": True}))
 
     def add_screen(self, key: str, title: str, widget: QWidget) -> None:
         """Add a screen (a tab) under ``key``."""
         widget.setObjectName(widget.objectName() or key)
         self._screens[key] = widget
         self.tabs.addTab(widget, title)
+
+    def remove_screen(self, key: str) -> None:
+        """Take the screen ``key`` away (e.g. an administrator's screen after switching user)."""
+        widget = self._screens.pop(key, None)
+        if widget is not None:
+            self.tabs.removeTab(self.tabs.indexOf(widget))
+            widget.deleteLater()
+
+    def has_screen(self, key: str) -> bool:
+        return key in self._screens
 
     def screen(self, key: str) -> QWidget:
         return self._screens[key]
@@ -67,6 +85,13 @@ class MainWindow(QMainWindow):
         card.raise_()
         card.activateWindow()
         return card
+
+    def closeEvent(self, event) -> None:
+        """Closing the program closes the open deal cards first; one with unsaved edits may refuse."""
+        if all(card.close() for card in list(self._cards.values())):
+            event.accept()
+        else:
+            event.ignore()
 
     def announce(self, changes: Changes) -> None:
         """Tell every view what a user action changed."""

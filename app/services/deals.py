@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import clock, pipeline
+from app import clock, permissions, pipeline
 from app.db import database, is_postgres
 from app.models import Deal, OrderKind, OutboxSms, StageHistory, Task, TimelineEntry, User
 from app.services import deal_fields, numbering, people
@@ -54,10 +54,13 @@ def _check_version(deal: Deal, expected_version: int | None) -> None:
             f"Сделку №{deal.order_no} уже изменили на другом компьютере. Обновите карточку.")
 
 
-def _prepare(deal: Deal, values: dict[str, Any] | None, gate_stage: pipeline.Stage | None):
-    """Clean ``values``, check them with the deal's state and the gate; raise before any write."""
+def _prepare(deal: Deal, values: dict[str, Any] | None, gate_stage: pipeline.Stage | None,
+             actor: User | None):
+    """Clean ``values``, check the actor's rights to change them, check them with the deal's state
+    and the gate; raise before any write."""
     state = deal_fields.current_values(deal)
-    _, merged, problems = deal_fields.check(state, values or {}, gate_stage)
+    clean, merged, problems = deal_fields.check(state, values or {}, gate_stage)
+    permissions.require_fields(actor, [key for key in clean if clean[key] != state.get(key)])
     if problems:
         if gate_stage is not None:
             raise GateError(gate_stage.name, problems)
@@ -111,13 +114,14 @@ def create_deal(actor: User | None, *, name: str, values: dict[str, Any] | None 
     ``values`` uses the field keys of ``deal_fields`` (contact.full_name, contact.phone, budget, …).
     """
     values = {"name": name, "kind": kind, **(values or {})}
+    permissions.require(actor, permissions.move_action(pipeline.FIRST_STAGE.code))
     manager = manager or (actor if actor is not None and actor.role == "manager" else None)
     with database.atomic():
         now = clock.now()
         deal = Deal(order_no=0, name=name, stage=pipeline.FIRST_STAGE.code, kind=kind,
                     manager=manager, responsible=manager, created_at=now, updated_at=now,
                     stage_entered_at=now)
-        state, merged = _prepare(deal, values, None)
+        state, merged = _prepare(deal, values, None, actor)
         deal.order_no = numbering.next_number(numbering.ORDER_NO)
         deal.save()
         deal.stage = None  # entered just below, with history from «nothing»
@@ -134,7 +138,7 @@ def update_deal(deal_id: int, actor: User | None, values: dict[str, Any],
     with database.atomic():
         deal = load_deal(deal_id, lock=True)
         _check_version(deal, expected_version)
-        state, merged = _prepare(deal, values, None)
+        state, merged = _prepare(deal, values, None, actor)
         if deal_fields.write_values(deal, state, merged, actor):
             _touch(deal)
         return deal
@@ -145,12 +149,13 @@ def move_deal(deal_id: int, to_code: str, actor: User | None, values: dict[str, 
     """Move a deal to a stage (any direction). The gate is checked first (with ``values`` the
     gate form supplies); then stage, history, timeline and automatic tasks commit together."""
     to = pipeline.stage(to_code)
+    permissions.require(actor, permissions.move_action(to.code))
     with database.atomic():
         deal = load_deal(deal_id, lock=True)
         _check_version(deal, expected_version)
         if deal.stage == to.code and not values:
             return MoveResult(deal, deal.stage, deal.stage)
-        state, merged = _prepare(deal, values, to)
+        state, merged = _prepare(deal, values, to, actor)
         deal_fields.write_values(deal, state, merged, actor)
         result = _enter_stage(deal, to, actor) if deal.stage != to.code else MoveResult(
             deal, deal.stage, deal.stage)

@@ -1,17 +1,15 @@
-"""Passport data (152-ФЗ): who may see it, reading it with an audit row, the mask for the rest.
-
-The default rule (issue 6 may make it configurable): managers and the administrator see passports;
-designers, constructors and the production chief see them masked.
-"""
+"""Passport data (152-ФЗ): shown only to the roles allowed, masked for everybody else, and every
+view, change and export written to the audit log (who, when, which deal)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.models import Deal, Passport, Role, User
-from app.services.errors import PermissionDeniedError
+from app import permissions
+from app.db import database
+from app.models import Deal, Passport, User
+from app.services.errors import NotFoundError
 from app.services.timeline import audit
 
-PASSPORT_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 MASKED_SERIES, MASKED_NUMBER = "••••", "••••••"
 MASK = f"{MASKED_SERIES} {MASKED_NUMBER}"
 
@@ -23,25 +21,40 @@ class PassportView:
 
 
 def can_see_passport(user: User | None) -> bool:
-    """Whether ``user``'s role may see passport series and number."""
-    return user is not None and user.active and user.role in PASSPORT_ROLES
-
-
-def read_passport(deal_id: int, user: User | None) -> PassportView:
-    """The passport of the deal's contact for ``user``; every reading is written to the audit log.
-
-    Raises PermissionDeniedError for roles that see it masked. Empty strings when there is none.
-    """
-    if not can_see_passport(user):
-        raise PermissionDeniedError("Паспортные данные видны только менеджерам и администратору")
-    deal = Deal.get_by_id(deal_id)
-    passport = Passport.get_or_none(Passport.contact == deal.contact_id) if deal.contact_id else None
-    audit(user, "passport_view", deal, f"Просмотр паспортных данных, сделка №{deal.order_no}")
-    return PassportView(passport.series, passport.number) if passport else PassportView("", "")
+    """Whether ``user`` may see passport data (others see ``MASK``)."""
+    return permissions.allowed(user, permissions.PASSPORT_VIEW)
 
 
 def masked_passport(deal_id: int) -> PassportView:
     """What other roles see: the mask when a passport is stored, empty when there is none."""
-    deal = Deal.get_by_id(deal_id)
-    stored = deal.contact_id and Passport.select().where(Passport.contact == deal.contact_id).exists()
+    deal = Deal.get_or_none(Deal.id == deal_id)
+    stored = deal is not None and deal.contact_id and Passport.select().where(
+        Passport.contact == deal.contact_id).exists()
     return PassportView(MASKED_SERIES, MASKED_NUMBER) if stored else PassportView("", "")
+
+
+def read_passport(deal_id: int, user: User | None) -> PassportView:
+    """The passport of the deal's contact, for an allowed user; the view is written to the audit
+    log every time (PermissionDeniedError for the others, who see ``masked_passport``)."""
+    permissions.require(user, permissions.PASSPORT_VIEW)
+    with database.atomic():
+        deal = Deal.get_or_none(Deal.id == deal_id)
+        if deal is None:
+            raise NotFoundError("Сделка не найдена (возможно, удалена на другом компьютере)")
+        passport = Passport.get_or_none(Passport.contact == deal.contact_id) if deal.contact_id else None
+        audit(user, "passport_view", deal, f"Просмотр паспортных данных, сделка №{deal.order_no}")
+        if passport is None:
+            return PassportView("", "")
+        return PassportView(passport.series, passport.number)
+
+
+def record_export(user: User | None, deal_ids: list[int], what: str, *, with_passport: bool) -> None:
+    """Check the right to export and write the export to the audit log, one row per deal when it
+    carries passport data (call inside the exporting service's transaction)."""
+    permissions.require(user, permissions.EXPORT)
+    if with_passport:
+        permissions.require(user, permissions.PASSPORT_VIEW)
+        for deal_id in deal_ids:
+            audit(user, "passport_export", deal_id, f"Выгрузка с паспортными данными: {what}")
+    else:
+        audit(user, "export", None, f"Выгрузка: {what} ({len(deal_ids)} сдел.)")

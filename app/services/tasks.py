@@ -11,7 +11,7 @@ from app import clock, pipeline
 from app.db import database
 from app.models import Attachment, Deal, Group, Role, Task, TaskType, TimelineEntry, User
 from app.services import people
-from app.services.errors import NotFoundError, PermissionDeniedError, ServiceError
+from app.services.errors import NotFoundError, ServiceError
 from app.services.timeline import add_entry
 
 FEASIBILITY_QUESTION = "Возможно ли создать такую кровать технически"

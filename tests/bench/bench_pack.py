@@ -61,7 +61,8 @@ def _print_time(source: Path, target: Path, pages: int = 20) -> tuple[float, int
 
     from ui.cutsheets.printing import print_pdf
 
-    app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - painting needs one
+    if QGuiApplication.instance() is None:
+        _print_time.app = QGuiApplication([])  # painting needs one; kept alive on the function
     part = target.with_name("part.pdf")
     writer = PdfWriter()
     for page in PdfReader(str(source)).pages[:pages]:

@@ -14,10 +14,11 @@ from app.services import deals
 from app.services.changes import Changes
 from tests.domain.helpers import INVOICE_VALUES, complete_deal, new_deal
 from tests.gui.board_helpers import board_settings, bulk_deals
-from ui.board import gate_dialog
+from tests.gui.card_helpers import choose, field, message
 from ui.board.board import GROUP_KEY, BoardWidget
 from ui.board.quick_add import QuickAdd
 from ui.board.column_model import MIME_TYPE, ColumnModel, Roles, decode_ids
+from ui.deal import gate_form
 from ui.main_window import MainWindow
 
 MOVE = Qt.DropAction.MoveAction
@@ -141,7 +142,7 @@ def test_drop_on_a_gated_stage_asks_for_exactly_the_missing_fields(make_board, s
         asked.append((deal_id, stage_code, [p.field for p in problems]))
         return {"passport.series": "4012", "passport.number": "123456"}
 
-    monkeypatch.setattr(gate_dialog, "ask_gate_values", fill)
+    monkeypatch.setattr(gate_form, "ask_gate_values", fill)
     board = make_board()
     assert drop(board, "new", [0], "invoice")
     assert asked == [(deal.id, "invoice", ["passport.series", "passport.number"])]
@@ -158,7 +159,7 @@ def test_gate_form_asks_again_with_the_problem_beside_the_field(make_board, staf
         seen.append([(p.field, p.message) for p in problems])
         return next(answers)
 
-    monkeypatch.setattr(gate_dialog, "ask_gate_values", fill)
+    monkeypatch.setattr(gate_form, "ask_gate_values", fill)
     board = make_board()
     assert drop(board, "new", [0], "invoice")
     assert seen[0] == [("passport.number", "не заполнено")]
@@ -168,7 +169,7 @@ def test_gate_form_asks_again_with_the_problem_beside_the_field(make_board, staf
 
 def test_cancelling_the_gate_form_leaves_the_deal_where_it_was(make_board, staff, monkeypatch, counts):
     deal = new_deal(staff["manager"], "Без данных")
-    monkeypatch.setattr(gate_dialog, "ask_gate_values", lambda *args, **kwargs: None)
+    monkeypatch.setattr(gate_form, "ask_gate_values", lambda *args, **kwargs: None)
     board = make_board()
     before = counts()
     assert not drop(board, "new", [0], "invoice")
@@ -178,25 +179,33 @@ def test_cancelling_the_gate_form_leaves_the_deal_where_it_was(make_board, staff
     assert not board.undo_bar.isVisible()
 
 
-def test_gate_dialog_shows_only_missing_fields_prefilled_with_problems_beside(qtbot, staff):
+def test_gate_form_shows_only_missing_fields_prefilled_with_problems_beside(qtbot, staff, monkeypatch):
     deal = new_deal(staff["manager"], **{"contact.full_name": "Краева Ольга", "budget": "57 500"})
     from app.services.errors import FieldProblem
 
+    window = MainWindow(staff["manager"])
+    qtbot.addWidget(window)
+    seen = []
+
+    def look(form):  # stands in for the modal loop: what the user sees, then «Отмена» or a choice
+        seen.append({key: (field(form, key).text() if hasattr(field(form, key), "text") else None,
+                           message(form, key)) for key in form.form.specs})
+        if "delivery_type" in form.form.specs:
+            choose(field(form, "delivery_type"), "Самовывоз")
+            form.submit()
+        return form.result()
+
+    monkeypatch.setattr(gate_form.GateForm, "exec", look)
     problems = [FieldProblem("passport.number", "Номер паспорта — 6 цифр, например 123456"),
                 FieldProblem("contact.email", "не заполнено")]
-    dialog = gate_dialog.GateDialog(None, deal.id, "invoice", problems, {"contact.address": "СПб"})
-    qtbot.addWidget(dialog)
-    assert list(dialog.editors) == ["contact.email", "passport.number", "contact.address"]
-    assert dialog.errors["passport.number"].text().startswith("Номер паспорта — 6 цифр")
-    assert not dialog.errors["contact.address"].isVisibleTo(dialog)
-    assert dialog.values()["contact.address"] == "СПб"
-    missing = gate_dialog.GateDialog(None, deal.id, "invoice", deals.missing_for(deal.id, "invoice"))
-    qtbot.addWidget(missing)
-    assert "budget" not in missing.editors and "contact.full_name" not in missing.editors
-    paid = gate_dialog.GateDialog(None, deal.id, "paid", [FieldProblem("delivery_type", "не заполнено")])
-    qtbot.addWidget(paid)
-    paid.editors["delivery_type"].setCurrentText("Самовывоз")
-    assert paid.values() == {"delivery_type": "Самовывоз"}
+    assert gate_form.ask_gate_values(window, deal.id, "invoice", problems, {"contact.address": "СПб"}) is None
+    assert list(seen[0]) == ["contact.email", "passport.number", "contact.address"]
+    assert seen[0]["passport.number"][1].startswith("Номер паспорта — 6 цифр")
+    assert seen[0]["contact.address"] == ("СПб", "")
+    gate_form.ask_gate_values(window, deal.id, "invoice")
+    assert "budget" not in seen[1] and "contact.full_name" not in seen[1]
+    paid = gate_form.ask_gate_values(window, deal.id, "paid", [FieldProblem("delivery_type", "не заполнено")])
+    assert paid == {"delivery_type": "Самовывоз"}
 
 
 def test_multi_card_move_with_selection_keyboard_and_menu(make_board, staff, qtbot):

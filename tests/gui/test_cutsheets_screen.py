@@ -2,6 +2,8 @@
 documents with a spreadsheet paste, save the PDF built in the background, hand over to production."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 from pypdf import PdfReader
 
@@ -154,12 +156,15 @@ def test_open_pdf_in_viewer_and_copy_parts(window, staff, messages, monkeypatch,
     assert [line["name"] for line in dialog.parts.model.values()] == ["Стойка"]
     cutsheets.create_cut_sheet(staff["constructor"], [source.id, target.id])
     opened = []
-    monkeypatch.setattr(screen_module, "open_in_viewer", opened.append)
+    monkeypatch.setattr(screen_module, "open_in_viewer",
+                        lambda path: opened.append((path, threading.current_thread() is threading.main_thread())))
     screen = window.screen("cutsheets")
     screen.open_sheet(1)
     screen.open_pdf()
     qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
-    assert opened[0].name == "Лист раскроя 1.pdf" and opened[0].stat().st_size > 0
+    path, in_gui_thread = opened[0]
+    assert path.name == "Лист раскроя 1.pdf" and path.stat().st_size > 0
+    assert in_gui_thread  # the worker built it; the result came back to the GUI thread
 
 
 def test_cutsheet_screenshot_from_command_line(tmp_path):

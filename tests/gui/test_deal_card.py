@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from app import clock
-from app.models import AuditEntry, Deal, Task, TaskType
+from app.models import AuditEntry, Task, TaskType
 from app.services import deals, tasks
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
 from tests.gui.card_helpers import choose, click, field, message, open_card, type_into, type_text
@@ -171,7 +171,7 @@ def test_dropped_picture_is_listed_and_shown_in_the_timeline_with_a_thumbnail(qt
 
 
 def test_attach_button_uses_the_file_chooser(qtbot, staff, asked, tmp_path, monkeypatch):
-    deal = new_deal(staff["constructor"])
+    deal = new_deal(staff["manager"])  # managers create deals; the constructor attaches the drawing
     card = open_card(qtbot, staff["constructor"], deal.id)
     card.show_tab("files")
     drawing = tmp_path / "чертеж.pdf"
@@ -261,8 +261,9 @@ def test_tasks_added_with_a_quick_due_completed_and_rescheduled(qtbot, staff, as
 
 def test_shipped_deal_offers_confirm_receipt_in_one_click(qtbot, staff, asked):
     deal = complete_deal(staff["manager"], planned_delivery_date=date(2025, 7, 20))
-    for code in ("invoice", "paid", "shipped"):
+    for code in ("invoice", "paid"):
         deals.move_deal(deal.id, code, staff["manager"])
+    deals.move_deal(deal.id, "shipped", staff["chief"])  # the production chief ships
     card = open_card(qtbot, staff["manager"], deal.id)
     assert card.tasks.receipt_box.isVisible() and "на 21.07.2025" in card.tasks.receipt_label.text()
     click(qtbot, card, "confirmReceipt")
@@ -296,3 +297,17 @@ def test_card_of_order_15_from_the_command_line(tmp_path):
     assert run.returncode == 0, run.stderr
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1600, 900)
+
+
+def test_closing_the_program_asks_for_a_card_with_unsaved_edits(qtbot, staff, asked):
+    deal = new_deal(staff["manager"])
+    card = open_card(qtbot, staff["manager"], deal.id)
+    window = card.window_
+    window.show()
+    type_into(qtbot, card, "name", "Новое имя")
+    asked.answer = False
+    window.close()
+    assert window.isVisible() and card.isVisible() and len(asked) == 1
+    asked.answer = True
+    window.close()
+    assert not window.isVisible() and deals.load_deal(deal.id).name == "Тест Тестович CRM"

@@ -1,7 +1,8 @@
 """The board: the filter bar over a horizontal strip of stage columns.
 
 Moves (drop, Ctrl+←/→, the context menu) go through ``app.services.board_moves``; a gated stage
-asks for the missing fields through ``gate_dialog.ask_gate_values`` (the one seam tests patch).
+asks for the missing fields through ``gate_form.ask_gate_values`` (the deal card's gate form; the one
+seam tests patch).
 After every announced change only the affected columns re-read, keeping scroll and selection.
 Column widths, the folded workshop and hidden closed stages are remembered per PC (QSettings).
 """
@@ -18,13 +19,13 @@ from app.services.board_moves import MoveRecord
 from app.services.changes import Changes
 from app.services.errors import GateError, ServiceError
 from ui import msgbox
-from ui.board import gate_dialog
 from ui.board.card_delegate import CardDelegate
 from ui.board.column import ColumnWidget, stage_colour
 from ui.board.column_model import ColumnModel
 from ui.board.filter_bar import FilterBar
 from ui.board.quick_add import QuickAdd
 from ui.board.undo_bar import UndoBar
+from ui.deal import gate_form
 
 GROUP_KEY = "production_group"
 PRODUCTION_GROUP = ("production", *pipeline.WORKSHOP_STAGES)
@@ -257,7 +258,7 @@ class BoardWidget(QWidget):
         """Ask for the missing fields until the move goes through or the user cancels."""
         problems, typed = refusal.problems, None
         while True:
-            typed = gate_dialog.ask_gate_values(self, deal_id, stage_code, problems, typed)
+            typed = gate_form.ask_gate_values(self, deal_id, stage_code, problems, typed)
             if typed is None:
                 return None
             try:

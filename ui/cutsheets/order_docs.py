@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDial
 
 from app.bed_models import BED_MODELS
 from app.models import Attachment, Deal
-from app.services import notes, specs
+from app.services import specs
 from app.services.errors import ServiceError
 from app.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
 from ui import msgbox

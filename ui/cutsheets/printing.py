@@ -12,7 +12,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app.db import database
 from app.documents.pack_data import load_sheet
-from app.documents.pack_pdf import PackResult, build_pack
+from app.documents.pack_pdf import build_pack
 
 PRINT_DPI = 200
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QHBoxLayout, QInputDialog, QLabel, QProgressBar, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
-from app import pipeline
+from app import clock, pipeline
 from app.documents.pack_data import split_name
 from app.documents.pack_pdf import PackResult
 from app.models import CutSheet
@@ -62,6 +62,7 @@ class CutSheetsScreen(QWidget):
         self.current: int | None = None  # number of the open sheet
         self.job: printing.PackJob | None = None
         self.last_result: PackResult | None = None
+        self._then = None  # what to do with the PDF once the running job has built it
 
         self.orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Деталей", "Чертежи"], self)
         self.orders_view = _table(self.orders, "cuttingOrders")
@@ -167,7 +168,7 @@ class CutSheetsScreen(QWidget):
                 selection.select(self.orders.index(row, 0), selection.SelectionFlag.Select
                                  | selection.SelectionFlag.Rows)
         sheet_rows = cutsheets.list_sheets(self.show_cancelled.isChecked())
-        self.sheets.set_rows([(f"№{r.number}", r.created_at.strftime("%d.%m.%Y"), r.material or "все",
+        self.sheets.set_rows([(f"№{r.number}", f"{clock.to_local(r.created_at):%d.%m.%Y}", r.material or "все",
                                ", ".join(f"№{n}" for n in r.order_nos), r.status_name, r.created_by)
                               for r in sheet_rows], [r.number for r in sheet_rows])
         if self.current is not None:
@@ -210,7 +211,7 @@ class CutSheetsScreen(QWidget):
         cancelled = sheet.status == CutSheet.CANCELLED
         self.title.setText(f"Лист раскроя №{sheet.number}" + (" — АННУЛИРОВАН" if cancelled else ""))
         self.info.setText(f"Материал: {sheet.material or 'все материалы'} · создан "
-                          f"{sheet.created_at.strftime('%d.%m.%Y')} · "
+                          f"{clock.to_local(sheet.created_at):%d.%m.%Y %H:%M} · "
                           f"{sheet.created_by.full_name if sheet.created_by_id else '—'}"
                           + (f" · причина аннулирования: {sheet.cancel_reason}"
                              if cancelled and sheet.cancel_reason else ""))
@@ -287,7 +288,9 @@ class CutSheetsScreen(QWidget):
             button.setEnabled(False)
         job = printing.PackJob(self.current, printing.pack_path(self.current), printer)
         job.signals.progress.connect(self._progress)
-        job.signals.finished.connect(lambda result: self._built(result, then))
+        self._then = then
+        # bound methods of this widget: Qt queues the worker's signals to the GUI thread
+        job.signals.finished.connect(self._built)
         job.signals.failed.connect(self._failed)
         self.job = job
         return printing.start(job)
@@ -301,7 +304,8 @@ class CutSheetsScreen(QWidget):
         self.progress.setVisible(False)
         self.open_sheet(self.current) if self.current is not None else self._show_sheet(None)
 
-    def _built(self, result: PackResult, then) -> None:
+    def _built(self, result: PackResult) -> None:
+        then, self._then = self._then, None
         self._done()
         self.last_result = result
         if result.warnings:

@@ -66,6 +66,7 @@ class FieldForm(QWidget):
         self.state: dict[str, Any] = {}
         self.touched: set[str] = set()
         self.locked: set[str] = set()
+        self._filling = False  # True while the program (not the user) fills an editor
         self.editors: dict[str, QWidget] = {}
         self.messages: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
@@ -112,8 +113,6 @@ class FieldForm(QWidget):
             editor = QLineEdit(placeholderText=spec.hint or PLACEHOLDERS.get(spec.kind, ""))
             editor.textEdited.connect(touched)
         return editor
-
-    _filling = False
 
     def raw(self, key: str) -> Any:
         """What the user typed or chose in field ``key``, as the domain reads it."""

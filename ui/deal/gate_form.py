@@ -30,7 +30,8 @@ class GateForm(QDialog):
     moved = Signal(object)  # app.services.deals.MoveResult
 
     def __init__(self, window, deal_id: int, to_code: str, parent: QWidget | None = None,
-                 expected_version: int | None = None, *, collect_only: bool = False) -> None:
+                 expected_version: int | None = None, *, collect_only: bool = False,
+                 keys: list[str] | None = None) -> None:
         super().__init__(parent or window)
         self.window_ = window
         self.collect_only = collect_only
@@ -41,11 +42,12 @@ class GateForm(QDialog):
         self.setWindowTitle(f"Перевод в «{self.stage.name}» — заказ №{deal.order_no}")
         intro = QLabel(f"Чтобы перевести сделку «{deal.name}» в этап «{self.stage.name}», "
                        "заполните поля (отмечены *).", wordWrap=True)
-        specs = [FieldSpec(key, KINDS.get(key, "text")) for key in self.stage.gate]
+        shown = [key for key in self.stage.gate if keys is None or key in keys]
+        specs = [FieldSpec(key, KINDS.get(key, "text")) for key in shown]
         self.form = FieldForm(specs, stage=self.stage, choices=field_choices(), parent=self)
         self.form.edited.connect(self._show_debt)
         state = deal_fields.current_values(deal)
-        if any(key in self.stage.gate for key in PASSPORT_KEYS):
+        if any(key in shown for key in PASSPORT_KEYS):
             self._show_passport(deal_id, state)
         self.form.load(state)
         self.buttons = QDialogButtonBox()
@@ -69,6 +71,8 @@ class GateForm(QDialog):
             return
         masked = personal_data.masked_passport(deal_id)
         for key, value in zip(PASSPORT_KEYS, (masked.series, masked.number)):
+            if key not in self.form.specs:
+                continue
             if value:
                 self.form.lock(key, value, "Паспортные данные видны только менеджерам")
             else:
@@ -81,7 +85,7 @@ class GateForm(QDialog):
         """Move the deal with the typed values; on refusal the messages stay beside the fields.
         With ``collect_only`` it only closes once the domain finds nothing wrong."""
         if self.collect_only:
-            if not self.form.revalidate():
+            if not [p for p in self.form.revalidate() if p.field in self.form.specs]:
                 self.accept()
             return
         try:
@@ -100,10 +104,13 @@ class GateForm(QDialog):
 
 def ask_gate_values(parent: QWidget, deal_id: int, stage_code: str, problems: list[FieldProblem] | None = None,
                     typed: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """Ask (modally) for the gate's fields of a move the caller will make; ``typed`` values are
-    shown again and ``problems`` beside their fields. Returns the typed values, or None on «Отмена»."""
-    form = GateForm(parent.window(), deal_id, stage_code, parent=parent, collect_only=True)
+    """Ask (modally) for the fields a move the caller will make still needs: those of ``problems``
+    (default: what the gate misses now) and the ``typed`` ones, shown again, each problem beside its
+    field. Returns the typed values once the domain has no objection, or None on «Отмена»."""
+    if problems is None:
+        problems = deals.missing_for(deal_id, stage_code)
+    keys = [*(typed or {}), *(problem.field for problem in problems)]
+    form = GateForm(parent.window(), deal_id, stage_code, parent=parent, collect_only=True, keys=keys)
     form.form.type_values(typed or {})
-    if problems:
-        form.form.show_problems(problems)
+    form.form.show_problems(problems)
     return form.form.values() if form.exec() == QDialog.DialogCode.Accepted else None

@@ -62,7 +62,7 @@ class TasksModel(QAbstractTableModel):
         return None
 
 
-def _link_button(text: str, name: str, slot: Callable) -> QPushButton:
+def _button(text: str, name: str, slot: Callable) -> QPushButton:
     button = QPushButton(text, objectName=name)
     button.clicked.connect(slot)
     return button
@@ -87,7 +87,7 @@ class TasksPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._update_actions)
 
         title = QLabel("<b>Задачи</b>")
-        self.new_button = _link_button("Новая задача", "newTask", self._toggle_new)
+        self.new_button = _button("Новая задача", "newTask", self._toggle_new)
         self.new_button.setCheckable(True)
         top = QHBoxLayout()
         top.addWidget(title)
@@ -109,11 +109,11 @@ class TasksPanel(QWidget):
         box = QWidget(objectName="taskActions")
         self.result = QLineEdit(objectName="taskResult", placeholderText="Результат (что сделано)")
         self.result.returnPressed.connect(self.complete_selected)
-        self.complete_button = _link_button("Выполнить", "completeTask", self.complete_selected)
-        self.yes_button = _link_button("Ответить: да", "answerYes", lambda: self.answer_selected(True))
-        self.no_button = _link_button("Ответить: нет", "answerNo", lambda: self.answer_selected(False))
+        self.complete_button = _button("Выполнить", "completeTask", self.complete_selected)
+        self.yes_button = _button("Ответить: да", "answerYes", lambda: self.answer_selected(True))
+        self.no_button = _button("Ответить: нет", "answerNo", lambda: self.answer_selected(False))
         self.reschedule_due = DueEdit("rescheduleDue")
-        self.reschedule_button = _link_button("Перенести", "rescheduleTask", self.reschedule_selected)
+        self.reschedule_button = _button("Перенести", "rescheduleTask", self.reschedule_selected)
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.result, 0, 0)
@@ -135,7 +135,7 @@ class TasksPanel(QWidget):
         self.all_day = QCheckBox("весь день", objectName="newTaskAllDay")
         self.task_text = QLineEdit(objectName="newTaskText", placeholderText="Что сделать")
         self.task_text.returnPressed.connect(self.add_task)
-        add = _link_button("Поставить задачу", "addTask", self.add_task)
+        add = _button("Поставить задачу", "addTask", self.add_task)
         grid = QGridLayout(self.new_form)
         grid.addWidget(QLabel("Тип:"), 0, 0)
         grid.addWidget(self.task_type, 0, 1)
@@ -153,10 +153,10 @@ class TasksPanel(QWidget):
     def _design_loop(self) -> QWidget:
         self.design_box = QFrame(objectName="designLoop", frameShape=QFrame.Shape.StyledPanel)
         self.design_hint = QLabel(objectName="designHint", wordWrap=True)
-        ask = _link_button("Спросить конструктора", "askFeasibility", self.ask_feasibility)
+        ask = _button("Спросить конструктора", "askFeasibility", self.ask_feasibility)
         ask.setToolTip("Подтверждение для конструктора: возможно ли создать такую кровать технически "
                        "(с последним рисунком дизайна)")
-        ready = _link_button("Дизайн готов", "designReady", self.design_ready)
+        ready = _button("Дизайн готов", "designReady", self.design_ready)
         ready.setToolTip("«Связаться с клиентом. Дизайн готов» для группы «Магазины»")
         row = QHBoxLayout(self.design_box)
         row.setContentsMargins(6, 4, 6, 4)
@@ -170,7 +170,7 @@ class TasksPanel(QWidget):
         self.receipt_box = QFrame(objectName="receiptOffer", frameShape=QFrame.Shape.StyledPanel)
         self.receipt_box.setStyleSheet("#receiptOffer { background: #fff8e1; }")
         self.receipt_label = QLabel(wordWrap=True)
-        button = _link_button("Поставить", "confirmReceipt", self.confirm_receipt)
+        button = _button("Поставить", "confirmReceipt", self.confirm_receipt)
         row = QHBoxLayout(self.receipt_box)
         row.setContentsMargins(6, 4, 6, 4)
         row.addWidget(self.receipt_label, 1)

@@ -42,6 +42,7 @@ class TasksFeature:
         window.add_screen("tasks", "Задачи", self.view)
         self.scheduler = ReminderScheduler(window.user, self.settings, timer, window)
         window.changed.connect(self.scheduler.on_changed)
+        window.user_changed.connect(self.follow_user)  # before the broadcast that makes it check
         self.scheduler.countsChanged.connect(self.show_counts)
         self.scheduler.failed.connect(lambda message: window.statusBar().showMessage(message, 30_000))
         # sections move with the clock (today's task becomes overdue): refresh the list each minute
@@ -86,6 +87,10 @@ class TasksFeature:
         self.settings = settings
         settings_store.save(self.store, settings)
         self.scheduler.set_settings(settings)
+
+    def follow_user(self, user) -> None:
+        """After «Сменить пользователя»: remind the person now at the PC."""
+        self.scheduler.user = user
 
     def raise_window(self) -> None:
         self.window.showNormal()

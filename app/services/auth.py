@@ -1,0 +1,159 @@
+"""Signing in: argon2 hashes of passwords and PINs, the slowdown after wrong ones, the first start.
+
+Only the argon2 hash is stored; the clear text is never stored, logged or put into a message.
+Wrong passwords slow further attempts down: from the ``FREE_ATTEMPTS``-th wrong one in a row, the
+user's next attempt is accepted only after a wait that doubles each time (``delay_after``), kept in
+the database (``User.failed_logins``, ``User.login_not_before``) so it holds across restarts and PCs.
+An attempt during the wait is refused without even checking the password.
+"""
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app import clock
+from app.db import database
+from app.models import Role, User
+from app.services.errors import ServiceError
+from app.services.timeline import audit
+
+MIN_PIN_LENGTH = 4  # a PIN: at least 4 digits; a password: anything of at least 4 characters
+FREE_ATTEMPTS = 3
+FIRST_DELAY = timedelta(seconds=5)
+MAX_DELAY = timedelta(minutes=15)
+
+_hasher = PasswordHasher()
+
+
+class UserDataError(ServiceError):
+    """A login, name, password or PIN that cannot be used."""
+
+
+class SignInError(ServiceError):
+    """Wrong login or password, or a user that may not sign in."""
+
+
+class SignInDelayedError(SignInError):
+    """Too many wrong passwords: the next attempt is accepted at ``not_before``."""
+
+    def __init__(self, message: str, wait_seconds: int) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+def check_secret(secret: str) -> str:
+    """The password or PIN if acceptable; UserDataError (in Russian) otherwise."""
+    secret = secret or ""
+    if len(secret) < MIN_PIN_LENGTH:
+        raise UserDataError(f"Пароль или PIN — не короче {MIN_PIN_LENGTH} знаков.")
+    if secret != secret.strip():
+        raise UserDataError("Пароль не должен начинаться или заканчиваться пробелом.")
+    return secret
+
+
+def hash_secret(secret: str) -> str:
+    """The argon2 hash of a password or PIN (checked first)."""
+    return _hasher.hash(check_secret(secret))
+
+
+def verify_secret(password_hash: str | None, secret: str) -> bool:
+    """Whether ``secret`` matches ``password_hash`` (False for a user without one)."""
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, secret or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def delay_after(failed: int) -> timedelta:
+    """The wait imposed after ``failed`` wrong passwords in a row."""
+    if failed < FREE_ATTEMPTS:
+        return timedelta(0)
+    return min(FIRST_DELAY * 2 ** min(failed - FREE_ATTEMPTS, 16), MAX_DELAY)
+
+
+def wait_seconds(user: User) -> int:
+    """Seconds until ``user`` may try again (0: now)."""
+    if user.login_not_before is None:
+        return 0
+    return max(0, math.ceil((user.login_not_before - clock.now()).total_seconds()))
+
+
+def _wait_text(seconds: int) -> str:
+    return f"{seconds} с" if seconds < 120 else f"{math.ceil(seconds / 60)} мин"
+
+
+def sign_in(user_id: int, secret: str) -> User:
+    """The user, if ``secret`` is their password or PIN; otherwise SignInError, and the wrong
+    attempt is counted (and slows down the next ones)."""
+    with database.atomic():
+        user = User.get_or_none(User.id == user_id)
+        if user is None or not user.active:
+            raise SignInError("Такого пользователя нет или он отключён администратором.")
+        seconds = wait_seconds(user)
+        if seconds:
+            raise SignInDelayedError(
+                f"Слишком много неверных паролей. Повторите через {_wait_text(seconds)}.", seconds)
+        if not user.password_hash:
+            raise SignInError("Пароль не задан. Попросите администратора задать пароль.")
+        ok = verify_secret(user.password_hash, secret)
+        if ok:
+            User.update(failed_logins=0, login_not_before=None).where(User.id == user.id).execute()
+            if _hasher.check_needs_rehash(user.password_hash):
+                User.update(password_hash=_hasher.hash(secret)).where(User.id == user.id).execute()
+            audit(user, "sign_in", None, "Вход в программу")
+            return User.get_by_id(user.id)
+    return _count_failure(user)
+
+
+def _count_failure(user: User) -> User:
+    """Record one wrong password in its own transaction and raise."""
+    with database.atomic():
+        failed = User.get_by_id(user.id).failed_logins + 1
+        delay = delay_after(failed)
+        User.update(failed_logins=failed, login_not_before=clock.now() + delay if delay else None
+                    ).where(User.id == user.id).execute()
+        audit(user, "sign_in_failed", None, f"Неверный пароль ({failed}-й подряд)")
+    message = "Неверный пароль."
+    if delay:
+        message += f" Следующая попытка — через {_wait_text(int(delay.total_seconds()))}."
+    raise SignInError(message)
+
+
+def needs_first_admin() -> bool:
+    """Whether the shop has no administrator who can sign in yet (the first start)."""
+    return not User.select().where(User.role == Role.ADMIN, User.active,
+                                   User.password_hash.is_null(False)).exists()
+
+
+def create_first_admin(login: str, full_name: str, secret: str) -> User:
+    """The first start: the administrator, only while ``needs_first_admin``."""
+    from app.services.users import clean_login, clean_name
+
+    login, full_name = clean_login(login), clean_name(full_name)
+    password_hash = hash_secret(secret)
+    with database.atomic():
+        if not needs_first_admin():
+            raise ServiceError("Администратор уже создан. Войдите под ним.")
+        existing = User.get_or_none(User.login == login)
+        if existing is not None:  # an administrator left without a password by an older version
+            if existing.role != Role.ADMIN:
+                raise ServiceError(f"Имя входа «{login}» уже занято")
+            User.update(full_name=full_name, password_hash=password_hash, active=True,
+                        version=User.version + 1).where(User.id == existing.id).execute()
+            user = User.get_by_id(existing.id)
+        else:
+            from app.services.people import create_user
+
+            user = create_user(login, full_name, Role.ADMIN, password_hash=password_hash)
+        audit(user, "user_add", None, f"Первый запуск: создан администратор {user.full_name}")
+        return user
+
+
+def sign_in_choices() -> list[User]:
+    """The active users, for the sign-in list."""
+    return list(User.select().where(User.active).order_by(User.full_name))

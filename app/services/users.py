@@ -1,0 +1,159 @@
+"""The administrator's user management: add, rename, set role and groups, reset the password,
+deactivate and reactivate. Users are never deleted: the history keeps their names."""
+from __future__ import annotations
+
+import re
+
+from app import permissions, pipeline
+from app.db import database
+from app.models import Role, User, UserGroup
+from app.services import people
+from app.services.auth import UserDataError, hash_secret
+from app.services.changes import Changes
+from app.services.errors import NotFoundError, ServiceError
+from app.services.timeline import audit
+
+LOGIN_RE = re.compile(r"^[a-z0-9._-]{2,32}$")
+USERS_CHANGED = Changes(extra={"users": True})
+
+
+def clean_login(login: str) -> str:
+    """A login: 2–32 lower-case Latin letters, digits, «.», «_» or «-»."""
+    login = (login or "").strip().lower()
+    if not LOGIN_RE.match(login):
+        raise UserDataError("Имя входа: 2–32 латинские буквы, цифры, точка, дефис или подчёркивание.")
+    return login
+
+
+def clean_name(full_name: str) -> str:
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        raise UserDataError("Напишите имя пользователя.")
+    return full_name
+
+
+def _clean_role(role: str) -> str:
+    if role not in Role.NAMES:
+        raise UserDataError("Выберите роль из списка.")
+    return role
+
+
+def _get(user_id: int) -> User:
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise NotFoundError("Пользователь не найден")
+    return user
+
+
+def _keep_an_admin(user: User) -> None:
+    """Refuse to leave the shop without an active administrator."""
+    others = User.select().where(User.role == Role.ADMIN, User.active, User.id != user.id).exists()
+    if user.role == Role.ADMIN and user.active and not others:
+        raise ServiceError("Это последний администратор: сначала назначьте администратором другого.")
+
+
+def _save(user: User, **changes) -> User:
+    User.update(version=User.version + 1, **changes).where(User.id == user.id).execute()
+    return User.get_by_id(user.id)
+
+
+def add_user(actor: User | None, login: str, full_name: str, role: str, secret: str,
+             groups: list[str] | None = None) -> User:
+    """A new user with a password or PIN, in their role's group and any ``groups``."""
+    permissions.require(actor, permissions.USERS_MANAGE)
+    login, full_name, role = clean_login(login), clean_name(full_name), _clean_role(role)
+    password_hash = hash_secret(secret)
+    with database.atomic():
+        if User.select().where(User.login == login).exists():
+            raise UserDataError(f"Имя входа «{login}» уже занято.")
+        user = people.create_user(login, full_name, role, groups=groups, password_hash=password_hash)
+        audit(actor, "user_add", None, f"{full_name} ({login}), {Role.NAMES[role]}")
+        return user
+
+
+def rename_user(actor: User | None, user_id: int, full_name: str) -> User:
+    permissions.require(actor, permissions.USERS_MANAGE)
+    full_name = clean_name(full_name)
+    with database.atomic():
+        user = _get(user_id)
+        audit(actor, "user_change", None, f"{user.full_name} → {full_name}")
+        return _save(user, full_name=full_name)
+
+
+def set_role(actor: User | None, user_id: int, role: str) -> User:
+    """Change the role; the user joins the new role's group (other groups stay)."""
+    permissions.require(actor, permissions.USERS_MANAGE)
+    role = _clean_role(role)
+    with database.atomic():
+        user = _get(user_id)
+        if role != Role.ADMIN:
+            _keep_an_admin(user)
+        if role in pipeline.ROLE_GROUPS:
+            UserGroup.insert(user=user, group=people.group_named(pipeline.ROLE_GROUPS[role])
+                             ).on_conflict_ignore().execute()
+        audit(actor, "user_change", None, f"{user.full_name}: роль {Role.NAMES[role]}")
+        return _save(user, role=role)
+
+
+def set_groups(actor: User | None, user_id: int, groups: list[str]) -> User:
+    """The groups the user belongs to (tasks addressed to a group reach its members)."""
+    permissions.require(actor, permissions.USERS_MANAGE)
+    names = sorted({" ".join(name.split()) for name in groups if name.strip()})
+    with database.atomic():
+        user = _get(user_id)
+        UserGroup.delete().where(UserGroup.user == user).execute()
+        for name in names:
+            UserGroup.create(user=user, group=people.group_named(name))
+        audit(actor, "user_change", None, f"{user.full_name}: группы {', '.join(names) or '—'}")
+        return _save(user)
+
+
+def edit_user(actor: User | None, user_id: int, *, full_name: str, role: str, groups: list[str]) -> User:
+    """The «Изменить» form: name, role and groups together, in one transaction."""
+    permissions.require(actor, permissions.USERS_MANAGE)
+    with database.atomic():
+        user = _get(user_id)
+        if clean_name(full_name) != user.full_name:
+            rename_user(actor, user_id, full_name)
+        if role != user.role:
+            set_role(actor, user_id, role)
+            groups = list(groups) + [pipeline.ROLE_GROUPS[role]] if role in pipeline.ROLE_GROUPS else groups
+        if sorted(set(groups)) != sorted(g.name for g in people.groups_of(user)):
+            set_groups(actor, user_id, groups)
+        return User.get_by_id(user_id)
+
+
+def reset_password(actor: User | None, user_id: int, secret: str) -> User:
+    """A new password or PIN (the administrator's reset); also lifts the sign-in slowdown."""
+    permissions.require(actor, permissions.USERS_MANAGE)
+    password_hash = hash_secret(secret)
+    with database.atomic():
+        user = _get(user_id)
+        audit(actor, "user_password", None, f"{user.full_name}: задан новый пароль")
+        return _save(user, password_hash=password_hash, failed_logins=0, login_not_before=None)
+
+
+def set_active(actor: User | None, user_id: int, active: bool) -> User:
+    """Deactivate (the user can no longer sign in, gets no tasks) or reactivate a user."""
+    permissions.require(actor, permissions.USERS_MANAGE)
+    with database.atomic():
+        user = _get(user_id)
+        if not active:
+            if actor is not None and actor.id == user.id:
+                raise ServiceError("Нельзя отключить самого себя.")
+            _keep_an_admin(user)
+        audit(actor, "user_change", None, f"{user.full_name}: {'включён' if active else 'отключён'}")
+        return _save(user, active=active)
+
+
+def list_users(actor: User | None) -> list[User]:
+    """Everybody, active first, for the «Пользователи» screen."""
+    permissions.require(actor, permissions.USERS_MANAGE)
+    return list(User.select().order_by(User.active.desc(), User.full_name))
+
+
+def group_names() -> list[str]:
+    """The names of all groups plus the role groups (even before their first member)."""
+    from app.models import Group
+
+    return sorted({group.name for group in Group.select()} | set(pipeline.ROLE_GROUPS.values()))

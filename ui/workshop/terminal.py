@@ -1,0 +1,217 @@
+"""The workshop terminal: a full-screen, large-type, touch-friendly list of the orders in
+production. One tap (or Enter) on an order, a confirmation, and the order moves to the next
+operation after ``UNDO_SECONDS`` seconds unless «Отменить» is pressed; a field takes a typed or
+scanned order number + Enter and jumps to that order. No budgets, phones or passport data here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from app import pipeline
+from app.services import deals
+from app.services.errors import ServiceError
+from app.workstation_queues import OrderRow, parse_order_no, workshop_orders
+from ui import msgbox
+from ui.production_orders import OrdersModel, Roles
+
+UNDO_SECONDS = 5
+BASE_POINT_SIZE = 20
+COLUMNS = ("order_no", "surname", "model", "stage", "days", "deadline", "next")
+
+
+@dataclass(frozen=True)
+class PendingMove:
+    deal_id: int
+    order_no: int
+    from_stage: str
+    to_stage: str
+    version: int
+
+
+class OrdersTable(QTableView):
+    """The big list; Enter or Return on a row asks to move it on (as a tap does)."""
+
+    def __init__(self, terminal: "WorkshopTerminal") -> None:
+        super().__init__(objectName="workshopOrders")
+        self.terminal = terminal
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.terminal.advance_row(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+
+class WorkshopTerminal(QWidget):
+    """The production chief's screen; ``window`` is the MainWindow (its user, its signal)."""
+
+    def __init__(self, window) -> None:
+        super().__init__(objectName="workshopTerminal")
+        self.window_ = window
+        self.pending: PendingMove | None = None
+        self.remaining = 0
+        font = self.font()
+        font.setPointSize(BASE_POINT_SIZE)
+        self.setFont(font)
+
+        self.title = QLabel("Цех: заказы в работе", objectName="workshopTitle")
+        self.title.setFont(QFont(font.family(), BASE_POINT_SIZE + 6, QFont.Weight.Bold))
+        self.scan = QLineEdit(objectName="workshopScan")
+        self.scan.setPlaceholderText("Номер заказа или штрихкод, затем Enter")
+        self.scan.setMinimumHeight(64)
+        self.scan.returnPressed.connect(self.jump_to_scanned)
+        self.switch_button = QPushButton("Сменить пользователя", objectName="workshopSwitchUser")
+        self.switch_button.setMinimumHeight(64)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.scan, 1)
+        header.addWidget(self.switch_button)
+
+        self.model = OrdersModel(COLUMNS, self)
+        self.table = OrdersTable(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(72)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in ("surname", "model"):
+            self.table.horizontalHeader().setSectionResizeMode(COLUMNS.index(column), QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setMinimumHeight(56)
+        header_font = QFont(font)
+        header_font.setPointSize(BASE_POINT_SIZE - 4)
+        self.table.horizontalHeader().setFont(header_font)
+        self.table.clicked.connect(lambda index: self.advance_row(index.row()))
+
+        self.undo_bar = QFrame(objectName="workshopUndoBar")
+        self.undo_bar.setStyleSheet("#workshopUndoBar { background: #fff3c4; border-radius: 8px; }")
+        self.undo_label = QLabel(objectName="workshopUndoText")
+        self.undo_button = QPushButton("Отменить", objectName="workshopUndo")
+        self.undo_button.setMinimumSize(220, 64)
+        self.undo_button.clicked.connect(self.cancel_pending)
+        bar = QHBoxLayout(self.undo_bar)
+        bar.addWidget(self.undo_label, 1)
+        bar.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        self.status = QLabel(objectName="workshopStatus")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(self.status)
+
+        # the move commits when undo_timer fires; tick only updates the countdown
+        self.undo_timer = QTimer(self, objectName="workshopUndoTimer", singleShot=True,
+                                 interval=UNDO_SECONDS * 1000)
+        self.undo_timer.timeout.connect(self.commit_pending)
+        self.tick = QTimer(self, objectName="workshopUndoTick", interval=1000)
+        self.tick.timeout.connect(self._count_down)
+        window.changed.connect(lambda _changes: self.refresh())
+        self.refresh()
+
+    # --- the list
+    def refresh(self) -> None:
+        """Reload the orders, keeping the selected order selected."""
+        selected = self.current_row()
+        self.model.set_rows(workshop_orders())
+        self.status.setText(f"Заказов в работе: {len(self.model.rows)}")
+        if selected is not None:
+            self.select_deal(selected.deal_id)
+
+    def current_row(self) -> OrderRow | None:
+        index = self.table.currentIndex()
+        return self.model.rows[index.row()] if index.isValid() and index.row() < len(self.model.rows) else None
+
+    def select_deal(self, deal_id: int) -> bool:
+        row = self.model.row_of_deal(deal_id)
+        if row is None:
+            return False
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def jump_to_scanned(self) -> None:
+        """Select the order whose number was typed or scanned; the list takes the focus."""
+        text = self.scan.text()
+        self.scan.clear()
+        order_no = parse_order_no(text)
+        row = self.model.row_of_order(order_no) if order_no is not None else None
+        if row is None:
+            self.status.setText(f"Заказ «{text.strip()}» не найден среди заказов в работе")
+            return
+        self.select_deal(self.model.rows[row].deal_id)
+        self.table.setFocus()
+        self.status.setText(f"Заказ №{order_no}: Enter или касание — следующая операция")
+
+    # --- moving on, with a few seconds to undo
+    def advance_row(self, row_index: int) -> None:
+        """Ask, then schedule the move of the order in ``row_index`` to its next operation."""
+        if not 0 <= row_index < len(self.model.rows):
+            return
+        row = self.model.rows[row_index]
+        following = row.next_stage
+        if following is None:
+            return
+        if not msgbox.ask(self, "Следующая операция",
+                          f"Заказ №{row.order_no} ({row.surname}): «{row.stage_name}» → «{following.name}»?"):
+            return
+        self.commit_pending()  # an earlier move still waiting goes through first
+        self.pending = PendingMove(row.deal_id, row.order_no, row.stage, following.code, row.version)
+        self.remaining = UNDO_SECONDS
+        self._show_pending()
+        self.undo_bar.show()
+        self.undo_timer.start()
+        self.tick.start()
+
+    def _show_pending(self) -> None:
+        move = self.pending
+        self.undo_label.setText(f"Заказ №{move.order_no} → «{pipeline.stage(move.to_stage).name}» "
+                                f"через {self.remaining} с")
+
+    def _count_down(self) -> None:
+        if self.pending is not None and self.remaining > 1:
+            self.remaining -= 1
+            self._show_pending()
+
+    def _stop(self) -> PendingMove | None:
+        move, self.pending = self.pending, None
+        self.undo_timer.stop()
+        self.tick.stop()
+        self.undo_bar.hide()
+        return move
+
+    def cancel_pending(self) -> None:
+        """«Отменить»: the waiting move does not happen."""
+        move = self._stop()
+        if move is not None:
+            self.status.setText(f"Перевод заказа №{move.order_no} отменён")
+
+    def commit_pending(self) -> None:
+        """Carry out the waiting move (when the undo time is over, or before another one)."""
+        move = self._stop()
+        if move is None:
+            return
+        try:
+            result = deals.move_deal(move.deal_id, move.to_stage, self.window_.user,
+                                     expected_version=move.version)
+        except ServiceError as error:
+            msgbox.error(self, "Перевод не выполнен", str(error))
+            self.refresh()
+            return
+        self.status.setText(f"Заказ №{move.order_no}: {pipeline.stage(move.to_stage).name}")
+        self.window_.announce(result.changes)
+
+    def hideEvent(self, event) -> None:
+        """Closing the window carries out a move still waiting: nothing the chief did is lost."""
+        self.commit_pending()
+        super().hideEvent(event)
