@@ -24,6 +24,15 @@ from ui.main_window import MainWindow
 MOVE = Qt.DropAction.MoveAction
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_messages(monkeypatch):
+    """A message box in a test would wait for a click forever: fail instead (tests expecting one
+    patch it themselves)."""
+    def unexpected(parent, title, text):
+        raise AssertionError(f"message box «{title}»: {text}")
+    monkeypatch.setattr("ui.msgbox.error", unexpected)
+
+
 @pytest.fixture
 def window(qtbot, staff):
     win = MainWindow(staff["manager"])
@@ -232,6 +241,8 @@ def test_multi_card_move_with_selection_keyboard_and_menu(make_board, staff, qtb
     menu = board.context_menu(column)
     (moves,) = [a.menu() for a in menu.actions() if a.text() == "Перевести на этап…"]
     (cutting,) = [a for a in moves.actions() if a.text() == "Раскрой"]
+    (production,) = [a for a in moves.actions() if a.text() == "Производство"]
+    assert cutting.isEnabled() and not production.isEnabled()  # a manager's rights
     cutting.trigger()
     assert {d.stage for d in Deal.select().where(Deal.id.in_(picked))} == {"cutting"}
     assert sorted(ids_in(board, "cutting")) == sorted(picked)
@@ -333,6 +344,7 @@ def test_fold_and_unfold_production_remembered_per_pc(make_board, staff):
     assert Deal.get_by_id(chief_deal.id).stage == "sawing"
     waiting = complete_deal(staff["manager"])
     board.window_.announce(deals.move_deal(waiting.id, "cutting", staff["manager"]).changes)
+    board.window_.user = staff["constructor"]  # the constructor hands orders to production
     assert drop(board, "cutting", [0], GROUP_KEY)  # a drop on the group enters «Производство»
     assert Deal.get_by_id(waiting.id).stage == "production"
     group = board.column(GROUP_KEY)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QMenu, QScrollArea, QVBoxLayout, QWidget
 
-from app import board_queries, pipeline
+from app import board_queries, permissions, pipeline
 from app.board_queries import BoardFilter
 from app.services import board_moves, stale
 from app.services.board_moves import MoveRecord
@@ -299,9 +299,11 @@ class BoardWidget(QWidget):
         open_action.triggered.connect(lambda: self.open_deal(deal_ids[0]))
         moves = menu.addMenu("Перевести на этап…")
         moves.setEnabled(bool(deal_ids))
+        user = self.window_.user
         for stage in pipeline.STAGES:
             action: QAction = moves.addAction(stage.name)
-            action.setEnabled(len(column.stages) > 1 or stage.code not in column.stages)
+            action.setEnabled((len(column.stages) > 1 or stage.code not in column.stages)
+                              and permissions.allowed(user, permissions.move_action(stage.code)))
             action.triggered.connect(lambda _=False, code=stage.code: self.move_deals(deal_ids, code))
         undo = menu.addAction("Отменить последний перевод")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
