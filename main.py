@@ -20,21 +20,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")
     parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
+    from app import maintenance_commands
     from app.cli_print import add_print_command
 
     add_print_command(commands, common)
+    maintenance_commands.register(commands, common)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "run_without_db", None):  # migrate-to, restore: they open what they need
+        return args.run_without_db(args)
     demo, url = getattr(args, "demo", False), getattr(args, "db", None)
-    from app.session import open_for_run
-
-    opened = open_for_run(url, demo)
     if args.command:
+        from app.session import open_for_run
+
+        open_for_run(url, demo)
         return args.run(args)
+    from ui.startup_recovery import open_or_recover
+
+    opened = open_or_recover(url, demo)
+    if opened is None:
+        return 1
     from ui.app import run_gui
 
     return run_gui(args, opened)

@@ -12,6 +12,8 @@ import peewee
 import platformdirs
 from playhouse.db_url import parse as parse_url
 
+from app.tracked_db import TrackedPostgresqlDatabase, TrackedSqliteDatabase
+
 APP_NAME = "workshop-crm"
 APP_AUTHOR = "Manya"
 
@@ -54,6 +56,11 @@ def sqlite_path(url: str) -> Path | None:
     return Path(raw)
 
 
+def postgres_params(url: str) -> dict:
+    """database, user, password, host, port of a ``postgresql://`` URL (quoted parts decoded)."""
+    return parse_url(url, unquote_password=True, unquote_user=True)
+
+
 def make_database(url: str) -> peewee.Database:
     """A not-yet-connected peewee database for ``url``."""
     scheme = urlparse(url).scheme
@@ -61,15 +68,15 @@ def make_database(url: str) -> peewee.Database:
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(
+        return TrackedSqliteDatabase(
             str(path) if path else ":memory:",
             pragmas=SQLITE_PRAGMAS,
             timeout=BUSY_TIMEOUT_S,
             lock_type="IMMEDIATE",
         )
     if scheme in ("postgresql", "postgres"):
-        params = parse_url(url)
-        return peewee.PostgresqlDatabase(
+        params = postgres_params(url)
+        return TrackedPostgresqlDatabase(
             params.pop("database"), connect_timeout=5, **params
         )
     raise DatabaseUrlError(f"Неизвестный адрес базы данных: {url!r} (нужен sqlite:/// или postgresql://)")
@@ -85,7 +92,15 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> peewee.Dat
     db.connect(reuse_if_open=True)
     if migrate:
         migrations.upgrade(db, backup_path=sqlite_path(url))
+    db.track_changes = db.table_exists("change_log")  # not on a deliberately old schema
     return db
+
+
+def note_deal_changed(deal_id: int) -> None:
+    """Tell other PCs (via the change log written at commit) that this transaction touched a deal."""
+    target = database.obj
+    if target is not None and hasattr(target, "note_deal"):
+        target.note_deal(deal_id)
 
 
 def close_database() -> None:

@@ -146,7 +146,7 @@ def make_png_assembly(target: Path, title: str, order_no: int) -> Path:
         draw.rectangle((x + 80, y + 200, x + 120, y + 380), outline="black", width=3)
         draw.rectangle((x + 580, y + 200, x + 620, y + 380), outline="black", width=3)
         draw.line((x + 350, y + 180, x + 350, y + 260), fill="#b00000", width=4)
-    image.save(target)
+    image.save(target, compress_level=3)
     return target
 
 

@@ -74,13 +74,27 @@ def _m005_sign_in_slowdown(db: peewee.Database) -> None:
     ensure_columns(db, models.User, "failed_logins", "login_not_before")
 
 
+def _m006_change_log(db: peewee.Database) -> None:
+    """Which deals each committed write touched, for the other PCs' live refresh."""
+    from app import models
+
+    db.create_tables([models.ChangeLog])
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
-                                                       _m004_board_indexes, _m005_sign_in_slowdown]
+                                                       _m004_board_indexes, _m005_sign_in_slowdown,
+                                                       _m006_change_log]
 
 
 def latest() -> int:
     """The schema version this program writes."""
     return len(MIGRATIONS)
+
+
+def schema_too_new(version: int) -> SchemaTooNewError:
+    """The error (with its Russian message) for a database of schema ``version`` > ours."""
+    return SchemaTooNewError(f"База данных создана более новой версией программы (схема {version}, "
+                             f"эта программа знает до {latest()}). Обновите программу.")
 
 
 def current_version(db: peewee.Database) -> int:
@@ -110,10 +124,7 @@ def upgrade(db: peewee.Database, *, backup_path: Path | None = None) -> int:
     """Bring ``db`` to the latest schema; returns the version it had before."""
     before, target = current_version(db), latest()
     if before > target:
-        raise SchemaTooNewError(
-            f"База данных создана более новой версией программы (схема {before}, "
-            f"эта программа знает до {target}). Обновите программу."
-        )
+        raise schema_too_new(before)
     if before == target:
         return before
     if backup_path is not None and before > 0 and backup_path.exists():

@@ -294,6 +294,14 @@ class Counter(BaseModel):
     value = pw.BigIntegerField(default=0)
 
 
+class ChangeLog(BaseModel):
+    """Which deals each committed write touched, keyed by the change counter's value
+    (written by app.tracked_db; other PCs read it to refresh)."""
+
+    seq = pw.BigIntegerField(index=True)
+    deal_id = pw.IntegerField(null=True)
+
+
 class Setting(BaseModel):
     """Shop-wide settings (per-PC ones live in QSettings)."""
 
@@ -381,5 +389,5 @@ class CutSheetOrder(BaseModel):
 ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
     Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
-    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder,
+    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog,
 ]

@@ -17,7 +17,8 @@ Defaults (PIPELINE.md; where the source is silent, the choice is said here):
   report to him);
 - closed stages «Успешно реализовано», «Закрыто и не реализовано»: managers;
 - passport data, seen and changed; budgets and payments; export: managers;
-- users, permissions and the audit log: the administrator only.
+- users, permissions and the audit log: the administrator only;
+- creating and cancelling cut sheets: the constructor.
 
 ``actor`` None is the system itself (imports, demo, tests): always allowed.
 """
@@ -38,6 +39,7 @@ BUDGET_EDIT = "budget.edit"
 USERS_MANAGE = "users.manage"
 EXPORT = "export"
 AUDIT_VIEW = "audit.view"
+CUT_SHEETS = "cutsheets.edit"
 
 MANAGER, DESIGNER, CONSTRUCTOR, CHIEF, ADMIN = (Role.MANAGER, Role.DESIGNER, Role.CONSTRUCTOR,
                                                 Role.PRODUCTION_CHIEF, Role.ADMIN)
@@ -80,6 +82,7 @@ DEFAULTS: dict[str, frozenset[str]] = {
     EXPORT: frozenset({MANAGER}),
     USERS_MANAGE: frozenset(),
     AUDIT_VIEW: frozenset(),
+    CUT_SHEETS: frozenset({CONSTRUCTOR}),
 }
 
 ACTION_NAMES: dict[str, str] = {
@@ -90,6 +93,7 @@ ACTION_NAMES: dict[str, str] = {
     EXPORT: "Выгрузка данных",
     USERS_MANAGE: "Управление пользователями и правами",
     AUDIT_VIEW: "Просмотр журнала доступа",
+    CUT_SHEETS: "Создание и аннулирование листов раскроя",
 }
 
 # deal fields whose change needs a right of its own

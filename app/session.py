@@ -8,7 +8,10 @@ from pathlib import Path
 import peewee
 
 from app import files
-from app.db import open_database, sqlite_path
+from app.backups import backups_dir, latest_backup
+from app.connection_settings import SettingsStore
+from app.db import data_dir, default_url, open_database, sqlite_path
+from app.integrity import DatabaseDamagedError, check_sqlite_file
 from app.models import Role, User
 
 
@@ -17,6 +20,7 @@ class Opened:
     db: peewee.Database
     url: str
     demo: bool
+    check: str = ""  # the start-up integrity check's verdict (SQLite), for the status bar
 
 
 def open_for_run(url: str | None, demo: bool) -> Opened:
@@ -30,11 +34,37 @@ def open_for_run(url: str | None, demo: bool) -> Opened:
 
         build_demo()
         return Opened(db, url, True)
+    url = url or configured_url()
+    check = check_before_open(url)
     db = open_database(url)
-    path = sqlite_path(url) if url else None
-    if path is not None:
-        files.set_files_root(path.parent / "files")
-    return Opened(db, url or "", False)
+    files.set_files_root(files_dir_for(url))
+    return Opened(db, url, False, check)
+
+
+def configured_url() -> str:
+    """This PC's database: the one chosen in «Подключение», else the default SQLite file."""
+    return SettingsStore().saved_url() or default_url()
+
+
+def files_dir_for(url: str) -> Path:
+    """The attached files' folder: the one set in «Подключение» for this database, else the
+    ``files`` folder beside the SQLite file (or in the user's data folder)."""
+    settings = SettingsStore().load()
+    if settings is not None and settings.files_dir and settings.same_database(url):
+        return Path(settings.files_dir)
+    path = sqlite_path(url)
+    return path.parent / "files" if path is not None else data_dir() / "files"
+
+
+def check_before_open(url: str) -> str:
+    """SQLite's integrity check of an existing file: its verdict, or DatabaseDamagedError."""
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return ""
+    result = check_sqlite_file(path)
+    if not result.ok:
+        raise DatabaseDamagedError(path, result, latest_backup(backups_dir(path)))
+    return result.message
 
 
 WORKSTATION_ROLES = {"counter": Role.MANAGER, "constructor": Role.CONSTRUCTOR,

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.session import Opened, default_user
-from ui import signin, workstations
+from ui import multipc, signin, workstations
 from ui.board.board import BoardWidget
 from ui.main_window import MainWindow
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
@@ -49,11 +49,12 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     window = MainWindow(user, workstation, demo=opened.demo)
     window.add_screen("board", "Сделки", BoardWidget(window))  # the counter's main screen
     install_tasks(window)
-    install_cutsheets(window)
     workstations.install(window)
+    install_cutsheets(window)
     show_cutsheet(window, args.show)
     if args.show == "tasks" or args.show in workstations.ADMIN_SCREENS:
         window.show_screen(args.show)
+    multipc.install(window, opened, start=not getattr(args, "screenshot", None))
     return window
 
 

@@ -104,6 +104,7 @@ class FirstAdminDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.setMinimumWidth(460)
 
     def create(self) -> None:
         if self.secret.text() != self.repeat.text():

@@ -449,6 +449,9 @@ class PackBuilder:
     def _pdf(self, order: OrderData, ref: FileRef, caption: str) -> list:
         try:
             reader = PdfReader(str(ref.path))
+            if reader.is_encrypted and not reader.decrypt(""):
+                return [PageBreak(), *self._warning(order, f"Файл защищён паролем: {ref.name}",
+                                                    f"{caption}. Сохраните чертеж без пароля и приложите заново.")]
             count = len(reader.pages)
             for page in reader.pages:
                 _ = page.mediabox.width, page.mediabox.height

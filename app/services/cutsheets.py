@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
-from app import clock
+from app import clock, permissions
 from app.db import database, is_postgres
 from app.models import CutSheet, CutSheetOrder, Deal, PartSpec, User
 from app.services import numbering
@@ -44,6 +44,7 @@ class SheetRow:
 def create_cut_sheet(actor: User | None, deal_ids: list[int], material: str = "") -> CutSheet:
     """A new cut sheet with the given orders (all at «Раскрой»); each order's timeline gets the note
     «Заказ на листе раскроя №N» in the same transaction."""
+    permissions.require(actor, permissions.CUT_SHEETS)
     ids = list(dict.fromkeys(deal_ids))
     if not ids:
         raise ServiceError("Выберите заказы для листа раскроя")
@@ -122,6 +123,7 @@ def part_counts(deal_ids: list[int]) -> dict[int, int]:
 
 def cancel_cut_sheet(number: int, actor: User | None, reason: str = "") -> CutSheet:
     """Cancel a sheet; its number stays taken, each order's timeline says so."""
+    permissions.require(actor, permissions.CUT_SHEETS)
     with database.atomic():
         sheet = get_sheet(number)
         if sheet.status == CutSheet.CANCELLED:

@@ -204,7 +204,8 @@ def _write_channels(contact: Contact, kind: str, values: list[str]) -> None:
         ContactChannel.create(contact=contact, kind=kind, value=value, position=position)
 
 
-def _format(key: str, value: Any) -> str:
+def format_value(key: str, value: Any) -> str:
+    """A field value as the timeline and the conflict dialog show it."""
     if key in DEAL_AMOUNTS:
         return format_rub(value) if value is not None else "—"
     if key in DEAL_DATES:
@@ -258,7 +259,7 @@ def write_values(deal: Deal, state: dict[str, Any], merged: dict[str, Any], user
     if log:
         shown = [key for key in changed if key != "debt_manual"]
         details = "; ".join(
-            f"{label(key)}: {'изменено' if key.startswith('passport.') else _format(key, merged[key])}"
+            f"{label(key)}: {'изменено' if key.startswith('passport.') else format_value(key, merged[key])}"
             for key in shown)
         if details:
             add_entry(deal, TimelineEntry.CHANGE, f"Изменено — {details}", user)

@@ -33,6 +33,11 @@ def load_deal(deal_id: int, *, lock: bool = False) -> Deal:
     """The deal row (locked for update on PostgreSQL when ``lock``); NotFoundError if gone."""
     query = Deal.select().where(Deal.id == deal_id)
     if lock and is_postgres():
+        contact_id = Deal.select(Deal.contact).where(Deal.id == deal_id).scalar()
+        if contact_id is not None:
+            # An edit of the contact rewrites the search text of all its deals: lock them all, in
+            # id order, so two PCs editing two deals of one client queue instead of deadlocking.
+            list(Deal.select(Deal.id).where(Deal.contact == contact_id).order_by(Deal.id).for_update())
         query = query.for_update()
     deal = query.first()
     if deal is None:

@@ -51,5 +51,15 @@ class ConflictError(ServiceError):
     """The row was changed on another PC since it was read."""
 
 
+class ConnectionLostError(ServiceError):
+    """The database server could not be reached; the action was not stored (nothing half-written)."""
+
+    MESSAGE = ("Нет связи с сервером базы данных. Действие не сохранено, введённые данные остались "
+               "в окне — повторите, когда связь восстановится.")
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)
+
+
 class PermissionDeniedError(ServiceError):
     pass

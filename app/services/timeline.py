@@ -8,11 +8,13 @@ from datetime import datetime
 from peewee import JOIN
 
 from app import clock
+from app.db import note_deal_changed
 from app.models import Attachment, AuditEntry, Deal, TimelineEntry, User
 
 
 def add_entry(deal: Deal | int, kind: str, text: str, user: User | None = None, **refs) -> TimelineEntry:
     """One timeline line; ``refs`` may name a task, note, attachment or sms."""
+    note_deal_changed(deal if isinstance(deal, int) else deal.id)
     return TimelineEntry.create(deal=deal, kind=kind, text=text, user=user, at=clock.now(), **refs)
 
 

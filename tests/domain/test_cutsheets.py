@@ -9,7 +9,7 @@ import pytest
 from app.db import close_database
 from app.models import CutSheet, HardwareSpec, Note, PartSpec, Task, TimelineEntry
 from app.services import cutsheets, specs
-from app.services.errors import ServiceError, ValidationError
+from app.services.errors import PermissionDeniedError, ServiceError, ValidationError
 from tests.domain.helpers import cutting_deal, new_deal
 
 PART = {"name": "Боковина", "material": "Фанера 18", "thickness": "18", "length": "2000", "width": "400",
@@ -129,3 +129,32 @@ def test_cut_sheet_numbers_unique_with_concurrent_creators(db_url, staff):
     assert errors == []
     assert sorted(s.number for s in CutSheet.select()) == list(range(1, 31))
     assert Note.select().where(Note.deal == deal.id).count() == 30
+
+
+def test_only_the_constructor_creates_and_cancels_sheets(staff, counts):
+    deal = cutting_deal(staff["manager"])
+    before = counts()
+    with pytest.raises(PermissionDeniedError, match="Создание и аннулирование листов раскроя"):
+        cutsheets.create_cut_sheet(staff["manager"], [deal.id])
+    assert counts() == before
+    cutsheets.create_cut_sheet(staff["constructor"], [deal.id])
+    with pytest.raises(PermissionDeniedError):
+        cutsheets.cancel_cut_sheet(1, staff["chief"])
+    cutsheets.cancel_cut_sheet(1, staff["admin"])  # the administrator may do everything
+    with pytest.raises(PermissionDeniedError, match="Производство"):
+        cutsheets.send_to_production(cutsheets.create_cut_sheet(None, [deal.id]).number, staff["manager"])
+
+
+def test_drawings_attached_only_as_jpg_png_or_pdf(staff, tmp_path, counts):
+    deal = cutting_deal(staff["manager"])
+    good, bad = tmp_path / "Чертеж.PDF", tmp_path / "чертеж.dwg"
+    good.write_bytes(b"%PDF-1.4")
+    bad.write_bytes(b"AC1015")
+    attachment = specs.attach_drawing(deal.id, staff["constructor"], good, "assembly_drawing")
+    assert (attachment.kind, attachment.original_name) == ("assembly_drawing", "Чертеж.PDF")
+    before = counts()
+    with pytest.raises(ServiceError, match="JPG, PNG или PDF"):
+        specs.attach_drawing(deal.id, staff["constructor"], bad)
+    with pytest.raises(ServiceError, match="вид чертежа"):
+        specs.attach_drawing(deal.id, staff["constructor"], good, "brief")
+    assert counts() == before

@@ -179,3 +179,18 @@ def test_drawing_pages_fit_inside_the_frame(width, height, rotate, turned):
     assert abs(max(xs) - min(xs) - box[2]) < 0.5 or abs(max(ys) - min(ys) - box[3]) < 0.5
     shown_w, shown_h = (height, width) if rotate % 180 else (width, height)
     assert turn_to_fit(shown_w, shown_h, box[2], box[3]) is turned
+
+
+def test_password_protected_drawing_gets_its_own_warning(staff, tmp_path):
+    from pypdf import PdfWriter
+
+    deal = cutting_deal(staff["manager"], name="Закрытый Ярус")
+    locked = tmp_path / "закрыт.pdf"
+    writer = PdfWriter(clone_from=str(make_pdf_drawing(tmp_path / "open.pdf", "Ярус", deal.order_no)))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    writer.write(str(locked))
+    notes.attach_file(deal.id, None, locked, "drawing")
+    cutsheets.create_cut_sheet(None, [deal.id])
+    result = build_pack(load_sheet(1), tmp_path / "pack.pdf")
+    assert f"Заказ №{deal.order_no}: Файл защищён паролем: закрыт.pdf" in result.warnings
+    assert any("Файл защищён паролем: закрыт.pdf" in " ".join(page.split()) for page in _pages_text(result.path))

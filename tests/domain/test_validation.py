@@ -103,3 +103,37 @@ def test_stale_version_is_a_conflict(staff):
     with pytest.raises(ConflictError):
         deals.update_deal(deal.id, staff["manager"], {"tags": "инд"}, expected_version=version)
     assert Deal.get_by_id(deal.id).tags == "срочно"
+
+
+def test_two_deals_of_one_client_edited_at_once_both_land(db_url, staff):
+    """Two PCs editing two deals of the same client at the same moment: both edits are kept
+    (no deadlock between the deals' locks), and each deal's search text has the new phone."""
+    import threading
+
+    from app.db import close_database
+
+    first = complete_deal(staff["manager"])
+    second = deals.create_deal(staff["manager"], name="Второй заказ").deal
+    Deal.update(contact=first.contact_id).where(Deal.id == second.id).execute()
+    barrier, errors = threading.Barrier(2), []
+
+    def edit(deal_id, values):
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(10):
+                deals.update_deal(deal_id, staff["manager"], values)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            close_database()
+
+    threads = [threading.Thread(target=edit, args=(first.id, {"contact.phone": "+7 912 345-67-89"})),
+               threading.Thread(target=edit, args=(second.id, {"contact.company": "ООО Ромашка"}))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for deal_id in (first.id, second.id):
+        stored = Deal.get_by_id(deal_id)
+        assert "79123456789" in stored.search_text and "ромашка" in stored.search_text

@@ -44,7 +44,7 @@ def _select(screen, deal_ids):
 def test_create_sheet_from_selected_orders_and_hand_over(window, staff, messages):
     first = cutting_deal(staff["manager"], name="Иванова Ярус")
     second = cutting_deal(staff["manager"], name="Петров Остров")
-    screen = window.screen("cutsheets")
+    screen = window.cutsheets
     screen.refresh()
     assert screen.orders.rowCount() == 2
     _select(screen, [first.id, second.id])
@@ -64,7 +64,7 @@ def test_create_sheet_from_selected_orders_and_hand_over(window, staff, messages
 
 
 def test_create_without_selection_says_why(window, messages):
-    window.screen("cutsheets").create_sheet()
+    window.cutsheets.create_sheet()
     assert messages == ["Выберите заказы для листа раскроя"]
 
 
@@ -74,7 +74,7 @@ def test_save_pdf_built_in_background(window, staff, messages, monkeypatch, qtbo
     target = tmp_path / "лист.pdf"
     monkeypatch.setattr(screen_module, "save_file_name", lambda parent, suggested: str(target))
     show_cutsheet(window, "cutsheet:1")
-    screen = window.screen("cutsheets")
+    screen = window.cutsheets
     assert screen.current == 1
     screen.save_pdf()
     assert screen.job is not None and not screen.progress.isHidden()
@@ -158,7 +158,7 @@ def test_open_pdf_in_viewer_and_copy_parts(window, staff, messages, monkeypatch,
     opened = []
     monkeypatch.setattr(screen_module, "open_in_viewer",
                         lambda path: opened.append((path, threading.current_thread() is threading.main_thread())))
-    screen = window.screen("cutsheets")
+    screen = window.cutsheets
     screen.open_sheet(1)
     screen.open_pdf()
     qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
@@ -214,10 +214,27 @@ def test_print_button_prints_every_page_from_the_worker(window, staff, messages,
         return True
 
     monkeypatch.setattr(screen_module, "ask_print", fake_dialog)
-    screen = window.screen("cutsheets")
+    screen = window.cutsheets
     screen.open_sheet(1)
     screen.print_pack()
     qtbot.waitUntil(lambda: screen.job is None, timeout=60_000)
     assert messages == []
     assert len(PdfReader(str(printed)).pages) == screen.last_result.pages
     assert "Отправлено на печать" in window.statusBar().currentMessage()
+
+
+def test_panel_under_the_constructor_queue_follows_its_selection(qtbot, staff, messages):
+    from ui import workstations
+
+    deal = cutting_deal(staff["manager"], name="Краева Ярус")
+    cutsheets.create_cut_sheet(staff["constructor"], [deal.id])
+    win = MainWindow(staff["constructor"], "constructor")
+    qtbot.addWidget(win)
+    workstations.install(win)
+    install_cutsheets(win)
+    host = win.screen("constructor")
+    assert host.panels.currentWidget() is win.cutsheets
+    show_cutsheet(win, "cutsheet:1")
+    assert win.tabs.currentWidget() is host and win.cutsheets.current == 1
+    host.orders_view.setCurrentIndex(host.orders.index(host.orders.row_of_deal(deal.id), 0))
+    assert win.cutsheets.selected_deal_ids() == [deal.id]

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem
 from app import clock
 from app.models import AuditEntry, Task, TaskType
 from app.services import deals, tasks
+from app.services.changes import Changes
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
 from tests.gui.card_helpers import choose, click, field, message, open_card, type_into, type_text
 from ui import msgbox
@@ -78,6 +79,13 @@ def test_passport_masked_for_designer_and_shown_to_manager_with_audit(qtbot, sta
         "3681", "543578")
     assert [(row.user_id, row.deal_id) for row in views] == [(staff["manager"].id, deal.id)]
 
+    # fields the designer has no right to change are read-only, with the reason
+    assert field(designer_card, "budget").isReadOnly() and field(designer_card, "prepayment").isReadOnly()
+    assert "Недостаточно прав" in field(designer_card, "budget").toolTip()
+    assert not field(manager_card, "budget").isReadOnly()
+    stages = designer_card.stage.model()
+    allowed = {designer_card.stage.itemData(i) for i in range(stages.rowCount()) if stages.item(i).isEnabled()}
+    assert {"design", "order_form"} <= allowed and "invoice" not in allowed and "paid" not in allowed
     # the designer edits the contact: the masked passport is never sent back
     type_into(qtbot, designer_card, "contact.company", "ООО Ромашка")
     assert designer_card.save()
@@ -219,16 +227,48 @@ def test_budget_and_prepayment_show_the_debt_and_the_no_debt_flag(qtbot, staff, 
     assert (deals.load_deal(deal.id).debt, card.header_flag.isHidden()) == (0, False)
 
 
-def test_a_change_from_another_pc_is_a_conflict_with_reload(qtbot, staff, asked):
+def _conflict_answer(monkeypatch, choice):
+    """Replace the conflict dialog: remember what it would show, answer ``choice``."""
+    from ui import conflict_dialog
+
+    shown = []
+
+    def answer(parent, conflict):
+        shown.append({row.label: (row.theirs, row.mine) for row in conflict.fields})
+        return choice
+
+    monkeypatch.setattr(conflict_dialog, "ask_choice", answer)
+    return shown
+
+
+def test_a_change_from_another_pc_is_a_conflict_with_reload(qtbot, staff, asked, monkeypatch):
+    from ui.conflict_dialog import RELOAD
+
+    shown = _conflict_answer(monkeypatch, RELOAD)
     deal = new_deal(staff["manager"], budget="30 000")
     card = open_card(qtbot, staff["manager"], deal.id)
     deals.update_deal(deal.id, staff["manager2"], {"budget": "35 000"})  # the other PC
     type_into(qtbot, card, "budget", "40 000")
-    asked.answer = True
     assert not card.save()
-    assert "уже изменили на другом компьютере" in asked[-1]
+    assert shown == [{"Бюджет сделки": ("35 000 руб", "40 000 руб")}]
     assert deals.load_deal(deal.id).budget == 3_500_000
-    assert field(card, "budget").text() == "35\u202f000" and not card.is_dirty()
+    assert field(card, "budget").text() == "35 000" and not card.is_dirty()
+
+
+def test_conflict_after_live_refresh_can_reapply_mine(qtbot, staff, asked, monkeypatch):
+    from ui.conflict_dialog import REAPPLY
+
+    shown = _conflict_answer(monkeypatch, REAPPLY)
+    deal = new_deal(staff["manager"], budget="30 000")
+    card = open_card(qtbot, staff["manager"], deal.id)
+    type_into(qtbot, card, "budget", "40 000")
+    deals.update_deal(deal.id, staff["manager2"], {"budget": "35 000", "delivery_city": "Тверь"})
+    card.on_changed(Changes(frozenset({deal.id})))  # the other PC's change arrives while typing
+    assert field(card, "budget").text() == "40 000" and card.is_dirty()
+    assert card.save()
+    assert shown[0]["Бюджет сделки"] == ("35 000 руб", "40 000 руб")
+    saved = deals.load_deal(deal.id)
+    assert (saved.budget, saved.delivery_city) == (4_000_000, "Тверь") and not card.is_dirty()
 
 
 def test_tasks_added_with_a_quick_due_completed_and_rescheduled(qtbot, staff, asked):

@@ -106,7 +106,10 @@ class JournalScreen(QWidget):
 
     def current_filter(self) -> audit_log.AuditFilter:
         since = clock.from_local(datetime.combine(self.since.date().toPython(), time()))
-        until = clock.from_local(datetime.combine(self.until.date().toPython() + timedelta(days=1), time()))
+        last_day = self.until.date().toPython()
+        # «по сегодня» stays open-ended, so a program left running past midnight still shows new rows
+        until = None if last_day >= clock.local_today() else clock.from_local(
+            datetime.combine(last_day + timedelta(days=1), time()))
         return audit_log.AuditFilter(user_id=self.who.currentData(), action=self.what.currentData(),
                                      order_no=parse_order_no(self.order.text()), since=since, until=until)
 

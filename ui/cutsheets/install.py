@@ -1,21 +1,46 @@
-"""Putting «Листы раскроя» into the main window (its own screen until the constructor's
-workstation screen carries it), and ``--show cutsheet:N``."""
+"""Putting «Листы раскроя» into the main window: on the constructor's workstation as a panel under
+the constructor's queue (following the order selected there), elsewhere as a screen of its own; and
+``--show cutsheet:N``."""
 from __future__ import annotations
 
 from ui.cutsheets.screen import CutSheetsScreen
 
+TITLE = "Листы раскроя"
 
-def install_cutsheets(window) -> CutSheetsScreen:
-    """Add the cut-sheet screen to ``window`` (first on the constructor's workstation)."""
+
+def _constructor_screen(window):
+    try:
+        return window.screen("constructor")
+    except KeyError:
+        return None
+
+
+def install_cutsheets(window) -> CutSheetsScreen | None:
+    """Add the cut-sheet screen to ``window`` (after the workstation's own screens are in place)."""
+    if window.workstation == "workshop":
+        return None
     screen = CutSheetsScreen(window)
-    window.add_screen("cutsheets", "Листы раскроя", screen)
-    if window.workstation == "constructor":
-        window.show_screen("cutsheets")
+    window.cutsheets = screen
+    host = _constructor_screen(window)
+    if host is not None:
+        screen.set_wide(True)
+        host.add_panel(TITLE, screen)
+        host.panels.setCurrentWidget(screen)
+        host.order_selected.connect(screen.focus_order)
+    else:
+        window.add_screen("cutsheets", TITLE, screen)
     return screen
 
 
 def show_cutsheet(window, what: str | None) -> None:
     """Open cut sheet N for ``--show cutsheet:N``."""
-    if what and what.startswith("cutsheet:"):
-        screen = window.show_screen("cutsheets")
-        screen.open_sheet(int(what.split(":", 1)[1]))
+    if not (what and what.startswith("cutsheet:")) or getattr(window, "cutsheets", None) is None:
+        return
+    screen = window.cutsheets
+    host = _constructor_screen(window)
+    if host is not None:
+        window.show_screen("constructor")
+        host.panels.setCurrentWidget(screen)
+    else:
+        window.show_screen("cutsheets")
+    screen.open_sheet(int(what.split(":", 1)[1]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QGroupBox,
@@ -70,22 +70,22 @@ class CutSheetsScreen(QWidget):
         self.orders_view.doubleClicked.connect(lambda _: self.edit_documents())
         self.orders_view.selectionModel().selectionChanged.connect(lambda *_: self._fill_materials())
         self.material = QComboBox(objectName="sheetMaterial", editable=True)
-        self.material.setMinimumWidth(180)
+        self.material.setMinimumWidth(140)
         create = QPushButton("Создать лист раскроя", objectName="createSheetButton")
         create.clicked.connect(self.create_sheet)
         docs = QPushButton("Документы заказа…", objectName="orderDocsButton")
         docs.clicked.connect(self.edit_documents)
         QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.create_sheet)
-        orders_box = QGroupBox("Заказы на этапе «Раскрой» (выделите несколько)")
+        orders_box = QGroupBox("Заказы на этапе «Раскрой»")
+        orders_box.setToolTip("Выделите несколько заказов (Ctrl, Shift) и создайте лист раскроя")
         orders_layout = QVBoxLayout(orders_box)
         orders_layout.addWidget(self.orders_view)
         row = QHBoxLayout()
-        row.addWidget(docs)
-        row.addStretch(1)
         row.addWidget(QLabel("Материал:"))
-        row.addWidget(self.material)
+        row.addWidget(self.material, 1)
         row.addWidget(create)
         orders_layout.addLayout(row)
+        orders_layout.addWidget(docs, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.sheets = RowsModel(["№", "Дата", "Материал", "Заказы", "Статус", "Составил"], self)
         self.sheets_view = _table(self.sheets, "cutSheetsList")
@@ -97,10 +97,9 @@ class CutSheetsScreen(QWidget):
         sheets_layout = QVBoxLayout(sheets_box)
         sheets_layout.addWidget(self.sheets_view)
         sheets_layout.addWidget(self.show_cancelled)
-        left = QSplitter()
-        left.setOrientation(left.orientation().Vertical)
-        left.addWidget(orders_box)
-        left.addWidget(sheets_box)
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(orders_box)
+        self.left.addWidget(sheets_box)
 
         self.title = QLabel(objectName="sheetTitle")
         self.title.setStyleSheet("font-size: 20px; font-weight: bold;")
@@ -110,7 +109,7 @@ class CutSheetsScreen(QWidget):
         self.sheet_orders_view.doubleClicked.connect(
             lambda index: OrderDocsDialog(self.window_, self.sheet_orders.data(index, Role.ROW_ID)).exec())
         self.buttons = {}
-        actions = QHBoxLayout()
+        actions, more_actions = QHBoxLayout(), QHBoxLayout()
         for key, text, slot, shortcut in (
                 ("print", "Печать", self.print_pack, "Ctrl+P"), ("open", "Открыть PDF", self.open_pdf, None),
                 ("save", "Сохранить PDF", self.save_pdf, "Ctrl+S"),
@@ -121,8 +120,9 @@ class CutSheetsScreen(QWidget):
             if shortcut:
                 QShortcut(QKeySequence(shortcut), self, slot)
             self.buttons[key] = button
-            actions.addWidget(button)
+            (actions if key in ("print", "open", "save") else more_actions).addWidget(button)
         actions.addStretch(1)
+        more_actions.addStretch(1)
         self.progress = QProgressBar(objectName="packProgress", visible=False)
         self.warnings = QLabel(objectName="packWarnings", wordWrap=True)
         self.warnings.setStyleSheet("color: #a00000;")
@@ -131,16 +131,17 @@ class CutSheetsScreen(QWidget):
         right_layout.addWidget(self.title)
         right_layout.addWidget(self.info)
         right_layout.addLayout(actions)
+        right_layout.addLayout(more_actions)
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.warnings)
         right_layout.addWidget(self.sheet_orders_view, 1)
 
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([700, 800])
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([700, 800])
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
         window.changed.connect(self.on_changed)
         self.refresh()
 
@@ -223,6 +224,18 @@ class CutSheetsScreen(QWidget):
               pipeline.stage(d.stage).name, counts.get(d.id, 0)) for d in deals], [d.id for d in deals])
         self.buttons["production"].setEnabled(not cancelled and any(d.stage == cutsheets.CUTTING for d in deals))
         self.buttons["cancel"].setEnabled(not cancelled)
+
+    def set_wide(self, wide: bool) -> None:
+        """Side by side (orders | sheets | open sheet) for a wide, low panel; stacked otherwise."""
+        self.left.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
+        self.left.setSizes([560, 440] if wide else [500, 500])
+        self.splitter.setSizes([1000, 600] if wide else [700, 800])
+
+    def focus_order(self, deal_id: int) -> None:
+        """Select the order ``deal_id`` in the list of orders at «Раскрой» (if it is there)."""
+        row = self.orders.row_of(deal_id)
+        if row >= 0:
+            self.orders_view.selectRow(row)
 
     def selected_deal_ids(self) -> list[int]:
         rows = sorted(index.row() for index in self.orders_view.selectionModel().selectedRows())

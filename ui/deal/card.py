@@ -11,17 +11,17 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
-from app import clock, pipeline
+from app import clock, permissions, pipeline
 from app.models import OrderKind
 from app.money import format_rub
 from app.services import deal_fields, deals, notes, personal_data
 from app.services.changes import Changes
 from app.services.errors import ConflictError, GateError, ServiceError, ValidationError
-from ui import msgbox
+from ui import conflict_dialog, msgbox
 from ui.deal.choices import field_choices
 from ui.deal.field_form import AMOUNT, CHECK, CHOICE, DATE, LIST, LONG, FieldForm, FieldSpec
 from ui.deal.files_panel import FilesPanel
-from ui.deal.gate_form import GateForm
+from ui.deal.gate_form import PASSPORT_HIDDEN, GateForm
 from ui.deal.tasks_panel import TasksPanel
 from ui.deal.timeline_view import FeedView
 
@@ -42,7 +42,6 @@ TABS = {
                                       FieldSpec("transport_company"), FieldSpec("waybill_no")]),
 }
 TAB_ORDER = ("main", "contact", "payment", "files")
-PASSPORT_KEYS = ("passport.series", "passport.number")
 FLAG_STYLE = "background: #e8f5e9; color: #2e7d32; border-radius: 8px; padding: 2px 8px; font-weight: bold;"
 
 
@@ -59,6 +58,7 @@ class DealCard(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.window_, self.deal_id, self.user = window, deal_id, window.user
         self.version = 0
+        self.loaded: dict = {}  # the deal's values the unsaved edits started from (for conflicts)
         self.stage_code = ""
         self.gate_form: GateForm | None = None
         self.forms: dict[str, FieldForm] = {}
@@ -71,6 +71,7 @@ class DealCard(QDialog):
             form.setObjectName(f"form:{key}")
             form.values_source = self.edited_values
             form.edited.connect(self._on_edited)
+            form.forbid_without_rights(self.user)
             self.forms[key] = form
             self.tabs.addTab(self._tab_page(key, form), title)
         self.files = FilesPanel(window, deal_id)
@@ -135,6 +136,10 @@ class DealCard(QDialog):
         self.stage = QComboBox(objectName="dealStage")
         for stage in pipeline.STAGES:
             self.stage.addItem(stage.name, stage.code)
+            if not permissions.allowed(self.user, permissions.move_action(stage.code)):
+                item = self.stage.model().item(self.stage.count() - 1)
+                item.setEnabled(False)
+                item.setToolTip("Недостаточно прав для перевода в этот этап")
         self.stage.setMaxVisibleItems(len(pipeline.STAGES))
         self.stage.activated.connect(lambda index: self.change_stage(self.stage.itemData(index)))
         self.responsible = QLabel(objectName="dealResponsible")
@@ -203,8 +208,10 @@ class DealCard(QDialog):
         ``show_passport`` reads the passport for allowed roles (an audited view).
         """
         deal = deals.load_deal(self.deal_id)
-        self.version, self.stage_code = deal.version, deal.stage
         state = deal_fields.current_values(deal)
+        if not (keep_edits and self.is_dirty()):  # edits are saved against what they started from
+            self.version, self.loaded = deal.version, {**state, "stage": deal.stage}
+        self.stage_code = deal.stage
         contact_form = self.forms["contact"]
         if personal_data.can_see_passport(self.user):
             if show_passport:
@@ -214,7 +221,7 @@ class DealCard(QDialog):
                                        "каждый просмотр записывается в журнал.")
         else:
             masked = personal_data.masked_passport(self.deal_id)
-            reason = "Паспортные данные видны только менеджерам и администратору"
+            reason = PASSPORT_HIDDEN
             contact_form.lock("passport.series", masked.series, reason)
             contact_form.lock("passport.number", masked.number, reason)
             self.passport_note.setText(reason + ".")
@@ -295,9 +302,12 @@ class DealCard(QDialog):
             self._show_problems(error.problems)
             self.status.setText("Не сохранено: исправьте поля, отмеченные красным")
             return False
-        except ConflictError as error:
-            self._offer_reload(str(error))
-            return False
+        except ConflictError:
+            deal = conflict_dialog.resolve_conflict(self, self.deal_id, self.loaded, values, self.user)
+            if deal is None:  # the user chose their version
+                self.reload(show_passport=True, keep_edits=False)
+                self.status.setText("Карточка обновлена")
+                return False
         except ServiceError as error:
             msgbox.error(self, "Не сохранено", str(error))
             return False

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QSizePolicy, QWidget)
 
-from app import pipeline, validation
+from app import permissions, pipeline, validation
 from app.money import format_rub
 from app.services import deal_fields
 from app.services.errors import FieldProblem
@@ -22,6 +22,7 @@ from app.services.errors import FieldProblem
 TEXT, AMOUNT, DATE, CHOICE, CHECK, LIST, LONG = "text", "amount", "date", "choice", "check", "list", "long"
 ERROR_STYLE = "color: #b3261e;"
 PLACEHOLDERS = {DATE: "дд.мм.гггг", AMOUNT: "0 руб", LIST: "через запятую"}
+BLANK_ZERO = {"budget"}  # a budget of 0 means «not set yet» (its gate treats it so): shown empty
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class FieldForm(QWidget):
         self.state: dict[str, Any] = {}
         self.touched: set[str] = set()
         self.locked: set[str] = set()
+        self.forbidden: set[str] = set()  # shown, but the user has no right to change them
         self._filling = False  # True while the program (not the user) fills an editor
         self.editors: dict[str, QWidget] = {}
         self.messages: dict[str, QLabel] = {}
@@ -129,7 +131,7 @@ class FieldForm(QWidget):
 
     def _set_editor(self, key: str, value: Any) -> None:
         editor, kind = self.editors[key], self.specs[key].kind
-        shown = display(kind, value)
+        shown = "" if key in BLANK_ZERO and value == 0 else display(kind, value)
         self._filling = True
         try:
             if kind == CHOICE:
@@ -183,6 +185,19 @@ class FieldForm(QWidget):
         editor.setReadOnly(True)
         editor.setToolTip(reason)
 
+    def forbid_without_rights(self, user) -> None:
+        """Make read-only the fields ``user`` has no right to change (budget, payments, passport)."""
+        for key, action in permissions.FIELD_ACTIONS.items():
+            if key in self.specs and not permissions.allowed(user, action):
+                self.forbidden.add(key)
+                self.touched.discard(key)
+                editor = self.editors[key]
+                if isinstance(editor, (QLineEdit, QPlainTextEdit)):
+                    editor.setReadOnly(True)
+                else:
+                    editor.setEnabled(False)
+                editor.setToolTip(f"Недостаточно прав: {permissions.ACTION_NAMES[action].lower()}")
+
     def values(self) -> dict[str, Any]:
         """The touched fields' typed values (what a save or a move sends to the domain)."""
         return {key: self.raw(key) for key in self.touched}
@@ -191,7 +206,7 @@ class FieldForm(QWidget):
         return bool(self.touched)
 
     def _touch(self, key: str) -> None:
-        if key in self.locked or self._filling:
+        if key in self.locked or key in self.forbidden or self._filling:
             return
         self.touched.add(key)
         self.revalidate()

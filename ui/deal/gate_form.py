@@ -24,6 +24,7 @@ from ui.deal.field_form import AMOUNT, CHOICE, DATE, FieldForm, FieldSpec
 KINDS = {"budget": AMOUNT, "prepayment": AMOUNT, "debt": AMOUNT, "payment_date": DATE,
          "ship_deadline": DATE, "delivery_type": CHOICE}
 PASSPORT_KEYS = ("passport.series", "passport.number")
+PASSPORT_HIDDEN = "Паспортные данные скрыты: у вашей роли нет права их видеть (152-ФЗ)"
 
 
 class GateForm(QDialog):
@@ -46,6 +47,7 @@ class GateForm(QDialog):
         specs = [FieldSpec(key, KINDS.get(key, "text")) for key in shown]
         self.form = FieldForm(specs, stage=self.stage, choices=field_choices(), parent=self)
         self.form.edited.connect(self._show_debt)
+        self.form.forbid_without_rights(window.user)
         state = deal_fields.current_values(deal)
         if any(key in shown for key in PASSPORT_KEYS):
             self._show_passport(deal_id, state)
@@ -61,7 +63,7 @@ class GateForm(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.form)
         layout.addWidget(self.buttons)
-        self.resize(720, 60 + 44 * len(specs))
+        self.resize(720, self.sizeHint().height())
 
     def _show_passport(self, deal_id: int, state: dict) -> None:
         user = self.window_.user
@@ -74,7 +76,7 @@ class GateForm(QDialog):
             if key not in self.form.specs:
                 continue
             if value:
-                self.form.lock(key, value, "Паспортные данные видны только менеджерам")
+                self.form.lock(key, value, PASSPORT_HIDDEN)
             else:
                 state[key] = ""
 

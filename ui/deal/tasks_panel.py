@@ -86,11 +86,11 @@ class TasksPanel(QWidget):
         header.setMinimumSectionSize(70)
         self.view.selectionModel().currentRowChanged.connect(self._update_actions)
 
-        title = QLabel("<b>Задачи</b>")
+        self.title = QLabel(objectName="dealTasksTitle")
         self.new_button = _button("Новая задача", "newTask", self._toggle_new)
         self.new_button.setCheckable(True)
         top = QHBoxLayout()
-        top.addWidget(title)
+        top.addWidget(self.title)
         top.addStretch(1)
         top.addWidget(self.new_button)
 
@@ -182,6 +182,8 @@ class TasksPanel(QWidget):
         """Reload the tasks, keeping the selected one selected."""
         current = self.selected()
         self.model.load(self.deal_id)
+        count = self.model.rowCount()
+        self.title.setText("<b>Задачи</b>" + (f" ({count})" if count else " — нет открытых задач"))
         if current is not None:
             for row, line in enumerate(self.model.lines):
                 if line.id == current.id:

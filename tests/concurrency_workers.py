@@ -1,0 +1,84 @@
+"""Processes that work on the same deals at once (run by tests via multiprocessing, spawn)."""
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+
+from app import permissions, pipeline
+
+FREE_STAGES = [stage.code for stage in pipeline.STAGES if not stage.gate]
+WORKER_LOGIN = {"A": "admin", "B": "chief"}
+EDITED_FIELD = {"A": "transport_company", "B": "waybill_no"}
+MIN_STEPS = 100  # on a loaded machine, go on past the time until each worker did this much
+
+
+def _open(url: str, login: str):
+    """Open the database; the user ``login`` and the gate-free stages that user may move into."""
+    from app.db import open_database
+    from app.models import User
+
+    open_database(url, migrate=False)
+    actor = User.get(User.login == login)
+    return actor, [code for code in FREE_STAGES if permissions.allowed(actor, permissions.move_action(code))]
+
+
+def move_and_edit(url: str, name: str, deal_ids: list[int], seconds: float, start, results) -> None:
+    """Move, edit (with the version read) and create deals until ``seconds`` have passed; report
+    the successful moves per deal, the last value this worker saved per deal, and its new deals."""
+    from app.models import Deal
+    from app.services import deals
+    from app.services.errors import ConflictError
+
+    actor, stages = _open(url, WORKER_LOGIN[name])
+    rng = random.Random(name)
+    moves: Counter = Counter()
+    edits: dict[int, str] = {}
+    created: list[int] = []
+    conflicts = 0
+    field = EDITED_FIELD[name]
+    start.wait(30)
+    began = time.monotonic()
+    end = began + seconds
+    step = 0
+    while time.monotonic() < end or (step < MIN_STEPS and time.monotonic() < end + 30):
+        step += 1
+        deal_id = rng.choice(deal_ids)
+        roll = rng.random()
+        if roll < 0.45:
+            result = deals.move_deal(deal_id, rng.choice(stages), actor)
+            if result.from_stage != result.to_stage:
+                moves[deal_id] += 1
+        elif roll < 0.95:
+            value = f"{name}-{step}"
+            while True:
+                version = Deal.get_by_id(deal_id).version
+                try:
+                    deals.update_deal(deal_id, actor, {field: value}, expected_version=version)
+                except ConflictError:
+                    conflicts += 1
+                    continue
+                edits[deal_id] = value
+                break
+        else:
+            may_create = permissions.allowed(actor, permissions.move_action(pipeline.FIRST_STAGE.code))
+            creator = actor if may_create else None  # None: a lead from the web site
+            created.append(deals.create_deal(creator, name=f"Новая {name}-{step}").deal.id)
+    results.put({"name": name, "moves": dict(moves), "edits": edits, "created": created,
+                 "conflicts": conflicts, "steps": step, "began": began, "ended": time.monotonic()})
+
+
+def move_until_killed(url: str, deal_ids: list[int], halfway, done_moves) -> None:
+    """Move deals round and round; set ``halfway`` after 150 moves and carry on until killed."""
+    from app.services import deals
+
+    actor, stages = _open(url, "chief")
+    rng = random.Random(7)
+    while True:
+        result = deals.move_deal(rng.choice(deal_ids), rng.choice(stages), actor)
+        if result.from_stage == result.to_stage:
+            continue
+        with done_moves.get_lock():
+            done_moves.value += 1
+            if done_moves.value == 150:
+                halfway.set()
