@@ -60,7 +60,7 @@ def generate(url: str, count: int, seed: int = 15) -> None:
     """Fill an empty database with ``count`` deals by bulk inserts."""
     from app import clock, pipeline
     from app.db import database, open_database
-    from app.models import Contact, ContactChannel, Deal, OrderKind, Role, Task, User
+    from app.models import Contact, ContactChannel, Deal, OrderKind, Role, Task
     from app.services import numbering, people
 
     rng = random.Random(seed)

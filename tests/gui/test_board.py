@@ -9,7 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QLineEdit
 from playhouse.test_utils import count_queries
 
-from app.models import ContactChannel, Deal, StageHistory, Task
+from app.models import Deal, Task
 from app.services import deals
 from app.services.changes import Changes
 from tests.domain.helpers import INVOICE_VALUES, complete_deal, new_deal
@@ -17,7 +17,7 @@ from tests.gui.board_helpers import board_settings, bulk_deals
 from tests.gui.card_helpers import choose, field, message
 from ui.board.board import GROUP_KEY, BoardWidget
 from ui.board.quick_add import QuickAdd
-from ui.board.column_model import MIME_TYPE, ColumnModel, Roles, decode_ids
+from ui.board.column_model import MIME_TYPE, ColumnModel, decode_ids
 from ui.deal import gate_form
 from ui.main_window import MainWindow
 
