@@ -9,7 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QLineEdit
 from playhouse.test_utils import count_queries
 
-from app.models import ContactChannel, Deal, StageHistory, Task
+from app.models import Deal, Task
 from app.services import deals
 from app.services.changes import Changes
 from tests.domain.helpers import INVOICE_VALUES, complete_deal, new_deal
@@ -17,11 +17,20 @@ from tests.gui.board_helpers import board_settings, bulk_deals
 from tests.gui.card_helpers import choose, field, message
 from ui.board.board import GROUP_KEY, BoardWidget
 from ui.board.quick_add import QuickAdd
-from ui.board.column_model import MIME_TYPE, ColumnModel, Roles, decode_ids
+from ui.board.column_model import MIME_TYPE, ColumnModel, decode_ids
 from ui.deal import gate_form
 from ui.main_window import MainWindow
 
 MOVE = Qt.DropAction.MoveAction
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_messages(monkeypatch):
+    """A message box in a test would wait for a click forever: fail instead (tests expecting one
+    patch it themselves)."""
+    def unexpected(parent, title, text):
+        raise AssertionError(f"message box «{title}»: {text}")
+    monkeypatch.setattr("ui.msgbox.error", unexpected)
 
 
 @pytest.fixture
@@ -232,6 +241,8 @@ def test_multi_card_move_with_selection_keyboard_and_menu(make_board, staff, qtb
     menu = board.context_menu(column)
     (moves,) = [a.menu() for a in menu.actions() if a.text() == "Перевести на этап…"]
     (cutting,) = [a for a in moves.actions() if a.text() == "Раскрой"]
+    (production,) = [a for a in moves.actions() if a.text() == "Производство"]
+    assert cutting.isEnabled() and not production.isEnabled()  # a manager's rights
     cutting.trigger()
     assert {d.stage for d in Deal.select().where(Deal.id.in_(picked))} == {"cutting"}
     assert sorted(ids_in(board, "cutting")) == sorted(picked)
@@ -324,7 +335,19 @@ def test_fold_and_unfold_production_remembered_per_pc(make_board, staff):
     assert not {"production", "sawing", "packing"} & set(board.columns)
     group = board.column(GROUP_KEY)
     assert group.header.totals_text.startswith("3 сделки")
+    assert board.delegate.card_texts(group.model.card(chief_deal.id))["stage"] == "Распил"
     assert chief_deal.id in ids_in(board, GROUP_KEY)
+    row = group.model.row_of(chief_deal.id)
+    mime = group.model.mimeData([group.model.index(row)])
+    assert not group.model.canDropMimeData(mime, MOVE, -1, -1, QModelIndex())  # its own column
+    assert not group.model.dropMimeData(mime, MOVE, -1, -1, QModelIndex())
+    assert Deal.get_by_id(chief_deal.id).stage == "sawing"
+    waiting = complete_deal(staff["manager"])
+    board.window_.announce(deals.move_deal(waiting.id, "cutting", staff["manager"]).changes)
+    board.window_.user = staff["constructor"]  # the constructor hands orders to production
+    assert drop(board, "cutting", [0], GROUP_KEY)  # a drop on the group enters «Производство»
+    assert Deal.get_by_id(waiting.id).stage == "production"
+    group = board.column(GROUP_KEY)
     assert make_board().filters.fold.isChecked()  # remembered
     group.header.fold_button.click()
     assert "sawing" in board.columns and GROUP_KEY not in board.columns
@@ -379,3 +402,21 @@ def test_painting_the_board_costs_the_same_queries_for_any_number_of_deals(make_
         bulk_deals(400, stage)
     assert queries_to_paint() == few
     assert few <= 3 + 3 * 22  # users, settings, totals; per column a page and its cards (2)
+
+
+def test_stale_threshold_set_from_the_column_header(make_board, staff, fake_clock, monkeypatch):
+    deal = new_deal(staff["manager"])
+    deals.move_deal(deal.id, "first_contact", staff["manager"])
+    fake_clock.advance(timedelta(days=2))
+    board = make_board()
+    card = board.column("first_contact").model.card(deal.id)
+    assert board.delegate.card_texts(card)["stale"] == ""  # «Первичный контакт» allows 3 days
+    asked = []
+    monkeypatch.setattr("ui.board.board.ask_stale_days",
+                        lambda parent, name, current: asked.append((name, current)) or 1)
+    menu = board.header_menu(board.column("first_contact"))
+    (action,) = [a for a in menu.actions() if a.text().startswith("Срок на этапе: 3 дн")]
+    action.trigger()
+    assert asked == [("Первичный контакт", 3)]
+    assert board.delegate.card_texts(card)["stale"] == "2 дн на этапе"
+    assert make_board().delegate.stale_days["first_contact"] == 1  # shop-wide, in the database

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence, QMouseEvent, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QMenu, QScrollArea, QVBoxLayout, QWidget
 
-from app import board_queries, pipeline
+from app import board_queries, permissions, pipeline
 from app.board_queries import BoardFilter
 from app.services import board_moves, stale
 from app.services.board_moves import MoveRecord
@@ -32,6 +32,22 @@ PRODUCTION_GROUP = ("production", *pipeline.WORKSHOP_STAGES)
 DEFAULT_WIDTH, MIN_WIDTH = 262, 190
 REPAINT_MS = 60_000
 FOLD_TEXT, UNFOLD_TEXT = "◂▸", "▸◂"
+BOARD_STYLE = """
+#boardStrip, #boardScroll { background: #eef1f5; }
+QListView { background: transparent; }
+QListView QScrollBar:vertical { background: transparent; width: 8px; margin: 0; }
+QListView QScrollBar::handle:vertical { background: #c3cad4; border-radius: 4px; min-height: 32px; }
+QListView QScrollBar::add-line:vertical, QListView QScrollBar::sub-line:vertical { height: 0; }
+QListView QScrollBar::add-page:vertical, QListView QScrollBar::sub-page:vertical { background: none; }
+"""
+
+
+def ask_stale_days(parent: QWidget, stage_name: str, current: int) -> int | None:
+    """The one seam tests patch: days a card may sit in ``stage_name`` (None when cancelled)."""
+    days, accepted = QInputDialog.getInt(
+        parent, "Срок на этапе", f"Сколько дней сделка может быть на этапе «{stage_name}»\n"
+        f"без отметки (0 — не отмечать):", current, 0, 365)
+    return days if accepted else None
 
 
 def column_specs(folded: bool, hide_closed: bool) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -98,8 +114,7 @@ class BoardWidget(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.filters)
         layout.addWidget(self.scroll, 1)
-        self.setStyleSheet("#boardStrip, #boardScroll { background: #eef1f5; } "
-                           "QListView { background: transparent; }")
+        self.setStyleSheet(BOARD_STYLE)
         self.undo_bar = UndoBar(self.undo, self)
         window.statusBar().addWidget(self.undo_bar)
         self.clock_timer = QTimer(self, objectName="boardClock", interval=REPAINT_MS)
@@ -151,6 +166,7 @@ class BoardWidget(QWidget):
             column.view.open_requested.connect(self.open_deal)
             column.view.step_requested.connect(lambda step, c=column: self.step(c, step))
             column.view.menu_requested.connect(lambda pos, c=column: self.show_menu(c, pos))
+            column.header.menu_requested.connect(lambda pos, c=column: self.header_menu(c).exec(QCursor.pos()))
             self.strip_layout.addWidget(column)
             self.strip_layout.addWidget(ColumnGrip(column, self._save_width, self.strip))
             self.columns[key] = column
@@ -178,15 +194,18 @@ class BoardWidget(QWidget):
         self.delegate.stale_days = stale.thresholds()
         columns = self.visible_columns()
         self._show_totals(columns)
-        for column in columns:
-            column.model.set_filter(self.filter)
+        pages = board_queries.first_pages([column.stages for column in columns], self.filter)
+        cards = board_queries.cards([deal_id for ids, _ in pages for deal_id in ids])
+        for column, (ids, cursor) in zip(columns, pages):
+            column.model.show_page(self.filter, ids, cursor, {i: cards[i] for i in ids if i in cards})
 
-    def refresh(self, columns: list[ColumnWidget] | None = None) -> None:
-        """Re-read ``columns`` (default all), keeping their scroll position and selection."""
+    def refresh(self, columns: list[ColumnWidget] | None = None, changed: frozenset[int] | None = None) -> None:
+        """Re-read ``columns`` (default all; card data of the ``changed`` deals, default all),
+        keeping their scroll position and selection."""
         columns = self.visible_columns() if columns is None else columns
         self._show_totals(columns)
         for column in columns:
-            column.refresh()
+            column.refresh(changed)
 
     def set_filter(self, flt: BoardFilter) -> None:
         self.filter = flt
@@ -203,14 +222,14 @@ class BoardWidget(QWidget):
             self.delegate.stale_days = stale.thresholds()
             self.refresh()
             return
-        if changes.tasks and self.filter.overdue_only:
-            self.refresh()
+        if changes.tasks and (self.filter.overdue_only or not changes.deal_ids):
+            self.refresh()  # task states of unknown cards, or the overdue filter's members
             return
         affected = [column for column in self.columns.values()
                     if set(column.stages) & changes.stages
                     or any(column.model.row_of(deal_id) is not None for deal_id in changes.deal_ids)]
         if affected:
-            self.refresh(affected)
+            self.refresh(affected, changes.deal_ids or None)
 
     # actions -----------------------------------------------------------------------------------
     def open_deal(self, deal_id: int) -> None:
@@ -280,15 +299,43 @@ class BoardWidget(QWidget):
         open_action.triggered.connect(lambda: self.open_deal(deal_ids[0]))
         moves = menu.addMenu("Перевести на этап…")
         moves.setEnabled(bool(deal_ids))
+        user = self.window_.user
         for stage in pipeline.STAGES:
             action: QAction = moves.addAction(stage.name)
-            action.setEnabled(len(column.stages) > 1 or stage.code not in column.stages)
+            action.setEnabled((len(column.stages) > 1 or stage.code not in column.stages)
+                              and permissions.allowed(user, permissions.move_action(stage.code)))
             action.triggered.connect(lambda _=False, code=stage.code: self.move_deals(deal_ids, code))
         undo = menu.addAction("Отменить последний перевод")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         undo.setEnabled(bool(self.undo_bar.records))
         undo.triggered.connect(self.undo_bar.undo)
         return menu
+
+    def header_menu(self, column: ColumnWidget) -> QMenu:
+        """A column header's menu: the stage's stale threshold (shop-wide), fold, hide closed."""
+        menu = QMenu(self)
+        if len(column.stages) == 1:
+            code = column.stages[0]
+            days = self.delegate.stale_days.get(code, 0)
+            shown = f"{days} дн" if days else "не отмечать"
+            menu.addAction(f"Срок на этапе: {shown}…", lambda: self.change_stale_days(code))
+        menu.addAction(self.filters.fold.text(), self.filters.fold.toggle)
+        menu.addAction(self.filters.hide_closed.text(), self.filters.hide_closed.toggle)
+        return menu
+
+    def change_stale_days(self, stage_code: str) -> None:
+        """Ask for the stage's stale threshold (0: never) and store it for the whole shop."""
+        stage = pipeline.stage(stage_code)
+        days = ask_stale_days(self, stage.name, self.delegate.stale_days.get(stage_code, stage.normal_days))
+        if days is None:
+            return
+        try:
+            stale.set_threshold(stage_code, days)
+        except ServiceError as error:
+            msgbox.error(self, "Срок не изменён", str(error))
+            return
+        self.delegate.stale_days = stale.thresholds()
+        self.repaint_cards()
 
     def show_menu(self, column: ColumnWidget, pos: QPoint) -> None:
         index = column.view.indexAt(pos)

@@ -6,7 +6,7 @@ a task turns red without reloading anything: the board only repaints once a minu
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app import board_text, clock, pipeline
@@ -16,6 +16,7 @@ from app.money import format_rub
 from ui.board.column_model import Roles
 
 CARD_HEIGHT = 92
+MIN_CARD_WIDTH = 160
 MARGIN_X, MARGIN_Y, PAD = 6, 3, 9
 LINE = 18
 
@@ -35,13 +36,27 @@ class CardDelegate(QStyledItemDelegate):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.stale_days: dict[str, int] = {}
+        self._texts: dict[tuple, dict[str, str]] = {}  # card texts of the current minute
+        self._minute = None
+        self._fonts: dict[str, tuple[QFont, QFont, QFont]] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return QSize(max(option.rect.width(), 160), CARD_HEIGHT)
+        return QSize(MIN_CARD_WIDTH, CARD_HEIGHT)  # the list view stretches cards to its width
 
     def card_texts(self, card: CardData) -> dict[str, str]:
-        """What the card shows, by part (also used by tests and the accessible text)."""
+        """What the card shows, by part (also used by tests); kept for the current minute."""
         now = clock.now()
+        minute = now.replace(second=0)
+        if minute != self._minute:
+            self._texts, self._minute = {}, minute
+        key = (card.deal_id, card.version, card.stage, card.stage_entered_at, tuple(card.tasks),
+               self.stale_days.get(card.stage, 0))
+        texts = self._texts.get(key)
+        if texts is None:
+            texts = self._texts[key] = self._compute_texts(card, now)
+        return texts
+
+    def _compute_texts(self, card: CardData, now) -> dict[str, str]:
         state = board_text.task_state(card.tasks, now)
         stale = board_text.stale_days(card.stage_entered_at, self.stale_days.get(card.stage, 0), now)
         return {
@@ -74,11 +89,7 @@ class CardDelegate(QStyledItemDelegate):
             painter.setBrush(STALE)
             painter.drawRoundedRect(QRect(box.left(), box.top() + 6, 4, box.height() - 12), 2, 2)
         inner = box.adjusted(PAD, PAD - 3, -PAD, -PAD + 3)
-        base = QFont(option.font)
-        small = QFont(base)
-        small.setPointSizeF(base.pointSizeF() * 0.88)
-        bold = QFont(base)
-        bold.setBold(True)
+        base, small, bold = self._fonts_for(option.font)
 
         def line(number: int) -> QRect:
             return QRect(inner.left(), inner.top() + number * LINE, inner.width(), LINE)
@@ -103,13 +114,25 @@ class CardDelegate(QStyledItemDelegate):
                        Qt.AlignmentFlag.AlignRight)
         painter.restore()
 
+    def _fonts_for(self, font: QFont) -> tuple[QFont, QFont, QFont]:
+        """The card's normal, small and bold fonts for the view's ``font`` (made once)."""
+        key = font.key()
+        if key not in self._fonts:
+            base = QFont(font)
+            small = QFont(base)
+            small.setPointSizeF(base.pointSizeF() * 0.88)
+            bold = QFont(base)
+            bold.setBold(True)
+            self._fonts[key] = (base, small, bold)
+        return self._fonts[key]
+
     @staticmethod
     def _draw(painter: QPainter, font: QFont, colour: QColor, rect: QRect, text: str,
               align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> int:
         """Draw ``text`` elided into ``rect``; returns the width it took."""
-        metrics = QFontMetrics(font)
-        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(rect.width(), 0))
         painter.setFont(font)
+        metrics = painter.fontMetrics()
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(rect.width(), 0))
         painter.setPen(colour)
         painter.drawText(rect, align | Qt.AlignmentFlag.AlignVCenter, shown)
         return metrics.horizontalAdvance(shown)

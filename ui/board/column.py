@@ -32,6 +32,7 @@ class ColumnHeader(QWidget):
     """Name and totals of a column, painted under a colour strip; a fold button when foldable."""
 
     fold_clicked = Signal()
+    menu_requested = Signal(QPoint)
     HEIGHT = 58
 
     def __init__(self, title: str, colour: QColor, parent: QWidget | None = None, foldable: str = "") -> None:
@@ -40,6 +41,8 @@ class ColumnHeader(QWidget):
         self.totals_text = ""
         self.setFixedHeight(self.HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self.menu_requested)
         self.fold_button: QToolButton | None = None
         if foldable:
             self.fold_button = QToolButton(self, objectName="foldButton", text=foldable, autoRaise=True)
@@ -192,11 +195,12 @@ class ColumnWidget(QFrame):
     def stages(self) -> tuple[str, ...]:
         return self.model.stages
 
-    def refresh(self) -> None:
-        """Re-read the cards, keeping the scroll position and the selected cards."""
+    def refresh(self, changed: frozenset[int] | None = None) -> None:
+        """Re-read the cards (card data of ``changed`` deals, all when None), keeping the scroll
+        position and the selected cards."""
         selected, current = self.view.selected_ids(), self.view.currentIndex().data(Roles.DEAL_ID)
         scroll = self.view.verticalScrollBar().value()
-        if self.model.refresh():
+        if self.model.refresh(changed):
             self.view.select_ids(selected, current)
             self.view.doItemsLayout()  # the scroll range first, then the old position
             self.view.verticalScrollBar().setValue(scroll)

@@ -118,30 +118,38 @@ class ColumnModel(QAbstractListModel):
         self.filter = flt
         self._load(self.page_size)
 
+    def show_page(self, flt: BoardFilter, ids: list[int], cursor: Cursor | None,
+                  cards: dict[int, CardData]) -> None:
+        """Show a first page the board read for all columns at once (``bq.first_pages``)."""
+        self.filter = flt
+        self._replace(ids, cursor, cards)
+
     def reload(self) -> None:
         """Drop what is loaded and read the first page again."""
         self._load(self.page_size)
 
-    def refresh(self) -> bool:
-        """Re-read as many rows as are loaded. Returns True when the rows changed (a reset: the
-        view restores scroll and selection), False when only card contents were updated."""
+    def refresh(self, changed: set[int] | frozenset[int] | None = None) -> bool:
+        """Re-read as many rows as are loaded; card data is re-read for new rows and for the
+        ``changed`` deals (all when None). Returns True when the rows changed (a reset: the view
+        restores scroll and selection), False when only card contents were updated."""
         wanted = max(len(self._ids), self.page_size)
         ids, cursor = bq.page(self.stages, self.filter, None, wanted)
+        stale = [i for i in ids if changed is None or i in changed or i not in self._cards]
+        cards = {**{i: self._cards[i] for i in ids if i in self._cards}, **bq.cards(stale)}
         if ids == self._ids:
             self._cursor = cursor
-            self._cards = bq.cards(ids)
+            self._cards = cards
             if ids:
                 self.dataChanged.emit(self.index(0), self.index(len(ids) - 1))
             return False
-        self._replace(ids, cursor)
+        self._replace(ids, cursor, cards)
         return True
 
     def _load(self, count: int) -> None:
         ids, cursor = bq.page(self.stages, self.filter, None, count)
-        self._replace(ids, cursor)
+        self._replace(ids, cursor, bq.cards(ids))
 
-    def _replace(self, ids: list[int], cursor: Cursor | None) -> None:
-        cards = bq.cards(ids)
+    def _replace(self, ids: list[int], cursor: Cursor | None, cards: dict[int, CardData]) -> None:
         self.beginResetModel()
         self._ids = ids
         self._rows = {deal_id: row for row, deal_id in enumerate(ids)}
@@ -169,16 +177,22 @@ class ColumnModel(QAbstractListModel):
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
+    def _arriving(self, data: QMimeData) -> list[int]:
+        """The dropped deals that are not in this column already (a card dropped back on its own
+        column, e.g. «Распил» inside the folded «Производство», must not move)."""
+        return [deal_id for deal_id in decode_ids(data)
+                if deal_id not in self._cards or self._cards[deal_id].stage not in self.stages]
+
     def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                         parent: Index) -> bool:
-        return self.mover is not None and bool(decode_ids(data))
+        return self.mover is not None and bool(self._arriving(data))
 
     def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
                      parent: Index) -> bool:
         """Move the dropped deals here through the domain; the rows come from the refresh."""
         if action == Qt.DropAction.IgnoreAction:
             return True
-        ids = decode_ids(data)
+        ids = self._arriving(data)
         if self.mover is None or not ids:
             return False
         return self.mover(ids, self.target_stage)
