@@ -2,9 +2,11 @@
 ``changed`` signal every view listens to after a user action."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
 
 from app.models import User
 from app.services.changes import Changes
@@ -28,6 +30,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._screens: dict[str, QWidget] = {}
         self._cards: dict[int, QWidget] = {}
+        self.quitting = False  # «Выход» chosen: closing ends the program even with a tray icon
+        # set where a tray icon keeps the program running: hides the window, True when it did
+        self.close_to_tray: Callable[[], bool] | None = None
         self.user_label = QLabel()
         self.statusBar().addPermanentWidget(self.user_label)
         self._build_menu()
@@ -35,8 +40,8 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         self.file_menu = self.menuBar().addMenu("&Файл")
-        quit_action = QAction("Выход", self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action = QAction("Выход", self, shortcut=QKeySequence("Ctrl+Q"))  # Windows has no standard one
+        quit_action.triggered.connect(self.quit_program)
         self.file_menu.addAction(quit_action)
 
     def _show_user(self) -> None:
@@ -86,9 +91,20 @@ class MainWindow(QMainWindow):
         card.activateWindow()
         return card
 
+    def quit_program(self) -> None:
+        """«Выход»: close for real (the deal cards first, which may refuse) and end the program."""
+        self.quitting = True
+        if self.close():
+            QApplication.quit()
+        else:
+            self.quitting = False
+
     def closeEvent(self, event) -> None:
-        """Closing the program closes the open deal cards first; one with unsaved edits may refuse."""
-        if all(card.close() for card in list(self._cards.values())):
+        """Closing the window hides it to the tray where there is one (see ``close_to_tray``); else,
+        and on «Выход», it closes the open deal cards first — one with unsaved edits may refuse."""
+        if not self.quitting and self.close_to_tray is not None and self.close_to_tray():
+            event.ignore()
+        elif all(card.close() for card in list(self._cards.values())):
             event.accept()
         else:
             event.ignore()

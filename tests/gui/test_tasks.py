@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QPushButton, QToolButton
+from PySide6.QtWidgets import QApplication, QPushButton, QSystemTrayIcon, QToolButton, QWidget
 
 from app.models import Task, TimelineEntry
 from app.reminder_rules import Section
@@ -21,7 +21,7 @@ from app.services.reminders import ReminderCounts
 from tests.domain.helpers import INVOICE_VALUES, new_deal
 from ui.main_window import MainWindow
 from ui.tasks import dialogs
-from ui.tasks.install import install_tasks, overdue_title
+from ui.tasks.install import IN_TRAY_TEXT, install_tasks, overdue_title
 from ui.tasks.model import TaskRole
 from ui.tasks.tray import count_icon
 
@@ -37,8 +37,8 @@ class FakeTimer(QTimer):
 
 @pytest.fixture
 def make_window(qtbot, staff, tmp_path):
-    def make(user=None, tray=False):
-        window = MainWindow(user or staff["manager"])
+    def make(user=None, tray=False, workstation="counter"):
+        window = MainWindow(user or staff["manager"], workstation)
         qtbot.addWidget(window)
         store = QSettings(str(tmp_path / f"pc-{len(list(tmp_path.iterdir()))}.ini"), QSettings.Format.IniFormat)
         install_tasks(window, store=store, timer=FakeTimer(), tray_available=tray)
@@ -242,6 +242,74 @@ def test_tray_shows_a_balloon_for_each_new_task_in_turn(make_window, staff):
     assert tray.current.task_id == first.id and [n.task_id for n in tray.queue] == [second.id]
     tray.balloon_timer.timeout.emit()
     assert tray.current.task_id == second.id and tray.queue == []
+
+
+@pytest.fixture
+def quits(monkeypatch):
+    """QApplication.quit recorded instead of ending the test run; the last-window rule restored."""
+    calls = []
+    monkeypatch.setattr(QApplication, "quit", lambda: calls.append("quit"))
+    yield calls
+    QApplication.setQuitOnLastWindowClosed(True)
+
+
+def _balloons(monkeypatch, tray):
+    shown = []
+    monkeypatch.setattr(tray.icon, "showMessage", lambda title, text, *rest: shown.append(text))
+    return shown
+
+
+class RefusingCard(QWidget):
+    """A deal card with unsaved edits whose owner answered «Отмена»."""
+
+    def closeEvent(self, event) -> None:
+        event.ignore()
+
+
+def test_closing_with_a_tray_hides_the_window_and_reminders_go_on(make_window, staff, fake_clock, quits,
+                                                                 monkeypatch):
+    window = make_window(tray=True)
+    tray = window.tasks_feature.tray
+    balloons = _balloons(monkeypatch, tray)
+    window.show()
+    assert not window.close()  # the close button of the window
+    assert not window.isVisible() and quits == [] and not QApplication.quitOnLastWindowClosed()
+    assert balloons == [IN_TRAY_TEXT]
+    task = _task_in(staff, 30)
+    fake_clock.advance(timedelta(minutes=15))
+    window.tasks_feature.scheduler.timer.timeout.emit()
+    assert tray.current.task_id == task.id and balloons[-1].startswith("Перезвонить клиенту")
+    tray.menu.actions()[0].trigger()  # «Открыть программу»
+    assert window.isVisible() and QApplication.quitOnLastWindowClosed()
+    window.close()
+    assert not window.isVisible() and balloons.count(IN_TRAY_TEXT) == 1  # told once per run
+    tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)  # a click on the icon
+    assert window.isVisible() and quits == []
+
+
+def test_quit_from_tray_or_file_menu_ends_the_program_after_the_cards(make_window, quits):
+    window = make_window(tray=True)
+    window.show()
+    card = RefusingCard()
+    window._cards[1] = card
+    tray_quit = window.tasks_feature.tray.menu.actions()[-1]
+    assert tray_quit.text() == "Выход"
+    tray_quit.trigger()
+    assert quits == [] and window.isVisible() and not window.quitting  # the card kept its edits
+    del window._cards[1]
+    file_quit = next(a for a in window.file_menu.actions() if a.text() == "Выход")
+    assert file_quit.shortcut().toString() == "Ctrl+Q"
+    file_quit.trigger()
+    assert quits == ["quit"] and not window.isVisible()
+    card.deleteLater()
+
+
+def test_without_a_tray_or_on_the_workshop_terminal_closing_quits_as_before(make_window, quits):
+    for window in (make_window(tray=False), make_window(tray=True, workstation="workshop")):
+        window.show()
+        assert window.close_to_tray is None
+        assert window.close() and not window.isVisible()
+        assert QApplication.quitOnLastWindowClosed()  # Qt ends the program with its last window
 
 
 def test_count_icon_is_red_with_overdue_and_green_when_calm(qapp):

@@ -1,5 +1,6 @@
 """Putting «Задачи» into the main window: the screen, the scheduler, and the tray icon — or, where
-the system has no tray, the reminder panel — plus the overdue count in the window title."""
+the system has no tray, the reminder panel — plus the overdue count in the window title. With a
+tray icon, closing the window hides it there and the reminders go on; «Выход» ends the program."""
 from __future__ import annotations
 
 import re
@@ -19,6 +20,9 @@ from ui.tasks.view import TasksView
 
 
 OVERDUE_SUFFIX = re.compile(r" \(\d+ просрочено\)$")
+IN_TRAY_TITLE = "CRM «Детские кровати Маня»"
+IN_TRAY_TEXT = "Программа продолжает работать в трее — напоминания придут вовремя"
+QUITS_ON_CLOSE = ("workshop",)  # the full-screen terminal: closing it ends the program
 
 
 def overdue_title(title: str, overdue: int) -> str:
@@ -55,8 +59,11 @@ class TasksFeature:
             self.tray.openProgram.connect(self.raise_window)
             self.tray.openTasks.connect(self.show_tasks)
             self.tray.snoozeAll.connect(lambda: self.actions.snooze_all(15))
-            self.tray.quitProgram.connect(QApplication.quit)
+            self.tray.quitProgram.connect(window.quit_program)
             self.tray.openDeal.connect(self.open_from_balloon)
+            if window.workstation not in QUITS_ON_CLOSE:
+                window.close_to_tray = self.hide_to_tray
+        self.told_about_tray = False
         self.scheduler.noticed.connect(self.notify)
         self._add_menu()
 
@@ -92,8 +99,23 @@ class TasksFeature:
         """After «Сменить пользователя»: remind the person now at the PC."""
         self.scheduler.user = user
 
+    def hide_to_tray(self) -> bool:
+        """Closing the window: hide it, keep reminding (told once per run); True — it is hidden."""
+        # an open deal card closed while the window is hidden must not end the program
+        QApplication.setQuitOnLastWindowClosed(False)
+        self.window.hide()
+        if not self.told_about_tray:
+            self.told_about_tray = True
+            self.tray.show_message(IN_TRAY_TITLE, IN_TRAY_TEXT)
+        return True
+
     def raise_window(self) -> None:
-        self.window.showNormal()
+        """Bring the window back (from the tray too) to the front."""
+        QApplication.setQuitOnLastWindowClosed(True)
+        if self.window.isMinimized():
+            self.window.showNormal()
+        else:
+            self.window.show()
         self.window.raise_()
         self.window.activateWindow()
 

@@ -87,6 +87,11 @@ class ReminderTray(QObject):
         if not self.balloon_timer.isActive():
             self._next_balloon()
 
+    def show_message(self, title: str, text: str) -> None:
+        """A balloon that is no reminder (clicking it opens no deal); the reminders queued go on."""
+        self.current = None
+        self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, BALLOON_MS)
+
     def _next_balloon(self) -> None:
         self.current = self.queue.pop(0) if self.queue else None
         if self.current is None:
