@@ -86,7 +86,13 @@ def test_workshop_terminal_moves_scanned_order_from_sawing_to_milling(qtbot, sta
     assert terminal.current_row().order_no == deal.order_no and terminal.current_row().surname == "Тихонова"
     assert terminal.table.hasFocus() or not terminal.isVisible()
     qtbot.keyClick(terminal.table, Qt.Key.Key_Return)
-    assert no_dialogs[-1][0] == "ask" and "«Распил» → «Фрезеровка»" in no_dialogs[-1][1]
+    bar = terminal.confirm_bar
+    assert no_dialogs == []  # the question is on the terminal's screen, not a dialog box
+    assert bar.isVisibleTo(terminal) and bar.order.text() == f"Заказ №{deal.order_no} · Тихонова"
+    assert "«Распил» → «Фрезеровка»" in bar.step.text() and not terminal.undo_bar.isVisibleTo(terminal)
+    assert Deal.get_by_id(deal.id).stage == "sawing"
+    qtbot.keyClick(bar.yes, Qt.Key.Key_Return)  # the scanner's (or the chief's) Enter: «Да, перевести»
+    assert not bar.isVisibleTo(terminal)
     assert terminal.undo_bar.isVisibleTo(terminal) and "Фрезеровка" in terminal.undo_label.text()
     assert Deal.get_by_id(deal.id).stage == "sawing"  # a few seconds to undo
     terminal.undo_timer.timeout.emit()  # the undo time is over
@@ -104,6 +110,8 @@ def test_workshop_terminal_undo_keeps_the_order_where_it_was(qtbot, staff, no_di
     window = open_window(qtbot, staff["chief"], "workshop")
     terminal = window.screen("workshop")
     terminal.table.clicked.emit(terminal.model.index(terminal.model.row_of_deal(deal.id), 1))  # a tap
+    assert "«Упаковка» → «Отгружено»" in terminal.confirm_bar.step.text()
+    terminal.confirm_bar.yes.click()  # a tap on «Да, перевести»
     assert "Отгружено" in terminal.undo_label.text()
     qtbot.mouseClick(terminal.undo_button, Qt.MouseButton.LeftButton)
     terminal.undo_timer.timeout.emit()
@@ -115,6 +123,7 @@ def test_workshop_terminal_refuses_for_a_manager_with_the_service_message(qtbot,
     window = open_window(qtbot, staff["manager"], "workshop")
     terminal = window.screen("workshop")
     terminal.advance_row(terminal.model.row_of_deal(deal.id))
+    terminal.confirm_bar.yes.click()
     terminal.commit_pending()
     assert no_dialogs[-1][0] == "error" and "Недостаточно прав" in no_dialogs[-1][1]
     assert Deal.get_by_id(deal.id).stage == "sawing"
@@ -128,16 +137,53 @@ def test_workshop_terminal_never_shows_budget_phone_or_passport(qtbot, staff, no
     terminal = window.screen("workshop")
     terminal.select_deal(deal.id)
     terminal.advance_row(terminal.model.row_of_deal(deal.id))
-    texts = " | ".join(all_texts(window))
-    assert str(deal.order_no) in texts and "Тестов" in texts and "Распил" in texts
-    for secret in ("48", "750", "руб", "3681", "543578", "8008008000", "+7", "800-80-00", "test@test.ru",
-                   "Бюджет", "Паспорт", "паспорт", "Телефон", "Нью-Йорк"):
-        assert secret not in texts, secret
+    for answer in (None, terminal.confirm_bar.yes):  # the question, then the countdown to undo
+        if answer is not None:
+            qtbot.mouseClick(answer, Qt.MouseButton.LeftButton)
+        texts = " | ".join(all_texts(window))
+        assert str(deal.order_no) in texts and "Тестов" in texts and "Распил" in texts
+        for secret in ("48", "750", "руб", "3681", "543578", "8008008000", "+7", "800-80-00", "test@test.ru",
+                       "Бюджет", "Паспорт", "паспорт", "Телефон", "Нью-Йорк"):
+            assert secret not in texts, secret
     assert not window.menuBar().isVisible() and not window.tabs.tabBar().isVisible()
     row = terminal.model.row_of_deal(deal.id)
     assert terminal.model.data(terminal.model.index(row, 5), Qt.ItemDataRole.BackgroundRole) is not None
     window.close()  # the waiting move goes through when the terminal closes
     assert Deal.get_by_id(deal.id).stage == "milling"
+
+
+def test_workshop_confirmation_is_big_and_says_no_with_esc_or_a_tap_and_gives_way_to_a_scan(qtbot, staff,
+                                                                                             no_dialogs):
+    deal = at_stage(staff["manager"], "sawing")
+    other = at_stage(staff["manager"], "milling")
+    window = open_window(qtbot, staff["chief"], "workshop")
+    window.resize(1280, 800)
+    with qtbot.waitActive(window):  # keys go where the focus is, as on the shop's terminal
+        window.show()
+        window.activateWindow()
+    terminal = window.screen("workshop")
+    bar = terminal.confirm_bar
+    row = terminal.model.row_of_deal(deal.id)
+    terminal.select_deal(deal.id)
+    terminal.table.setFocus()
+    qtbot.keyClick(terminal.table, Qt.Key.Key_Enter)
+    assert bar.isVisible() and bar.yes.hasFocus()
+    assert min(bar.yes.height(), bar.no.height()) >= 64 and bar.yes.width() >= 200
+    assert [bar.yes.text(), bar.no.text()] == ["Да, перевести", "Нет"]
+    qtbot.keyClick(bar.yes, Qt.Key.Key_Escape)  # Esc — «Нет»
+    assert not bar.isVisible() and not terminal.undo_bar.isVisible() and terminal.table.hasFocus()
+    terminal.advance_row(row)
+    qtbot.mouseClick(bar.no, Qt.MouseButton.LeftButton)  # a tap on «Нет»
+    assert not bar.isVisible() and not terminal.undo_bar.isVisible()
+    terminal.advance_row(row)
+    qtbot.keyClicks(QApplication.focusWidget(), f"{other.order_no:06d}")  # a scan while asking
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert not bar.isVisible() and terminal.current_row().deal_id == other.id and terminal.table.hasFocus()
+    assert Deal.get_by_id(deal.id).stage == "sawing" and Deal.get_by_id(other.id).stage == "milling"
+    qtbot.keyClick(terminal.table, Qt.Key.Key_Return)  # the scanned order's question, Enter — yes
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert terminal.pending.deal_id == other.id and no_dialogs == []
+    terminal.cancel_pending()
 
 
 def test_constructor_screen_lists_its_queue_and_tasks(qtbot, staff, no_dialogs, monkeypatch):

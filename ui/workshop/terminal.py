@@ -1,7 +1,8 @@
 """The workshop terminal: a full-screen, large-type, touch-friendly list of the orders in
-production. One tap (or Enter) on an order, a confirmation, and the order moves to the next
-operation after ``UNDO_SECONDS`` seconds unless «Отменить» is pressed; a field takes a typed or
-scanned order number + Enter and jumps to that order. No budgets, phones or passport data here.
+production. One tap (or Enter) on an order, a confirmation in a large bar on the screen (no
+dialog: a tap, Enter or Esc answers it), and the order moves to the next operation after
+``UNDO_SECONDS`` seconds unless «Отменить» is pressed; a field takes a typed or scanned order
+number + Enter and jumps to that order. No budgets, phones or passport data here.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app.services.errors import ServiceError
 from app.workstation_queues import OrderRow, parse_order_no, workshop_orders
 from ui import msgbox
 from ui.production_orders import OrdersModel, Roles
+from ui.workshop.confirm_bar import ConfirmBar
 
 UNDO_SECONDS = 5
 BASE_POINT_SIZE = 20
@@ -92,6 +94,10 @@ class WorkshopTerminal(QWidget):
         self.table.horizontalHeader().setFont(header_font)
         self.table.clicked.connect(lambda index: self.advance_row(index.row()))
 
+        self.confirm_bar = ConfirmBar(BASE_POINT_SIZE)
+        self.confirm_bar.accepted.connect(self.schedule_move)
+        self.confirm_bar.rejected.connect(self.table.setFocus)
+        self.confirm_bar.typed.connect(self.start_scan)
         self.undo_bar = QFrame(objectName="workshopUndoBar")
         self.undo_bar.setStyleSheet("#workshopUndoBar { background: #fff3c4; border-radius: 8px; }")
         self.undo_label = QLabel(objectName="workshopUndoText")
@@ -107,6 +113,7 @@ class WorkshopTerminal(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.confirm_bar)
         layout.addWidget(self.undo_bar)
         layout.addWidget(self.status)
 
@@ -140,10 +147,16 @@ class WorkshopTerminal(QWidget):
         self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
 
+    def start_scan(self, text: str) -> None:
+        """Keys typed outside the field (a scanner while a question is open) go into the field."""
+        self.scan.setFocus()
+        self.scan.insert(text)
+
     def jump_to_scanned(self) -> None:
         """Select the order whose number was typed or scanned; the list takes the focus."""
         text = self.scan.text()
         self.scan.clear()
+        self.confirm_bar.drop()  # a question about another order is not answered by a scan
         order_no = parse_order_no(text)
         row = self.model.row_of_order(order_no) if order_no is not None else None
         if row is None:
@@ -155,23 +168,20 @@ class WorkshopTerminal(QWidget):
 
     # --- moving on, with a few seconds to undo
     def advance_row(self, row_index: int) -> None:
-        """Ask, then schedule the move of the order in ``row_index`` to its next operation."""
-        if not 0 <= row_index < len(self.model.rows):
-            return
-        row = self.model.rows[row_index]
-        following = row.next_stage
-        if following is None:
-            return
-        if not msgbox.ask(self, "Следующая операция",
-                          f"Заказ №{row.order_no} ({row.surname}): «{row.stage_name}» → «{following.name}»?"):
-            return
+        """Ask in the confirmation bar whether the order in ``row_index`` moves to its next operation."""
+        if 0 <= row_index < len(self.model.rows) and self.model.rows[row_index].next_stage is not None:
+            self.confirm_bar.ask(self.model.rows[row_index])
+
+    def schedule_move(self, row: OrderRow) -> None:
+        """«Да, перевести»: the move of ``row`` waits ``UNDO_SECONDS`` for «Отменить»."""
         self.commit_pending()  # an earlier move still waiting goes through first
-        self.pending = PendingMove(row.deal_id, row.order_no, row.stage, following.code, row.version)
+        self.pending = PendingMove(row.deal_id, row.order_no, row.stage, row.next_stage.code, row.version)
         self.remaining = UNDO_SECONDS
         self._show_pending()
         self.undo_bar.show()
         self.undo_timer.start()
         self.tick.start()
+        self.table.setFocus()
 
     def _show_pending(self) -> None:
         move = self.pending
