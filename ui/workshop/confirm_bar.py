@@ -35,6 +35,7 @@ class ConfirmBar(QFrame):
         self.no.setStyleSheet("QPushButton { background: #eceff1; border: 1px solid #90a4ae;"
                               " border-radius: 8px; padding: 0 24px; }")
         for button, width in ((self.yes, 300), (self.no, 180)):
+            button.setFont(QFont(self.font().family(), point_size))  # not inherited inside a styled frame
             button.setMinimumSize(width, BUTTON_HEIGHT)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.yes.clicked.connect(self.accept)

@@ -103,6 +103,8 @@ class WorkshopTerminal(QWidget):
         self.undo_label = QLabel(objectName="workshopUndoText")
         self.undo_button = QPushButton("Отменить", objectName="workshopUndo")
         self.undo_button.setMinimumSize(220, 64)
+        for widget in (self.undo_label, self.undo_button):
+            widget.setFont(font)  # not inherited inside a styled frame
         self.undo_button.clicked.connect(self.cancel_pending)
         bar = QHBoxLayout(self.undo_bar)
         bar.addWidget(self.undo_label, 1)
