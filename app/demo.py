@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from app import clock, pipeline
+from app.bed_models import detect_model
 from app.db import database
 from app.demo_production import add_production_documents
 from app.models import Role, Task, User
@@ -39,7 +40,10 @@ class DemoDeal:
     overdue: bool = False  # leave the stage's task open (it will show as overdue)
     delivery: str = "До дома"
     assembly: bool = False
+    products: str = ""  # when the deal's name names no bed model
 
+
+KIND_PRODUCTS = {INDIVIDUAL: "Индивидуальный проект", COMPLAINT: "Рекламация"}
 
 TEST_DEAL = DemoDeal("design", "Тестов Тест Тестович", "Тест Тестович CRM", 32000, INDIVIDUAL, 0, "00:25")
 
@@ -52,7 +56,8 @@ DEALS: list[DemoDeal] = [
     DemoDeal("shipped", "Басова Вера Сергеевна", "Басова В.С. Замок", 33570, days_ago=58, assembly=True),
     DemoDeal("shipped", "Елисеева Ирина Алексеевна", "Елисеева И.А. Остров", 15300, days_ago=64),
     DemoDeal("shipped", "Смирнова Наталья Николаевна", "Смирнова Н.Н. Избушка", 31247, days_ago=64),
-    DemoDeal("painting", "Щецова Ксения Владимировна", "Щецова Бортик", 5500, days_ago=70),
+    DemoDeal("painting", "Щецова Ксения Владимировна", "Щецова Бортик", 5500, days_ago=70,
+             products="Бортик"),
     DemoDeal("painting", "Извекова Ангелина Олеговна", "Извекова Рекламация", 0, COMPLAINT, days_ago=24),
     DemoDeal("rework", "Костомарова Галина Алексеевна", "Костомарова Галина (РЕКЛ)", 0, COMPLAINT, days_ago=5),
     DemoDeal("lost", "Семенов Игорь Валентинович", "Семенов (Чердак)", 0, days_ago=40),
@@ -69,10 +74,11 @@ DEALS: list[DemoDeal] = [
     DemoDeal("sawing", "Тихонова Елена Павловна", "Тихонова Ярус", 28620, days_ago=20),
     DemoDeal("production", "Голубева Наталья Викторовна", "Голубева Замок", 35900, days_ago=18),
     DemoDeal("production", "Федоров Алексей Игоревич", "Федоров Маяк", 38400, days_ago=17),
-    DemoDeal("cutting", "Антимонова Светлана Игоревна", "Антимонова Инд.", 84200, INDIVIDUAL, days_ago=16),
+    DemoDeal("cutting", "Антимонова Светлана Игоревна", "Антимонова Инд.", 84200, INDIVIDUAL, days_ago=16,
+             products="Замок (индивидуальный проект)"),
     DemoDeal("cutting", "Запольских Виталий Олегович", "Запольских Виталий (РЕКЛ2)", 0, COMPLAINT, days_ago=15),
     DemoDeal("cutting", "Иванова (Румянцева) София Леонидовна", "Иванова (Румянцева) София Стул малый",
-             1500, days_ago=14),
+             1500, days_ago=14, products="Стул малый"),
     DemoDeal("cutting", "Ружанович Татьяна Анатольевна", "Ружанович Остров", 18700, days_ago=14),
     DemoDeal("cutting", "Братковская Яна Александровна", "Братковская Ярус с комодом", 46800, days_ago=13),
     DemoDeal("cutting", "Серегина Олеся Викторовна", "Серегина Д. Ярус с комодом", 46800, days_ago=12),
@@ -186,6 +192,7 @@ def _walk(item: DemoDeal, staff: dict[str, User], rng: random.Random, today: dat
         values = _contact_values(item, rng)
         if item.budget:
             values["budget"] = item.budget * 100
+        values["products"] = item.products or detect_model(item.name) or KIND_PRODUCTS.get(item.kind, "")
         deal = deals.create_deal(manager, name=item.name, kind=item.kind, values=values).deal
         path = _path_to(item.stage, item.kind)
         step = timedelta(days=max(item.days_ago * 0.8, 0.01) / max(len(path), 1))

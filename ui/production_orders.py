@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app import clock
 from app.workstation_queues import OrderRow
+from ui.list_table_model import ListTableModel
 
 NEAR_BACKGROUND = QColor("#ffd9d6")
 NEAR_TEXT = QColor("#a40000")
@@ -23,10 +24,10 @@ class Roles(IntEnum):
     ORDER_NO = Qt.ItemDataRole.UserRole + 2
 
 
-class OrdersModel(QAbstractTableModel):
+class OrdersModel(ListTableModel):
     """Orders as rows; ``columns`` picks and orders the columns shown."""
 
-    HEADERS = {
+    TITLES = {
         "order_no": "№ заказа",
         "surname": "Клиент",
         "model": "Кровать",
@@ -37,33 +38,19 @@ class OrdersModel(QAbstractTableModel):
     }
 
     def __init__(self, columns: tuple[str, ...], parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, [self.TITLES[column] for column in columns])
         self.columns = columns
-        self.rows: list[OrderRow] = []
         self.today = clock.local_today()
 
     def set_rows(self, rows: list[OrderRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
         self.today = clock.local_today()
-        self.endResetModel()
+        super().set_rows(rows)
 
     def row_of_order(self, order_no: int) -> int | None:
         return next((i for i, row in enumerate(self.rows) if row.order_no == order_no), None)
 
     def row_of_deal(self, deal_id: int) -> int | None:
         return next((i for i, row in enumerate(self.rows) if row.deal_id == deal_id), None)
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[self.columns[section]]
-        return None
 
     def _text(self, row: OrderRow, column: str) -> str:
         if column == "order_no":

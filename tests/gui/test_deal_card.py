@@ -58,11 +58,11 @@ def _drop(widget, paths: list[Path]) -> None:
 
 
 def _open_task_row(card, text_part: str) -> int:
-    for row, line in enumerate(card.tasks.model.lines):
+    for row, line in enumerate(card.tasks.model.rows):
         if text_part in line.text:
             card.tasks.view.setCurrentIndex(card.tasks.model.index(row, 0))
             return line.id
-    raise AssertionError(f"no open task with «{text_part}»: {[line.text for line in card.tasks.model.lines]}")
+    raise AssertionError(f"no open task with «{text_part}»: {[line.text for line in card.tasks.model.rows]}")
 
 
 def test_passport_masked_for_designer_and_shown_to_manager_with_audit(qtbot, staff, asked):
@@ -138,7 +138,7 @@ def test_design_loop_between_designer_constructor_and_manager(qtbot, staff, aske
     assert designer.tasks.design_hint.text() == "«Дизайн готов» передано в «Магазины»."
 
     manager = open_card(qtbot, staff["manager"], deal.id)
-    ready = next(line for line in manager.tasks.model.lines if line.text == tasks.DESIGN_READY)
+    ready = next(line for line in manager.tasks.model.rows if line.text == tasks.DESIGN_READY)
     assert (ready.addressee, ready.type) == ("Магазины", TaskType.CONTACT)
     feed = [line.text for line in manager.feed.feed_model.lines]
     assert any("Возможно ли создать такую кровать технически" in text and "— да, такую кровать сделать можем"
@@ -295,7 +295,7 @@ def test_tasks_added_with_a_quick_due_completed_and_rescheduled(qtbot, staff, as
     type_text(panel.result, "Замер сделан")
     click(qtbot, card, "completeTask")
     assert Task.get_by_id(task.id).result == "Замер сделан"
-    assert all(line.id != task.id for line in panel.model.lines)
+    assert all(line.id != task.id for line in panel.model.rows)
     assert card.feed.feed_model.lines[-1].text == "Встреча: Замер в квартире — Замер сделан"
 
 

@@ -13,32 +13,16 @@ from app.models import Role, User
 from app.services import people, users
 from app.services.errors import ServiceError
 from ui import msgbox
+from ui.list_table_model import ListTableModel
 
 INACTIVE = QColor("#8a8a8a")
 
 
-class UsersModel(QAbstractTableModel):
+class UsersModel(ListTableModel):
     HEADERS = ("Имя", "Вход", "Роль", "Группы", "Состояние")
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[User, str]] = []
-
     def set_users(self, rows: list[User]) -> None:
-        self.beginResetModel()
-        self.rows = [(user, ", ".join(g.name for g in people.groups_of(user))) for user in rows]
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        self.set_rows([(user, ", ".join(g.name for g in people.groups_of(user))) for user in rows])
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

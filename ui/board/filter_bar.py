@@ -22,7 +22,7 @@ class FilterBar(QWidget):
         self.user_id = user_id
         self.search = QLineEdit(objectName="boardSearch", clearButtonEnabled=True)
         self.search.setPlaceholderText("Поиск: имя, сделка, телефон, e-mail, № заказа, теги  (Ctrl+F)")
-        self.search.setMinimumWidth(380)
+        self.search.setMinimumWidth(180)
         self.responsible = QComboBox(objectName="filterResponsible")
         self.responsible.addItem("Все ответственные", None)
         for user_id_, name in board_queries.responsible_choices():
@@ -31,6 +31,9 @@ class FilterBar(QWidget):
         self.kind.addItem("Все типы заказа", None)
         for code, name in OrderKind.NAMES.items():
             self.kind.addItem(name, code)
+        for combo in (self.responsible, self.kind):  # the bar must fit a 1280 px window
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         self.mine = QCheckBox("Мои сделки", objectName="filterMine")
         self.overdue = QCheckBox("Просроченные задачи", objectName="filterOverdue")
         self.fold = QToolButton(objectName="foldProduction", text="Свернуть цех", checkable=True)

@@ -12,39 +12,20 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInp
                                QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from app import clock
-from app.models import Task, TaskType
+from app.models import TaskType
 from app.services import deals, tasks
 from app.services.changes import Changes
 from app.services.errors import ServiceError
 from app.workstation_queues import constructor_orders, constructor_tasks
 from ui import msgbox
+from ui.list_table_model import ListTableModel
 from ui.production_orders import OrdersModel, Roles
 
 ORDER_COLUMNS = ("order_no", "surname", "model", "stage", "days", "deadline")
 
 
-class TasksModel(QAbstractTableModel):
+class TasksModel(ListTableModel):
     HEADERS = ("Срок", "Заказ", "Тип", "Задача")
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[Task] = []
-
-    def set_rows(self, rows: list[Task]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTreeView, QVBoxLayout, QWidget)
@@ -19,6 +19,7 @@ from app.services.errors import ServiceError
 from app.services.tasks import TaskLine
 from ui import msgbox
 from ui.deal.due_edit import DueEdit
+from ui.list_table_model import ListTableModel
 
 COLUMNS = ("Срок", "Тип", "Кому", "Задача")
 
@@ -28,31 +29,16 @@ def due_text(line: TaskLine) -> str:
     return local.strftime("%d.%m.%Y") if line.all_day else local.strftime("%d.%m.%Y %H:%M")
 
 
-class TasksModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.lines: list[TaskLine] = []
+class TasksModel(ListTableModel):
+    HEADERS = COLUMNS
 
     def load(self, deal_id: int) -> None:
-        self.beginResetModel()
-        self.lines = tasks.open_tasks(deal_id)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        self.set_rows(tasks.open_tasks(deal_id))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.lines):
+        line: TaskLine | None = self.row_at(index)
+        if line is None:
             return None
-        line = self.lines[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return (due_text(line), line.type_name, line.addressee, line.text)[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and line.overdue:
@@ -185,7 +171,7 @@ class TasksPanel(QWidget):
         count = self.model.rowCount()
         self.title.setText("<b>Задачи</b>" + (f" ({count})" if count else " — нет открытых задач"))
         if current is not None:
-            for row, line in enumerate(self.model.lines):
+            for row, line in enumerate(self.model.rows):
                 if line.id == current.id:
                     self.view.setCurrentIndex(self.model.index(row, 0))
         chosen = self.addressee.currentData()

@@ -6,7 +6,7 @@ from typing import Callable
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction, QBrush, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QListView, QMenu, QPushButton, QToolButton,
+from PySide6.QtWidgets import (QDockWidget, QGridLayout, QListView, QMenu, QPushButton, QToolButton,
                                QVBoxLayout, QWidget)
 
 from app import clock
@@ -87,10 +87,10 @@ class ReminderPanel(QDockWidget):
         snooze_button.setMenu(menu)
         complete_button.setShortcut(QKeySequence("Ctrl+Shift+Return"))
 
-        buttons = QHBoxLayout()
-        for widget in (open_button, complete_button, snooze_button):
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
+        buttons = QGridLayout()  # two rows keep the panel narrow beside the board on a 1280 px screen
+        buttons.addWidget(open_button, 0, 0)
+        buttons.addWidget(complete_button, 0, 1)
+        buttons.addWidget(snooze_button, 1, 0, 1, 2)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)

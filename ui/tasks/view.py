@@ -58,6 +58,9 @@ class TasksView(QWidget):
         self.type_filter.addItem("Все типы", None)
         for code, name in TaskType.NAMES.items():
             self.type_filter.addItem(name, code)
+        for combo in (self.who, self.type_filter):  # the row must fit a 1280 px window
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self._fill_who()
         self.who.currentIndexChanged.connect(self.refresh)
         self.type_filter.currentIndexChanged.connect(self.refresh)
