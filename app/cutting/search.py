@@ -77,6 +77,7 @@ def lowest_packing(items: Items, b: Bin) -> Bin:
 
 FIT_TRIES = 8
 RESTARTS = 10
+MISFITS = 200_000  # item sets remembered as not fitting one bin
 
 
 class Search:
@@ -95,11 +96,31 @@ class Search:
         self.standing = (False, True) if any(items.rotatable) else (False,)
         self.area = [items.area(i) for i in range(len(items.sizes))]
         self.bin_area = items.length * items.width
+        alts = [items.orientations(i) for i in range(len(items.sizes))]
+        self.wide_y = [min(o[1] for o in a) if all(2 * o[0] > items.length for o in a) else 0 for a in alts]
+        self.tall_x = [min(o[0] for o in a) if all(2 * o[1] > items.width for o in a) else 0 for a in alts]
+        self.misfits: set[frozenset[int]] = set()
 
     def fit(self, members: list[int], count: int = 1) -> list[Bin] | None:
         """At most `count` bins holding all `members`, if some greedy order finds them."""
         if sum(self.area[i] for i in members) > count * self.bin_area:
             return None
+        # Items wider than half the bin however they lie never stand side by side, so their
+        # heights add up (and the same for tall items); sets already found not to fit are known.
+        if (sum(self.wide_y[i] for i in members) > count * self.items.width
+                or sum(self.tall_x[i] for i in members) > count * self.items.length):
+            return None
+        key = frozenset(members)
+        if count == 1 and key in self.misfits:
+            return None
+        bins = self._fit(members, count)
+        if bins is None and count == 1:
+            if len(self.misfits) > MISFITS:
+                self.misfits.clear()
+            self.misfits.add(key)
+        return bins
+
+    def _fit(self, members: list[int], count: int) -> list[Bin] | None:
         for n, (packer, order) in enumerate(self.variants[:FIT_TRIES]):
             bins = _first_fit(packer, sorted(members, key=order.__getitem__), count)
             if bins is not None:

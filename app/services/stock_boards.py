@@ -6,7 +6,8 @@ import json
 
 from app.cutting import DEFAULT_BOARDS, Board
 from app.db import database
-from app.models import Setting
+from app import permissions
+from app.models import Setting, User
 from app.services.errors import ServiceError
 
 KEY = "cutting.stock_boards"
@@ -21,8 +22,10 @@ def stock_boards() -> list[Board]:
     return [Board(**{name: item[name] for name in FIELDS}) for item in json.loads(row.value)]
 
 
-def save_stock_boards(rows: list[dict]) -> list[Board]:
-    """Check and store the table (dicts with FIELDS; sizes in mm); ServiceError names a bad row."""
+def save_stock_boards(actor: User | None, rows: list[dict]) -> list[Board]:
+    """Check and store the table (dicts with FIELDS; sizes in mm); ServiceError names a bad row.
+    Whoever may make cut sheets (the constructor) may change it."""
+    permissions.require(actor, permissions.CUT_SHEETS)
     boards: list[Board] = []
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):

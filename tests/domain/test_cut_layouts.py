@@ -15,7 +15,7 @@ from app.documents.layout_pdf import layouts_hook
 from app.documents.pack_data import OrderData, SheetData, load_sheet
 from app.documents.pack_pdf import build_pack
 from app.services import cutsheets, specs, stock_boards
-from app.services.errors import ServiceError
+from app.services.errors import PermissionDeniedError, ServiceError
 from app.specs import PartLine
 from tests.domain.helpers import cutting_deal
 
@@ -45,19 +45,22 @@ def test_a_part_takes_the_board_of_its_material_or_of_the_material_its_name_star
     assert stock_board_for("ЛДСП", stock) is None
 
 
-def test_stock_boards_default_then_edited_and_bad_rows_named(db):
+def test_stock_boards_default_then_edited_by_the_constructor_and_bad_rows_named(staff):
     assert stock_boards.stock_boards() == list(DEFAULT_BOARDS)
     rows = [{"material": " Фанера  18 ", "length": "1525", "width": "1525", "trim": "15", "kerf": "3"}]
-    stock_boards.save_stock_boards(rows)
+    with pytest.raises(PermissionDeniedError):
+        stock_boards.save_stock_boards(staff["manager"], rows)
+    assert stock_boards.stock_boards() == list(DEFAULT_BOARDS)
+    stock_boards.save_stock_boards(staff["constructor"], rows)
     assert stock_boards.stock_boards() == [Board("Фанера 18", 1525, 1525, 15, 3)]
     for bad, message in (({"length": "abc"}, "целые миллиметры"), ({"width": "0"}, "больше нуля"),
                          ({"kerf": "-1"}, "отрицательными"), ({"trim": "800"}, "ничего не остаётся"),
                          ({"material": ""}, "укажите материал")):
         with pytest.raises(ServiceError, match=message) as error:
-            stock_boards.save_stock_boards([rows[0], {**rows[0], "material": "МДФ 16", **bad}])
+            stock_boards.save_stock_boards(staff["constructor"], [rows[0], {**rows[0], "material": "МДФ 16", **bad}])
         assert "Строка 2" in str(error.value)
     with pytest.raises(ServiceError, match="уже есть"):
-        stock_boards.save_stock_boards([rows[0], rows[0]])
+        stock_boards.save_stock_boards(staff["constructor"], [rows[0], rows[0]])
     assert stock_boards.stock_boards() == [Board("Фанера 18", 1525, 1525, 15, 3)]  # nothing lost or half-saved
 
 

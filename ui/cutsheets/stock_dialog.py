@@ -124,7 +124,7 @@ class StockBoardsDialog(QDialog):
     def save(self) -> None:
         """Store the table; a bad row is named and the dialog stays open (nothing is lost)."""
         try:
-            stock_boards.save_stock_boards(self.model.rows)
+            stock_boards.save_stock_boards(self.window_.user, self.model.rows)
         except ServiceError as error:
             msgbox.error(self, "Материалы", str(error))
             return
