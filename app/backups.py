@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app import clock
+from app.db import copy_sqlite
 from app.integrity import check_sqlite_file
 
 DB_MEMBER = "crm.sqlite3"
@@ -125,14 +125,7 @@ def backup_sqlite(db_path: Path, files_dir: Path | None, folder: Path | None = N
     folder = folder or backups_dir(db_path)
     with tempfile.TemporaryDirectory(prefix="crm-backup-") as work:
         copy = Path(work) / DB_MEMBER
-        src = sqlite3.connect(str(db_path), timeout=30)
-        try:
-            dst = sqlite3.connect(str(copy))
-            with dst:
-                src.backup(dst)
-            dst.close()
-        finally:
-            src.close()
+        copy_sqlite(db_path, copy, timeout=30)
         target = write_archive(folder, copy, DB_MEMBER, files_dir, now)
     rotate(folder)
     return target

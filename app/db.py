@@ -5,6 +5,7 @@ Models bind to ``database``, a peewee DatabaseProxy initialised by ``open_databa
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -107,6 +108,20 @@ def close_database() -> None:
     """Close the current connection if any."""
     if database.obj is not None and not database.is_closed():
         database.close()
+
+
+def copy_sqlite(source: Path, target: Path, *, timeout: float = BUSY_TIMEOUT_S) -> None:
+    """Copy a live SQLite file consistently (SQLite's online backup API), also while it is in use."""
+    src = sqlite3.connect(str(source), timeout=timeout)
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            with dst:
+                src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
 
 
 def is_postgres() -> bool:

@@ -4,13 +4,13 @@ Each migration is a function taking the database; ``MIGRATIONS[n - 1]`` brings v
 """
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Callable
 
 import peewee
 
 from app import clock
+from app.db import copy_sqlite
 
 
 class SchemaTooNewError(RuntimeError):
@@ -109,14 +109,7 @@ def backup_sqlite(path: Path, label: str) -> Path:
     """Copy a live SQLite file consistently (online backup API) next to it; returns the copy."""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{label}-{stamp}.bak")
-    src = sqlite3.connect(str(path))
-    try:
-        dst = sqlite3.connect(str(target))
-        with dst:
-            src.backup(dst)
-        dst.close()
-    finally:
-        src.close()
+    copy_sqlite(path, target)
     return target
 
 

@@ -7,7 +7,7 @@ Where the source is silent this module decides and says so:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 

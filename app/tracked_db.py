@@ -109,7 +109,7 @@ class TrackedMixin:
         self._drop_broken_connection()
         try:
             return super().begin(*args, **kwargs)
-        except (peewee.OperationalError, peewee.InterfaceError) as error:
+        except (peewee.OperationalError, peewee.InterfaceError):
             if not self._connection_broken():
                 raise
             self.dispose()

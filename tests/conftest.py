@@ -15,7 +15,7 @@ os.environ["XDG_DATA_HOME"] = os.path.join(_SANDBOX, "data")
 import pytest  # noqa: E402
 
 from app import clock, files  # noqa: E402
-from app.db import close_database, database, open_database  # noqa: E402
+from app.db import close_database, open_database  # noqa: E402
 from app.models import Role  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.session import Opened, default_user
@@ -19,8 +19,13 @@ ORGANIZATION, APPLICATION = "Manya", "workshop-crm"
 
 
 def application() -> QApplication:
-    """The one QApplication (created on first call)."""
+    """The one QApplication (created on first call), with Qt's own dialogs in Russian."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if app.findChild(QTranslator, "qtRussian") is None:
+        translator = QTranslator(app, objectName="qtRussian")
+        if translator.load(QLocale(QLocale.Language.Russian), "qtbase", "_",
+                           QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(translator)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("CRM «Детские кровати Маня»")

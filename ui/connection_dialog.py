@@ -17,6 +17,7 @@ from app.connection_check import CheckResult, check_connection
 from app.connection_settings import POSTGRES, SQLITE, ConnectionSettings, SettingsStore
 from app.db import default_url, sqlite_path
 from ui import msgbox
+from ui.dialog_buttons import dialog_buttons
 
 
 def _with_browse(edit: QLineEdit, pick: Callable[[], str]) -> QWidget:
@@ -80,11 +81,8 @@ class ConnectionDialog(QDialog):
         self.check_button.clicked.connect(self.check)
         self.result = QLabel(objectName="checkResult", wordWrap=True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Сохранить")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons("Сохранить", "Отмена", self.save, self.reject,
+                                 accept_button=QDialogButtonBox.StandardButton.Save)
         self.check_button.setShortcut(QKeySequence("Ctrl+T"))
 
         layout = QVBoxLayout(self)

@@ -6,12 +6,13 @@ first start (create the administrator), and switching user without restarting.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
+from PySide6.QtWidgets import (QDialog, QFormLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QVBoxLayout, QWidget)
 
 from app.models import User
 from app.services import auth
 from app.services.errors import ServiceError
+from ui.dialog_buttons import dialog_buttons
 
 LAST_LOGIN_KEY = "last_login"
 
@@ -45,11 +46,7 @@ class SignInDialog(QDialog):
         self.secret.setPlaceholderText("Пароль или PIN")
         self.message = QLabel(objectName="signInMessage", wordWrap=True)
         self.message.setStyleSheet("color: #a40000")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Войти")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.try_sign_in)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons("Войти", "Отмена", self.try_sign_in, self.reject)
         self.people.itemActivated.connect(lambda _item: self.secret.setFocus())
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Кто работает?"))
@@ -93,11 +90,7 @@ class FirstAdminDialog(QDialog):
         form.addRow("Имя и фамилия", self.full_name)
         form.addRow("Пароль", self.secret)
         form.addRow("Пароль ещё раз", self.repeat)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Создать")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons("Создать", "Отмена", self.create, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("В базе ещё нет пользователей. Создайте администратора: он добавит "
                                 "остальных на экране «Пользователи».", wordWrap=True))

@@ -73,7 +73,7 @@ def test_two_processes_on_same_deals_lose_nothing(db, db_url, staff):
 def test_killed_in_the_middle_of_moves_leaves_consistent_database(tmp_path, fake_clock):
     path = tmp_path / "crm.sqlite3"
     open_database(f"sqlite:///{path}")
-    chief = people.create_user("chief", "Начальник производства Михаил", Role.PRODUCTION_CHIEF)
+    people.create_user("chief", "Начальник производства Михаил", Role.PRODUCTION_CHIEF)
     with database.atomic():
         ids = [deals.create_deal(None, name=f"Заказ {n}").deal.id for n in range(50)]
     close_database()

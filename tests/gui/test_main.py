@@ -18,3 +18,14 @@ def test_demo_screenshot_from_command_line(tmp_path):
     assert run.returncode == 0, run.stderr
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1600, 900)
+
+
+def test_qt_dialogs_speak_russian(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.app import application
+
+    application()
+    application()  # a second call installs nothing twice
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Close)
+    assert {button.text() for button in box.buttons()} == {"Отмена", "Закрыть"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QTableView, QTabWidget, QVBoxLayout, QWidget)
 
@@ -13,6 +13,7 @@ from app.models import Role, User
 from app.services import people, users
 from app.services.errors import ServiceError
 from ui import msgbox
+from ui.dialog_buttons import dialog_buttons
 from ui.list_table_model import ListTableModel
 
 INACTIVE = QColor("#8a8a8a")
@@ -126,10 +127,7 @@ class UserForm(QDialog):
         form.addRow("Группы", groups_box)
         if self.secret is not None:
             form.addRow("Пароль или PIN", self.secret)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(dialog_buttons("Сохранить", "Отмена", self.accept, self.reject))
 
     def values(self) -> dict:
         values = {"full_name": self.full_name.text(), "role": self.role.currentData(),
@@ -150,12 +148,9 @@ def ask_new_password(parent: QWidget | None, user: User) -> str | None:
     dialog = QDialog(parent, objectName="passwordDialog")
     dialog.setWindowTitle(f"Новый пароль: {user.full_name}")
     secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
     layout = QFormLayout(dialog)
     layout.addRow("Пароль или PIN", secret)
-    layout.addRow(buttons)
+    layout.addRow(dialog_buttons("Задать пароль", "Отмена", dialog.accept, dialog.reject))
     return secret.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

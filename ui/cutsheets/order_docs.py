@@ -15,6 +15,7 @@ from app.services.errors import ServiceError
 from app.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
 from ui import msgbox
 from ui.cutsheets.models import SpecTableModel, setup_spec_view
+from ui.dialog_buttons import dialog_buttons
 
 DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
 
@@ -103,11 +104,8 @@ class OrderDocsDialog(QDialog):
         self.tabs.addTab(self.parts, "Детали")
         self.tabs.addTab(self.hardware, "Фурнитура")
         self.tabs.addTab(self._drawings_page(), "Чертежи")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Сохранить")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Закрыть")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons("Сохранить", "Закрыть", self.save, self.reject,
+                                 accept_button=QDialogButtonBox.StandardButton.Save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)

@@ -12,6 +12,7 @@ from app.services import stock_boards
 from app.services.changes import Changes
 from app.services.errors import ServiceError
 from ui import msgbox
+from ui.dialog_buttons import dialog_buttons
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ["Материал", "Длина, мм", "Ширина, мм", "Обрезка кромок, мм", "Пропил, мм"]
@@ -101,11 +102,8 @@ class StockBoardsDialog(QDialog):
         for button in (add, remove, defaults):
             row.addWidget(button)
         row.addStretch(1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Сохранить")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons("Сохранить", "Отмена", self.save, self.reject,
+                                 accept_button=QDialogButtonBox.StandardButton.Save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(hint)

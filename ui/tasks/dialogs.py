@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, time
 
 from PySide6.QtCore import QDate, QTime
-from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QInputDialog,
-                               QLineEdit, QTimeEdit, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QFormLayout, QInputDialog, QLineEdit,
+                               QTimeEdit, QWidget)
+
+from ui.dialog_buttons import dialog_buttons
 
 
 def ask_result(parent: QWidget | None, task_text: str) -> str | None:
@@ -31,11 +33,7 @@ class DueDialog(QDialog):
         self.all_day = QCheckBox("на весь день", objectName="dueAllDay", checked=at is None)
         self.all_day.toggled.connect(self.time_edit.setDisabled)
         self.time_edit.setDisabled(at is None)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Перенести")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons("Перенести", "Отмена", self.accept, self.reject)
         form = QFormLayout(self)
         form.addRow("Дата:", self.date_edit)
         form.addRow("Время:", self.time_edit)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
@@ -18,7 +18,7 @@ from app.services import deals
 from app.services.errors import ServiceError
 from app.workstation_queues import OrderRow, parse_order_no, workshop_orders
 from ui import msgbox
-from ui.production_orders import OrdersModel, Roles
+from ui.production_orders import OrdersModel
 from ui.workshop.confirm_bar import ConfirmBar
 
 UNDO_SECONDS = 5
