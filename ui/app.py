@@ -83,10 +83,11 @@ def shown_widget(window: MainWindow, what: str | None) -> QWidget:
     return handler(window, what) if handler else window
 
 
-def save_screenshot(window: QWidget, target: Path, size: str) -> None:
-    """Render the window offscreen at ``size`` («1600x900») and save it as PNG."""
-    width, height = (int(v) for v in size.lower().split("x"))
-    window.resize(width, height)
+def save_screenshot(window: QWidget, target: Path, size: str | None) -> None:
+    """Render the window offscreen at ``size`` («1600x900»; None: its own size) and save it as PNG."""
+    if size:
+        width, height = (int(v) for v in size.lower().split("x"))
+        window.resize(width, height)
     window.show()
     for _ in range(3):
         QApplication.processEvents()
@@ -97,6 +98,10 @@ def save_screenshot(window: QWidget, target: Path, size: str) -> None:
 
 def run_gui(args: argparse.Namespace, opened: Opened) -> int:
     app = application()
+    if args.screenshot and not opened.demo:
+        # Nobody is there to sign in: photograph what a person would see first, never sign in.
+        save_screenshot(signin.start_dialog(args.user or ""), Path(args.screenshot), None)
+        return 0
     window = build_window(args, opened)
     if window is None:
         return 0

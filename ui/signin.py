@@ -124,6 +124,13 @@ def ask_sign_in(parent: QWidget | None, preselect: str = "") -> User | None:
     return dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+def start_dialog(preselect: str = "") -> QDialog:
+    """The dialog a start without --demo opens first: the first-start one or the sign-in."""
+    if auth.needs_first_admin():
+        return FirstAdminDialog(None)
+    return SignInDialog(None, preselect or remembered_login())
+
+
 def sign_in_at_start(preselect: str = "") -> User | None:
     """Start-up without --demo: the first start if needed, then the sign-in (None: quit)."""
     if auth.needs_first_admin():

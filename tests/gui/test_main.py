@@ -29,3 +29,20 @@ def test_qt_dialogs_speak_russian(qapp):
     application()  # a second call installs nothing twice
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Close)
     assert {button.text() for button in box.buttons()} == {"Отмена", "Закрыть"}
+
+
+def test_screenshot_of_a_real_database_shows_the_sign_in_without_signing_in(tmp_path):
+    from app.db import close_database, open_database
+    from app.services.people import create_user
+
+    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    open_database(url)
+    create_user("admin", "Администратор", "admin")
+    close_database()
+    target = tmp_path / "start.png"
+    run = subprocess.run([sys.executable, "main.py", "--db", url, "--screenshot", str(target)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    image = QImage(str(target))
+    assert 200 < image.width() < 1000 and image.height() > 100  # the dialog, not a 1600×900 window
