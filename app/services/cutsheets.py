@@ -4,12 +4,15 @@ the creating transaction, so it is unique and never reused, also with several PC
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+import peewee
 from peewee import JOIN, fn
 
 from app import clock, permissions
 from app.db import database, is_postgres
-from app.models import CutSheet, CutSheetOrder, Deal, PartSpec, User
+from app.bed_models import detect_model
+from app.models import Attachment, Contact, CutSheet, CutSheetOrder, Deal, PartSpec, ProductionForm, User
 from app.services import numbering
 from app.services.changes import Changes
 from app.services.deals import MoveResult, move_deal
@@ -78,10 +81,14 @@ def get_sheet(number: int) -> CutSheet:
     return sheet
 
 
+def _sheet_deals(sheet: CutSheet) -> peewee.Select:
+    return (Deal.select().join(CutSheetOrder).where(CutSheetOrder.cut_sheet == sheet)
+            .order_by(CutSheetOrder.position, Deal.order_no))
+
+
 def orders_of(sheet: CutSheet) -> list[Deal]:
     """The sheet's orders in the order they were put on it."""
-    return list(Deal.select().join(CutSheetOrder).where(CutSheetOrder.cut_sheet == sheet)
-                .order_by(CutSheetOrder.position, Deal.order_no))
+    return list(_sheet_deals(sheet))
 
 
 def list_sheets(include_cancelled: bool = True) -> list[SheetRow]:
@@ -102,9 +109,59 @@ def list_sheets(include_cancelled: bool = True) -> list[SheetRow]:
             for sheet in sheets]
 
 
+def _cutting_deals() -> peewee.Select:
+    return Deal.select().where(Deal.stage == CUTTING).order_by(Deal.stage_entered_at, Deal.order_no)
+
+
 def cutting_orders() -> list[Deal]:
     """Orders at «Раскрой», oldest first (the constructor's queue)."""
-    return list(Deal.select().where(Deal.stage == CUTTING).order_by(Deal.stage_entered_at, Deal.order_no))
+    return list(_cutting_deals())
+
+
+DRAWING_KINDS = ("drawing", "assembly_drawing")
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One order as the constructor's lists show it."""
+
+    deal_id: int
+    order_no: int
+    client: str  # the contact's full name, else the deal's name
+    bed_model: str
+    ship_deadline: date | None
+    stage: str
+    parts: int  # quantities summed
+    drawing_kinds: frozenset[str]  # which of "drawing" / "assembly_drawing" are attached
+
+
+def order_lines(deals: peewee.Select) -> list[OrderLine]:
+    """The lines of the orders ``deals`` selects (a Deal query, kept in its order), in four queries
+    however many orders there are."""
+    ids = deals.select(Deal.id)
+    rows = list(deals.select(Deal.id, Deal.order_no, Deal.name, Deal.products, Deal.ship_deadline, Deal.stage,
+                             Contact.full_name)
+                .join_from(Deal, Contact, JOIN.LEFT_OUTER, on=(Deal.contact == Contact.id)).tuples())
+    forms = dict(ProductionForm.select(ProductionForm.deal, ProductionForm.bed_model)
+                 .where(ProductionForm.deal.in_(ids)).tuples())
+    parts = part_counts(ids)
+    kinds: dict[int, set[str]] = {}
+    for deal_id, kind in (Attachment.select(Attachment.deal, Attachment.kind)
+                          .where(Attachment.deal.in_(ids), Attachment.kind.in_(DRAWING_KINDS)).tuples()):
+        kinds.setdefault(deal_id, set()).add(kind)
+    return [OrderLine(deal_id, order_no, full_name or name, forms.get(deal_id) or detect_model(products, name),
+                      deadline, stage, parts.get(deal_id, 0), frozenset(kinds.get(deal_id, ())))
+            for deal_id, order_no, name, products, deadline, stage, full_name in rows]
+
+
+def cutting_queue() -> list[OrderLine]:
+    """The lines of the orders at «Раскрой», oldest first."""
+    return order_lines(_cutting_deals())
+
+
+def sheet_lines(sheet: CutSheet) -> list[OrderLine]:
+    """The lines of the sheet's orders in the order they were put on it."""
+    return order_lines(_sheet_deals(sheet))
 
 
 def materials_of(deal_ids: list[int]) -> list[str]:
@@ -114,8 +171,8 @@ def materials_of(deal_ids: list[int]) -> list[str]:
     return sorted(material for (material,) in query)
 
 
-def part_counts(deal_ids: list[int]) -> dict[int, int]:
-    """Number of parts (quantities summed) per order, for the lists."""
+def part_counts(deal_ids) -> dict[int, int]:
+    """Number of parts (quantities summed) per order (ids as a list or a subquery), for the lists."""
     query = (PartSpec.select(PartSpec.deal, fn.SUM(PartSpec.quantity)).where(PartSpec.deal.in_(deal_ids))
              .group_by(PartSpec.deal).tuples())
     return {deal_id: int(total) for deal_id, total in query}

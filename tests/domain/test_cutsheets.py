@@ -158,3 +158,31 @@ def test_drawings_attached_only_as_jpg_png_or_pdf(staff, tmp_path, counts):
     with pytest.raises(ServiceError, match="вид чертежа"):
         specs.attach_drawing(deal.id, staff["constructor"], good, "brief")
     assert counts() == before
+
+
+def test_queue_lines_read_in_the_same_few_queries_for_any_number_of_orders(staff, tmp_path):
+    from playhouse.test_utils import count_queries
+
+    from app.services import notes
+
+    first = cutting_deal(staff["manager"], name="Иванова Ярус с комодом")
+    specs.save_parts(first.id, staff["constructor"], [PART, {**PART, "quantity": "3"}])
+    specs.save_form(first.id, staff["constructor"], specs.FormValues(bed_model="Замок"))
+    drawing = tmp_path / "чертеж.png"
+    drawing.write_bytes(b"png")
+    notes.attach_file(first.id, staff["constructor"], drawing, "drawing")
+
+    def queries() -> int:
+        with count_queries() as counted:
+            lines = cutsheets.cutting_queue()
+        return counted.count, lines
+
+    few, lines = queries()
+    (line,) = lines
+    assert (line.order_no, line.client, line.bed_model, line.parts, line.drawing_kinds) == (
+        first.order_no, "Тестов Тест Тестович", "Замок", 2 + 3, frozenset({"drawing"}))
+    for n in range(8):
+        cutting_deal(staff["manager"], name=f"Петрова Остров {n}")
+    many, lines = queries()
+    assert many == few and len(lines) == 9
+    assert lines[-1].bed_model == "Остров" and lines[-1].parts == 0

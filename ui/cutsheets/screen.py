@@ -18,7 +18,7 @@ from app import clock, pipeline
 from app.documents.pack_data import split_name
 from app.documents.pack_pdf import PackResult
 from app.models import CutSheet
-from app.services import cutsheets, specs
+from app.services import cutsheets
 from app.services.changes import Changes
 from app.services.errors import ServiceError
 from ui import msgbox
@@ -54,6 +54,10 @@ def _table(model, name: str) -> QTableView:
     view.setAlternatingRowColors(True)
     return view
 
+
+
+def _date(day) -> str:
+    return day.strftime("%d.%m.%Y") if day else "—"
 
 class CutSheetsScreen(QWidget):
     def __init__(self, window) -> None:
@@ -157,17 +161,12 @@ class CutSheetsScreen(QWidget):
     def refresh(self) -> None:
         """Reload both lists and the open sheet, keeping the selection."""
         selected = set(self.selected_deal_ids())
-        deals = cutsheets.cutting_orders()
-        counts = cutsheets.part_counts([deal.id for deal in deals])
-        rows = []
-        for deal in deals:
-            kinds = {a.kind for a in deal.attachments}
-            drawings = ("чертеж" if "drawing" in kinds else "нет чертежа") + (
-                ", сборочный" if "assembly_drawing" in kinds else "")
-            rows.append((f"№{deal.order_no}", split_name(deal.contact.full_name if deal.contact_id else deal.name)[1],
-                         specs.bed_model_of(deal) or "—", deal.ship_deadline.strftime("%d.%m.%Y")
-                         if deal.ship_deadline else "—", counts.get(deal.id, 0) or "—", drawings))
-        self.orders.set_rows(rows, [deal.id for deal in deals])
+        lines = cutsheets.cutting_queue()
+        rows = [(f"№{line.order_no}", split_name(line.client)[1], line.bed_model or "—", _date(line.ship_deadline),
+                 line.parts or "—", ("чертеж" if "drawing" in line.drawing_kinds else "нет чертежа")
+                 + (", сборочный" if "assembly_drawing" in line.drawing_kinds else ""))
+                for line in lines]
+        self.orders.set_rows(rows, [line.deal_id for line in lines])
         selection = self.orders_view.selectionModel()
         for row, deal_id in enumerate(self.orders.ids):
             if deal_id in selected:
@@ -222,13 +221,12 @@ class CutSheetsScreen(QWidget):
                           f"{sheet.created_by.full_name if sheet.created_by_id else '—'}"
                           + (f" · причина аннулирования: {sheet.cancel_reason}"
                              if cancelled and sheet.cancel_reason else ""))
-        deals = cutsheets.orders_of(sheet)
-        counts = cutsheets.part_counts([d.id for d in deals])
+        lines = cutsheets.sheet_lines(sheet)
         self.sheet_orders.set_rows(
-            [(f"№{d.order_no}", split_name(d.contact.full_name if d.contact_id else d.name)[0],
-              specs.bed_model_of(d) or "—", d.ship_deadline.strftime("%d.%m.%Y") if d.ship_deadline else "—",
-              pipeline.stage(d.stage).name, counts.get(d.id, 0)) for d in deals], [d.id for d in deals])
-        self.buttons["production"].setEnabled(not cancelled and any(d.stage == cutsheets.CUTTING for d in deals))
+            [(f"№{line.order_no}", split_name(line.client)[0], line.bed_model or "—", _date(line.ship_deadline),
+              pipeline.stage(line.stage).name, line.parts) for line in lines], [line.deal_id for line in lines])
+        self.buttons["production"].setEnabled(not cancelled and any(line.stage == cutsheets.CUTTING
+                                                                    for line in lines))
         self.buttons["cancel"].setEnabled(not cancelled)
         self.layouts.show_sheet(sheet.number)
 
