@@ -111,7 +111,7 @@ def test_design_loop_between_designer_constructor_and_manager(qtbot, staff, aske
     assert not constructor.tasks.design_box.isVisible()
     question_id = _open_task_row(constructor, tasks.FEASIBILITY_QUESTION)
     assert constructor.tasks.yes_button.isVisible() and not constructor.tasks.complete_button.isVisible()
-    question_line = next(line for line in constructor.feed.feed_model.lines if line.kind == "task_created"
+    question_line = next(line for line in constructor.feed.feed_model.rows if line.kind == "task_created"
                          and tasks.FEASIBILITY_QUESTION in line.text)
     assert question_line.file_name == "izbushka.png"  # the question carries the design picture
     type_text(constructor.tasks.result, "ножки толще 50 мм")
@@ -140,7 +140,7 @@ def test_design_loop_between_designer_constructor_and_manager(qtbot, staff, aske
     manager = open_card(qtbot, staff["manager"], deal.id)
     ready = next(line for line in manager.tasks.model.rows if line.text == tasks.DESIGN_READY)
     assert (ready.addressee, ready.type) == ("Магазины", TaskType.CONTACT)
-    feed = [line.text for line in manager.feed.feed_model.lines]
+    feed = [line.text for line in manager.feed.feed_model.rows]
     assert any("Возможно ли создать такую кровать технически" in text and "— да, такую кровать сделать можем"
                in text for text in feed)
     assert any("нет, ножки толще 50 мм" in text for text in feed)
@@ -187,7 +187,7 @@ def test_attach_button_uses_the_file_chooser(qtbot, staff, asked, tmp_path, monk
     monkeypatch.setattr(files_panel, "choose_files", lambda parent: [drawing])
     click(qtbot, card, "attachFile")
     assert card.files.model.index(0, 0).data() == "Чертеж\nчертеж.pdf"
-    assert card.feed.feed_model.lines[-1].text == "Чертеж: чертеж.pdf"
+    assert card.feed.feed_model.rows[-1].text == "Чертеж: чертеж.pdf"
 
 
 def test_unsaved_edits_ask_before_closing_and_bad_values_are_never_stored(qtbot, staff, asked):
@@ -209,7 +209,7 @@ def test_unsaved_edits_ask_before_closing_and_bad_values_are_never_stored(qtbot,
     click(qtbot, card, "saveDeal")
     assert [c.value for c in deals.load_deal(deal.id).contact.channels if c.kind == "email"] == [
         "new@mail.ru", "second@mail.ru"]
-    assert "E-mail: new@mail.ru, second@mail.ru" in card.feed.feed_model.lines[-1].text
+    assert "E-mail: new@mail.ru, second@mail.ru" in card.feed.feed_model.rows[-1].text
     card.close()
     assert not card.isVisible() and len(asked) == 2  # nothing unsaved: no question
 
@@ -296,7 +296,7 @@ def test_tasks_added_with_a_quick_due_completed_and_rescheduled(qtbot, staff, as
     click(qtbot, card, "completeTask")
     assert Task.get_by_id(task.id).result == "Замер сделан"
     assert all(line.id != task.id for line in panel.model.rows)
-    assert card.feed.feed_model.lines[-1].text == "Встреча: Замер в квартире — Замер сделан"
+    assert card.feed.feed_model.rows[-1].text == "Встреча: Замер в квартире — Замер сделан"
 
 
 def test_shipped_deal_offers_confirm_receipt_in_one_click(qtbot, staff, asked):
@@ -317,7 +317,7 @@ def test_notes_go_to_the_timeline(qtbot, staff, asked):
     card = open_card(qtbot, staff["manager"], deal.id)
     type_text(card.note, "Клиент просит перезвонить вечером")
     qtbot.keyClick(card.note, Qt.Key.Key_Return)
-    assert card.feed.feed_model.lines[-1].text == "Клиент просит перезвонить вечером"
+    assert card.feed.feed_model.rows[-1].text == "Клиент просит перезвонить вечером"
     assert card.note.text() == ""
 
 

@@ -68,7 +68,7 @@ def test_invoice_gate_form_bad_values_refused_then_good_values_move(qtbot, staff
     stored = Deal.get_by_id(deal.id)
     assert (stored.stage, stored.budget, stored.contact.full_name) == ("invoice", 3_200_000, "Тестов Тест Тестович")
     assert card.stage.currentData() == "invoice"  # the card shows the move at once
-    assert any(line.text == "Новый этап: Счет выставлен из Неразобранное" for line in card.feed.feed_model.lines)
+    assert any(line.text == "Новый этап: Счет выставлен из Неразобранное" for line in card.feed.feed_model.rows)
 
 
 def test_paid_gate_form_checks_each_field_and_rules_between_them(qtbot, staff, counts):

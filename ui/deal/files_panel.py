@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QListView,
                                QPushButton, QStyle, QVBoxLayout, QWidget)
@@ -17,6 +17,7 @@ from app.services.errors import ServiceError
 from app.services.notes import FileLine
 from ui import msgbox
 from ui.deal.thumbnails import thumbnail
+from ui.list_table_model import ListTableModel
 
 ICON = 96
 DEFAULT_KIND = {Role.DESIGNER: "design", Role.CONSTRUCTOR: "drawing"}
@@ -33,24 +34,20 @@ def choose_files(parent: QWidget) -> list[Path]:
     return [Path(name) for name in names]
 
 
-class FilesModel(QAbstractListModel):
+class FilesModel(ListTableModel):
+    HEADERS = ("Файл",)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.lines: list[FileLine] = []
         self.file_icon = QIcon()
 
     def load(self, deal_id: int) -> None:
-        self.beginResetModel()
-        self.lines = notes.attachments_of(deal_id)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.lines)
+        self.set_rows(notes.attachments_of(deal_id))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.lines):
+        line: FileLine | None = self.row_at(index)
+        if line is None:
             return None
-        line = self.lines[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{line.kind_name}\n{line.name}"
         if role == Qt.ItemDataRole.ToolTipRole:

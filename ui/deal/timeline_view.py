@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QWidget
 
@@ -12,6 +12,7 @@ from app import clock, files
 from app.models import TimelineEntry
 from app.services.timeline import FeedLine, feed
 from ui.deal.thumbnails import thumbnail, thumbnail_size
+from ui.list_table_model import ListTableModel
 
 THUMB = 120
 PAD = 8
@@ -41,23 +42,16 @@ def header_of(line: FeedLine) -> str:
     return f"{when} · {line.user_name} · {KIND_NAMES.get(line.kind, (line.kind,))[0]}"
 
 
-class FeedModel(QAbstractListModel):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.lines: list[FeedLine] = []
+class FeedModel(ListTableModel):
+    HEADERS = ("Событие",)
 
     def load(self, deal_id: int) -> None:
-        self.beginResetModel()
-        self.lines = feed(deal_id)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.lines)
+        self.set_rows(feed(deal_id))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.lines):
+        line: FeedLine | None = self.row_at(index)
+        if line is None:
             return None
-        line = self.lines[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return line.text
         if role == Role.HEADER:
