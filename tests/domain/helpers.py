@@ -1,8 +1,11 @@
 """Deals in known states for the domain tests."""
 from __future__ import annotations
 
+import threading
 from datetime import date
+from typing import Callable
 
+from app.db import close_database
 from app.services import deals
 
 INVOICE_VALUES = {
@@ -39,3 +42,25 @@ def cutting_deal(actor, name="Тест Ярус", **extra):
     for stage in ("invoice", "paid", "cutting"):
         deals.move_deal(deal.id, stage, actor)
     return deals.load_deal(deal.id)
+
+
+def run_together(*works: Callable[[], object]) -> list[Exception]:
+    """Run each callable in its own thread (own database connection), all released at once;
+    returns the errors they raised."""
+    start, errors = threading.Barrier(len(works)), []
+
+    def run(work):
+        try:
+            start.wait(timeout=10)
+            work()
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            errors.append(error)
+        finally:
+            close_database()
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

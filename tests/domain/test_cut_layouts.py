@@ -92,13 +92,19 @@ def test_a_part_larger_than_the_board_is_named_and_the_other_materials_still_pla
     assert by_name[WHITE].verdict == "1 лист — меньше невозможно"
 
 
-def test_printed_cut_sheet_shows_boards_to_take_and_utilisation(staff, tmp_path):
+def two_order_sheet(staff):
+    """Cut sheet №1 with two orders: 4 plywood shelves and one large white chipboard wall."""
     constructor = staff["constructor"]
     first = cutting_deal(staff["manager"], name="Краева Ярус")
     second = cutting_deal(staff["manager"], name="Басова Остров")
     specs.save_parts(first.id, constructor, [QUARTER, SIDE])
     specs.save_parts(second.id, constructor, [QUARTER])
     cutsheets.create_cut_sheet(constructor, [first.id, second.id])
+    return first, second
+
+
+def test_printed_cut_sheet_shows_boards_to_take_and_utilisation(staff, tmp_path):
+    first, second = two_order_sheet(staff)
     sheet = load_sheet(1)
     result = build_pack(sheet, tmp_path / "pack.pdf", layouts=layouts_hook(stock_boards.stock_boards()))
     text = " ".join(page.extract_text() for page in PdfReader(str(result.path)).pages)

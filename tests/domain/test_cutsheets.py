@@ -1,16 +1,14 @@
 """Specifications at «Раскрой», numbered cut sheets and handing them to production."""
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
 
-from app.db import close_database
 from app.models import CutSheet, HardwareSpec, Note, PartSpec, Task, TimelineEntry
 from app.services import cutsheets, specs
 from app.services.errors import PermissionDeniedError, ServiceError, ValidationError
-from tests.domain.helpers import cutting_deal, new_deal
+from tests.domain.helpers import cutting_deal, new_deal, run_together
 
 PART = {"name": "Боковина", "material": "Фанера 18", "thickness": "18", "length": "2000", "width": "400",
         "quantity": "2", "edge_l1": "2", "may_rotate": "нет"}
@@ -110,22 +108,11 @@ def test_send_to_production_moves_all_and_tasks_the_chief(staff):
 
 def test_cut_sheet_numbers_unique_with_concurrent_creators(db_url, staff):
     deal = cutting_deal(staff["manager"])
-    errors: list[Exception] = []
-
     def create_many():
-        try:
-            for _ in range(10):
-                cutsheets.create_cut_sheet(None, [deal.id])
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            close_database()
+        for _ in range(10):
+            cutsheets.create_cut_sheet(None, [deal.id])
 
-    threads = [threading.Thread(target=create_many) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_together(create_many, create_many, create_many)
     assert errors == []
     assert sorted(s.number for s in CutSheet.select()) == list(range(1, 31))
     assert Note.select().where(Note.deal == deal.id).count() == 30

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 
 import peewee
 import pytest
@@ -12,7 +11,7 @@ from app.db import close_database, open_database
 from app.models import Attachment, BaseModel, Deal, TimelineEntry
 from app.services import deals, notes
 from app.services.errors import ServiceError
-from tests.domain.helpers import new_deal
+from tests.domain.helpers import new_deal, run_together
 
 
 def test_note_on_timeline(staff):
@@ -64,22 +63,11 @@ def test_order_numbers_sequential(staff):
 
 
 def test_order_numbers_unique_with_concurrent_creators(db_url, staff):
-    errors: list[Exception] = []
-
     def create_many():
-        try:
-            for i in range(15):
-                deals.create_deal(None, name=f"Параллельная {i}")
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            close_database()
+        for i in range(15):
+            deals.create_deal(None, name=f"Параллельная {i}")
 
-    threads = [threading.Thread(target=create_many) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_together(create_many, create_many, create_many)
     assert errors == []
     numbers = sorted(d.order_no for d in Deal.select())
     assert numbers == list(range(1, 46))

@@ -9,7 +9,7 @@ from app.models import Deal
 from app.services import deals
 from app.services.errors import ValidationError
 from app.validation import clean_phone, phone_search_digits
-from tests.domain.helpers import complete_deal
+from tests.domain.helpers import complete_deal, run_together
 
 BAD = [
     ("contact.phone", "12345", "номер телефона"),
@@ -108,31 +108,15 @@ def test_stale_version_is_a_conflict(staff):
 def test_two_deals_of_one_client_edited_at_once_both_land(db_url, staff):
     """Two PCs editing two deals of the same client at the same moment: both edits are kept
     (no deadlock between the deals' locks), and each deal's search text has the new phone."""
-    import threading
-
-    from app.db import close_database
-
     first = complete_deal(staff["manager"])
     second = deals.create_deal(staff["manager"], name="Второй заказ").deal
     Deal.update(contact=first.contact_id).where(Deal.id == second.id).execute()
-    barrier, errors = threading.Barrier(2), []
 
     def edit(deal_id, values):
-        try:
-            barrier.wait(timeout=10)
-            for _ in range(10):
-                deals.update_deal(deal_id, staff["manager"], values)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            close_database()
+        return lambda: [deals.update_deal(deal_id, staff["manager"], values) for _ in range(10)]
 
-    threads = [threading.Thread(target=edit, args=(first.id, {"contact.phone": "+7 912 345-67-89"})),
-               threading.Thread(target=edit, args=(second.id, {"contact.company": "ООО Ромашка"}))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_together(edit(first.id, {"contact.phone": "+7 912 345-67-89"}),
+                          edit(second.id, {"contact.company": "ООО Ромашка"}))
     assert errors == []
     for deal_id in (first.id, second.id):
         stored = Deal.get_by_id(deal_id)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import cutsheets, specs, stock_boards
-from tests.domain.helpers import cutting_deal
-from tests.domain.test_cut_layouts import PLY, QUARTER, SIDE
+from app.services import stock_boards
+from tests.domain.test_cut_layouts import PLY, two_order_sheet
 from ui.cutsheets.install import install_cutsheets
 from ui.cutsheets.stock_dialog import StockBoardsDialog
 from ui.main_window import MainWindow
@@ -31,13 +30,7 @@ def messages(monkeypatch):
 
 @pytest.fixture
 def sheet(staff):
-    constructor = staff["constructor"]
-    first = cutting_deal(staff["manager"], name="Краева Ярус")
-    second = cutting_deal(staff["manager"], name="Басова Остров")
-    specs.save_parts(first.id, constructor, [QUARTER, SIDE])
-    specs.save_parts(second.id, constructor, [QUARTER])
-    cutsheets.create_cut_sheet(constructor, [first.id, second.id])
-    return first, second
+    return two_order_sheet(staff)
 
 
 def _open_layouts(qtbot, window):

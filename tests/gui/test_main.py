@@ -5,19 +5,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_demo_screenshot_from_command_line(tmp_path):
+@pytest.mark.parametrize("size", ["1600x900", "1280x800"])
+def test_demo_counter_screenshot_keeps_the_asked_size(tmp_path, size):
+    """The counter window (board, filters, reminders panel) fits a 1280×800 screen too."""
     target = tmp_path / "main.png"
-    run = subprocess.run([sys.executable, "main.py", "--demo", "--screenshot", str(target)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120,
+    run = subprocess.run([sys.executable, "main.py", "--demo", "--workstation", "counter", "--size", size,
+                          "--screenshot", str(target)], cwd=ROOT, capture_output=True, text=True, timeout=120,
                          env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert run.returncode == 0, run.stderr
     image = QImage(str(target))
-    assert (image.width(), image.height()) == (1600, 900)
+    assert f"{image.width()}x{image.height()}" == size
 
 
 def test_qt_dialogs_speak_russian(qapp):

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToo
 from app import board_queries
 from app.board_queries import BoardFilter
 from app.models import OrderKind
+from ui.compact_combo import make_compact
 
 SEARCH_DELAY_MS = 200
 
@@ -31,9 +32,7 @@ class FilterBar(QWidget):
         self.kind.addItem("Все типы заказа", None)
         for code, name in OrderKind.NAMES.items():
             self.kind.addItem(name, code)
-        for combo in (self.responsible, self.kind):  # the bar must fit a 1280 px window
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10)
+        make_compact(10, self.responsible, self.kind)  # the bar must fit a 1280 px window
         self.mine = QCheckBox("Мои сделки", objectName="filterMine")
         self.overdue = QCheckBox("Просроченные задачи", objectName="filterOverdue")
         self.fold = QToolButton(objectName="foldProduction", text="Свернуть цех", checkable=True)

@@ -14,6 +14,7 @@ from app.services import my_tasks
 from app.services.changes import Changes
 from app.services.my_tasks import TaskFilter, TaskRow
 from ui import msgbox
+from ui.compact_combo import make_compact
 from ui.tasks.actions import TaskActions
 from ui.tasks.model import TaskRole, TasksModel
 
@@ -58,9 +59,7 @@ class TasksView(QWidget):
         self.type_filter.addItem("Все типы", None)
         for code, name in TaskType.NAMES.items():
             self.type_filter.addItem(name, code)
-        for combo in (self.who, self.type_filter):  # the row must fit a 1280 px window
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(14)
+        make_compact(14, self.who, self.type_filter)
         self._fill_who()
         self.who.currentIndexChanged.connect(self.refresh)
         self.type_filter.currentIndexChanged.connect(self.refresh)
