@@ -20,8 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")
     parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
-    from app import maintenance_commands
-    from app.cli_print import add_print_command
+    from app.cli import maintenance as maintenance_commands
+    from app.cli.print_cutsheet import add_print_command
 
     add_print_command(commands, common)
     maintenance_commands.register(commands, common)
@@ -35,16 +35,21 @@ def main(argv: list[str] | None = None) -> int:
         return args.run_without_db(args)
     demo, url = getattr(args, "demo", False), getattr(args, "db", None)
     if args.command:
-        from app.session import open_for_run
+        if demo:
+            from app.demo.opening import open_demo
 
-        open_for_run(url, demo)
+            open_demo()
+        else:
+            from app.store.session import open_for_run
+
+            open_for_run(url)
         return args.run(args)
-    from ui.startup_recovery import open_or_recover
+    from ui.shell.startup_recovery import open_or_recover
 
     opened = open_or_recover(url, demo)
     if opened is None:
         return 1
-    from ui.app import run_gui
+    from ui.shell.app import run_gui
 
     return run_gui(args, opened)
 

@@ -5,7 +5,8 @@ import random
 import time
 from collections import Counter
 
-from app import permissions, pipeline
+from app.domain import pipeline
+from app.services import permissions
 
 FREE_STAGES = [stage.code for stage in pipeline.STAGES if not stage.gate]
 WORKER_LOGIN = {"A": "admin", "B": "chief"}
@@ -15,8 +16,8 @@ MIN_STEPS = 100  # on a loaded machine, go on past the time until each worker di
 
 def _open(url: str, login: str):
     """Open the database; the user ``login`` and the gate-free stages that user may move into."""
-    from app.db import open_database
-    from app.models import User
+    from app.store.connection import open_database
+    from app.store.models import User
 
     open_database(url, migrate=False)
     actor = User.get(User.login == login)
@@ -26,9 +27,9 @@ def _open(url: str, login: str):
 def move_and_edit(url: str, name: str, deal_ids: list[int], seconds: float, start, results) -> None:
     """Move, edit (with the version read) and create deals until ``seconds`` have passed; report
     the successful moves per deal, the last value this worker saved per deal, and its new deals."""
-    from app.models import Deal
+    from app.domain.errors import ConflictError
     from app.services import deals
-    from app.services.errors import ConflictError
+    from app.store.models import Deal
 
     actor, stages = _open(url, WORKER_LOGIN[name])
     rng = random.Random(name)

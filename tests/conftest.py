@@ -14,9 +14,11 @@ os.environ["XDG_DATA_HOME"] = os.path.join(_SANDBOX, "data")
 
 import pytest  # noqa: E402
 
-from app import clock, files  # noqa: E402
-from app.db import close_database, open_database  # noqa: E402
-from app.models import Role  # noqa: E402
+from app.domain import clock
+from app.store import files  # noqa: E402
+from app.store.db import close_database  # noqa: E402
+from app.store.connection import open_database  # noqa: E402
+from app.store.models import Role  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 START = datetime(2025, 6, 2, 9, 0)  # 12:00 in St Petersburg
@@ -80,7 +82,7 @@ def staff(db):
 
 def table_counts() -> dict[str, int]:
     """Row counts of every table (to assert that a refused action changed nothing)."""
-    from app.models import ALL_MODELS
+    from app.store.models import ALL_MODELS
 
     return {model.__name__: model.select().count() for model in ALL_MODELS}
 

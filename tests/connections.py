@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from app.db import database, make_database
+from app.store.db import database, make_database
 
 
 @contextmanager

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from app import clock, files
-from app.models import Attachment, CutSheet, Deal, OrderKind
+from app.domain import clock
+from app.domain.codes import OrderKind
+from app.domain.specs import HardwareLine, PartLine
 from app.services import cutsheets, specs
-from app.specs import HardwareLine, PartLine
+from app.store import files
+from app.store.models import Attachment, CutSheet, Deal
 
 DRAWING_KINDS = ("drawing", "assembly_drawing")
 

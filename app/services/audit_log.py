@@ -6,8 +6,8 @@ from datetime import datetime
 
 import peewee as pw
 
-from app import permissions
-from app.models import AuditEntry, Deal, User
+from app.services import permissions
+from app.store.models import AuditEntry, Deal, User
 
 ACTION_NAMES = {
     "passport_view": "Просмотр паспорта",

@@ -14,11 +14,12 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from app import clock
-from app.db import database
-from app.models import Role, User
-from app.services.errors import ServiceError
+from app.domain import clock
+from app.domain.codes import Role
+from app.domain.errors import ServiceError
 from app.services.timeline import audit
+from app.store.db import database
+from app.store.models import User
 
 MIN_PIN_LENGTH = 4  # a PIN: at least 4 digits; a password: anything of at least 4 characters
 FREE_ATTEMPTS = 3
@@ -128,30 +129,6 @@ def needs_first_admin() -> bool:
     """Whether the shop has no administrator who can sign in yet (the first start)."""
     return not User.select().where(User.role == Role.ADMIN, User.active,
                                    User.password_hash.is_null(False)).exists()
-
-
-def create_first_admin(login: str, full_name: str, secret: str) -> User:
-    """The first start: the administrator, only while ``needs_first_admin``."""
-    from app.services.users import clean_login, clean_name
-
-    login, full_name = clean_login(login), clean_name(full_name)
-    password_hash = hash_secret(secret)
-    with database.atomic():
-        if not needs_first_admin():
-            raise ServiceError("Администратор уже создан. Войдите под ним.")
-        existing = User.get_or_none(User.login == login)
-        if existing is not None:  # an administrator left without a password by an older version
-            if existing.role != Role.ADMIN:
-                raise ServiceError(f"Имя входа «{login}» уже занято")
-            User.update(full_name=full_name, password_hash=password_hash, active=True,
-                        version=User.version + 1).where(User.id == existing.id).execute()
-            user = User.get_by_id(existing.id)
-        else:
-            from app.services.people import create_user
-
-            user = create_user(login, full_name, Role.ADMIN, password_hash=password_hash)
-        audit(user, "user_add", None, f"Первый запуск: создан администратор {user.full_name}")
-        return user
 
 
 def sign_in_choices() -> list[User]:

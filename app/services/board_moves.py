@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app import clock, pipeline
-from app.db import database
-from app.models import Deal, OutboxSms, StageHistory, Task, TimelineEntry, User
+from app.domain import clock, pipeline
+from app.domain.changes import Changes
+from app.domain.errors import ConflictError, GateError, ServiceError
 from app.services import deals
-from app.services.changes import Changes
-from app.services.errors import ConflictError, GateError, ServiceError
 from app.services.timeline import add_entry
+from app.store.db import database
+from app.store.models import Deal, OutboxSms, StageHistory, Task, TimelineEntry, User
 
 
 @dataclass(frozen=True)

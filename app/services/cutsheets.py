@@ -9,15 +9,15 @@ from datetime import date
 import peewee
 from peewee import JOIN, fn
 
-from app import clock, permissions
-from app.db import database, is_postgres
-from app.bed_models import detect_model
-from app.models import Attachment, Contact, CutSheet, CutSheetOrder, Deal, PartSpec, ProductionForm, User
-from app.services import numbering
-from app.services.changes import Changes
+from app.domain import clock
+from app.domain.bed_models import detect_model
+from app.domain.changes import Changes
+from app.domain.errors import NotFoundError, ServiceError
+from app.services import numbering, permissions
 from app.services.deals import MoveResult, move_deal
-from app.services.errors import NotFoundError, ServiceError
 from app.services.notes import add_note
+from app.store.db import database, is_postgres
+from app.store.models import Attachment, Contact, CutSheet, CutSheetOrder, Deal, PartSpec, ProductionForm, User
 
 CUTTING, PRODUCTION = "cutting", "production"
 

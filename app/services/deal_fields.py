@@ -1,6 +1,6 @@
 """The editable fields of a deal, its contact and passport: read, check, gate, write.
 
-Field keys are those of ``app.pipeline.FIELD_LABELS`` plus ``contact.phones``/``contact.emails``
+Field keys are those of ``app.domain.pipeline.FIELD_LABELS`` plus ``contact.phones``/``contact.emails``
 (lists), ``contact.company``, ``tags``, ``products``, ``kind``, ``assembly_needed``,
 ``transport_company``, ``waybill_no`` and ``responsible`` (a user id).
 """
@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from app import clock, pipeline, validation
-from app.models import Contact, ContactChannel, Deal, OrderKind, Passport, TimelineEntry, User
-from app.money import format_rub
-from app.services.errors import FieldProblem
+from app.domain import clock, pipeline, validation
+from app.domain.codes import OrderKind
+from app.domain.errors import FieldProblem
+from app.domain.money import format_rub
+from app.domain.validation import FieldError
 from app.services.timeline import add_entry, audit
-from app.validation import FieldError
+from app.store.models import Contact, ContactChannel, Deal, Passport, TimelineEntry, User
 
 DEAL_TEXT = ("name", "tags", "products", "delivery_city", "transport_company", "waybill_no")
 DEAL_AMOUNTS = ("budget", "prepayment", "debt")

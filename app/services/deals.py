@@ -4,15 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import clock, permissions, pipeline
-from app.db import database, is_postgres
-from app.models import Deal, OrderKind, OutboxSms, StageHistory, Task, TimelineEntry, User
-from app.services import deal_fields, numbering, people
-from app.services.changes import Changes
-from app.services.errors import ConflictError, GateError, NotFoundError, ValidationError
+from app.domain import clock, pipeline
+from app.domain.changes import Changes
+from app.domain.codes import OrderKind
+from app.domain.errors import ConflictError, GateError, NotFoundError, ValidationError
+from app.services import deal_fields, numbering, people, permissions
 from app.services.sms import queue_sms
 from app.services.tasks import create_task
 from app.services.timeline import add_entry
+from app.store.db import database, is_postgres
+from app.store.models import Deal, OutboxSms, StageHistory, Task, TimelineEntry, User
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """«Мои задачи»: a person's tasks and their groups' in sections, filters, and moving due times.
 
 A row carries everything the list shows (deal, type, text, due, who set it, to whom), read in one
-query. Sections come from app.reminder_rules; finished tasks stay in «Выполнено» for ``DONE_DAYS``.
+query. Sections come from app.domain.reminder_rules; finished tasks stay in «Выполнено» for ``DONE_DAYS``.
 """
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN
 
-from app import clock
-from app.models import Deal, Group, Task, TaskType, User
-from app.reminder_rules import ReminderSettings, Section, at_local, section_of, within_working_hours
+from app.domain import clock
+from app.domain.changes import Changes
+from app.domain.codes import TaskType
+from app.domain.reminder_rules import ReminderSettings, Section, at_local, section_of, within_working_hours
 from app.services import tasks as task_service
-from app.services.changes import Changes
 from app.services.reminders import addressed_to
+from app.store.models import Deal, Group, Task, User
 
 DONE_DAYS = 7
 DONE_LIMIT = 200

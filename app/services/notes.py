@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app import clock, files
-from app.db import database
-from app.models import Attachment, Deal, Note, TimelineEntry, User
-from app.services.errors import ServiceError
+from app.domain import clock
+from app.domain.errors import ServiceError
 from app.services.timeline import add_entry
+from app.store import files
+from app.store.db import database
+from app.store.models import Attachment, Deal, Note, TimelineEntry, User
 
 
 def add_note(deal_id: int, actor: User | None, text: str) -> Note:

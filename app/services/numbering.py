@@ -6,7 +6,7 @@ transaction gives its number back, so numbers stay gap-free in creation order.
 """
 from __future__ import annotations
 
-from app.models import Counter
+from app.store.models import Counter
 
 ORDER_NO = "order_no"
 CUT_SHEET_NO = "cut_sheet_no"

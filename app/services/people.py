@@ -1,8 +1,9 @@
 """Looking up users and groups, and resolving who an automatic task goes to."""
 from __future__ import annotations
 
-from app import pipeline
-from app.models import Deal, Group, Role, User, UserGroup
+from app.domain import pipeline
+from app.domain.codes import Role
+from app.store.models import Deal, Group, User, UserGroup
 
 
 def group_named(name: str) -> Group:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app import permissions
-from app.db import database
-from app.models import Deal, Passport, User
-from app.services.errors import NotFoundError
+from app.domain.errors import NotFoundError
+from app.services import permissions
 from app.services.timeline import audit
+from app.store.db import database
+from app.store.models import Deal, Passport, User
 
 MASKED_SERIES, MASKED_NUMBER = "••••", "••••••"
 MASK = f"{MASKED_SERIES} {MASKED_NUMBER}"

@@ -12,11 +12,11 @@ from typing import NamedTuple
 
 import peewee
 
-from app import clock
-from app.db import database
-from app.models import Task, TaskReminder, User
-from app.reminder_rules import ReminderSettings, is_overdue, remind_at
+from app.domain import clock
+from app.domain.reminder_rules import ReminderSettings, is_overdue, remind_at
 from app.services import people
+from app.store.db import database
+from app.store.models import Task, TaskReminder, User
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ import json
 from functools import cache
 from pathlib import Path
 
-from app.models import ContactChannel, Deal, OutboxSms, TimelineEntry, User
 from app.services.timeline import add_entry
+from app.store.models import ContactChannel, Deal, OutboxSms, TimelineEntry, User
 
 TEMPLATES_FILE = Path(__file__).resolve().parents[2] / "resources" / "templates" / "sms.json"
 

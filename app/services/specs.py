@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import clock
-from app.bed_models import detect_model
-from app.db import database
-from app.models import Deal, HardwareSpec, PartSpec, ProductionForm, TimelineEntry, User
-from app.services.changes import Changes
+from app.domain import clock
+from app.domain.bed_models import detect_model
+from app.domain.changes import Changes
+from app.domain.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
+from app.domain.specs import HardwareLine, PartLine, SpecError, clean_hardware, clean_part
 from app.services.deals import load_deal
-from app.services.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
 from app.services.notes import attach_file
 from app.services.timeline import add_entry
-from app.specs import HardwareLine, PartLine, SpecError, clean_hardware, clean_part
+from app.store.db import database
+from app.store.models import Deal, HardwareSpec, PartSpec, ProductionForm, TimelineEntry, User
 
 FORM_FIELDS = {"bed_model": "Модель кровати", "dimensions": "Размеры", "colour": "Цвет / покраска",
                "options": "Опции"}

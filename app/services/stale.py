@@ -5,10 +5,10 @@ shop-wide ``Setting`` table under ``stale_days.<stage code>``. 0 means "never st
 """
 from __future__ import annotations
 
-from app import pipeline
-from app.db import database
-from app.models import Setting
-from app.services.errors import ServiceError
+from app.domain import pipeline
+from app.domain.errors import ServiceError
+from app.store.db import database
+from app.store.models import Setting
 
 KEY_PREFIX = "stale_days."
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from app.cutting import DEFAULT_BOARDS, Board
-from app.db import database
-from app import permissions
-from app.models import Setting, User
-from app.services.errors import ServiceError
+from app.domain.errors import ServiceError
+from app.services import permissions
+from app.store.db import database
+from app.store.models import Setting, User
 
 KEY = "cutting.stock_boards"
 FIELDS = ("material", "length", "width", "trim", "kerf")

@@ -7,12 +7,13 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN
 
-from app import clock, pipeline
-from app.db import database
-from app.models import Attachment, Deal, Group, Role, Task, TaskType, TimelineEntry, User
+from app.domain import clock, pipeline
+from app.domain.codes import Role, TaskType
+from app.domain.errors import NotFoundError, ServiceError
 from app.services import people
-from app.services.errors import NotFoundError, ServiceError
 from app.services.timeline import add_entry
+from app.store.db import database
+from app.store.models import Attachment, Deal, Group, Task, TimelineEntry, User
 
 FEASIBILITY_QUESTION = "Возможно ли создать такую кровать технически"
 DESIGN_READY = "Связаться с клиентом. Дизайн готов"

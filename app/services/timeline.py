@@ -7,9 +7,9 @@ from datetime import datetime
 
 from peewee import JOIN
 
-from app import clock
-from app.db import note_deal_changed
-from app.models import Attachment, AuditEntry, Deal, TimelineEntry, User
+from app.domain import clock
+from app.store.db import note_deal_changed
+from app.store.models import Attachment, AuditEntry, Deal, TimelineEntry, User
 
 
 def add_entry(deal: Deal | int, kind: str, text: str, user: User | None = None, **refs) -> TimelineEntry:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from app import permissions, pipeline
-from app.db import database
-from app.models import Role, User, UserGroup
-from app.services import people
-from app.services.auth import UserDataError, hash_secret
-from app.services.changes import Changes
-from app.services.errors import NotFoundError, ServiceError
+from app.domain import pipeline
+from app.domain.changes import Changes
+from app.domain.codes import Role
+from app.domain.errors import NotFoundError, ServiceError
+from app.services import people, permissions
+from app.services.auth import UserDataError, hash_secret, needs_first_admin
 from app.services.timeline import audit
+from app.store.db import database
+from app.store.models import Group, User, UserGroup
 
 LOGIN_RE = re.compile(r"^[a-z0-9._-]{2,32}$")
 USERS_CHANGED = Changes(extra={"users": True})
@@ -154,6 +155,24 @@ def list_users(actor: User | None) -> list[User]:
 
 def group_names() -> list[str]:
     """The names of all groups plus the role groups (even before their first member)."""
-    from app.models import Group
-
     return sorted({group.name for group in Group.select()} | set(pipeline.ROLE_GROUPS.values()))
+
+
+def create_first_admin(login: str, full_name: str, secret: str) -> User:
+    """The first start: the administrator, only while ``needs_first_admin``."""
+    login, full_name = clean_login(login), clean_name(full_name)
+    password_hash = hash_secret(secret)
+    with database.atomic():
+        if not needs_first_admin():
+            raise ServiceError("Администратор уже создан. Войдите под ним.")
+        existing = User.get_or_none(User.login == login)
+        if existing is not None:  # an administrator left without a password by an older version
+            if existing.role != Role.ADMIN:
+                raise ServiceError(f"Имя входа «{login}» уже занято")
+            User.update(full_name=full_name, password_hash=password_hash, active=True,
+                        version=User.version + 1).where(User.id == existing.id).execute()
+            user = User.get_by_id(existing.id)
+        else:
+            user = people.create_user(login, full_name, Role.ADMIN, password_hash=password_hash)
+        audit(user, "user_add", None, f"Первый запуск: создан администратор {user.full_name}")
+        return user

@@ -49,7 +49,7 @@ BATCH = 500
 
 def stage_weights() -> dict[str, float]:
     """Most deals of a shop's years are closed; the open ones spread over the pipeline."""
-    from app import pipeline
+    from app.domain import pipeline
 
     weights = {stage.code: 1.0 for stage in pipeline.STAGES}
     weights.update(new=4.0, first_contact=3.0, won=45.0, lost=20.0)
@@ -58,10 +58,12 @@ def stage_weights() -> dict[str, float]:
 
 def generate(url: str, count: int, seed: int = 15) -> None:
     """Fill an empty database with ``count`` deals by bulk inserts."""
-    from app import clock, pipeline
-    from app.db import database, open_database
-    from app.models import Contact, ContactChannel, Deal, OrderKind, Role, Task
+    from app.domain import clock, pipeline
+    from app.domain.codes import OrderKind, Role
     from app.services import numbering, people
+    from app.store.connection import open_database
+    from app.store.db import database
+    from app.store.models import Contact, ContactChannel, Deal, Task
 
     rng = random.Random(seed)
     open_database(url)
@@ -134,18 +136,19 @@ def raw_fetch(path: Path, stages: list[str]) -> float:
 
 
 def measure(url: str, path: Path, deals_count: int) -> dict:
+    from playhouse.test_utils import count_queries
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
-    from playhouse.test_utils import count_queries
 
     app = QApplication.instance() or QApplication([])
     settings = QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat)
-    from app import pipeline
-    from app.board_queries import BoardFilter
-    from app.db import database, open_database
-    from app.models import Deal, User
+    from app.domain import pipeline
+    from app.queries.board import BoardFilter
+    from app.store.connection import open_database
+    from app.store.db import database
+    from app.store.models import Deal, User
     from ui.board.board import BoardWidget
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     started = time.perf_counter()
     with count_queries() as counter:

@@ -24,12 +24,14 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app import files  # noqa: E402
-from app.db import database, open_database  # noqa: E402
-from app.models import Role, TimelineEntry  # noqa: E402
+from app.domain.codes import Role
 from app.services import deals, notes, people  # noqa: E402
+from app.store import files  # noqa: E402
+from app.store.db import database  # noqa: E402
+from app.store.connection import open_database  # noqa: E402
+from app.store.models import TimelineEntry  # noqa: E402
 from ui.deal import thumbnails  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
+from ui.shell.main_window import MainWindow  # noqa: E402
 
 
 def fill(folder: Path, entries: int, pictures: int) -> tuple:

@@ -19,12 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app import backups, files, pipeline  # noqa: E402
-from app.change_feed import ChangeFeed  # noqa: E402
-from app.db import close_database, database, make_database, open_database, sqlite_path  # noqa: E402
-from app.integrity import check_sqlite_file  # noqa: E402
-from app.models import Role  # noqa: E402
+from app.domain import pipeline  # noqa: E402
 from app.services import deals, people  # noqa: E402
+from app.store import backups, files
+from app.store.change_feed import ChangeFeed  # noqa: E402
+from app.store.connection import open_database
+from app.store.db import close_database, database, make_database, sqlite_path  # noqa: E402
+from app.store.integrity import check_sqlite_file  # noqa: E402
+from app.store.models import Role  # noqa: E402
 
 FREE = [stage.code for stage in pipeline.STAGES if not stage.gate]
 

@@ -17,12 +17,13 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from app import files  # noqa: E402
-from app.db import close_database, open_database  # noqa: E402
-from app.demo_production import _hardware_rows, _part_rows, make_pdf_drawing  # noqa: E402
+from app.demo.production import _hardware_rows, _part_rows, make_pdf_drawing  # noqa: E402
 from app.documents.pack_data import load_sheet  # noqa: E402
 from app.documents.pack_pdf import build_pack  # noqa: E402
 from app.services import cutsheets, deals, notes, people, specs  # noqa: E402
+from app.store import files  # noqa: E402
+from app.store.db import close_database  # noqa: E402
+from app.store.connection import open_database  # noqa: E402
 
 ORDERS = 50
 VALUES = {"contact.email": "bench@test.ru", "contact.phone": "+7 912 345-67-89", "passport.series": "4001",

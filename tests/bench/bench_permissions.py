@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app.db import open_database  # noqa: E402
-from app.models import Role  # noqa: E402
 from app.services import auth, deals, people  # noqa: E402
+from app.store.connection import open_database  # noqa: E402
+from app.store.models import Role  # noqa: E402
 
 
 def _median_move_ms(deal_ids: list[int], actor) -> float:

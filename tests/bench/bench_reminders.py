@@ -21,11 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app import clock  # noqa: E402
-from app.db import database, open_database  # noqa: E402
-from app.models import Role, Task, TaskType  # noqa: E402
-from app.reminder_rules import ReminderSettings  # noqa: E402
+from app.domain import clock  # noqa: E402
+from app.domain.codes import Role
+from app.domain.reminder_rules import ReminderSettings  # noqa: E402
 from app.services import my_tasks, people, reminders  # noqa: E402
+from app.store.db import database  # noqa: E402
+from app.store.connection import open_database  # noqa: E402
+from app.store.models import Task, TaskType  # noqa: E402
 
 
 def fill(count: int, seed: int = 15) -> dict:

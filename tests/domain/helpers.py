@@ -5,8 +5,8 @@ import threading
 from datetime import date
 from typing import Callable
 
-from app.db import close_database
 from app.services import deals
+from app.store.db import close_database
 
 INVOICE_VALUES = {
     "contact.full_name": "Тестов Тест Тестович",

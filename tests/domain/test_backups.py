@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 import pytest
 
 import main
-from app import backups, files
-from app.db import close_database, open_database
-from app.integrity import DatabaseDamagedError, check_sqlite_file
-from app.models import Attachment, Deal
 from app.services import notes
-from app.session import open_for_run
+from app.store import backups, files
+from app.store.connection import open_database
+from app.store.db import close_database
+from app.store.integrity import DatabaseDamagedError, check_sqlite_file
+from app.store.models import Attachment, Deal
+from app.store.session import open_for_run
 from tests.domain.helpers import new_deal
 
 
@@ -53,7 +54,7 @@ def test_backup_and_restore_round_trip_with_files(shop, fake_clock):
 
 def test_backup_is_consistent_while_the_program_writes(shop, fake_clock):
     open_tx_deal = None
-    from app.db import database
+    from app.store.db import database
 
     with database.atomic():  # a transaction still open while the backup runs
         open_tx_deal = new_deal(None, name="Не закоммичено")
@@ -131,10 +132,10 @@ def test_start_refuses_damaged_file_and_names_latest_backup(shop, tmp_path):
     close_database()
     _damage(shop)
     with pytest.raises(DatabaseDamagedError) as damaged:
-        open_for_run(f"sqlite:///{shop}", False)
+        open_for_run(f"sqlite:///{shop}")
     assert damaged.value.latest_backup == backup
     backups.restore(backup, shop, shop.parent / "files")
-    opened = open_for_run(f"sqlite:///{shop}", False)
+    opened = open_for_run(f"sqlite:///{shop}")
     assert Deal.select().count() == 61 and opened.url.endswith("crm.sqlite3")
 
 
@@ -165,7 +166,7 @@ def test_pg_dump_gets_password_from_environment(monkeypatch):
 
 
 def test_fallback_file_mode_is_private(tmp_path):
-    from app.password_store import PasswordStore
+    from app.store.password_store import PasswordStore
 
     store = PasswordStore(tmp_path / "secrets.json")
     store._write_file({"a": "b"})

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.models import Deal, OutboxSms, StageHistory, Task, TimelineEntry
+from app.domain.errors import ConflictError
 from app.services import board_moves, deals, tasks
-from app.services.errors import ConflictError
+from app.store.models import Deal, OutboxSms, StageHistory, Task, TimelineEntry
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
 
 

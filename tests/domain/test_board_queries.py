@@ -6,12 +6,13 @@ from datetime import timedelta
 import pytest
 from playhouse.test_utils import count_queries
 
-from app import board_queries as bq
-from app import migrations
-from app.board_queries import BoardFilter
-from app.models import Deal, OrderKind, Task
+from app.domain.codes import OrderKind
+from app.queries import board as bq
+from app.queries.board import BoardFilter
 from app.services import deals, numbering, stale, tasks
 from app.services.people import group_named
+from app.store import migrations
+from app.store.models import Deal, Task
 from tests.domain.helpers import new_deal
 
 

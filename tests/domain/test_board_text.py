@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app import board_text
-from app.board_text import OpenTask, TaskState
+from app.domain import board_text
+from app.domain.board_text import OpenTask, TaskState
 
 NOW = datetime(2025, 6, 2, 9, 0)  # 12:00 in St Petersburg
 

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from app import clock
-from app.models import AuditEntry, TaskType
-from app.pipeline import stage
+from app.domain import clock
+from app.domain.codes import TaskType
+from app.domain.errors import PermissionDeniedError, ServiceError
+from app.domain.pipeline import stage
 from app.services import deal_fields, deals, notes, personal_data, tasks, timeline
-from app.services.errors import PermissionDeniedError, ServiceError
+from app.store.models import AuditEntry
 from tests.domain.helpers import INVOICE_VALUES, complete_deal, new_deal
 
 

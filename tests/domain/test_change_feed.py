@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.change_feed import ALL_STAGES, ChangeFeed
+from app.domain.errors import GateError
 from app.services import deals, notes, tasks
-from app.services.errors import GateError
+from app.store.change_feed import ALL_STAGES, ChangeFeed
 from tests.connections import second_connection
 from tests.domain.helpers import new_deal
 
@@ -50,7 +50,7 @@ def test_refused_action_moves_nothing(db, db_url, staff):
 
 
 def test_retry_policy_backs_off_and_comes_back():
-    from app.connection_watch import LOST_TEXT, ConnectionWatch
+    from app.store.connection_watch import LOST_TEXT, ConnectionWatch
 
     watch = ConnectionWatch()
     assert watch.should_try(0) and watch.text == ""

@@ -7,10 +7,12 @@ import os
 import signal
 from collections import Counter
 
-from app.db import close_database, database, open_database
-from app.integrity import check_sqlite_file
-from app.models import Deal, Role, StageHistory
+from app.domain.codes import Role
 from app.services import deals, people
+from app.store.connection import open_database
+from app.store.db import close_database, database
+from app.store.integrity import check_sqlite_file
+from app.store.models import Deal, StageHistory
 from tests import concurrency_workers as workers
 
 SECONDS = 2.5

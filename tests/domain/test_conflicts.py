@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.conflicts import describe_deal_conflict, reapply_mine
-from app.models import Deal
+from app.domain.errors import ConflictError
+from app.queries.conflicts import describe_deal_conflict, reapply_mine
 from app.services import deal_fields, deals
-from app.services.errors import ConflictError
+from app.store.models import Deal
 from tests.domain.helpers import new_deal
 
 

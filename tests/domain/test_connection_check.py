@@ -8,10 +8,11 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from app import migrations
-from app.connection_check import check_connection, diagnose_postgres_error
-from app.connection_settings import POSTGRES, ConnectionSettings, SettingsStore
-from app.db import close_database, open_database
+from app.store import migrations
+from app.store.connection import open_database
+from app.store.connection_check import check_connection, diagnose_postgres_error
+from app.store.connection_settings import POSTGRES, ConnectionSettings, SettingsStore
+from app.store.db import close_database
 from tests.conftest import PG_URL
 
 SERVER = dict(host="192.168.1.10", port=5432, user="shop", database="crm")
@@ -103,7 +104,7 @@ def test_password_goes_to_the_keyring_not_the_settings(tmp_path, keyring_backend
     assert "p@ss" not in (tmp_path / "connection.json").read_text()
     assert not (tmp_path / "secrets.json").exists()
     assert store.saved_url() == "postgresql://shop:p%40ss%3A%20word@192.168.1.10:5432/crm"
-    from app.db import postgres_params
+    from app.store.db import postgres_params
 
     assert postgres_params(store.saved_url())["password"] == "p@ss: word"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import psycopg2
 import pytest
 
-from app import files
-from app.db import close_database, database, open_database
-from app.models import Deal, Note
+from app.domain.errors import ConnectionLostError, ServiceError
 from app.services import deals, notes
-from app.services.errors import ConnectionLostError, ServiceError
+from app.store import files
+from app.store.connection import open_database
+from app.store.db import close_database, database
+from app.store.models import Deal, Note
 from tests.conftest import PG_URL, _reset_postgres
 from tests.domain.helpers import new_deal
 

@@ -14,9 +14,9 @@ from app.documents.cut_plan import percent, plan_sheet, sheet_pieces
 from app.documents.layout_pdf import layouts_hook
 from app.documents.pack_data import OrderData, SheetData, load_sheet
 from app.documents.pack_pdf import build_pack
+from app.domain.errors import PermissionDeniedError, ServiceError
+from app.domain.specs import PartLine
 from app.services import cutsheets, specs, stock_boards
-from app.services.errors import PermissionDeniedError, ServiceError
-from app.specs import PartLine
 from tests.domain.helpers import cutting_deal
 
 PLY, WHITE, PINE = "Фанера 18", "ЛДСП 16 Белый", "Массив сосны 40"

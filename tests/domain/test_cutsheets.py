@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.models import CutSheet, HardwareSpec, Note, PartSpec, Task, TimelineEntry
+from app.domain.errors import PermissionDeniedError, ServiceError, ValidationError
 from app.services import cutsheets, specs
-from app.services.errors import PermissionDeniedError, ServiceError, ValidationError
+from app.store.models import CutSheet, HardwareSpec, Note, PartSpec, Task, TimelineEntry
 from tests.domain.helpers import cutting_deal, new_deal, run_together
 
 PART = {"name": "Боковина", "material": "Фанера 18", "thickness": "18", "length": "2000", "width": "400",

@@ -1,9 +1,9 @@
 """The demo shop has content in every column, and the seed's test deal as the source shows it."""
 from __future__ import annotations
 
-from app import pipeline
-from app.demo import build_demo
-from app.models import Deal, Passport, StageHistory
+from app.demo.shop import build_demo
+from app.domain import pipeline
+from app.store.models import Deal, Passport, StageHistory
 
 
 def test_every_column_has_deals_and_order_15_is_the_test_deal(db):

@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from app import clock
-from app.models import Task, TaskType, TimelineEntry
+from app.domain import clock
+from app.domain.codes import TaskType
+from app.domain.errors import ServiceError
 from app.services import deals, tasks
-from app.services.errors import ServiceError
+from app.store.models import Task, TimelineEntry
 from tests.domain.helpers import new_deal
 
 

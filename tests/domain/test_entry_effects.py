@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from app import pipeline
-from app.models import OutboxSms, Task, TaskType
+from app.domain import pipeline
+from app.domain.codes import TaskType
 from app.services import deals
+from app.store.models import OutboxSms, Task
 from tests.domain.helpers import complete_deal
 
 MANAGER = "manager"  # the deal's sales manager (a person)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from app import pipeline
-from app.models import Deal, Passport, StageHistory, Task
+from app.domain import pipeline
+from app.domain.errors import GateError
 from app.services import deals
-from app.services.errors import GateError
+from app.store.models import Deal, Passport, StageHistory, Task
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
 
 INVOICE_FIELDS = list(pipeline.INVOICE_GATE)

@@ -5,11 +5,12 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from app import clock
-from app.models import Task, TaskType, TimelineEntry
-from app.reminder_rules import ReminderSettings, Section, section_of
+from app.domain import clock
+from app.domain.codes import TaskType
+from app.domain.reminder_rules import ReminderSettings, Section, section_of
 from app.services import my_tasks, people, tasks
 from app.services.my_tasks import TaskFilter
+from app.store.models import Task, TimelineEntry
 from tests.domain.helpers import new_deal
 
 

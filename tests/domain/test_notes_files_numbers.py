@@ -6,11 +6,12 @@ import sqlite3
 import peewee
 import pytest
 
-from app import files, migrations
-from app.db import close_database, open_database
-from app.models import Attachment, BaseModel, Deal, TimelineEntry
+from app.domain.errors import ServiceError
 from app.services import deals, notes
-from app.services.errors import ServiceError
+from app.store import files, migrations
+from app.store.connection import open_database
+from app.store.db import close_database
+from app.store.models import Attachment, BaseModel, Deal, TimelineEntry
 from tests.domain.helpers import new_deal, run_together
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.demo_production import make_pdf_drawing, make_png_assembly
+from app.demo.production import make_pdf_drawing, make_png_assembly
 from app.documents.pack_data import load_sheet, split_name
 from app.documents.pack_pdf import build_pack
 from app.services import cutsheets, notes, specs
@@ -105,10 +105,10 @@ def test_cancelled_sheet_prints_stamped(sheet_with_orders, tmp_path):
 
 
 def test_layout_hook_adds_drawings_to_the_cut_sheet(sheet_with_orders, tmp_path):
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
 
     from app.documents.fonts import register_fonts
-    from reportlab.lib.styles import ParagraphStyle
 
     style = ParagraphStyle("t", fontName=register_fonts()[0])
     result = build_pack(load_sheet(1), tmp_path / "pack.pdf",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from app import permissions, pipeline
-from app.models import AuditEntry, Deal, Passport, Role, StageHistory
-from app.services import audit_log, deals, personal_data, users
-from app.services.errors import PermissionDeniedError
+from app.domain import pipeline
+from app.domain.codes import Role
+from app.domain.errors import PermissionDeniedError
+from app.services import audit_log, deals, permissions, personal_data, users
+from app.store.models import AuditEntry, Deal, Passport, StageHistory
 from tests.domain.helpers import INVOICE_VALUES, complete_deal, new_deal
 
 SALES = ["new", "first_contact", "invoice", "paid"]

@@ -7,11 +7,13 @@ from datetime import datetime, time, timedelta
 import peewee
 import pytest
 
-from app import clock, migrations
-from app.db import close_database, open_database
-from app.models import Task, TaskReminder
-from app.reminder_rules import ReminderSettings
+from app.domain import clock
+from app.domain.reminder_rules import ReminderSettings
 from app.services import deals, people, reminders, tasks
+from app.store import migrations
+from app.store.connection import open_database
+from app.store.db import close_database
+from app.store.models import Task, TaskReminder
 from tests.domain.helpers import INVOICE_VALUES, new_deal
 
 LEAD5 = ReminderSettings(lead_minutes=5)

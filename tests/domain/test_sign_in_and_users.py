@@ -6,17 +6,19 @@ from datetime import timedelta
 
 import pytest
 
-from app import migrations
-from app.db import close_database, open_database
-from app.models import AuditEntry, Role, Task, User
+from app.domain.codes import Role
+from app.domain.errors import ServiceError
 from app.services import auth, deals, users
-from app.services.errors import ServiceError
+from app.store import migrations
+from app.store.connection import open_database
+from app.store.db import close_database
+from app.store.models import AuditEntry, Task, User
 from tests.domain.helpers import new_deal
 
 
 def _raw_dump(db) -> str:
     """Every value of every table, as text (to look for a clear-text password)."""
-    from app.models import ALL_MODELS
+    from app.store.models import ALL_MODELS
 
     return repr([list(model.select().tuples()) for model in ALL_MODELS])
 
@@ -80,11 +82,11 @@ def test_admin_reset_lifts_the_slowdown(staff, fake_clock):
 
 def test_first_start_creates_the_administrator_once(db, counts):
     assert auth.needs_first_admin() and auth.sign_in_choices() == []
-    admin = auth.create_first_admin("Boss", "Мария Ивановна", "пароль1")
+    admin = users.create_first_admin("Boss", "Мария Ивановна", "пароль1")
     assert (admin.login, admin.role) == ("boss", Role.ADMIN)
     assert not auth.needs_first_admin()
     with pytest.raises(ServiceError, match="уже создан"):
-        auth.create_first_admin("other", "Другой", "пароль2")
+        users.create_first_admin("other", "Другой", "пароль2")
     assert auth.sign_in(admin.id, "пароль1").full_name == "Мария Ивановна"
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.specs import SpecError, clean_hardware, clean_part, edge_totals, parse_hardware, parse_parts
+from app.domain.specs import SpecError, clean_hardware, clean_part, edge_totals, parse_hardware, parse_parts
 
 GOOD = "Боковина\tФанера 18\t18\t2000\t400\t2\t2\t0,4\t-\t\tнет\tволна"
 

@@ -6,12 +6,14 @@ import shutil
 import pytest
 
 import main
-from app import clock, files
-from app.db import close_database, open_database
-from app.demo import build_demo
-from app.models import Deal, StageHistory, User
+from app.demo.shop import build_demo
+from app.domain import clock
 from app.services import deals
-from app.transfer import TransferError, migrate_to
+from app.store import files
+from app.store.connection import open_database
+from app.store.db import close_database
+from app.store.models import Deal, StageHistory, User
+from app.store.transfer import TransferError, migrate_to
 from tests.conftest import START, table_counts
 
 

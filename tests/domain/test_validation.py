@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from app.models import Deal
+from app.domain.errors import ValidationError
+from app.domain.validation import clean_phone, phone_search_digits
 from app.services import deals
-from app.services.errors import ValidationError
-from app.validation import clean_phone, phone_search_digits
+from app.store.models import Deal
 from tests.domain.helpers import complete_deal, run_together
 
 BAD = [
@@ -95,7 +95,7 @@ def test_contact_fields_stored_normalised(staff):
 
 
 def test_stale_version_is_a_conflict(staff):
-    from app.services.errors import ConflictError
+    from app.domain.errors import ConflictError
 
     deal = complete_deal(staff["manager"])
     version = Deal.get_by_id(deal.id).version

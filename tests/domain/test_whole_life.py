@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.models import Deal, StageHistory, Task, TimelineEntry
+from app.domain.errors import GateError
 from app.services import deals, numbering, tasks
-from app.services.errors import GateError
+from app.store.models import Deal, StageHistory, Task, TimelineEntry
 
 PATH = ["first_contact", "design_agreement", "design", "order_form", "invoice", "paid", "cutting",
         "production", "sawing", "milling", "drilling", "assembly", "rework", "sanding", "priming",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from app.models import Deal
 from app.services import numbering
+from app.store.models import Deal
 
 
 def bulk_deals(count: int, stage: str, budget: int = 100_00, name: str = "Сделка") -> list[int]:

@@ -6,7 +6,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QWidget
 
 from ui.deal.field_form import editor_key, message_key
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def open_card(qtbot, user, deal_id: int):

@@ -5,21 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playhouse.test_utils import count_queries
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QLineEdit
-from playhouse.test_utils import count_queries
 
-from app.models import Deal, Task
+from app.domain.changes import Changes
 from app.services import deals
-from app.services.changes import Changes
+from app.store.models import Deal, Task
 from tests.domain.helpers import INVOICE_VALUES, complete_deal, new_deal
 from tests.gui.board_helpers import board_settings, bulk_deals
 from tests.gui.card_helpers import choose, field, message
 from ui.board.board import GROUP_KEY, BoardWidget
-from ui.board.quick_add import QuickAdd
 from ui.board.column_model import MIME_TYPE, ColumnModel, decode_ids
+from ui.board.quick_add import QuickAdd
 from ui.deal import gate_form
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 MOVE = Qt.DropAction.MoveAction
 
@@ -30,7 +30,7 @@ def no_unexpected_messages(monkeypatch):
     patch it themselves)."""
     def unexpected(parent, title, text):
         raise AssertionError(f"message box «{title}»: {text}")
-    monkeypatch.setattr("ui.msgbox.error", unexpected)
+    monkeypatch.setattr("ui.common.msgbox.error", unexpected)
 
 
 @pytest.fixture
@@ -190,7 +190,7 @@ def test_cancelling_the_gate_form_leaves_the_deal_where_it_was(make_board, staff
 
 def test_gate_form_shows_only_missing_fields_prefilled_with_problems_beside(qtbot, staff, monkeypatch):
     deal = new_deal(staff["manager"], **{"contact.full_name": "Краева Ольга", "budget": "57 500"})
-    from app.services.errors import FieldProblem
+    from app.domain.errors import FieldProblem
 
     window = MainWindow(staff["manager"])
     qtbot.addWidget(window)
@@ -274,7 +274,7 @@ def test_undo_of_the_last_move_from_the_status_bar(make_board, staff, qtbot):
 
 def test_quick_add_creates_the_deal_with_its_task(make_board, staff, qtbot, monkeypatch):
     errors = []
-    monkeypatch.setattr("ui.msgbox.error", lambda parent, title, text: errors.append(text))
+    monkeypatch.setattr("ui.common.msgbox.error", lambda parent, title, text: errors.append(text))
     board = make_board()
     quick = board.column("new").findChild(QuickAdd, "quickAdd")
     quick.name.setText("Маякова Анастасия")  # QTest types ASCII only

@@ -8,7 +8,7 @@ from app.services import stock_boards
 from tests.domain.test_cut_layouts import PLY, two_order_sheet
 from ui.cutsheets.install import install_cutsheets
 from ui.cutsheets.stock_dialog import StockBoardsDialog
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def window(qtbot, staff):
 @pytest.fixture
 def messages(monkeypatch):
     seen = []
-    monkeypatch.setattr("ui.msgbox.error", lambda parent, title, text: seen.append(text))
+    monkeypatch.setattr("ui.common.msgbox.error", lambda parent, title, text: seen.append(text))
     return seen
 
 

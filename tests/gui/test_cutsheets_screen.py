@@ -7,14 +7,15 @@ import threading
 import pytest
 from pypdf import PdfReader
 
-from app.models import PartSpec, Task
+from app.domain.specs import PART_COLUMNS
 from app.services import cutsheets, deals
+from app.store.models import PartSpec, Task
 from tests.domain.helpers import cutting_deal
-from ui.cutsheets import order_docs, screen as screen_module
+from ui.cutsheets import order_docs
+from ui.cutsheets import screen as screen_module
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.cutsheets.models import RowsModel, SpecTableModel
-from ui.main_window import MainWindow
-from app.specs import PART_COLUMNS
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -28,9 +29,9 @@ def window(qtbot, staff):
 @pytest.fixture
 def messages(monkeypatch):
     seen = []
-    monkeypatch.setattr("ui.msgbox.error", lambda parent, title, text: seen.append(text))
-    monkeypatch.setattr("ui.msgbox.info", lambda parent, title, text: seen.append(text))
-    monkeypatch.setattr("ui.msgbox.ask", lambda parent, title, text: True)
+    monkeypatch.setattr("ui.common.msgbox.error", lambda parent, title, text: seen.append(text))
+    monkeypatch.setattr("ui.common.msgbox.info", lambda parent, title, text: seen.append(text))
+    monkeypatch.setattr("ui.common.msgbox.ask", lambda parent, title, text: True)
     return seen
 
 
@@ -224,7 +225,7 @@ def test_print_button_prints_every_page_from_the_worker(window, staff, messages,
 
 
 def test_panel_under_the_constructor_queue_follows_its_selection(qtbot, staff, messages):
-    from ui import workstations
+    from ui.shell import workstations
 
     deal = cutting_deal(staff["manager"], name="Краева Ярус")
     cutsheets.create_cut_sheet(staff["constructor"], [deal.id])

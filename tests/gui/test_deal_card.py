@@ -14,13 +14,14 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QStyleOptionViewItem
 
-from app import clock
-from app.models import AuditEntry, Task, TaskType
+from app.domain import clock
+from app.domain.changes import Changes
+from app.domain.codes import TaskType
 from app.services import deals, tasks
-from app.services.changes import Changes
+from app.store.models import AuditEntry, Task
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
 from tests.gui.card_helpers import choose, click, field, message, open_card, type_into, type_text
-from ui import msgbox
+from ui.common import msgbox
 from ui.deal import files_panel
 from ui.deal.timeline_view import THUMB, Role
 
@@ -229,7 +230,7 @@ def test_budget_and_prepayment_show_the_debt_and_the_no_debt_flag(qtbot, staff, 
 
 def _conflict_answer(monkeypatch, choice):
     """Replace the conflict dialog: remember what it would show, answer ``choice``."""
-    from ui import conflict_dialog
+    from ui.deal import conflict_dialog
 
     shown = []
 
@@ -242,7 +243,7 @@ def _conflict_answer(monkeypatch, choice):
 
 
 def test_a_change_from_another_pc_is_a_conflict_with_reload(qtbot, staff, asked, monkeypatch):
-    from ui.conflict_dialog import RELOAD
+    from ui.deal.conflict_dialog import RELOAD
 
     shown = _conflict_answer(monkeypatch, RELOAD)
     deal = new_deal(staff["manager"], budget="30 000")
@@ -256,7 +257,7 @@ def test_a_change_from_another_pc_is_a_conflict_with_reload(qtbot, staff, asked,
 
 
 def test_conflict_after_live_refresh_can_reapply_mine(qtbot, staff, asked, monkeypatch):
-    from ui.conflict_dialog import REAPPLY
+    from ui.deal.conflict_dialog import REAPPLY
 
     shown = _conflict_answer(monkeypatch, REAPPLY)
     deal = new_deal(staff["manager"], budget="30 000")

@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from app import permissions
-from app.models import Deal, Role
-from app.services import deals
+from app.domain.codes import Role
+from app.services import deals, permissions
+from app.store.models import Deal
 from tests.domain.helpers import INVOICE_VALUES, new_deal
 from tests.gui.card_helpers import choose, click, field, message, open_card, type_into
-from ui import msgbox
+from ui.common import msgbox
 
 
 @pytest.fixture(autouse=True)
@@ -148,7 +148,7 @@ def test_board_seam_asks_for_the_gate_values_and_returns_them_only_when_right(qt
 
     deal = new_deal(staff["manager"], **INVOICE_VALUES)
     deals.move_deal(deal.id, "invoice", staff["manager"])
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
     window = MainWindow(staff["manager"])
     qtbot.addWidget(window)
     seen = {}

@@ -26,7 +26,7 @@ def test_demo_counter_screenshot_keeps_the_asked_size(tmp_path, size):
 def test_qt_dialogs_speak_russian(qapp):
     from PySide6.QtWidgets import QDialogButtonBox
 
-    from ui.app import application
+    from ui.shell.app import application
 
     application()
     application()  # a second call installs nothing twice
@@ -35,8 +35,9 @@ def test_qt_dialogs_speak_russian(qapp):
 
 
 def test_screenshot_of_a_real_database_shows_the_sign_in_without_signing_in(tmp_path):
-    from app.db import close_database, open_database
     from app.services.people import create_user
+    from app.store.connection import open_database
+    from app.store.db import close_database
 
     url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
     open_database(url)

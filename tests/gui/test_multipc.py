@@ -6,23 +6,26 @@ import shutil
 
 import pytest
 
-from app import backups, files
-from app.change_feed import ALL_STAGES
-from app.connection_settings import POSTGRES, SettingsStore
-from app.db import close_database, open_database
-from app.models import Deal
+from app.domain.errors import ConnectionLostError
 from app.services import deal_fields, deals
-from app.services.errors import ConnectionLostError
-from app.session import Opened
+from app.store import backups, files
+from app.store.change_feed import ALL_STAGES
+from app.store.connection import open_database
+from app.store.connection_settings import POSTGRES, SettingsStore
+from app.store.db import close_database
+from app.store.models import Deal
+from app.store.session import Opened
 from tests.connections import second_connection
 from tests.domain.helpers import new_deal
-from ui import conflict_dialog, msgbox, multipc
-from ui.connection_dialog import ConnectionDialog
-from ui.main_window import MainWindow
+from ui.common import msgbox
+from ui.database import multipc
+from ui.database.connection_dialog import ConnectionDialog
+from ui.deal import conflict_dialog
+from ui.shell.main_window import MainWindow
 
 
 class Boxes:
-    """ui.msgbox replaced: records what would have been shown, answers questions with ``answer``."""
+    """ui.common.msgbox replaced: records what would have been shown, answers questions with ``answer``."""
 
     def __init__(self, monkeypatch, answer=True) -> None:
         self.shown: list[tuple[str, str, str]] = []
@@ -68,7 +71,7 @@ def test_lost_connection_shown_retried_and_back(qtbot, window, monkeypatch):
     def server_gone(self):
         raise ConnectionLostError()
 
-    monkeypatch.setattr("app.change_feed.ChangeFeed.poll", server_gone)
+    monkeypatch.setattr("app.store.change_feed.ChangeFeed.poll", server_gone)
     parts.poller.poll()
     assert parts.status.text() == "Нет связи с сервером, повторяю…"
     monkeypatch.undo()
@@ -164,7 +167,7 @@ def test_backup_action_makes_a_zip(qtbot, window, db_url, tmp_path, monkeypatch)
 
 
 def test_start_on_damaged_file_offers_latest_backup(qtbot, tmp_path, fake_clock, monkeypatch):
-    from ui.startup_recovery import open_or_recover
+    from ui.shell.startup_recovery import open_or_recover
 
     path = tmp_path / "crm.sqlite3"
     files.set_files_root(tmp_path / "files")
@@ -195,7 +198,7 @@ def test_start_on_damaged_file_offers_latest_backup(qtbot, tmp_path, fake_clock,
 
 
 def test_move_on_another_connection_appears_on_this_windows_board(qtbot, window, db_url, staff, tmp_path):
-    from app import pipeline
+    from app.domain import pipeline
     from tests.gui.board_helpers import board_settings
     from ui.board.board import BoardWidget
 

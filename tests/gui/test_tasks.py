@@ -13,13 +13,13 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton, QSystemTrayIcon, QToolButton, QWidget
 
-from app.models import Task, TimelineEntry
-from app.reminder_rules import Section
+from app.domain.changes import Changes
+from app.domain.reminder_rules import Section
 from app.services import people, tasks
-from app.services.changes import Changes
 from app.services.reminders import ReminderCounts
+from app.store.models import Task, TimelineEntry
 from tests.domain.helpers import INVOICE_VALUES, new_deal
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 from ui.tasks import dialogs
 from ui.tasks.install import IN_TRAY_TEXT, install_tasks, overdue_title
 from ui.tasks.model import TaskRole
@@ -368,8 +368,8 @@ def test_opening_from_a_notice_shows_the_deal_card_or_the_task(make_window, staf
 
 
 def test_scheduler_fires_at_0955_for_1000_once_not_after_restart_again_after_snooze(qtbot, staff, fake_clock):
-    from app import clock
-    from app.reminder_rules import ReminderSettings
+    from app.domain import clock
+    from app.domain.reminder_rules import ReminderSettings
     from app.services import reminders
     from ui.tasks.scheduler import ReminderScheduler
 

@@ -13,12 +13,14 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
-from app.models import AuditEntry, Deal, Role, StageHistory, User
+from app.domain.codes import Role
 from app.services import deals, personal_data, tasks
-from app.session import Opened
+from app.store.models import AuditEntry, Deal, StageHistory, User
+from app.store.session import Opened
 from tests.domain.helpers import complete_deal
-from ui import msgbox, signin, workstations
-from ui.main_window import MainWindow
+from ui.common import msgbox
+from ui.shell import signin, workstations
+from ui.shell.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -244,7 +246,7 @@ def test_users_screen_adds_and_deactivates(qtbot, staff, no_dialogs, monkeypatch
 
 
 def test_rights_table_changes_a_rule(qtbot, staff, no_dialogs):
-    from app import permissions
+    from app.services import permissions
 
     window = open_window(qtbot, staff["admin"], "counter")
     rights = window.screen("users").rights
@@ -288,7 +290,7 @@ def test_sign_in_dialog_remembers_the_user_and_reports_wrong_password(qtbot, sta
 
 
 def test_start_without_demo_creates_the_administrator_first(qtbot, db, monkeypatch):
-    from ui.app import build_window
+    from ui.shell.app import build_window
 
     asked = []
     monkeypatch.setattr(signin, "ask_first_admin",

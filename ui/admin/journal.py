@@ -5,15 +5,25 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import clock
-from app.models import User
+from app.domain import clock
+from app.domain.errors import ServiceError
+from app.queries.workstation_queues import parse_order_no
 from app.services import audit_log
-from app.services.errors import ServiceError
-from app.workstation_queues import parse_order_no
-from ui.list_table_model import ListTableModel
+from app.store.models import User
+from ui.common.list_table_model import ListTableModel
 
 
 class JournalModel(ListTableModel):

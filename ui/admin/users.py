@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
-                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import permissions
-from app.models import Role, User
-from app.services import people, users
-from app.services.errors import ServiceError
-from ui import msgbox
-from ui.dialog_buttons import dialog_buttons
-from ui.list_table_model import ListTableModel
+from app.domain.codes import Role
+from app.domain.errors import ServiceError
+from app.services import people, permissions, users
+from app.store.models import User
+from ui.common import msgbox
+from ui.common.dialog_buttons import dialog_buttons
+from ui.common.list_table_model import ListTableModel
 
 INACTIVE = QColor("#8a8a8a")
 

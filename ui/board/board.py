@@ -12,19 +12,20 @@ from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QMenu, QScrollArea, QVBoxLayout, QWidget
 
-from app import board_queries, permissions, pipeline
-from app.board_queries import BoardFilter
-from app.services import board_moves, stale
+from app.domain import pipeline
+from app.domain.changes import Changes
+from app.domain.errors import GateError, ServiceError
+from app.queries import board as board_queries
+from app.queries.board import BoardFilter
+from app.services import board_moves, permissions, stale
 from app.services.board_moves import MoveRecord
-from app.services.changes import Changes
-from app.services.errors import GateError, ServiceError
-from ui import msgbox
 from ui.board.card_delegate import CardDelegate
 from ui.board.column import ColumnWidget, stage_colour
 from ui.board.column_model import ColumnModel
 from ui.board.filter_bar import FilterBar
 from ui.board.quick_add import QuickAdd
 from ui.board.undo_bar import UndoBar
+from ui.common import msgbox
 from ui.deal import gate_form
 
 GROUP_KEY = "production_group"

@@ -9,10 +9,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app import board_text, clock, pipeline
-from app.board_queries import CardData
-from app.board_text import TaskState
-from app.money import format_rub
+from app.domain import board_text, clock, pipeline
+from app.domain.board_text import TaskState
+from app.domain.money import format_rub
+from app.queries.board import CardData
 from ui.board.column_model import Roles
 
 CARD_HEIGHT = 92

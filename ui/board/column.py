@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QDrag, QFont, QKeyEvent, QPainter, QPaintEvent, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QListView, QSizePolicy, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
-from app import board_text, pipeline
+from app.domain import board_text, pipeline
 from ui.board.column_model import ColumnModel, Roles
 
 GROUP_COLOURS = {pipeline.SALES: "#3b82f6", pipeline.PRODUCTION: "#f59e0b"}

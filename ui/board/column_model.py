@@ -13,8 +13,8 @@ from typing import Callable
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 
-from app import board_queries as bq
-from app.board_queries import BoardFilter, CardData, Cursor
+from app.queries import board as bq
+from app.queries.board import BoardFilter, CardData, Cursor
 
 MIME_TYPE = "application/x-manya-deal-ids"
 

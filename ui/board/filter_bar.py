@@ -4,10 +4,10 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
-from app import board_queries
-from app.board_queries import BoardFilter
-from app.models import OrderKind
-from ui.compact_combo import make_compact
+from app.domain.codes import OrderKind
+from app.queries import board as board_queries
+from app.queries.board import BoardFilter
+from ui.common.compact_combo import make_compact
 
 SEARCH_DELAY_MS = 200
 

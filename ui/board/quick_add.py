@@ -5,10 +5,10 @@ from typing import Callable
 
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from app.domain.changes import Changes
+from app.domain.errors import ServiceError
 from app.services import deals
-from app.services.changes import Changes
-from app.services.errors import ServiceError
-from ui import msgbox
+from ui.common import msgbox
 
 
 class QuickAdd(QFrame):

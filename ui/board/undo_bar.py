@@ -6,10 +6,10 @@ from typing import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app import pipeline
-from app.board_text import deals_count
+from app.domain import pipeline
+from app.domain.board_text import deals_count
+from app.domain.changes import Changes
 from app.services.board_moves import MoveRecord
-from app.services.changes import Changes
 
 UNDO_SECONDS = 10
 

@@ -8,18 +8,29 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import clock
-from app.models import TaskType
+from app.domain import clock
+from app.domain.changes import Changes
+from app.domain.codes import TaskType
+from app.domain.errors import ServiceError
+from app.queries.workstation_queues import constructor_orders, constructor_tasks
 from app.services import deals, tasks
-from app.services.changes import Changes
-from app.services.errors import ServiceError
-from app.workstation_queues import constructor_orders, constructor_tasks
-from ui import msgbox
-from ui.list_table_model import ListTableModel
-from ui.production_orders import OrdersModel, Roles
+from ui.common import msgbox
+from ui.common.list_table_model import ListTableModel
+from ui.common.production_orders import OrdersModel, Roles
 
 ORDER_COLUMNS = ("order_no", "surname", "model", "stage", "days", "deadline")
 

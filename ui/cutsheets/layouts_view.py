@@ -8,14 +8,23 @@ from html import escape
 
 from PySide6.QtCore import QCoreApplication, QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.db import database
 from app.documents.cut_plan import SheetPlan, boards_word, percent, plan_sheet
 from app.documents.layout_picture import BoardPicture, fit_label, picture
 from app.documents.pack_data import load_sheet
 from app.services.stock_boards import stock_boards
+from app.store.db import database
 
 BOARD_COLOUR, PART_COLOUR, OFFCUT_COLOUR = QColor("#d9d9d9"), QColor("#f4efe3"), QColor("#8a8a8a")
 

@@ -8,7 +8,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
-from app.specs import EDGE_FIELDS, EDGE_OPTIONS, UNITS, PasteResult, edge_label, format_decimal
+from app.domain.specs import EDGE_FIELDS, EDGE_OPTIONS, UNITS, PasteResult, edge_label, format_decimal
 
 Index = QModelIndex | QPersistentModelIndex
 

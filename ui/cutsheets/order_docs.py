@@ -3,19 +3,35 @@ specifications (tables; Ctrl+V pastes rows from a spreadsheet) and the attached 
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog, QDialogButtonBox,
-                               QFileDialog, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
-                               QListWidget, QPlainTextEdit, QPushButton, QTableView, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.bed_models import BED_MODELS
-from app.models import Attachment, Deal
+from app.domain.bed_models import BED_MODELS
+from app.domain.errors import ServiceError
+from app.domain.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
 from app.services import specs
-from app.services.errors import ServiceError
-from app.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
-from ui import msgbox
+from app.store.models import Attachment, Deal
+from ui.common import msgbox
+from ui.common.dialog_buttons import dialog_buttons
 from ui.cutsheets.models import SpecTableModel, setup_spec_view
-from ui.dialog_buttons import dialog_buttons
 
 DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
 

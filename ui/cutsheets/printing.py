@@ -10,11 +10,11 @@ from PySide6.QtCore import QObject, QRect, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
-from app.db import database
-from app.documents.pack_data import load_sheet
 from app.documents.layout_pdf import layouts_hook
+from app.documents.pack_data import load_sheet
 from app.documents.pack_pdf import build_pack
 from app.services.stock_boards import stock_boards
+from app.store.db import database
 
 PRINT_DPI = 200
 

@@ -9,19 +9,34 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QGroupBox,
-                               QHeaderView,
-                               QHBoxLayout, QInputDialog, QLabel, QProgressBar, QPushButton, QSplitter,
-                               QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import clock, pipeline
 from app.documents.pack_data import split_name
 from app.documents.pack_pdf import PackResult
-from app.models import CutSheet
+from app.domain import clock, pipeline
+from app.domain.changes import Changes
+from app.domain.errors import ServiceError
 from app.services import cutsheets
-from app.services.changes import Changes
-from app.services.errors import ServiceError
-from ui import msgbox
+from app.store.models import CutSheet
+from ui.common import msgbox
 from ui.cutsheets import printing
 from ui.cutsheets.layouts_view import LayoutsPanel
 from ui.cutsheets.models import Role, RowsModel

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
 
 from app.cutting import DEFAULT_BOARDS, Board
+from app.domain.changes import Changes
+from app.domain.errors import ServiceError
 from app.services import stock_boards
-from app.services.changes import Changes
-from app.services.errors import ServiceError
-from ui import msgbox
-from ui.dialog_buttons import dialog_buttons
+from ui.common import msgbox
+from ui.common.dialog_buttons import dialog_buttons
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ["Материал", "Длина, мм", "Ширина, мм", "Обрезка кромок, мм", "Пропил, мм"]

@@ -8,16 +8,28 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import clock, permissions, pipeline
-from app.models import OrderKind
-from app.money import format_rub
-from app.services import deal_fields, deals, notes, personal_data
-from app.services.changes import Changes
-from app.services.errors import ConflictError, GateError, ServiceError, ValidationError
-from ui import conflict_dialog, msgbox
+from app.domain import clock, pipeline
+from app.domain.changes import Changes
+from app.domain.codes import OrderKind
+from app.domain.errors import ConflictError, GateError, ServiceError, ValidationError
+from app.domain.money import format_rub
+from app.services import deal_fields, deals, notes, permissions, personal_data
+from ui.common import msgbox
+from ui.deal import conflict_dialog
 from ui.deal.choices import field_choices
 from ui.deal.field_form import AMOUNT, CHECK, CHOICE, DATE, LIST, LONG, FieldForm, FieldSpec
 from ui.deal.files_panel import FilesPanel

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app import pipeline
-from app.models import OrderKind
+from app.domain import pipeline
+from app.domain.codes import OrderKind
 from app.services import tasks
 
 

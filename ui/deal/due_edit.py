@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QDateTimeEdit, QHBoxLayout, QPushButton, QWidget
 
-from app import clock
+from app.domain import clock
 
 QUICK = (("сегодня", 0), ("завтра", 1), ("через 3 дня", 3))
 

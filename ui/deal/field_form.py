@@ -11,13 +11,12 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QSizePolicy, QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
-from app import permissions, pipeline, validation
-from app.money import format_rub
-from app.services import deal_fields
-from app.services.errors import FieldProblem
+from app.domain import pipeline, validation
+from app.domain.errors import FieldProblem
+from app.domain.money import format_rub
+from app.services import deal_fields, permissions
 
 TEXT, AMOUNT, DATE, CHOICE, CHECK, LIST, LONG = "text", "amount", "date", "choice", "check", "list", "long"
 ERROR_STYLE = "color: #b3261e;"

@@ -6,18 +6,29 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QListView,
-                               QPushButton, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import files
-from app.models import Attachment, Role
+from app.domain.changes import Changes
+from app.domain.codes import Role
+from app.domain.errors import ServiceError
 from app.services import notes
-from app.services.changes import Changes
-from app.services.errors import ServiceError
 from app.services.notes import FileLine
-from ui import msgbox
+from app.store import files
+from app.store.models import Attachment
+from ui.common import msgbox
+from ui.common.list_table_model import ListTableModel
 from ui.deal.thumbnails import thumbnail
-from ui.list_table_model import ListTableModel
 
 ICON = 96
 DEFAULT_KIND = {Role.DESIGNER: "design", Role.CONSTRUCTOR: "drawing"}

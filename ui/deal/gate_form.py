@@ -14,10 +14,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from app import pipeline
+from app.domain import pipeline
+from app.domain.errors import FieldProblem, GateError, ServiceError
 from app.services import deal_fields, deals, personal_data
-from app.services.errors import FieldProblem, GateError, ServiceError
-from ui import msgbox
+from ui.common import msgbox
 from ui.deal.choices import field_choices
 from ui.deal.field_form import AMOUNT, CHOICE, DATE, FieldForm, FieldSpec
 

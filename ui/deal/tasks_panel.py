@@ -8,18 +8,31 @@ from typing import Callable
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import clock
-from app.models import TaskType
+from app.domain import clock
+from app.domain.changes import Changes
+from app.domain.codes import TaskType
+from app.domain.errors import ServiceError
 from app.services import deals, tasks
-from app.services.changes import Changes
-from app.services.errors import ServiceError
 from app.services.tasks import TaskLine
-from ui import msgbox
+from ui.common import msgbox
+from ui.common.list_table_model import ListTableModel
 from ui.deal.due_edit import DueEdit
-from ui.list_table_model import ListTableModel
 
 COLUMNS = ("Срок", "Тип", "Кому", "Задача")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImageReader, QPixmap
 
-from app import files
+from app.store import files
 
 LARGEST = 120  # the timeline's thumbnails; the files tab's icons are scaled from these
 _pixmaps: dict[str, QPixmap | None] = {}

@@ -8,11 +8,12 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QWidget
 
-from app import clock, files
-from app.models import TimelineEntry
+from app.domain import clock
 from app.services.timeline import FeedLine, feed
+from app.store import files
+from app.store.models import TimelineEntry
+from ui.common.list_table_model import ListTableModel
 from ui.deal.thumbnails import thumbnail, thumbnail_size
-from ui.list_table_model import ListTableModel
 
 THUMB = 120
 PAD = 8

@@ -1,20 +1,20 @@
 """What a person can do with a task, from the list or from a reminder: open its deal, complete it
 with a result, move its due time, snooze it. Each action calls one service, shows a refusal through
-ui.msgbox and broadcasts what changed."""
+ui.common.msgbox and broadcasts what changed."""
 from __future__ import annotations
 
 from typing import Callable
 
 from PySide6.QtWidgets import QMainWindow
 
-from app import clock
-from app.models import Task
-from app.reminder_rules import ReminderSettings
+from app.domain import clock
+from app.domain.changes import Changes
+from app.domain.errors import ServiceError
+from app.domain.reminder_rules import ReminderSettings
 from app.services import my_tasks, reminders
 from app.services import tasks as task_service
-from app.services.changes import Changes
-from app.services.errors import ServiceError
-from ui import msgbox
+from app.store.models import Task
+from ui.common import msgbox
 from ui.tasks import dialogs
 
 

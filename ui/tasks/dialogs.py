@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, time
 
 from PySide6.QtCore import QDate, QTime
-from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QFormLayout, QInputDialog, QLineEdit,
-                               QTimeEdit, QWidget)
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QFormLayout, QInputDialog, QLineEdit, QTimeEdit, QWidget
 
-from ui.dialog_buttons import dialog_buttons
+from ui.common.dialog_buttons import dialog_buttons
 
 
 def ask_result(parent: QWidget | None, task_text: str) -> str | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from app.reminder_rules import ReminderSettings
+from app.domain.reminder_rules import ReminderSettings
 from app.services.reminders import ReminderCounts
 from ui.tasks import settings as settings_store
 from ui.tasks.actions import TaskActions
@@ -17,7 +17,6 @@ from ui.tasks.panel import ReminderPanel
 from ui.tasks.scheduler import Notice, ReminderScheduler
 from ui.tasks.tray import ReminderTray
 from ui.tasks.view import TasksView
-
 
 OVERDUE_SUFFIX = re.compile(r" \(\d+ просрочено\)$")
 IN_TRAY_TITLE = "CRM «Детские кровати Маня»"

@@ -6,7 +6,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.reminder_rules import Section
+from app.domain.reminder_rules import Section
 from app.services.my_tasks import TaskRow
 
 COLUMNS = ("Срок", "Сделка", "Тип", "Задача", "Поставил", "Кому")

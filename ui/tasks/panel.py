@@ -6,13 +6,12 @@ from typing import Callable
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction, QBrush, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QGridLayout, QListView, QMenu, QPushButton, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDockWidget, QGridLayout, QListView, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from app import clock
-from app.models import Task
-from app.reminder_rules import ReminderSettings, remind_at
-from app.services.changes import Changes
+from app.domain import clock
+from app.domain.changes import Changes
+from app.domain.reminder_rules import ReminderSettings, remind_at
+from app.store.models import Task
 from ui.tasks.actions import TaskActions
 from ui.tasks.model import OVERDUE_COLOR, TaskRole
 from ui.tasks.scheduler import Notice

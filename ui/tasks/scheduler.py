@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 import peewee
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app import clock
-from app.models import Task, TaskType, User
-from app.reminder_rules import ReminderSettings, is_overdue
+from app.domain import clock
+from app.domain.changes import Changes
+from app.domain.codes import TaskType
+from app.domain.reminder_rules import ReminderSettings, is_overdue
 from app.services import reminders
-from app.services.changes import Changes
 from app.services.tasks import describe_due
+from app.store.models import Task, User
 
 INTERVAL_MS = 60_000
 # A gap this long between two ticks of a one-minute timer means the PC slept (or the clock jumped).

@@ -1,7 +1,7 @@
 """This PC's reminder settings (QSettings): how far ahead to remind and the working hours.
 
 They are a habit of the person at the PC (the counter opens at 10, the workshop at 8), so they live
-on the PC, not in the shop-wide ``Setting`` table; see app.reminder_rules for what they mean.
+on the PC, not in the shop-wide ``Setting`` table; see app.domain.reminder_rules for what they mean.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import time
 
 from PySide6.QtCore import QSettings
 
-from app.reminder_rules import ReminderSettings
+from app.domain.reminder_rules import ReminderSettings
 
 LEAD_KEY, START_KEY, END_KEY = "reminders/lead_minutes", "reminders/work_start", "reminders/work_end"
 

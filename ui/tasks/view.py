@@ -5,16 +5,27 @@ from datetime import time
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTimeEdit, QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTimeEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.models import Group, TaskType, User
-from app.reminder_rules import LEAD_CHOICES, ReminderSettings, Section
+from app.domain.changes import Changes
+from app.domain.codes import TaskType
+from app.domain.reminder_rules import LEAD_CHOICES, ReminderSettings, Section
 from app.services import my_tasks
-from app.services.changes import Changes
 from app.services.my_tasks import TaskFilter, TaskRow
-from ui import msgbox
-from ui.compact_combo import make_compact
+from app.store.models import Group, User
+from ui.common import msgbox
+from ui.common.compact_combo import make_compact
 from ui.tasks.actions import TaskActions
 from ui.tasks.model import TaskRole, TasksModel
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from app.workstation_queues import OrderRow
+from app.queries.workstation_queues import OrderRow
 
 BUTTON_HEIGHT = 72
 

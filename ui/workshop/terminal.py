@@ -10,15 +10,25 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QKeyEvent
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import pipeline
+from app.domain import pipeline
+from app.domain.errors import ServiceError
+from app.queries.workstation_queues import OrderRow, parse_order_no, workshop_orders
 from app.services import deals
-from app.services.errors import ServiceError
-from app.workstation_queues import OrderRow, parse_order_no, workshop_orders
-from ui import msgbox
-from ui.production_orders import OrdersModel
+from ui.common import msgbox
+from ui.common.production_orders import OrdersModel
 from ui.workshop.confirm_bar import ConfirmBar
 
 UNDO_SECONDS = 5

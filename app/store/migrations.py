@@ -1,0 +1,121 @@
+"""Numbered schema migrations, run in one transaction after a backup of the SQLite file.
+
+Each migration is a function taking the database; ``MIGRATIONS[n - 1]`` brings version n-1 to n.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import peewee
+
+from app.domain import clock
+from app.store import models
+from app.store.db import copy_sqlite
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer version of the program."""
+
+
+def ensure_columns(db: peewee.Database, model: type[peewee.Model], *field_names: str) -> None:
+    """Add the model's fields ``field_names`` to its table where they are missing.
+
+    Migrations use this (and ``db.create_tables([...])``, which skips existing tables) because the
+    first migration creates tables from the current model definitions: every later migration must
+    be a no-op on a database that already has what it adds.
+    """
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    table = model._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    migrator = PostgresqlMigrator(db) if isinstance(db, peewee.PostgresqlDatabase) else SqliteMigrator(db)
+    operations = [migrator.add_column(table, model._meta.fields[name].column_name, model._meta.fields[name])
+                  for name in field_names if model._meta.fields[name].column_name not in present]
+    if operations:
+        migrate(*operations)
+
+
+def _m001_initial(db: peewee.Database) -> None:
+    db.create_tables([models.Group, models.User, models.UserGroup, models.Contact, models.ContactChannel,
+                      models.Passport, models.Deal, models.StageHistory, models.Task, models.Note,
+                      models.Attachment, models.OutboxSms, models.TimelineEntry, models.AuditEntry,
+                      models.Counter, models.Setting])
+
+
+def _m002_task_reminders(db: peewee.Database) -> None:
+    """Which task was shown to whom, and snoozes (reminders that do not nag twice)."""
+    db.create_tables([models.TaskReminder])
+
+
+def _m003_cut_sheets(db: peewee.Database) -> None:
+    """Parts and hardware specifications, production forms, cut sheets and their orders."""
+    db.create_tables([models.ProductionForm, models.PartSpec, models.HardwareSpec, models.CutSheet,
+                      models.CutSheetOrder])
+
+
+def _m004_board_indexes(db: peewee.Database) -> None:
+    """Indexes of the board's queries: column totals (deal.stage, budget) and open tasks per deal."""
+    for model in (models.Deal, models.Task):
+        model._schema.create_indexes(safe=True)
+
+
+def _m005_sign_in_slowdown(db: peewee.Database) -> None:
+    """Wrong passwords in a row and the time before which no sign-in is accepted."""
+    ensure_columns(db, models.User, "failed_logins", "login_not_before")
+
+
+def _m006_change_log(db: peewee.Database) -> None:
+    """Which deals each committed write touched, for the other PCs' live refresh."""
+    db.create_tables([models.ChangeLog])
+
+
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
+                                                       _m004_board_indexes, _m005_sign_in_slowdown,
+                                                       _m006_change_log]
+
+
+def latest() -> int:
+    """The schema version this program writes."""
+    return len(MIGRATIONS)
+
+
+def schema_too_new(version: int) -> SchemaTooNewError:
+    """The error (with its Russian message) for a database of schema ``version`` > ours."""
+    return SchemaTooNewError(f"База данных создана более новой версией программы (схема {version}, "
+                             f"эта программа знает до {latest()}). Обновите программу.")
+
+
+def current_version(db: peewee.Database) -> int:
+    """The schema version recorded in the database (0 for an empty one)."""
+    if not db.table_exists("schema_version"):
+        return 0
+    row = db.execute_sql("SELECT version FROM schema_version").fetchone()
+    return row[0] if row else 0
+
+
+def backup_sqlite(path: Path, label: str) -> Path:
+    """Copy a live SQLite file consistently (online backup API) next to it; returns the copy."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}-{stamp}.bak")
+    copy_sqlite(path, target)
+    return target
+
+
+def upgrade(db: peewee.Database, *, backup_path: Path | None = None) -> int:
+    """Bring ``db`` to the latest schema; returns the version it had before."""
+    before, target = current_version(db), latest()
+    if before > target:
+        raise schema_too_new(before)
+    if before == target:
+        return before
+    if backup_path is not None and before > 0 and backup_path.exists():
+        backup_sqlite(backup_path, f"before-v{target}")
+    with db.atomic():
+        if before == 0:
+            db.execute_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            db.execute_sql("INSERT INTO schema_version (version) VALUES (0)")
+        for number in range(before + 1, target + 1):
+            MIGRATIONS[number - 1](db)
+            db.execute_sql("UPDATE schema_version SET version = %d" % number)
+    return before

@@ -1,0 +1,350 @@
+"""The shop's data: people, contacts, deals, their history, tasks, notes, files, SMS, audit.
+
+Money is integer kopecks; datetimes are naive UTC (see app.domain.clock). Every editable row carries a
+``version`` for optimistic concurrency between PCs.
+"""
+from __future__ import annotations
+
+import peewee as pw
+
+from app.domain import clock
+from app.domain.codes import OrderKind, Role, TaskType
+from app.store.db import database
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Group(BaseModel):
+    """A group tasks can be addressed to, e.g. «Магазины» (all shop staff)."""
+
+    name = pw.CharField(unique=True)
+
+
+class User(BaseModel):
+    login = pw.CharField(unique=True)
+    full_name = pw.CharField()
+    role = pw.CharField(index=True)
+    password_hash = pw.CharField(null=True)  # argon2 hash of the password or PIN, never clear text
+    active = pw.BooleanField(default=True)
+    failed_logins = pw.IntegerField(default=0)  # wrong passwords in a row (reset on success)
+    login_not_before = pw.DateTimeField(null=True)  # no sign-in attempt accepted before this
+    created_at = pw.DateTimeField(default=clock.now)
+    version = pw.IntegerField(default=1)
+
+    @property
+    def role_name(self) -> str:
+        return Role.NAMES.get(self.role, self.role)
+
+
+class UserGroup(BaseModel):
+    user = pw.ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
+    group = pw.ForeignKeyField(Group, backref="memberships", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("user", "group"), True),)
+
+
+class Contact(BaseModel):
+    full_name = pw.CharField()
+    company = pw.CharField(default="")
+    address = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=clock.now)
+    updated_at = pw.DateTimeField(default=clock.now)
+    version = pw.IntegerField(default=1)
+
+
+class ContactChannel(BaseModel):
+    """A phone (normalised E.164) or an e-mail of a contact."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+
+    contact = pw.ForeignKeyField(Contact, backref="channels", on_delete="CASCADE")
+    kind = pw.CharField()
+    value = pw.CharField(index=True)
+    label = pw.CharField(default="")
+    position = pw.IntegerField(default=0)
+
+
+class Passport(BaseModel):
+    """Passport data (152-ФЗ personal data), kept apart from the contact on purpose."""
+
+    contact = pw.ForeignKeyField(Contact, unique=True, backref="passport_rows", on_delete="CASCADE")
+    series = pw.CharField()
+    number = pw.CharField()
+    updated_at = pw.DateTimeField(default=clock.now)
+
+
+class Deal(BaseModel):
+    order_no = pw.IntegerField(unique=True)
+    name = pw.CharField()
+    budget = pw.BigIntegerField(default=0)  # kopecks
+    stage = pw.CharField(index=True)
+    stage_entered_at = pw.DateTimeField(default=clock.now)
+    kind = pw.CharField(default=OrderKind.STANDARD)
+    contact = pw.ForeignKeyField(Contact, null=True, backref="deals", on_delete="SET NULL")
+    responsible = pw.ForeignKeyField(User, null=True, backref="deals_responsible")
+    manager = pw.ForeignKeyField(User, null=True, backref="deals_managed")
+    tags = pw.CharField(default="")  # space separated, as typed: «инд срочно»
+    products = pw.TextField(default="")  # bed model and options, e.g. «Ярус с комодом»
+    assembly_needed = pw.BooleanField(default=False)
+    # payment and delivery («Оплачено» gate)
+    payment_date = pw.DateField(null=True)
+    prepayment = pw.BigIntegerField(null=True)  # kopecks
+    debt = pw.BigIntegerField(null=True)  # kopecks
+    debt_manual = pw.BooleanField(default=False)
+    ship_deadline = pw.DateField(null=True)
+    delivery_type = pw.CharField(default="")
+    delivery_city = pw.CharField(default="")
+    planned_delivery_date = pw.DateField(null=True)
+    transport_company = pw.CharField(default="")
+    waybill_no = pw.CharField(default="")
+    # board support: lower-cased text of everything a search may hit
+    search_text = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=clock.now, index=True)
+    updated_at = pw.DateTimeField(default=clock.now, index=True)
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        # (stage, budget): the board's column totals; see migration 2
+        indexes = ((("stage", "updated_at"), False), (("stage", "budget"), False))
+
+
+class StageHistory(BaseModel):
+    deal = pw.ForeignKeyField(Deal, backref="history", on_delete="CASCADE")
+    from_stage = pw.CharField(null=True)
+    to_stage = pw.CharField()
+    user = pw.ForeignKeyField(User, null=True)
+    at = pw.DateTimeField(default=clock.now)
+
+
+class Task(BaseModel):
+    deal = pw.ForeignKeyField(Deal, null=True, backref="tasks", on_delete="CASCADE")
+    type = pw.CharField(default=TaskType.CONTACT)
+    text = pw.TextField()
+    assignee_user = pw.ForeignKeyField(User, null=True, backref="tasks")
+    assignee_group = pw.ForeignKeyField(Group, null=True, backref="tasks")
+    due_at = pw.DateTimeField(index=True)
+    all_day = pw.BooleanField(default=False)
+    created_by = pw.ForeignKeyField(User, null=True)
+    created_at = pw.DateTimeField(default=clock.now)
+    rule = pw.CharField(null=True)  # code of the automatic rule that made it, None when set by hand
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    result = pw.TextField(null=True)
+    done_at = pw.DateTimeField(null=True, index=True)
+    done_by = pw.ForeignKeyField(User, null=True)
+    version = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("deal", "done_at"), False),)  # a deal's open tasks, for board cards
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class TaskReminder(BaseModel):
+    """Which task was shown to which person (on any PC) and until when they snoozed it.
+
+    One row per (task, user). ``due_at`` is the task's due when it was shown, so a task moved to a
+    new time reminds again; ``snoozed_until`` brings a snoozed task back at that moment.
+    """
+
+    task = pw.ForeignKeyField(Task, backref="reminders", on_delete="CASCADE")
+    user = pw.ForeignKeyField(User, backref="reminders", on_delete="CASCADE")
+    due_at = pw.DateTimeField()
+    shown_at = pw.DateTimeField()
+    snoozed_until = pw.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("task", "user"), True),)
+
+
+class Note(BaseModel):
+    deal = pw.ForeignKeyField(Deal, backref="notes", on_delete="CASCADE")
+    author = pw.ForeignKeyField(User, null=True)
+    text = pw.TextField()
+    at = pw.DateTimeField(default=clock.now)
+
+
+class Attachment(BaseModel):
+    """A file copied into the managed folder; ``stored_name`` is ours, never the user's path."""
+
+    KINDS = {
+        "brief": "Бриф",
+        "design": "Дизайн",
+        "order_form": "БЗ",
+        "drawing": "Чертеж",
+        "assembly_drawing": "Сборочный чертеж",
+        "other": "Файл",
+    }
+
+    deal = pw.ForeignKeyField(Deal, backref="attachments", on_delete="CASCADE")
+    kind = pw.CharField(default="other")
+    original_name = pw.CharField()
+    stored_name = pw.CharField(unique=True)
+    size = pw.BigIntegerField()
+    sha256 = pw.CharField()
+    added_by = pw.ForeignKeyField(User, null=True)
+    added_at = pw.DateTimeField(default=clock.now)
+
+
+class OutboxSms(BaseModel):
+    """An SMS filled from a template, waiting for a gateway («к отправке»)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    STATUS_NAMES = {PENDING: "к отправке", SENT: "отправлено"}
+
+    deal = pw.ForeignKeyField(Deal, backref="sms", on_delete="CASCADE")
+    phone = pw.CharField(default="")
+    template = pw.CharField()
+    text = pw.TextField()
+    status = pw.CharField(default=PENDING)
+    created_at = pw.DateTimeField(default=clock.now)
+    sent_at = pw.DateTimeField(null=True)
+
+
+class TimelineEntry(BaseModel):
+    """One line of a deal's feed; ``kind`` says which of the references is set."""
+
+    STAGE = "stage"
+    DEAL_CREATED = "deal_created"
+    CONTACT_CREATED = "contact_created"
+    TASK_CREATED = "task_created"
+    TASK_DONE = "task_done"
+    NOTE = "note"
+    FILE = "file"
+    SMS = "sms"
+    CHANGE = "change"
+
+    deal = pw.ForeignKeyField(Deal, backref="timeline", on_delete="CASCADE")
+    at = pw.DateTimeField(default=clock.now)
+    user = pw.ForeignKeyField(User, null=True)
+    kind = pw.CharField()
+    text = pw.TextField()
+    task = pw.ForeignKeyField(Task, null=True, on_delete="SET NULL")
+    note = pw.ForeignKeyField(Note, null=True, on_delete="SET NULL")
+    attachment = pw.ForeignKeyField(Attachment, null=True, on_delete="SET NULL")
+    sms = pw.ForeignKeyField(OutboxSms, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("deal", "at"), False),)
+
+
+class AuditEntry(BaseModel):
+    at = pw.DateTimeField(default=clock.now, index=True)
+    user = pw.ForeignKeyField(User, null=True)
+    action = pw.CharField()
+    deal = pw.ForeignKeyField(Deal, null=True, on_delete="SET NULL")
+    details = pw.TextField(default="")
+
+
+class Counter(BaseModel):
+    """Named sequences (order numbers, cut sheets) advanced inside the writer's transaction."""
+
+    name = pw.CharField(primary_key=True)
+    value = pw.BigIntegerField(default=0)
+
+
+class ChangeLog(BaseModel):
+    """Which deals each committed write touched, keyed by the change counter's value
+    (written by app.store.tracked_db; other PCs read it to refresh)."""
+
+    seq = pw.BigIntegerField(index=True)
+    deal_id = pw.IntegerField(null=True)
+
+
+class Setting(BaseModel):
+    """Shop-wide settings (per-PC ones live in QSettings)."""
+
+    key = pw.CharField(primary_key=True)
+    value = pw.TextField()
+
+
+class ProductionForm(BaseModel):
+    """The production order form's own fields (бланк заказа для производства), one per deal."""
+
+    deal = pw.ForeignKeyField(Deal, unique=True, backref="production_forms", on_delete="CASCADE")
+    bed_model = pw.CharField(default="")
+    dimensions = pw.CharField(default="")  # «1900×800, спальное место 1800×800»
+    colour = pw.CharField(default="")  # colour / paint
+    options = pw.TextField(default="")
+    updated_at = pw.DateTimeField(default=clock.now)
+
+
+class PartSpec(BaseModel):
+    """One line of a deal's parts specification (sizes in mm, edge banding per edge in mm)."""
+
+    deal = pw.ForeignKeyField(Deal, backref="parts", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+    name = pw.CharField()
+    material = pw.CharField(default="")
+    thickness = pw.DecimalField(max_digits=6, decimal_places=1, default=0)
+    length = pw.IntegerField()
+    width = pw.IntegerField()
+    quantity = pw.IntegerField(default=1)
+    # edge banding: "" (none) or a thickness such as "0.4", "2"; L = long edges, W = short edges
+    edge_l1 = pw.CharField(default="")
+    edge_l2 = pw.CharField(default="")
+    edge_w1 = pw.CharField(default="")
+    edge_w2 = pw.CharField(default="")
+    may_rotate = pw.BooleanField(default=True)  # False: the grain direction fixes the part
+    notes = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("deal", "position"), False),)
+
+
+class HardwareSpec(BaseModel):
+    """One line of a deal's hardware specification."""
+
+    deal = pw.ForeignKeyField(Deal, backref="hardware", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+    item = pw.CharField()
+    article = pw.CharField(default="")
+    quantity = pw.DecimalField(max_digits=10, decimal_places=2, default=1)
+    unit = pw.CharField(default="шт")
+
+    class Meta:
+        indexes = ((("deal", "position"), False),)
+
+
+class CutSheet(BaseModel):
+    """A numbered cut sheet (лист раскроя); its number is never reused, also once cancelled."""
+
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    STATUS_NAMES = {ACTIVE: "действует", CANCELLED: "аннулирован"}
+
+    number = pw.IntegerField(unique=True)
+    material = pw.CharField(default="")
+    status = pw.CharField(default=ACTIVE, index=True)
+    created_by = pw.ForeignKeyField(User, null=True)
+    created_at = pw.DateTimeField(default=clock.now)
+    cancelled_by = pw.ForeignKeyField(User, null=True)
+    cancelled_at = pw.DateTimeField(null=True)
+    cancel_reason = pw.TextField(default="")
+    version = pw.IntegerField(default=1)
+
+
+class CutSheetOrder(BaseModel):
+    """An order on a cut sheet (an order can be on several sheets, e.g. one per material)."""
+
+    cut_sheet = pw.ForeignKeyField(CutSheet, backref="orders", on_delete="CASCADE")
+    deal = pw.ForeignKeyField(Deal, backref="cut_sheet_links", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("cut_sheet", "deal"), True),)
+
+
+ALL_MODELS = [
+    Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
+    Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
+    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog,
+]

@@ -1,0 +1,168 @@
+"""The program's database classes: every committed write advances the shop's change counter, and a
+lost server connection becomes a clear ``ConnectionLostError`` instead of a half-written action.
+
+The change counter is the ``counter`` row named ``changes``. It is advanced as the very last statement
+of each write transaction, so it is the last lock taken (no deadlocks) and its values commit in order;
+``change_log`` holds (counter value, deal id) for the deals the transaction touched. Other PCs poll the
+counter every second (app.store.change_feed) and refresh what changed.
+
+Connection loss: outside a transaction a read is retried once on a fresh connection; inside a
+transaction the error is raised (the server rolls the transaction back, nothing is half-written) and
+the next action reconnects.
+"""
+from __future__ import annotations
+
+import threading
+
+import peewee
+
+from app.domain.errors import ConnectionLostError
+
+CHANGES = "changes"
+COUNTER_TABLE = "counter"
+CHANGE_LOG_TABLE = "change_log"
+LOG_KEEP = 2000  # change_log rows kept behind the counter
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _is_write(sql: str) -> bool:
+    return sql.lstrip()[:7].upper().startswith(_WRITES)
+
+
+class _Pending(threading.local):
+    """What the current thread's open transaction has written."""
+
+    def __init__(self) -> None:
+        self.dirty = False
+        self.deals: set[int] = set()
+
+    def clear(self) -> None:
+        self.dirty = False
+        self.deals = set()
+
+
+class TrackedMixin:
+    """Change counter at commit and connection-loss handling, for both backends."""
+
+    track_changes = False  # switched on by app.store.connection.open_database once the schema is in place
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending = _Pending()
+        self._bumping = False
+        self.own_changes: set[int] = set()  # counter values this process committed
+
+    # -- what changed ----------------------------------------------------------------------------
+    def note_deal(self, deal_id: int) -> None:
+        """Record that the open transaction touched ``deal_id`` (for other PCs' refresh)."""
+        self._pending.deals.add(int(deal_id))
+
+    def _advance_counter(self) -> int:
+        p = self.param
+        self._bumping = True
+        try:
+            cursor = super().execute_sql(
+                f"UPDATE {COUNTER_TABLE} SET value = value + 1 WHERE name = {p}", (CHANGES,))
+            if cursor.rowcount == 0:
+                super().execute_sql(f"INSERT INTO {COUNTER_TABLE} (name, value) VALUES ({p}, 1)", (CHANGES,))
+            seq = super().execute_sql(
+                f"SELECT value FROM {COUNTER_TABLE} WHERE name = {p}", (CHANGES,)).fetchone()[0]
+            deals = sorted(self._pending.deals) or [None]
+            for deal_id in deals:
+                super().execute_sql(
+                    f"INSERT INTO {CHANGE_LOG_TABLE} (seq, deal_id) VALUES ({p}, {p})", (seq, deal_id))
+            if seq % 500 == 0:
+                super().execute_sql(f"DELETE FROM {CHANGE_LOG_TABLE} WHERE seq <= {p}", (seq - LOG_KEEP,))
+        finally:
+            self._bumping = False
+        return seq
+
+    # -- transactions ----------------------------------------------------------------------------
+    def commit(self):
+        try:
+            seq = self._guard(self._advance_counter) if self.track_changes and self._pending.dirty else None
+            result = self._guard(super().commit)
+        finally:
+            self._pending.clear()
+        if seq is not None:
+            self.own_changes.add(seq)
+            if len(self.own_changes) > LOG_KEEP:  # nobody polls (a command-line run): keep it small
+                self.own_changes = {value for value in self.own_changes if value > seq - LOG_KEEP}
+        return result
+
+    def rollback(self):
+        self._pending.clear()
+        if self._connection_broken():
+            return None  # the server has already rolled the transaction back
+        try:
+            return super().rollback()
+        except (peewee.OperationalError, peewee.InterfaceError):
+            if self._connection_broken():
+                return None
+            raise
+
+    def begin(self, *args, **kwargs):
+        self._drop_broken_connection()
+        try:
+            return super().begin(*args, **kwargs)
+        except (peewee.OperationalError, peewee.InterfaceError):
+            if not self._connection_broken():
+                raise
+            self.dispose()
+            try:
+                return super().begin(*args, **kwargs)
+            except (peewee.OperationalError, peewee.InterfaceError) as again:
+                self.dispose()
+                raise ConnectionLostError() from again
+
+    def execute_sql(self, sql, params=None):
+        write = _is_write(sql) and not self._bumping
+        if write and self.track_changes and not self.in_transaction():
+            with self.atomic():  # so that the counter moves with this write
+                return self.execute_sql(sql, params)
+        self._drop_broken_connection()
+        try:
+            cursor = super().execute_sql(sql, params)
+        except (peewee.OperationalError, peewee.InterfaceError) as error:
+            if not self._connection_broken():
+                raise
+            if self.in_transaction() or write:
+                raise ConnectionLostError() from error
+            self.dispose()
+            try:
+                cursor = super().execute_sql(sql, params)
+            except (peewee.OperationalError, peewee.InterfaceError) as again:
+                self.dispose()
+                raise ConnectionLostError() from again
+        if write:
+            self._pending.dirty = True
+        return cursor
+
+    def _guard(self, action):
+        try:
+            return action()
+        except (peewee.OperationalError, peewee.InterfaceError) as error:
+            if self._connection_broken():
+                raise ConnectionLostError() from error
+            raise
+
+    # -- connection health -----------------------------------------------------------------------
+    def _connection_broken(self) -> bool:
+        return False
+
+    def _drop_broken_connection(self) -> None:
+        """Forget a dead connection between transactions, so the next statement reconnects."""
+        if not self.in_transaction() and not self.is_closed() and self._connection_broken():
+            self.dispose()
+
+
+class TrackedSqliteDatabase(TrackedMixin, peewee.SqliteDatabase):
+    """SQLite: a local file never loses its connection."""
+
+
+class TrackedPostgresqlDatabase(TrackedMixin, peewee.PostgresqlDatabase):
+    """PostgreSQL on the shop's server."""
+
+    def _connection_broken(self) -> bool:
+        conn = self._state.conn
+        return conn is None or bool(getattr(conn, "closed", False))

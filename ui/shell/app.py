@@ -1,0 +1,114 @@
+"""Building the QApplication and the main window; the offscreen screenshot mode."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.store.session import Opened, default_user
+from ui.board.board import BoardWidget
+from ui.cutsheets.install import install_cutsheets, show_cutsheet
+from ui.database import multipc
+from ui.shell import signin, workstations
+from ui.shell.main_window import MainWindow
+from ui.tasks.install import install_tasks
+
+ORGANIZATION, APPLICATION = "Manya", "workshop-crm"
+
+
+def application() -> QApplication:
+    """The one QApplication (created on first call), with Qt's own dialogs in Russian."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    if app.findChild(QTranslator, "qtRussian") is None:
+        translator = QTranslator(app, objectName="qtRussian")
+        if translator.load(QLocale(QLocale.Language.Russian), "qtbase", "_",
+                           QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(translator)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("CRM «Детские кровати Маня»")
+    return app
+
+
+def workstation_of(args: argparse.Namespace) -> str:
+    """The workstation mode: from the command line (and remembered), else this PC's last one."""
+    settings = QSettings()
+    if args.workstation:
+        settings.setValue("workstation", args.workstation)
+        return args.workstation
+    return str(settings.value("workstation", "counter"))
+
+
+def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
+    """The main window of this PC's workstation, for the demo user or whoever signs in (None: the
+    sign-in was cancelled)."""
+    workstation = workstation_of(args)
+    if opened.demo:
+        user = default_user(workstation, args.user or workstations.login_for_show(args.show))
+    else:
+        user = signin.sign_in_at_start(args.user or "")
+    if user is None:
+        return None
+    window = MainWindow(user, workstation, demo=opened.demo)
+    window.add_screen("board", "Сделки", BoardWidget(window))  # the counter's main screen
+    install_tasks(window)
+    workstations.install(window)
+    install_cutsheets(window)
+    show_cutsheet(window, args.show)
+    if args.show == "tasks" or args.show in workstations.ADMIN_SCREENS:
+        window.show_screen(args.show)
+    multipc.install(window, opened, start=not getattr(args, "screenshot", None))
+    return window
+
+
+def show_deal_card(window: MainWindow, what: str) -> QWidget:
+    """``deal:ORDER_NO[:TAB]`` (TAB: main, contact, payment, files): open that order's card."""
+    from app.services.deals import deal_id_for_order
+
+    _, order_no, *tab = what.split(":")
+    card = window.open_deal(deal_id_for_order(int(order_no)))
+    if tab:
+        card.show_tab(tab[0])
+    return card
+
+
+SHOW_WINDOWS = {"deal": show_deal_card}  # screens in their own window; the rest are tabs of the main one
+
+
+def shown_widget(window: MainWindow, what: str | None) -> QWidget:
+    """The window to photograph for ``--show WHAT`` (the main window unless WHAT has its own)."""
+    handler = SHOW_WINDOWS.get((what or "").split(":", 1)[0])
+    return handler(window, what) if handler else window
+
+
+def save_screenshot(window: QWidget, target: Path, size: str | None) -> None:
+    """Render the window offscreen at ``size`` («1600x900»; None: its own size) and save it as PNG."""
+    if size:
+        width, height = (int(v) for v in size.lower().split("x"))
+        window.resize(width, height)
+    window.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(target)):
+        raise OSError(f"Не удалось сохранить снимок в {target}")
+
+
+def run_gui(args: argparse.Namespace, opened: Opened) -> int:
+    app = application()
+    if args.screenshot and not opened.demo:
+        # Nobody is there to sign in: photograph what a person would see first, never sign in.
+        save_screenshot(signin.start_dialog(args.user or ""), Path(args.screenshot), None)
+        return 0
+    window = build_window(args, opened)
+    if window is None:
+        return 0
+    if args.screenshot:
+        save_screenshot(shown_widget(window, args.show), Path(args.screenshot), args.size)
+        return 0
+    window.setWindowState(window.windowState() | workstations.show_mode(window))
+    window.show()
+    return app.exec()
