@@ -34,6 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "run_without_db", None):  # migrate-to, restore: they open what they need
         return args.run_without_db(args)
     demo, url = getattr(args, "demo", False), getattr(args, "db", None)
+    from ui.shell.logs import arm_crash_file, disarm_crash_file, setup_logging
+
+    setup_logging()
+    previous_crash = arm_crash_file()
+    try:
+        return _run(args, demo, url, previous_crash)
+    finally:
+        disarm_crash_file()
+
+
+def _run(args: argparse.Namespace, demo: bool, url: str | None, previous_crash) -> int:
     if args.command:
         if demo:
             from app.demo.opening import open_demo
@@ -51,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from ui.shell.app import run_gui
 
-    return run_gui(args, opened)
+    return run_gui(args, opened, previous_crash)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ reusable offcuts hatched; above them how many boards of each material to take an
 is impossible. «Материалы…» edits the stock boards."""
 from __future__ import annotations
 
+import logging
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
@@ -25,6 +26,8 @@ from app.documents.layout_picture import BoardPicture, fit_label, picture
 from app.documents.pack_data import load_sheet
 from app.services.stock_boards import stock_boards
 from app.store.db import database
+
+log = logging.getLogger(__name__)
 
 BOARD_COLOUR, PART_COLOUR, OFFCUT_COLOUR = QColor("#d9d9d9"), QColor("#f4efe3"), QColor("#8a8a8a")
 
@@ -51,6 +54,7 @@ class LayoutJob(QRunnable):
                 database.close()
             plan = plan_sheet(sheet, stock)
         except Exception as error:  # noqa: BLE001 - shown to the user, the program goes on
+            log.exception("Layouts of cut sheet %s failed", self.number)
             self.signals.failed.emit(self.number, f"Не удалось рассчитать раскрой листа №{self.number}: {error}")
             return
         self.signals.finished.emit(self.number, plan)

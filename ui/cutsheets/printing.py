@@ -3,6 +3,7 @@ PDF: QtPdf is not part of PySide6-Essentials, so pages are rendered with pypdfiu
 (QPainter may paint onto a QPrinter from a worker thread)."""
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from app.documents.pack_data import load_sheet
 from app.documents.pack_pdf import build_pack
 from app.services.stock_boards import stock_boards
 from app.store.db import database
+
+log = logging.getLogger(__name__)
 
 PRINT_DPI = 200
 
@@ -52,6 +55,7 @@ class PackJob(QRunnable):
             if self.printer is not None:
                 print_pdf(result.path, self.printer, self.signals.progress.emit)
         except Exception as error:  # noqa: BLE001 - shown to the user, the program goes on
+            log.exception("Pack of cut sheet %s failed", self.number)
             self.signals.failed.emit(f"Не удалось подготовить лист раскроя №{self.number}: {error}")
             return
         self.signals.finished.emit(result)

@@ -3,6 +3,7 @@ and broadcast it through ``MainWindow.announce`` so every view refreshes. Also t
 when the server stops answering and when it is back."""
 from __future__ import annotations
 
+import logging
 import time
 from typing import Callable
 
@@ -12,6 +13,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.domain.errors import ConnectionLostError
 from app.store.change_feed import ChangeFeed, remote_changes
 from app.store.connection_watch import ConnectionWatch
+
+log = logging.getLogger(__name__)
 
 POLL_MS = 1000
 
@@ -46,7 +49,8 @@ class ChangePoller(QObject):
                 self.feed = ChangeFeed()
             changes = None if fresh else self.feed.poll()
         except (ConnectionLostError, peewee.OperationalError, peewee.InterfaceError):
-            self.watch.failed(now)
+            if self.watch.failed(now):
+                log.warning("The change poll lost the database", exc_info=True)
             self.connection_changed.emit(False, self.watch.text)
             return
         if self.watch.succeeded():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -10,12 +11,16 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.store.session import Opened, default_user
 from ui.board.board import BoardWidget
+from ui.common import msgbox
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.database import multipc
 from ui.shell import signin, workstations
+from ui.shell.crash import CrashHandler, previous_crash_text
+from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
 from ui.tasks.install import install_tasks
 
+log = logging.getLogger(__name__)
 ORGANIZATION, APPLICATION = "Manya", "workshop-crm"
 
 
@@ -97,8 +102,14 @@ def save_screenshot(window: QWidget, target: Path, size: str | None) -> None:
         raise OSError(f"Не удалось сохранить снимок в {target}")
 
 
-def run_gui(args: argparse.Namespace, opened: Opened) -> int:
+def run_gui(args: argparse.Namespace, opened: Opened, previous_crash: Path | None = None) -> int:
+    """Run the program's window until it is closed; an uncaught error is logged and explained."""
     app = application()
+    crash_handler = CrashHandler(setup_logging(), app)
+    crash_handler.install()
+    log.info("Started (%s database)", "demo" if opened.demo else "the shop's")
+    if previous_crash is not None and not args.screenshot:
+        msgbox.info(None, "Программа была закрыта аварийно", previous_crash_text(previous_crash))
     if args.screenshot and not opened.demo:
         # Nobody is there to sign in: photograph what a person would see first, never sign in.
         save_screenshot(signin.start_dialog(args.user or ""), Path(args.screenshot), None)

@@ -2,6 +2,7 @@
 after a change or when the PC wakes up) and raises each task due for the person once."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,8 @@ from app.domain.reminder_rules import ReminderSettings, is_overdue
 from app.services import reminders
 from app.services.tasks import describe_due
 from app.store.models import Task, User
+
+log = logging.getLogger(__name__)
 
 INTERVAL_MS = 60_000
 # A gap this long between two ticks of a one-minute timer means the PC slept (or the clock jumped).
@@ -91,6 +94,7 @@ class ReminderScheduler(QObject):
             claimed = reminders.claim_pending(self.user, self.settings, now)
             counts = reminders.counts(self.user, self.settings, now)
         except peewee.DatabaseError as error:  # the server is away for a moment: try next minute
+            log.warning("Reminders could not be read", exc_info=True)
             self.failed.emit(f"Напоминания: нет связи с базой данных ({error})")
             return
         if claimed:
