@@ -1,4 +1,4 @@
-"""The shop's bed models (PIPELINE.md) and recognising one in a deal's products or name."""
+"""The shop's bed models (docs/process.md) and recognising one in a deal's products or name."""
 from __future__ import annotations
 
 BED_MODELS: tuple[str, ...] = (

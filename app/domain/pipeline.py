@@ -1,4 +1,4 @@
-"""The shop's process (PIPELINE.md) as data: the 22 stages, their gates and entry effects.
+"""The shop's process (docs/process.md) as data: the 22 stages, their gates and entry effects.
 
 Where the source is silent this module decides and says so:
 - manager tasks go to the deal's sales manager (``Deal.manager``), or to «Магазины» when none;

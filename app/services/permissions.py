@@ -6,7 +6,7 @@ roles allowed. The administrator may change the roles of any action (stored as J
 ``Setting`` row ``permissions``, only the actions that differ from the defaults); the administrator
 role itself always has every right, so the shop can never lock itself out.
 
-Defaults (PIPELINE.md; where the source is silent, the choice is said here):
+Defaults (docs/process.md; where the guide is silent, the choice is said here):
 - sales stages «Неразобранное» … «Оплачено»: managers. The designer may also move into the design
   stages «Согласование дизайна», «Дизайн» and «Согласование БЗ» (the design loop ends by handing the
   deal back to the manager at «Согласование БЗ»);

@@ -1,5 +1,5 @@
 """Tasks between people: set by hand or by a stage, completed with a result, rescheduled;
-and the design loop between designer and constructor (PIPELINE.md)."""
+and the design loop between designer and constructor (docs/process.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
