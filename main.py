@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     previous_crash = arm_crash_file()
     try:
         return _run(args, demo, url, previous_crash)
+    except BaseException:
+        logging.getLogger("main").exception("The program stopped on an error")
+        raise
     finally:
         disarm_crash_file()
 

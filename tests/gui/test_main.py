@@ -50,3 +50,15 @@ def test_screenshot_of_a_real_database_shows_the_sign_in_without_signing_in(tmp_
     assert run.returncode == 0, run.stderr
     image = QImage(str(target))
     assert 200 < image.width() < 1000 and image.height() > 100  # the dialog, not a 1600×900 window
+
+
+def test_an_error_in_a_screenshot_run_ends_it_and_is_logged(tmp_path):
+    """Nobody is there to answer a message box: the run stops with the error, written to the log."""
+    from ui.shell.logs import LOG_FILE, log_dir
+
+    run = subprocess.run([sys.executable, "main.py", "--demo", "--workstation", "counter", "--show", "deal:9999",
+                          "--screenshot", str(tmp_path / "x.png")], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode != 0 and not (tmp_path / "x.png").exists()
+    logged = (log_dir() / LOG_FILE).read_text(encoding="utf-8")
+    assert "The program stopped on an error" in logged and "9999" in logged

@@ -105,21 +105,30 @@ def save_screenshot(window: QWidget, target: Path, size: str | None) -> None:
 def run_gui(args: argparse.Namespace, opened: Opened, previous_crash: Path | None = None) -> int:
     """Run the program's window until it is closed; an uncaught error is logged and explained."""
     app = application()
-    crash_handler = CrashHandler(setup_logging(), app)
-    crash_handler.install()
     log.info("Started (%s database)", "demo" if opened.demo else "the shop's")
-    if previous_crash is not None and not args.screenshot:
+    if args.screenshot:  # for tools, nobody to read a message: an error ends the run with its traceback
+        return _screenshot(args, opened)
+    if previous_crash is not None:
         msgbox.info(None, "Программа была закрыта аварийно", previous_crash_text(previous_crash))
-    if args.screenshot and not opened.demo:
+    window = build_window(args, opened)
+    if window is None:
+        return 0
+    window.setWindowState(window.windowState() | workstations.show_mode(window))
+    window.show()
+    crash_handler = CrashHandler(setup_logging(), app)
+    crash_handler.install()  # while the window runs; errors before or after it end the run
+    try:
+        return app.exec()
+    finally:
+        crash_handler.uninstall()
+
+
+def _screenshot(args: argparse.Namespace, opened: Opened) -> int:
+    if not opened.demo:
         # Nobody is there to sign in: photograph what a person would see first, never sign in.
         save_screenshot(signin.start_dialog(args.user or ""), Path(args.screenshot), None)
         return 0
     window = build_window(args, opened)
-    if window is None:
-        return 0
-    if args.screenshot:
+    if window is not None:
         save_screenshot(shown_widget(window, args.show), Path(args.screenshot), args.size)
-        return 0
-    window.setWindowState(window.windowState() | workstations.show_mode(window))
-    window.show()
-    return app.exec()
+    return 0
