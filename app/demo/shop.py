@@ -227,9 +227,9 @@ def _design_loop(deal_id: int, staff: dict[str, User], frozen: clock.FrozenClock
     frozen.advance(timedelta(minutes=10))
     notes.attach_file(deal_id, staff["designer"], DESIGN_PICTURE, "design", "эскиз для клиента")
     frozen.advance(timedelta(minutes=1))
-    question = tasks.ask_feasibility(deal_id, staff["designer"])
+    question = tasks.ask_feasibility(deal_id, staff["designer"]).value
     frozen.advance(timedelta(minutes=3))
-    _, answer = tasks.answer_feasibility(question.id, staff["constructor"], True, "такую кровать сделать можем")
+    _, answer = tasks.answer_feasibility(question.id, staff["constructor"], True, "такую кровать сделать можем").value
     tasks.complete_task(answer.id, staff["designer"], "ок")
 
 

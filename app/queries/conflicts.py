@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain import clock, pipeline
+from app.domain.changes import Done
 from app.services import deal_fields, deals
 from app.store.models import Deal, TimelineEntry, User
 
@@ -84,7 +85,7 @@ def describe_deal_conflict(deal_id: int, loaded: dict[str, Any], mine: dict[str,
     return Conflict(deal.id, deal.order_no, deal.version, who, when, tuple(rows))
 
 
-def reapply_mine(conflict: Conflict, actor: User | None, mine: dict[str, Any]) -> Deal:
+def reapply_mine(conflict: Conflict, actor: User | None, mine: dict[str, Any]) -> Done[Deal]:
     """Save the user's fields on top of the version shown in the conflict (another ConflictError if
     it changed yet again meanwhile)."""
     return deals.update_deal(conflict.deal_id, actor, mine, expected_version=conflict.version)

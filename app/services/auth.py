@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.domain import clock
+from app.domain.changes import Changes, Done
 from app.domain.codes import Role
 from app.domain.errors import ServiceError
 from app.services.timeline import audit
@@ -88,7 +89,7 @@ def _wait_text(seconds: int) -> str:
     return f"{seconds} с" if seconds < 120 else f"{math.ceil(seconds / 60)} мин"
 
 
-def sign_in(user_id: int, secret: str) -> User:
+def sign_in(user_id: int, secret: str) -> Done[User]:
     """The user, if ``secret`` is their password or PIN; otherwise SignInError, and the wrong
     attempt is counted (and slows down the next ones)."""
     with database.atomic():
@@ -107,7 +108,7 @@ def sign_in(user_id: int, secret: str) -> User:
             if _hasher.check_needs_rehash(user.password_hash):
                 User.update(password_hash=_hasher.hash(secret)).where(User.id == user.id).execute()
             audit(user, "sign_in", None, "Вход в программу")
-            return User.get_by_id(user.id)
+            return Done(User.get_by_id(user.id), Changes(audit=True))
     return _count_failure(user)
 
 

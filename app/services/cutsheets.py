@@ -11,7 +11,7 @@ from peewee import JOIN, fn
 
 from app.domain import clock
 from app.domain.bed_models import detect_model
-from app.domain.changes import Changes
+from app.domain.changes import Changes, Done
 from app.domain.errors import NotFoundError, ServiceError
 from app.services import numbering, permissions
 from app.services.deals import MoveResult, move_deal
@@ -44,7 +44,7 @@ class SheetRow:
         return CutSheet.STATUS_NAMES[self.status]
 
 
-def create_cut_sheet(actor: User | None, deal_ids: list[int], material: str = "") -> CutSheet:
+def create_cut_sheet(actor: User | None, deal_ids: list[int], material: str = "") -> Done[CutSheet]:
     """A new cut sheet with the given orders (all at «Раскрой»); each order's timeline gets the note
     «Заказ на листе раскроя №N» in the same transaction."""
     permissions.require(actor, permissions.CUT_SHEETS)
@@ -70,7 +70,7 @@ def create_cut_sheet(actor: User | None, deal_ids: list[int], material: str = ""
         for position, deal_id in enumerate(ids):
             CutSheetOrder.create(cut_sheet=sheet, deal=deal_id, position=position)
             add_note(deal_id, actor, sheet_note(number))
-        return sheet
+        return Done(sheet, Changes(frozenset(ids), timeline=True, cut_sheets=True))
 
 
 def get_sheet(number: int) -> CutSheet:
@@ -178,7 +178,7 @@ def part_counts(deal_ids) -> dict[int, int]:
     return {deal_id: int(total) for deal_id, total in query}
 
 
-def cancel_cut_sheet(number: int, actor: User | None, reason: str = "") -> CutSheet:
+def cancel_cut_sheet(number: int, actor: User | None, reason: str = "") -> Done[CutSheet]:
     """Cancel a sheet; its number stays taken, each order's timeline says so."""
     permissions.require(actor, permissions.CUT_SHEETS)
     with database.atomic():
@@ -190,9 +190,10 @@ def cancel_cut_sheet(number: int, actor: User | None, reason: str = "") -> CutSh
         sheet.cancel_reason = reason
         sheet.version += 1
         sheet.save()
-        for deal in orders_of(sheet):
-            add_note(deal.id, actor, f"Лист раскроя №{number} аннулирован" + (f": {reason}" if reason else ""))
-        return sheet
+        deal_ids = frozenset(deal.id for deal in orders_of(sheet))
+        for deal_id in deal_ids:
+            add_note(deal_id, actor, f"Лист раскроя №{number} аннулирован" + (f": {reason}" if reason else ""))
+        return Done(sheet, Changes(deal_ids, timeline=True, cut_sheets=True))
 
 
 @dataclass
@@ -204,7 +205,7 @@ class HandOver:
 
     @property
     def changes(self) -> Changes:
-        result = Changes(extra={"cut_sheets": True})
+        result = Changes(cut_sheets=True)
         for move in self.moved:
             result = result | move.changes
         return result

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain import clock, pipeline
-from app.domain.changes import Changes
+from app.domain.changes import Changes, Done
 from app.domain.codes import OrderKind
 from app.domain.errors import ConflictError, GateError, NotFoundError, ValidationError
 from app.services import deal_fields, numbering, people, permissions
@@ -139,15 +139,18 @@ def create_deal(actor: User | None, *, name: str, values: dict[str, Any] | None 
 
 
 def update_deal(deal_id: int, actor: User | None, values: dict[str, Any],
-                expected_version: int | None = None) -> Deal:
+                expected_version: int | None = None) -> Done[Deal]:
     """Edit fields of a deal, its contact and passport; nothing is stored if any value is wrong."""
     with database.atomic():
         deal = load_deal(deal_id, lock=True)
         _check_version(deal, expected_version)
         state, merged = _prepare(deal, values, None, actor)
-        if deal_fields.write_values(deal, state, merged, actor):
-            _touch(deal)
-        return deal
+        changed = deal_fields.write_values(deal, state, merged, actor)
+        if not changed:
+            return Done(deal, Changes())
+        _touch(deal)
+        return Done(deal, Changes(frozenset({deal.id}), frozenset({deal.stage}), timeline=True,
+                                  audit=any(key.startswith("passport.") for key in changed)))
 
 
 def move_deal(deal_id: int, to_code: str, actor: User | None, values: dict[str, Any] | None = None,

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from peewee import JOIN
 
 from app.domain import clock
-from app.domain.changes import Changes
+from app.domain.changes import Done
 from app.domain.codes import TaskType
 from app.domain.reminder_rules import ReminderSettings, Section, at_local, section_of, within_working_hours
 from app.services import tasks as task_service
@@ -105,15 +105,7 @@ def list_tasks(viewer: User, task_filter: TaskFilter = TaskFilter(), now: dateti
     return open_rows + [_row(r, now) for r in done]
 
 
-def changes_for(task: Task) -> Changes:
-    """What a change to ``task`` touches: its deal's card and timeline, and the task lists."""
-    if task.deal_id is None:
-        return Changes(tasks=True)
-    stage = Deal.select(Deal.stage).where(Deal.id == task.deal_id).scalar()
-    return Changes(frozenset({task.deal_id}), frozenset({stage}), tasks=True, timeline=True)
-
-
-def plus_hour(task_id: int, actor: User | None, settings: ReminderSettings) -> Task:
+def plus_hour(task_id: int, actor: User | None, settings: ReminderSettings) -> Done[Task]:
     """«+1 час»: an hour after the later of now and the due time (within the working hours)."""
     task = Task.get_by_id(task_id)
     now = clock.now()
@@ -121,7 +113,7 @@ def plus_hour(task_id: int, actor: User | None, settings: ReminderSettings) -> T
     return task_service.reschedule_task(task_id, actor, within_working_hours(base + timedelta(hours=1), settings))
 
 
-def tomorrow(task_id: int, actor: User | None) -> Task:
+def tomorrow(task_id: int, actor: User | None) -> Done[Task]:
     """«Завтра»: tomorrow (shop-local), at the same time of day, or all day for an all-day task."""
     task = Task.get_by_id(task_id)
     day = clock.local_today() + timedelta(days=1)
@@ -129,7 +121,7 @@ def tomorrow(task_id: int, actor: User | None) -> Task:
     return move_to(task_id, actor, day, at)
 
 
-def move_to(task_id: int, actor: User | None, day: date, at: time | None) -> Task:
+def move_to(task_id: int, actor: User | None, day: date, at: time | None) -> Done[Task]:
     """Move a task to ``day`` at ``at`` (shop-local), or to the whole of ``day`` when ``at`` is None."""
     if at is None:
         return task_service.reschedule_task(task_id, actor, task_service.day_start_utc(day), all_day=True)

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.domain import clock
+from app.domain.changes import Changes, Done
 from app.domain.errors import ServiceError
 from app.services.timeline import add_entry
 from app.store import files
@@ -13,7 +14,7 @@ from app.store.db import database
 from app.store.models import Attachment, Deal, Note, TimelineEntry, User
 
 
-def add_note(deal_id: int, actor: User | None, text: str) -> Note:
+def add_note(deal_id: int, actor: User | None, text: str) -> Done[Note]:
     """A note on the deal's timeline."""
     text = (text or "").strip()
     if not text:
@@ -22,11 +23,11 @@ def add_note(deal_id: int, actor: User | None, text: str) -> Note:
         deal = Deal.get_by_id(deal_id)
         note = Note.create(deal=deal, author=actor, text=text, at=clock.now())
         add_entry(deal, TimelineEntry.NOTE, text, actor, note=note)
-        return note
+        return Done(note, Changes(frozenset({deal.id}), timeline=True))
 
 
 def attach_file(deal_id: int, actor: User | None, source: Path | str, kind: str = "other",
-                comment: str = "") -> Attachment:
+                comment: str = "") -> Done[Attachment]:
     """Copy a file into the managed folder and show it on the deal's timeline."""
     source = Path(source)
     if kind not in Attachment.KINDS:
@@ -44,7 +45,7 @@ def attach_file(deal_id: int, actor: User | None, source: Path | str, kind: str 
             if comment.strip():
                 text += f" — {comment.strip()}"
             add_entry(deal, TimelineEntry.FILE, text, actor, attachment=attachment)
-            return attachment
+            return Done(attachment, Changes(frozenset({deal.id}), timeline=True, files=True))
     except Exception:
         files.path_of(stored).unlink(missing_ok=True)
         raise

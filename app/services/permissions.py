@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 
 from app.domain import pipeline
+from app.domain.changes import Changes, Done
 from app.domain.codes import Role
 from app.domain.errors import PermissionDeniedError
 from app.services.timeline import audit
@@ -165,7 +166,7 @@ def require_fields(actor: User | None, changed_keys) -> None:
         require(actor, action)
 
 
-def set_roles(actor: User | None, action: str, roles) -> dict[str, frozenset[str]]:
+def set_roles(actor: User | None, action: str, roles) -> Done[dict[str, frozenset[str]]]:
     """The administrator changes which roles may do ``action``; returns the new rules."""
     require(actor, USERS_MANAGE)
     if action not in DEFAULTS:
@@ -182,4 +183,4 @@ def set_roles(actor: User | None, action: str, roles) -> dict[str, frozenset[str
         ).execute()
         audit(actor, "permissions_change", None,
               f"{ACTION_NAMES[action]}: {_role_list(frozenset(roles) | {ADMIN})}")
-    return rules()
+    return Done(rules(), Changes(users=True, audit=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.domain.changes import Changes, Done
 from app.domain.errors import NotFoundError
 from app.services import permissions
 from app.services.timeline import audit
@@ -33,7 +34,7 @@ def masked_passport(deal_id: int) -> PassportView:
     return PassportView(MASKED_SERIES, MASKED_NUMBER) if stored else PassportView("", "")
 
 
-def read_passport(deal_id: int, user: User | None) -> PassportView:
+def read_passport(deal_id: int, user: User | None) -> Done[PassportView]:
     """The passport of the deal's contact, for an allowed user; the view is written to the audit
     log every time (PermissionDeniedError for the others, who see ``masked_passport``)."""
     permissions.require(user, permissions.PASSPORT_VIEW)
@@ -43,9 +44,8 @@ def read_passport(deal_id: int, user: User | None) -> PassportView:
             raise NotFoundError("Сделка не найдена (возможно, удалена на другом компьютере)")
         passport = Passport.get_or_none(Passport.contact == deal.contact_id) if deal.contact_id else None
         audit(user, "passport_view", deal, f"Просмотр паспортных данных, сделка №{deal.order_no}")
-        if passport is None:
-            return PassportView("", "")
-        return PassportView(passport.series, passport.number)
+        view = PassportView(passport.series, passport.number) if passport else PassportView("", "")
+        return Done(view, Changes(audit=True))
 
 
 def record_export(user: User | None, deal_ids: list[int], what: str, *, with_passport: bool) -> None:

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import peewee
 
 from app.domain import clock
+from app.domain.changes import Changes, Done
 from app.domain.reminder_rules import ReminderSettings, is_overdue, remind_at
 from app.services import people
 from app.store.db import database
@@ -127,7 +128,7 @@ def claim_pending(user: User, settings: ReminderSettings, now: datetime | None =
     return _tasks(claimed)
 
 
-def snooze(task_ids: list[int], user: User, minutes: int, now: datetime | None = None) -> datetime:
+def snooze(task_ids: list[int], user: User, minutes: int, now: datetime | None = None) -> Done[datetime]:
     """«Отложить»: show these tasks to ``user`` again in ``minutes``; returns that moment."""
     if minutes <= 0:
         raise ValueError("minutes must be positive")
@@ -144,17 +145,17 @@ def snooze(task_ids: list[int], user: User, minutes: int, now: datetime | None =
             else:
                 TaskReminder.update(due_at=task.due_at, shown_at=now, snoozed_until=until).where(
                     TaskReminder.id == state.id).execute()
-    return until
+    return Done(until, Changes(tasks=True, snoozed=frozenset(task.id for task in tasks)))
 
 
 def snooze_all(user: User, settings: ReminderSettings, minutes: int = 15,
-               now: datetime | None = None) -> list[int]:
+               now: datetime | None = None) -> Done[list[int]]:
     """Snooze every task whose reminder time has come for ``user``; returns their ids."""
     now = now or clock.now()
     ids = [task.id for task in _reached(user, settings, now)]
-    if ids:
-        snooze(ids, user, minutes, now)
-    return ids
+    if not ids:
+        return Done(ids, Changes())
+    return Done(ids, snooze(ids, user, minutes, now).changes)
 
 
 def counts(user: User, settings: ReminderSettings, now: datetime | None = None) -> ReminderCounts:

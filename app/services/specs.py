@@ -7,14 +7,14 @@ from pathlib import Path
 
 from app.domain import clock
 from app.domain.bed_models import detect_model
-from app.domain.changes import Changes
+from app.domain.changes import Changes, Done
 from app.domain.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
 from app.domain.specs import HardwareLine, PartLine, SpecError, clean_hardware, clean_part
 from app.services.deals import load_deal
 from app.services.notes import attach_file
 from app.services.timeline import add_entry
 from app.store.db import database
-from app.store.models import Deal, HardwareSpec, PartSpec, ProductionForm, TimelineEntry, User
+from app.store.models import Attachment, Deal, HardwareSpec, PartSpec, ProductionForm, TimelineEntry, User
 
 FORM_FIELDS = {"bed_model": "Модель кровати", "dimensions": "Размеры", "colour": "Цвет / покраска",
                "options": "Опции"}
@@ -54,7 +54,7 @@ def _write_parts(deal: Deal, lines: list[PartLine]) -> None:
                               for position, line in enumerate(lines)]).execute()
 
 
-def save_parts(deal_id: int, actor: User | None, rows: list[dict | PartLine]) -> list[PartLine]:
+def save_parts(deal_id: int, actor: User | None, rows: list[dict | PartLine]) -> Done[list[PartLine]]:
     """Replace the deal's parts specification with ``rows``; nothing is stored if a row is wrong."""
     lines = _check_lines(rows, clean_part)
     with database.atomic():
@@ -63,10 +63,11 @@ def save_parts(deal_id: int, actor: User | None, rows: list[dict | PartLine]) ->
         total = sum(line.quantity for line in lines)
         add_entry(deal, TimelineEntry.CHANGE,
                   f"Спецификация деталей: {len(lines)} строк, {total} деталей", actor)
-    return lines
+    return Done(lines, changes_of(deal_id))
 
 
-def save_hardware(deal_id: int, actor: User | None, rows: list[dict | HardwareLine]) -> list[HardwareLine]:
+def save_hardware(deal_id: int, actor: User | None,
+                  rows: list[dict | HardwareLine]) -> Done[list[HardwareLine]]:
     """Replace the deal's hardware specification with ``rows``; nothing is stored if a row is wrong."""
     lines = _check_lines(rows, clean_hardware)
     with database.atomic():
@@ -76,7 +77,7 @@ def save_hardware(deal_id: int, actor: User | None, rows: list[dict | HardwareLi
             HardwareSpec.insert_many([{**line.as_dict(), "deal": deal.id, "position": position}
                                       for position, line in enumerate(lines)]).execute()
         add_entry(deal, TimelineEntry.CHANGE, f"Спецификация фурнитуры: {len(lines)} строк", actor)
-    return lines
+    return Done(lines, changes_of(deal_id))
 
 
 @dataclass
@@ -98,7 +99,7 @@ def form_of(deal: Deal) -> FormValues:
     return values
 
 
-def save_form(deal_id: int, actor: User | None, values: FormValues) -> FormValues:
+def save_form(deal_id: int, actor: User | None, values: FormValues) -> Done[FormValues]:
     """Store the production form's fields (trimmed)."""
     clean = FormValues(**{key: " ".join(str(getattr(values, key) or "").split()) if key != "options"
                           else str(values.options or "").strip() for key in FORM_FIELDS})
@@ -111,7 +112,7 @@ def save_form(deal_id: int, actor: User | None, values: FormValues) -> FormValue
         row.save()
         add_entry(deal, TimelineEntry.CHANGE, f"Бланк заказа для производства: {clean.bed_model or '—'}, "
                                               f"{clean.dimensions or '—'}, {clean.colour or '—'}", actor)
-    return clean
+    return Done(clean, changes_of(deal_id))
 
 
 def bed_model_of(deal: Deal) -> str:
@@ -129,7 +130,7 @@ def same_model_orders(deal_id: int) -> list[Deal]:
     return [other for other in candidates if bed_model_of(other) == model]
 
 
-def copy_parts_from(deal_id: int, source_deal_id: int, actor: User | None) -> list[PartLine]:
+def copy_parts_from(deal_id: int, source_deal_id: int, actor: User | None) -> Done[list[PartLine]]:
     """Replace the deal's parts with those of another order of the same bed model."""
     deal, source = load_deal(deal_id), Deal.get_or_none(Deal.id == source_deal_id)
     if source is None:
@@ -146,10 +147,11 @@ def copy_parts_from(deal_id: int, source_deal_id: int, actor: User | None) -> li
         _write_parts(deal, lines)
         add_entry(deal, TimelineEntry.CHANGE,
                   f"Спецификация деталей скопирована из заказа №{source.order_no} ({len(lines)} строк)", actor)
-    return lines
+    return Done(lines, changes_of(deal_id))
 
 
-def save_all(deal_id: int, actor: User | None, form: FormValues, parts: list[dict], hardware: list[dict]) -> None:
+def save_all(deal_id: int, actor: User | None, form: FormValues, parts: list[dict],
+             hardware: list[dict]) -> Changes:
     """«Сохранить» of the order's documents: form, parts and hardware in one transaction (all or nothing)."""
     _check_lines(parts, clean_part)
     _check_lines(hardware, clean_hardware)
@@ -157,12 +159,14 @@ def save_all(deal_id: int, actor: User | None, form: FormValues, parts: list[dic
         save_form(deal_id, actor, form)
         save_parts(deal_id, actor, parts)
         save_hardware(deal_id, actor, hardware)
+    return changes_of(deal_id)
 
 
 DRAWING_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 
 
-def attach_drawing(deal_id: int, actor: User | None, path: Path | str, kind: str = "drawing"):
+def attach_drawing(deal_id: int, actor: User | None, path: Path | str,
+                   kind: str = "drawing") -> Done[Attachment]:
     """Attach a drawing or assembly drawing (JPG, PNG or PDF only) to the order."""
     if kind not in ("drawing", "assembly_drawing"):
         raise ServiceError("Неизвестный вид чертежа")
@@ -172,5 +176,5 @@ def attach_drawing(deal_id: int, actor: User | None, path: Path | str, kind: str
 
 
 def changes_of(deal_id: int) -> Changes:
-    """What editing an order's documents changed (for the screens to refresh)."""
-    return Changes(frozenset({deal_id}), timeline=True, extra={"specs": True})
+    """What editing an order's documents changes (for the screens to refresh)."""
+    return Changes(frozenset({deal_id}), timeline=True, specs=True)

@@ -6,6 +6,7 @@ shop-wide ``Setting`` table under ``stale_days.<stage code>``. 0 means "never st
 from __future__ import annotations
 
 from app.domain import pipeline
+from app.domain.changes import Changes
 from app.domain.errors import ServiceError
 from app.store.db import database
 from app.store.models import Setting
@@ -23,15 +24,16 @@ def thresholds() -> dict[str, int]:
     return days
 
 
-def set_threshold(stage_code: str, days: int | None) -> None:
+def set_threshold(stage_code: str, days: int | None) -> Changes:
     """Override the stage's threshold (None: back to the stage's default)."""
     pipeline.stage(stage_code)
     key = KEY_PREFIX + stage_code
+    if days is not None and days < 0:
+        raise ServiceError("Срок на этапе не может быть отрицательным")
     with database.atomic():
         if days is None:
             Setting.delete().where(Setting.key == key).execute()
-            return
-        if days < 0:
-            raise ServiceError("Срок на этапе не может быть отрицательным")
-        Setting.insert(key=key, value=str(int(days))).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: str(int(days))}).execute()
+        else:
+            Setting.insert(key=key, value=str(int(days))).on_conflict(
+                conflict_target=[Setting.key], update={Setting.value: str(int(days))}).execute()
+    return Changes(stages=frozenset({stage_code}), settings=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from app.cutting import DEFAULT_BOARDS, Board
+from app.domain.changes import Changes, Done
 from app.domain.errors import ServiceError
 from app.services import permissions
 from app.store.db import database
@@ -22,7 +23,7 @@ def stock_boards() -> list[Board]:
     return [Board(**{name: item[name] for name in FIELDS}) for item in json.loads(row.value)]
 
 
-def save_stock_boards(actor: User | None, rows: list[dict]) -> list[Board]:
+def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]:
     """Check and store the table (dicts with FIELDS; sizes in mm); ServiceError names a bad row.
     Whoever may make cut sheets (the constructor) may change it."""
     permissions.require(actor, permissions.CUT_SHEETS)
@@ -51,4 +52,4 @@ def save_stock_boards(actor: User | None, rows: list[dict]) -> list[Board]:
     with database.atomic():
         Setting.insert(key=KEY, value=value).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: value}).execute()
-    return boards
+    return Done(boards, Changes(stock_boards=True))

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from peewee import JOIN
 
 from app.domain import clock, pipeline
+from app.domain.changes import Changes, Done
 from app.domain.codes import Role, TaskType
 from app.domain.errors import NotFoundError, ServiceError
 from app.services import people
@@ -66,11 +67,23 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
     return task
 
 
-def add_task(deal_id: int | None, actor: User | None, **kwargs) -> Task:
+def task_changes(*tasks: Task) -> Changes:
+    """What a change to ``tasks`` touches: the task lists, and their deals' cards, feeds and columns."""
+    deal_ids = frozenset(task.deal_id for task in tasks if task.deal_id is not None)
+    stages = frozenset(stage for (stage,) in Deal.select(Deal.stage).where(Deal.id.in_(deal_ids)).tuples()
+                       ) if deal_ids else frozenset()
+    return Changes(deal_ids, stages, tasks=True, timeline=bool(deal_ids))
+
+
+def _done(task: Task) -> Done[Task]:
+    return Done(task, task_changes(task))
+
+
+def add_task(deal_id: int | None, actor: User | None, **kwargs) -> Done[Task]:
     """Set a task by hand (one transaction); see ``create_task`` for the arguments."""
     with database.atomic():
         deal = Deal.get_by_id(deal_id) if deal_id is not None else None
-        return create_task(deal, actor, **kwargs)
+        return _done(create_task(deal, actor, **kwargs))
 
 
 def _finish(task: Task, actor: User | None, result: str) -> Task:
@@ -88,13 +101,14 @@ def _finish(task: Task, actor: User | None, result: str) -> Task:
     return task
 
 
-def complete_task(task_id: int, actor: User | None, result: str = "") -> Task:
+def complete_task(task_id: int, actor: User | None, result: str = "") -> Done[Task]:
     """«Выполнить»: close the task with a result text."""
     with database.atomic():
-        return _finish(_get_task(task_id), actor, result)
+        return _done(_finish(_get_task(task_id), actor, result))
 
 
-def reschedule_task(task_id: int, actor: User | None, due_at: datetime, *, all_day: bool = False) -> Task:
+def reschedule_task(task_id: int, actor: User | None, due_at: datetime, *,
+                    all_day: bool = False) -> Done[Task]:
     """Move a task's due time."""
     with database.atomic():
         task = _get_task(task_id)
@@ -106,7 +120,7 @@ def reschedule_task(task_id: int, actor: User | None, due_at: datetime, *, all_d
         if task.deal_id:
             add_entry(task.deal_id, TimelineEntry.CHANGE,
                       f"Срок задачи «{task.text}» перенесён на {describe_due(task)}", actor, task=task)
-        return task
+        return _done(task)
 
 
 def latest_design_picture(deal_id: int) -> Attachment | None:
@@ -116,7 +130,7 @@ def latest_design_picture(deal_id: int) -> Attachment | None:
 
 
 def ask_feasibility(deal_id: int, actor: User, text: str = FEASIBILITY_QUESTION,
-                    picture_id: int | None = None) -> Task:
+                    picture_id: int | None = None) -> Done[Task]:
     """The designer asks the constructor whether the bed can be built (Подтверждение, today),
     with the design picture (``picture_id``, else the latest one attached, if any)."""
     with database.atomic():
@@ -125,12 +139,13 @@ def ask_feasibility(deal_id: int, actor: User, text: str = FEASIBILITY_QUESTION,
                    if picture_id is not None else latest_design_picture(deal_id))
         if picture is not None:
             text = f"{text} (рисунок: {picture.original_name})"
-        return create_task(deal, actor, text=text, type=TaskType.CONFIRM,
-                           group=people.group_named(pipeline.GROUP_CONSTRUCTORS),
-                           due_at=day_start_utc(clock.local_today()), all_day=True, attachment=picture)
+        return _done(create_task(deal, actor, text=text, type=TaskType.CONFIRM,
+                                 group=people.group_named(pipeline.GROUP_CONSTRUCTORS),
+                                 due_at=day_start_utc(clock.local_today()), all_day=True, attachment=picture))
 
 
-def answer_feasibility(task_id: int, actor: User, possible: bool, remarks: str = "") -> tuple[Task, Task]:
+def answer_feasibility(task_id: int, actor: User, possible: bool,
+                       remarks: str = "") -> Done[tuple[Task, Task]]:
     """The constructor's «да»/«нет» + remarks: closes their task and sets the designer's
     confirmation task carrying the answer. Returns (closed task, new task)."""
     with database.atomic():
@@ -143,17 +158,17 @@ def answer_feasibility(task_id: int, actor: User, possible: bool, remarks: str =
             group=people.group_named(pipeline.GROUP_DESIGNERS))
         reply = create_task(question.deal, actor, type=TaskType.CONFIRM, parent=question,
                             text=f"Ответ конструктора: {answer}", due_at=clock.now(), **target)
-        return question, reply
+        return Done((question, reply), task_changes(question, reply))
 
 
-def design_ready(deal_id: int, actor: User) -> Task:
+def design_ready(deal_id: int, actor: User) -> Done[Task]:
     """The designer tells the shop the design is agreed: «Связаться с клиентом. Дизайн готов»."""
     return add_task(deal_id, actor, text=DESIGN_READY, type=TaskType.CONTACT,
                     group=people.group_named(pipeline.GROUP_SHOPS),
                     due_at=day_start_utc(clock.local_today()), all_day=True)
 
 
-def confirm_receipt(deal_id: int, actor: User | None) -> Task:
+def confirm_receipt(deal_id: int, actor: User | None) -> Done[Task]:
     """«Связаться с клиентом: Подтвердить получение заказа», due the day after the planned
     delivery date, for the deal's manager (set by hand at «Отгружено», in one click)."""
     with database.atomic():
@@ -161,8 +176,9 @@ def confirm_receipt(deal_id: int, actor: User | None) -> Task:
         if deal.planned_delivery_date is None:
             raise ServiceError("Укажите плановую дату доставки — задача ставится на следующий день после неё")
         user, group = people.addressee(deal, pipeline.TO_MANAGER)
-        return create_task(deal, actor, text=CONFIRM_RECEIPT, type=TaskType.CONTACT, user=user, group=group,
-                           due_at=day_start_utc(deal.planned_delivery_date + timedelta(days=1)), all_day=True)
+        return _done(create_task(deal, actor, text=CONFIRM_RECEIPT, type=TaskType.CONTACT, user=user, group=group,
+                                 due_at=day_start_utc(deal.planned_delivery_date + timedelta(days=1)),
+                                 all_day=True))
 
 
 def offers_confirm_receipt(deal_id: int) -> bool:

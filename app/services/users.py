@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from app.domain import pipeline
-from app.domain.changes import Changes
+from app.domain.changes import Changes, Done
 from app.domain.codes import Role
 from app.domain.errors import NotFoundError, ServiceError
 from app.services import people, permissions
@@ -15,7 +15,7 @@ from app.store.db import database
 from app.store.models import Group, User, UserGroup
 
 LOGIN_RE = re.compile(r"^[a-z0-9._-]{2,32}$")
-USERS_CHANGED = Changes(extra={"users": True})
+USERS_CHANGED = Changes(users=True, audit=True)
 
 
 def clean_login(login: str) -> str:
@@ -53,13 +53,13 @@ def _keep_an_admin(user: User) -> None:
         raise ServiceError("Это последний администратор: сначала назначьте администратором другого.")
 
 
-def _save(user: User, **changes) -> User:
+def _save(user: User, **changes) -> Done[User]:
     User.update(version=User.version + 1, **changes).where(User.id == user.id).execute()
-    return User.get_by_id(user.id)
+    return Done(User.get_by_id(user.id), USERS_CHANGED)
 
 
 def add_user(actor: User | None, login: str, full_name: str, role: str, secret: str,
-             groups: list[str] | None = None) -> User:
+             groups: list[str] | None = None) -> Done[User]:
     """A new user with a password or PIN, in their role's group and any ``groups``."""
     permissions.require(actor, permissions.USERS_MANAGE)
     login, full_name, role = clean_login(login), clean_name(full_name), _clean_role(role)
@@ -69,10 +69,10 @@ def add_user(actor: User | None, login: str, full_name: str, role: str, secret: 
             raise UserDataError(f"Имя входа «{login}» уже занято.")
         user = people.create_user(login, full_name, role, groups=groups, password_hash=password_hash)
         audit(actor, "user_add", None, f"{full_name} ({login}), {Role.NAMES[role]}")
-        return user
+        return Done(user, USERS_CHANGED)
 
 
-def rename_user(actor: User | None, user_id: int, full_name: str) -> User:
+def rename_user(actor: User | None, user_id: int, full_name: str) -> Done[User]:
     permissions.require(actor, permissions.USERS_MANAGE)
     full_name = clean_name(full_name)
     with database.atomic():
@@ -81,7 +81,7 @@ def rename_user(actor: User | None, user_id: int, full_name: str) -> User:
         return _save(user, full_name=full_name)
 
 
-def set_role(actor: User | None, user_id: int, role: str) -> User:
+def set_role(actor: User | None, user_id: int, role: str) -> Done[User]:
     """Change the role; the user joins the new role's group (other groups stay)."""
     permissions.require(actor, permissions.USERS_MANAGE)
     role = _clean_role(role)
@@ -96,7 +96,7 @@ def set_role(actor: User | None, user_id: int, role: str) -> User:
         return _save(user, role=role)
 
 
-def set_groups(actor: User | None, user_id: int, groups: list[str]) -> User:
+def set_groups(actor: User | None, user_id: int, groups: list[str]) -> Done[User]:
     """The groups the user belongs to (tasks addressed to a group reach its members)."""
     permissions.require(actor, permissions.USERS_MANAGE)
     names = sorted({" ".join(name.split()) for name in groups if name.strip()})
@@ -109,7 +109,7 @@ def set_groups(actor: User | None, user_id: int, groups: list[str]) -> User:
         return _save(user)
 
 
-def edit_user(actor: User | None, user_id: int, *, full_name: str, role: str, groups: list[str]) -> User:
+def edit_user(actor: User | None, user_id: int, *, full_name: str, role: str, groups: list[str]) -> Done[User]:
     """The «Изменить» form: name, role and groups together, in one transaction."""
     permissions.require(actor, permissions.USERS_MANAGE)
     with database.atomic():
@@ -121,10 +121,10 @@ def edit_user(actor: User | None, user_id: int, *, full_name: str, role: str, gr
             groups = list(groups) + [pipeline.ROLE_GROUPS[role]] if role in pipeline.ROLE_GROUPS else groups
         if sorted(set(groups)) != sorted(g.name for g in people.groups_of(user)):
             set_groups(actor, user_id, groups)
-        return User.get_by_id(user_id)
+        return Done(User.get_by_id(user_id), USERS_CHANGED)
 
 
-def reset_password(actor: User | None, user_id: int, secret: str) -> User:
+def reset_password(actor: User | None, user_id: int, secret: str) -> Done[User]:
     """A new password or PIN (the administrator's reset); also lifts the sign-in slowdown."""
     permissions.require(actor, permissions.USERS_MANAGE)
     password_hash = hash_secret(secret)
@@ -134,7 +134,7 @@ def reset_password(actor: User | None, user_id: int, secret: str) -> User:
         return _save(user, password_hash=password_hash, failed_logins=0, login_not_before=None)
 
 
-def set_active(actor: User | None, user_id: int, active: bool) -> User:
+def set_active(actor: User | None, user_id: int, active: bool) -> Done[User]:
     """Deactivate (the user can no longer sign in, gets no tasks) or reactivate a user."""
     permissions.require(actor, permissions.USERS_MANAGE)
     with database.atomic():
@@ -158,7 +158,7 @@ def group_names() -> list[str]:
     return sorted({group.name for group in Group.select()} | set(pipeline.ROLE_GROUPS.values()))
 
 
-def create_first_admin(login: str, full_name: str, secret: str) -> User:
+def create_first_admin(login: str, full_name: str, secret: str) -> Done[User]:
     """The first start: the administrator, only while ``needs_first_admin``."""
     login, full_name = clean_login(login), clean_name(full_name)
     password_hash = hash_secret(secret)
@@ -175,4 +175,4 @@ def create_first_admin(login: str, full_name: str, secret: str) -> User:
         else:
             user = people.create_user(login, full_name, Role.ADMIN, password_hash=password_hash)
         audit(user, "user_add", None, f"Первый запуск: создан администратор {user.full_name}")
-        return user
+        return Done(user, USERS_CHANGED)

@@ -22,9 +22,9 @@ def current_counter() -> int:
 
 
 def remote_changes(deal_ids: frozenset[int] = frozenset()) -> Changes:
-    """A change made elsewhere: every column's totals, task lists and the touched deals refresh."""
-    return Changes(deal_ids=deal_ids, stages=ALL_STAGES, tasks=True, timeline=True,
-                   extra={"remote": True})
+    """A change made elsewhere: anything may have changed; every column's totals, every list and
+    the touched deals refresh."""
+    return Changes.anything(deal_ids, ALL_STAGES)
 
 
 class ChangeFeed:

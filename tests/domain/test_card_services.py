@@ -47,7 +47,7 @@ def test_passport_visible_to_manager_with_audit_and_refused_to_designer(staff):
     assert personal_data.can_see_passport(staff["manager"]) and personal_data.can_see_passport(staff["admin"])
     assert not personal_data.can_see_passport(staff["designer"])
     before = AuditEntry.select().where(AuditEntry.action == "passport_view").count()
-    shown = personal_data.read_passport(deal.id, staff["manager"])
+    shown = personal_data.read_passport(deal.id, staff["manager"]).value
     assert (shown.series, shown.number) == ("3681", "543578")
     row = AuditEntry.select().where(AuditEntry.action == "passport_view").order_by(AuditEntry.id.desc()).get()
     assert (row.user_id, row.deal_id) == (staff["manager"].id, deal.id)
@@ -79,8 +79,8 @@ def test_feasibility_question_carries_the_latest_design_picture(staff, tmp_path)
     deal = new_deal(staff["manager"])
     picture = tmp_path / "izba.png"
     picture.write_bytes(b"png")
-    attachment = notes.attach_file(deal.id, staff["designer"], picture, "design")
-    question = tasks.ask_feasibility(deal.id, staff["designer"])
+    attachment = notes.attach_file(deal.id, staff["designer"], picture, "design").value
+    question = tasks.ask_feasibility(deal.id, staff["designer"]).value
     assert question.text.endswith("(рисунок: izba.png)") and tasks.is_feasibility_question(question)
     line = timeline.feed(deal.id)[-1]
     assert line.kind == "task_created" and line.stored_name == attachment.stored_name
@@ -95,7 +95,7 @@ def test_confirm_receipt_is_due_the_day_after_planned_delivery(staff):
     assert not tasks.offers_confirm_receipt(deal.id)
     deals.move_deal(deal.id, "shipped", staff["chief"])
     assert tasks.offers_confirm_receipt(deal.id)
-    task = tasks.confirm_receipt(deal.id, staff["manager"])
+    task = tasks.confirm_receipt(deal.id, staff["manager"]).value
     assert (task.text, task.type, task.assignee_user_id, task.all_day) == (
         tasks.CONFIRM_RECEIPT, TaskType.CONTACT, staff["manager"].id, True)
     assert clock.to_local(task.due_at).date() == date(2025, 7, 21)
@@ -119,6 +119,6 @@ def test_open_tasks_and_addressees(staff, fake_clock):
     assert labels[:3] == ["Группа «Магазины»", "Группа «Дизайнер»", "Группа «Конструктор»"]
     assert "Дизайнер Анна (Дизайнер)" in labels
     shops = tasks.addressees()[0]
-    task = tasks.add_task(deal.id, staff["manager"], text="Позвонить", **shops.as_kwargs())
+    task = tasks.add_task(deal.id, staff["manager"], text="Позвонить", **shops.as_kwargs()).value
     assert task.assignee_group.name == "Магазины"
     assert deals.deal_id_for_order(deal.order_no) == deal.id

@@ -18,7 +18,7 @@ def test_move_on_another_connection_is_reported_with_its_deal(db, db_url, staff)
         deals.move_deal(deal.id, "first_contact", staff["manager2"])
     changes = feed.poll()
     assert changes is not None and changes.deal_ids == {deal.id}
-    assert changes.stages == ALL_STAGES and changes.tasks and changes.extra["remote"]
+    assert changes.stages == ALL_STAGES and changes.tasks and changes.cut_sheets and changes.users
     assert feed.poll() is None  # reported once
 
 

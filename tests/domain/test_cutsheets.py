@@ -54,8 +54,8 @@ def test_parts_copied_only_from_the_same_bed_model(staff):
 
 def test_cut_sheet_numbers_notes_and_several_sheets_per_order(staff):
     first, second = cutting_deal(staff["manager"], name="А Ярус"), cutting_deal(staff["manager"], name="Б Остров")
-    sheet1 = cutsheets.create_cut_sheet(staff["constructor"], [first.id, second.id], "Фанера 18")
-    sheet2 = cutsheets.create_cut_sheet(staff["constructor"], [first.id], "ЛДСП 16 Белый")
+    sheet1 = cutsheets.create_cut_sheet(staff["constructor"], [first.id, second.id], "Фанера 18").value
+    sheet2 = cutsheets.create_cut_sheet(staff["constructor"], [first.id], "ЛДСП 16 Белый").value
     assert (sheet1.number, sheet2.number) == (1, 2)
     notes = [n.text for n in Note.select().where(Note.deal == first.id).order_by(Note.id)]
     assert notes == ["Заказ на листе раскроя №1", "Заказ на листе раскроя №2"]
@@ -81,7 +81,7 @@ def test_cancelled_numbers_are_never_reused(staff):
     cutsheets.cancel_cut_sheet(1, staff["constructor"], "ошибка в материале")
     with pytest.raises(ServiceError, match="уже аннулирован"):
         cutsheets.cancel_cut_sheet(1, None)
-    assert cutsheets.create_cut_sheet(None, [deal.id]).number == 2
+    assert cutsheets.create_cut_sheet(None, [deal.id]).value.number == 2
     assert cutsheets.get_sheet(1).status == CutSheet.CANCELLED
     assert [r.status_name for r in cutsheets.list_sheets()] == ["действует", "аннулирован"]
     assert [r.number for r in cutsheets.list_sheets(include_cancelled=False)] == [2]
@@ -129,7 +129,7 @@ def test_only_the_constructor_creates_and_cancels_sheets(staff, counts):
         cutsheets.cancel_cut_sheet(1, staff["chief"])
     cutsheets.cancel_cut_sheet(1, staff["admin"])  # the administrator may do everything
     with pytest.raises(PermissionDeniedError, match="Производство"):
-        cutsheets.send_to_production(cutsheets.create_cut_sheet(None, [deal.id]).number, staff["manager"])
+        cutsheets.send_to_production(cutsheets.create_cut_sheet(None, [deal.id]).value.number, staff["manager"])
 
 
 def test_drawings_attached_only_as_jpg_png_or_pdf(staff, tmp_path, counts):
@@ -137,7 +137,7 @@ def test_drawings_attached_only_as_jpg_png_or_pdf(staff, tmp_path, counts):
     good, bad = tmp_path / "Чертеж.PDF", tmp_path / "чертеж.dwg"
     good.write_bytes(b"%PDF-1.4")
     bad.write_bytes(b"AC1015")
-    attachment = specs.attach_drawing(deal.id, staff["constructor"], good, "assembly_drawing")
+    attachment = specs.attach_drawing(deal.id, staff["constructor"], good, "assembly_drawing").value
     assert (attachment.kind, attachment.original_name) == ("assembly_drawing", "Чертеж.PDF")
     before = counts()
     with pytest.raises(ServiceError, match="JPG, PNG или PDF"):

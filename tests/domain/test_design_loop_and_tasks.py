@@ -23,23 +23,23 @@ def test_design_loop_no_then_yes_then_design_ready(staff):
     deal = new_deal(staff["manager"])
     deals.move_deal(deal.id, "design", staff["manager"])
 
-    question = tasks.ask_feasibility(deal.id, designer)
+    question = tasks.ask_feasibility(deal.id, designer).value
     assert (question.type, question.assignee_group.name, question.all_day) == (
         TaskType.CONFIRM, "Конструктор", True)
     assert clock.to_local(question.due_at).date() == clock.local_today()
 
-    closed, reply = tasks.answer_feasibility(question.id, constructor, False, "ножки толще 50 мм")
+    closed, reply = tasks.answer_feasibility(question.id, constructor, False, "ножки толще 50 мм").value
     assert closed.result == "нет, ножки толще 50 мм" and closed.done_by_id == constructor.id
     assert (reply.type, reply.assignee_user_id, reply.parent_id) == (TaskType.CONFIRM, designer.id, question.id)
     assert "нет, ножки толще 50 мм" in reply.text
 
     tasks.complete_task(reply.id, designer, "адаптирую дизайн")
-    second = tasks.ask_feasibility(deal.id, designer)
-    _, yes = tasks.answer_feasibility(second.id, constructor, True, "такую кровать сделать можем")
+    second = tasks.ask_feasibility(deal.id, designer).value
+    _, yes = tasks.answer_feasibility(second.id, constructor, True, "такую кровать сделать можем").value
     assert "да, такую кровать сделать можем" in yes.text
     tasks.complete_task(yes.id, designer, "ок")
 
-    ready = tasks.design_ready(deal.id, designer)
+    ready = tasks.design_ready(deal.id, designer).value
     assert (ready.text, ready.type, ready.assignee_group.name) == (
         "Связаться с клиентом. Дизайн готов", TaskType.CONTACT, "Магазины")
     feed = _timeline(deal.id)
@@ -49,8 +49,8 @@ def test_design_loop_no_then_yes_then_design_ready(staff):
 
 def test_answer_goes_to_designers_group_when_asker_unknown(staff):
     deal = new_deal(staff["manager"])
-    question = tasks.ask_feasibility(deal.id, None)
-    _, reply = tasks.answer_feasibility(question.id, staff["constructor"], True)
+    question = tasks.ask_feasibility(deal.id, None).value
+    _, reply = tasks.answer_feasibility(question.id, staff["constructor"], True).value
     assert reply.assignee_group.name == "Дизайнер"
 
 

@@ -45,11 +45,11 @@ def test_list_shows_own_and_group_tasks_in_sections(staff, fake_clock):
     deal = new_deal(manager, name="Краева Ольга (МИА)")
     auto = Task.get(Task.deal == deal.id)
     group_task = tasks.add_task(deal.id, designer, text="Дизайн готов", group=people.group_named("Магазины"),
-                                due_at=fake_clock.now() + timedelta(days=1))
+                                due_at=fake_clock.now() + timedelta(days=1)).value
     later = tasks.add_task(None, manager, text="Сверить остатки", user=manager,
-                           due_at=fake_clock.now() + timedelta(days=5), type=TaskType.OTHER)
+                           due_at=fake_clock.now() + timedelta(days=5), type=TaskType.OTHER).value
     tasks.add_task(None, manager, text="Чужая", user=staff["manager2"], due_at=fake_clock.now())
-    done = tasks.add_task(None, manager, text="Сделано", user=manager, due_at=fake_clock.now())
+    done = tasks.add_task(None, manager, text="Сделано", user=manager, due_at=fake_clock.now()).value
     tasks.complete_task(done.id, manager, "готово")
     fake_clock.advance(timedelta(minutes=1))
 
@@ -70,10 +70,10 @@ def test_list_shows_own_and_group_tasks_in_sections(staff, fake_clock):
 
 def test_filters_by_person_group_and_type(staff, fake_clock):
     manager, other = staff["manager"], staff["manager2"]
-    mine = tasks.add_task(None, manager, text="Моя", user=manager, type=TaskType.MEETING)
-    theirs = tasks.add_task(None, manager, text="Ольгина", user=other)
-    shops = tasks.add_task(None, manager, text="Всем", group=people.group_named("Магазины"))
-    builders = tasks.add_task(None, manager, text="Конструкторам", group=people.group_named("Конструктор"))
+    mine = tasks.add_task(None, manager, text="Моя", user=manager, type=TaskType.MEETING).value
+    theirs = tasks.add_task(None, manager, text="Ольгина", user=other).value
+    shops = tasks.add_task(None, manager, text="Всем", group=people.group_named("Магазины")).value
+    builders = tasks.add_task(None, manager, text="Конструкторам", group=people.group_named("Конструктор")).value
 
     def ids(task_filter):
         return {r.id for r in my_tasks.list_tasks(manager, task_filter)}
@@ -112,10 +112,10 @@ def test_plus_hour_tomorrow_and_pick_a_date(staff, fake_clock):
     assert sum("перенесён" in line for line in feed) == 6
 
 
-def test_changes_for_a_deal_task_name_its_card(staff):
+def test_moving_a_deal_task_names_its_card_and_column(staff):
     deal = new_deal(staff["manager"])
     task = Task.get(Task.deal == deal.id)
-    changes = my_tasks.changes_for(task)
+    changes = my_tasks.tomorrow(task.id, staff["manager"]).changes
     assert (changes.deal_ids, changes.stages, changes.tasks, changes.timeline) == (
         frozenset({deal.id}), frozenset({"new"}), True, True)
 
@@ -124,7 +124,7 @@ def test_done_section_newest_first_and_capped(staff, fake_clock, monkeypatch):
     manager = staff["manager"]
     finished = []
     for n in range(3):
-        task = tasks.add_task(None, manager, text=f"Сделано {n}", user=manager, due_at=fake_clock.now())
+        task = tasks.add_task(None, manager, text=f"Сделано {n}", user=manager, due_at=fake_clock.now()).value
         tasks.complete_task(task.id, manager, "ок")
         finished.append(task.id)
         fake_clock.advance(timedelta(minutes=5))

@@ -29,7 +29,7 @@ def test_attached_file_copied_under_a_safe_name(staff, tmp_path):
     source = tmp_path / "in" / "..бриф: Краева?.pdf"
     source.parent.mkdir()
     source.write_bytes(b"%PDF-1.4 brief")
-    attachment = notes.attach_file(deal.id, staff["designer"], source, "brief")
+    attachment = notes.attach_file(deal.id, staff["designer"], source, "brief").value
     stored = files.path_of(attachment.stored_name)
     assert stored.read_bytes() == b"%PDF-1.4 brief"
     assert files.files_root().resolve() in stored.parents

@@ -92,7 +92,7 @@ def test_passport_read_only_for_allowed_roles_and_every_view_audited(staff):
         assert personal_data.masked_passport(deal.id) == personal_data.PassportView("••••", "••••••")
     assert AuditEntry.select().where(AuditEntry.action == "passport_view").count() == 0
     for viewer in ("manager", "manager", "admin"):
-        passport = personal_data.read_passport(deal.id, staff[viewer])
+        passport = personal_data.read_passport(deal.id, staff[viewer]).value
         assert (passport.series, passport.number) == ("3681", "543578")
     views = list(AuditEntry.select().where(AuditEntry.action == "passport_view").order_by(AuditEntry.id))
     assert [(v.user_id, v.deal_id) for v in views] == [
@@ -133,11 +133,11 @@ def test_admin_changes_a_rule_and_services_follow_it(staff):
     with pytest.raises(PermissionDeniedError):
         personal_data.read_passport(deal.id, staff["designer"])
     permissions.set_roles(staff["admin"], permissions.PASSPORT_VIEW, [Role.MANAGER, Role.DESIGNER])
-    assert personal_data.read_passport(deal.id, staff["designer"]).number == "543578"
+    assert personal_data.read_passport(deal.id, staff["designer"]).value.number == "543578"
     permissions.set_roles(staff["admin"], permissions.PASSPORT_VIEW, [])
     with pytest.raises(PermissionDeniedError):
         personal_data.read_passport(deal.id, staff["manager"])
-    assert personal_data.read_passport(deal.id, staff["admin"]).number == "543578"  # admin always
+    assert personal_data.read_passport(deal.id, staff["admin"]).value.number == "543578"  # admin always
     permissions.set_roles(staff["admin"], permissions.PASSPORT_VIEW, [Role.MANAGER])
     assert permissions.rules() == permissions.DEFAULTS  # back to the defaults
     assert AuditEntry.select().where(AuditEntry.action == "permissions_change").count() == 3
@@ -156,8 +156,8 @@ def test_design_loop_is_open_to_designer_and_constructor(staff):
 
     deal = new_deal(staff["manager"])
     deals.move_deal(deal.id, "design", staff["manager"])
-    question = tasks.ask_feasibility(deal.id, staff["designer"])
-    _, reply = tasks.answer_feasibility(question.id, staff["constructor"], True, "можем")
+    question = tasks.ask_feasibility(deal.id, staff["designer"]).value
+    _, reply = tasks.answer_feasibility(question.id, staff["constructor"], True, "можем").value
     tasks.complete_task(reply.id, staff["designer"], "ок")
     tasks.design_ready(deal.id, staff["designer"])
     deals.move_deal(deal.id, "order_form", staff["designer"])

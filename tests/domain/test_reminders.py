@@ -30,7 +30,7 @@ def _ids(found):
 
 def _task_at_ten(staff):
     return tasks.add_task(None, staff["manager2"], text="Перезвонить клиенту", user=staff["manager"],
-                          due_at=_at(10, day=3))
+                          due_at=_at(10, day=3)).value
 
 
 def test_fires_once_with_lead_not_after_restart_again_after_snooze(staff, fake_clock):
@@ -95,7 +95,7 @@ def test_invoice_control_task_fires_three_days_after_the_move(staff, fake_clock)
 def test_group_task_reaches_every_member_each_once(staff, fake_clock):
     deal = new_deal(staff["manager"])
     task = tasks.add_task(deal.id, staff["designer"], text="Дизайн готов", group=people.group_named("Магазины"),
-                          due_at=fake_clock.now())
+                          due_at=fake_clock.now()).value
     tasks.complete_task(Task.get(Task.deal == deal.id, Task.rule == "new.contact").id, staff["manager"], "ок")
     for member in (staff["manager"], staff["manager2"]):
         assert _ids(reminders.claim_pending(member, LEAD5)) == [task.id]
@@ -111,7 +111,7 @@ def test_group_task_reaches_every_member_each_once(staff, fake_clock):
 def test_all_day_task_reminds_at_start_of_working_day(staff, fake_clock):
     settings = ReminderSettings(lead_minutes=60, work_start=time(9, 30), work_end=time(18, 0))
     task = tasks.add_task(None, staff["manager"], text="Сверить остатки", user=staff["manager"],
-                          due_at=tasks.day_start_utc(clock.local_today() + timedelta(days=1)), all_day=True)
+                          due_at=tasks.day_start_utc(clock.local_today() + timedelta(days=1)), all_day=True).value
     fake_clock.at = _at(9, 29, day=3)
     assert reminders.claim_pending(staff["manager"], settings) == []
     assert reminders.counts(staff["manager"], settings).total == 0
@@ -124,12 +124,12 @@ def test_all_day_task_reminds_at_start_of_working_day(staff, fake_clock):
 
 def test_counts_and_snooze_all(staff, fake_clock):
     manager = staff["manager"]
-    late = tasks.add_task(None, manager, text="Вчерашняя", user=manager, due_at=fake_clock.now() - timedelta(days=1))
+    late = tasks.add_task(None, manager, text="Вчерашняя", user=manager, due_at=fake_clock.now() - timedelta(days=1)).value
     soon = tasks.add_task(None, manager, text="Через 3 минуты", user=manager,
-                          due_at=fake_clock.now() + timedelta(minutes=3))
+                          due_at=fake_clock.now() + timedelta(minutes=3)).value
     tasks.add_task(None, manager, text="Завтра", user=manager, due_at=fake_clock.now() + timedelta(days=1))
     assert reminders.counts(manager, LEAD5) == reminders.ReminderCounts(due=1, overdue=1)
-    assert sorted(reminders.snooze_all(manager, LEAD5, 15)) == sorted([late.id, soon.id])
+    assert sorted(reminders.snooze_all(manager, LEAD5, 15).value) == sorted([late.id, soon.id])
     assert reminders.pending(manager, LEAD5) == []
     fake_clock.advance(timedelta(minutes=15))
     assert sorted(_ids(reminders.claim_pending(manager, LEAD5))) == sorted([late.id, soon.id])
@@ -154,7 +154,7 @@ def test_migration_adds_reminder_table_to_an_older_database(tmp_path, fake_clock
     assert migrations.current_version(db) == migrations.latest()
     with pytest.raises(peewee.IntegrityError):
         user = people.create_user("u", "U", "manager")
-        task = tasks.add_task(None, user, text="т", user=user)
+        task = tasks.add_task(None, user, text="т", user=user).value
         TaskReminder.create(task=task, user=user, due_at=task.due_at, shown_at=task.due_at)
         TaskReminder.create(task=task, user=user, due_at=task.due_at, shown_at=task.due_at)
     close_database()

@@ -24,24 +24,24 @@ def _raw_dump(db) -> str:
 
 
 def test_password_stored_only_as_argon2_hash(db, staff):
-    user = users.add_user(staff["admin"], "irina", "Ирина", Role.MANAGER, "Секрет-2025")
+    user = users.add_user(staff["admin"], "irina", "Ирина", Role.MANAGER, "Секрет-2025").value
     stored = User.get_by_id(user.id).password_hash
     assert stored.startswith("$argon2id$") and "Секрет-2025" not in _raw_dump(db)
-    assert auth.sign_in(user.id, "Секрет-2025").id == user.id
+    assert auth.sign_in(user.id, "Секрет-2025").value.id == user.id
     with pytest.raises(auth.SignInError, match="Неверный пароль"):
         auth.sign_in(user.id, "секрет-2025")
     assert "Секрет-2025" not in _raw_dump(db) and "секрет-2025" not in _raw_dump(db)
 
 
 def test_short_pin_works_and_too_short_is_refused(staff):
-    user = users.add_user(staff["admin"], "pin", "Цех", Role.PRODUCTION_CHIEF, "4711")
-    assert auth.sign_in(user.id, "4711").login == "pin"
+    user = users.add_user(staff["admin"], "pin", "Цех", Role.PRODUCTION_CHIEF, "4711").value
+    assert auth.sign_in(user.id, "4711").value.login == "pin"
     with pytest.raises(auth.UserDataError, match="не короче 4"):
         users.reset_password(staff["admin"], user.id, "123")
 
 
 def test_wrong_passwords_slow_down_and_survive_restart(db_url, db, staff, fake_clock):
-    user = users.add_user(staff["admin"], "irina", "Ирина", Role.MANAGER, "верный")
+    user = users.add_user(staff["admin"], "irina", "Ирина", Role.MANAGER, "верный").value
     for attempt in range(auth.FREE_ATTEMPTS - 1):
         with pytest.raises(auth.SignInError) as wrong:
             auth.sign_in(user.id, "нет")
@@ -61,7 +61,7 @@ def test_wrong_passwords_slow_down_and_survive_restart(db_url, db, staff, fake_c
     with pytest.raises(auth.SignInDelayedError, match="1 с"):
         auth.sign_in(user.id, "верный")
     fake_clock.advance(timedelta(seconds=1))
-    assert auth.sign_in(user.id, "верный").failed_logins == 0
+    assert auth.sign_in(user.id, "верный").value.failed_logins == 0
     assert User.get_by_id(user.id).login_not_before is None
     assert AuditEntry.select().where(AuditEntry.action == "sign_in_failed").count() == 4
 
@@ -72,22 +72,22 @@ def test_delay_is_capped():
 
 
 def test_admin_reset_lifts_the_slowdown(staff, fake_clock):
-    user = users.add_user(staff["admin"], "irina", "Ирина", Role.MANAGER, "верный")
+    user = users.add_user(staff["admin"], "irina", "Ирина", Role.MANAGER, "верный").value
     for _ in range(auth.FREE_ATTEMPTS):
         with pytest.raises(auth.SignInError):
             auth.sign_in(user.id, "нет")
     users.reset_password(staff["admin"], user.id, "новый1")
-    assert auth.sign_in(user.id, "новый1").id == user.id
+    assert auth.sign_in(user.id, "новый1").value.id == user.id
 
 
 def test_first_start_creates_the_administrator_once(db, counts):
     assert auth.needs_first_admin() and auth.sign_in_choices() == []
-    admin = users.create_first_admin("Boss", "Мария Ивановна", "пароль1")
+    admin = users.create_first_admin("Boss", "Мария Ивановна", "пароль1").value
     assert (admin.login, admin.role) == ("boss", Role.ADMIN)
     assert not auth.needs_first_admin()
     with pytest.raises(ServiceError, match="уже создан"):
         users.create_first_admin("other", "Другой", "пароль2")
-    assert auth.sign_in(admin.id, "пароль1").full_name == "Мария Ивановна"
+    assert auth.sign_in(admin.id, "пароль1").value.full_name == "Мария Ивановна"
 
 
 def test_user_without_password_cannot_sign_in(staff):
@@ -97,15 +97,15 @@ def test_user_without_password_cannot_sign_in(staff):
 
 def test_user_management(staff):
     admin = staff["admin"]
-    user = users.add_user(admin, "Irina.K", "Ирина К", Role.MANAGER, "1234", groups=["Замерщики"])
+    user = users.add_user(admin, "Irina.K", "Ирина К", Role.MANAGER, "1234", groups=["Замерщики"]).value
     assert user.login == "irina.k"
     with pytest.raises(auth.UserDataError, match="занято"):
         users.add_user(admin, "irina.k", "Другая", Role.MANAGER, "1234")
     with pytest.raises(auth.UserDataError, match="Имя входа"):
         users.add_user(admin, "ирина", "Ирина", Role.MANAGER, "1234")
-    user = users.rename_user(admin, user.id, "  Ирина   Козлова ")
+    user = users.rename_user(admin, user.id, "  Ирина   Козлова ").value
     assert user.full_name == "Ирина Козлова"
-    user = users.set_role(admin, user.id, Role.DESIGNER)
+    user = users.set_role(admin, user.id, Role.DESIGNER).value
     from app.services.people import groups_of
 
     assert {g.name for g in groups_of(user)} == {"Магазины", "Дизайнер", "Замерщики"}
@@ -116,7 +116,7 @@ def test_user_management(staff):
         auth.sign_in(user.id, "1234")
     assert User.get_by_id(user.id).full_name == "Ирина Козлова"  # never deleted
     users.set_active(admin, user.id, True)
-    assert auth.sign_in(user.id, "1234").active
+    assert auth.sign_in(user.id, "1234").value.active
 
 
 def test_last_admin_cannot_be_removed(staff):
@@ -125,7 +125,7 @@ def test_last_admin_cannot_be_removed(staff):
         users.set_role(admin, admin.id, Role.MANAGER)
     with pytest.raises(ServiceError, match="самого себя"):
         users.set_active(admin, admin.id, False)
-    second = users.add_user(admin, "admin2", "Второй админ", Role.ADMIN, "1234")
+    second = users.add_user(admin, "admin2", "Второй админ", Role.ADMIN, "1234").value
     users.set_role(second, admin.id, Role.MANAGER)
     assert User.get_by_id(admin.id).role == Role.MANAGER
 

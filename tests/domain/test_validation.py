@@ -113,7 +113,7 @@ def test_two_deals_of_one_client_edited_at_once_both_land(db_url, staff):
     Deal.update(contact=first.contact_id).where(Deal.id == second.id).execute()
 
     def edit(deal_id, values):
-        return lambda: [deals.update_deal(deal_id, staff["manager"], values) for _ in range(10)]
+        return lambda: [deals.update_deal(deal_id, staff["manager"], values).value for _ in range(10)]
 
     errors = run_together(edit(first.id, {"contact.phone": "+7 912 345-67-89"}),
                           edit(second.id, {"contact.company": "ООО Ромашка"}))

@@ -30,8 +30,8 @@ def test_test_deal_from_first_contact_to_won(staff, fake_clock):
     for stage in PATH[:3]:
         step(stage, manager)
     # the design loop
-    question = tasks.ask_feasibility(deal.id, designer)
-    _, answer = tasks.answer_feasibility(question.id, constructor, True, "такую кровать сделать можем")
+    question = tasks.ask_feasibility(deal.id, designer).value
+    _, answer = tasks.answer_feasibility(question.id, constructor, True, "такую кровать сделать можем").value
     tasks.complete_task(answer.id, designer, "ок")
     tasks.design_ready(deal.id, designer)
     step("order_form", manager)

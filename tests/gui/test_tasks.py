@@ -53,7 +53,7 @@ def _panel_texts(window):
 def _task_in(staff, minutes, text="Перезвонить клиенту", deal=None, **to):
     to = to or {"user": staff["manager"]}
     return tasks.add_task(deal.id if deal else None, staff["manager2"], text=text,
-                          due_at=tasks.clock.now() + timedelta(minutes=minutes), **to)
+                          due_at=tasks.clock.now() + timedelta(minutes=minutes), **to).value
 
 
 def test_timer_is_named_and_ticks_every_minute(make_window):
@@ -374,7 +374,7 @@ def test_scheduler_fires_at_0955_for_1000_once_not_after_restart_again_after_sno
     from ui.tasks.scheduler import ReminderScheduler
 
     task = tasks.add_task(None, staff["manager2"], text="Перезвонить", user=staff["manager"],
-                          due_at=clock.from_local(datetime(2025, 6, 3, 10, 0)))
+                          due_at=clock.from_local(datetime(2025, 6, 3, 10, 0))).value
     lead5 = ReminderSettings(lead_minutes=5)
 
     def scheduler():

@@ -192,7 +192,7 @@ def test_constructor_screen_lists_its_queue_and_tasks(qtbot, staff, no_dialogs, 
     cutting = at_stage(staff["manager"], "cutting")
     production = at_stage(staff["manager"], "production")
     at_stage(staff["manager"], "sawing")
-    question = tasks.ask_feasibility(cutting.id, staff["designer"])
+    question = tasks.ask_feasibility(cutting.id, staff["designer"]).value
     window = open_window(qtbot, staff["constructor"], "constructor")
     screen = window.screen("constructor")
     assert [row.deal_id for row in screen.orders.rows] == [cutting.id, production.id]
