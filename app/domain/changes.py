@@ -7,7 +7,7 @@ window announces them; each screen looks only at the fields it shows.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Generic, TypeVar
+from typing import Generic, Iterable, TypeVar
 
 T = TypeVar("T")
 
@@ -31,8 +31,13 @@ class Changes:
     def __or__(self, other: Changes) -> Changes:
         return Changes(**{f.name: getattr(self, f.name) | getattr(other, f.name) for f in fields(self)})
 
-    def __bool__(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))
+    def touches(self, stages: Iterable[str], deal_ids: Iterable[int] = ()) -> bool:
+        """Whether a list of the deals at ``stages``, now showing ``deal_ids``, may be out of date."""
+        return not self.stages.isdisjoint(stages) or not self.deal_ids.isdisjoint(deal_ids)
+
+    def is_empty(self) -> bool:
+        """Whether nothing changed (a save of unchanged values)."""
+        return not any(getattr(self, f.name) for f in fields(self))
 
     @classmethod
     def anything(cls, deal_ids: frozenset[int] = frozenset(), stages: frozenset[str] = frozenset()) -> Changes:

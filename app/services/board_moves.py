@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.domain import clock, pipeline
 from app.domain.changes import Changes
@@ -43,18 +43,29 @@ class MoveRecord:
     sms_ids: tuple[int, ...]
 
 
+class RecordedMove(NamedTuple):
+    """A move and what its undo needs (``record`` is None when nothing moved)."""
+
+    result: deals.MoveResult
+    record: MoveRecord | None
+
+    @property
+    def changes(self) -> Changes:
+        return self.result.changes if self.record is not None else Changes()
+
+
 def move_recorded(deal_id: int, to_code: str, actor: User | None, values: dict[str, Any] | None = None,
-                  expected_version: int | None = None) -> tuple[deals.MoveResult, MoveRecord | None]:
-    """``deals.move_deal`` that also returns what its undo needs (None when nothing moved)."""
+                  expected_version: int | None = None) -> RecordedMove:
+    """``deals.move_deal`` that also returns what its undo needs."""
     with database.atomic():
         before = deals.load_deal(deal_id)
         result = deals.move_deal(deal_id, to_code, actor, values, expected_version)
         if result.from_stage == result.to_stage:
-            return result, None
+            return RecordedMove(result, None)
         record = MoveRecord(deal_id, before.order_no, result.from_stage, result.to_stage,
                             before.stage_entered_at, before.responsible_id, result.deal.version,
                             tuple(task.id for task in result.tasks), tuple(sms.id for sms in result.sms))
-        return result, record
+        return RecordedMove(result, record)
 
 
 @dataclass

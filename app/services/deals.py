@@ -26,8 +26,8 @@ class MoveResult:
 
     @property
     def changes(self) -> Changes:
-        return Changes(frozenset({self.deal.id}), frozenset({self.from_stage, self.to_stage}),
-                       tasks=True, timeline=True)
+        stages = frozenset(code for code in (self.from_stage, self.to_stage) if code)  # a new deal came from none
+        return Changes(frozenset({self.deal.id}), stages, tasks=True, timeline=True)
 
 
 def load_deal(deal_id: int, *, lock: bool = False) -> Deal:

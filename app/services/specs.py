@@ -172,7 +172,8 @@ def attach_drawing(deal_id: int, actor: User | None, path: Path | str,
         raise ServiceError("Неизвестный вид чертежа")
     if Path(path).suffix.lower() not in DRAWING_TYPES:
         raise ServiceError(f"Чертеж должен быть JPG, PNG или PDF, а не «{Path(path).name}»")
-    return attach_file(deal_id, actor, path, kind)
+    attached = attach_file(deal_id, actor, path, kind)
+    return Done(attached.value, attached.changes | changes_of(deal_id))
 
 
 def changes_of(deal_id: int) -> Changes:

@@ -412,11 +412,11 @@ def test_stale_threshold_set_from_the_column_header(make_board, staff, fake_cloc
     card = board.column("first_contact").model.card(deal.id)
     assert board.delegate.card_texts(card)["stale"] == ""  # «Первичный контакт» allows 3 days
     asked = []
-    monkeypatch.setattr("ui.board.board.ask_stale_days",
-                        lambda parent, name, current: asked.append((name, current)) or 1)
+    monkeypatch.setattr("ui.common.msgbox.ask_number", lambda parent, title, prompt, current, lowest, highest:
+                        asked.append((prompt.split("«")[1].split("»")[0], current, lowest, highest)) or 1)
     menu = board.header_menu(board.column("first_contact"))
     (action,) = [a for a in menu.actions() if a.text().startswith("Срок на этапе: 3 дн")]
     action.trigger()
-    assert asked == [("Первичный контакт", 3)]
+    assert asked == [("Первичный контакт", 3, 0, 365)]
     assert board.delegate.card_texts(card)["stale"] == "2 дн на этапе"
     assert make_board().delegate.stale_days["first_contact"] == 1  # shop-wide, in the database

@@ -73,7 +73,7 @@ def test_save_pdf_built_in_background(window, staff, messages, monkeypatch, qtbo
     deal = cutting_deal(staff["manager"], name="Краева Ярус", **{"contact.full_name": "Краева Ольга Сергеевна"})
     cutsheets.create_cut_sheet(staff["constructor"], [deal.id])
     target = tmp_path / "лист.pdf"
-    monkeypatch.setattr(screen_module, "save_file_name", lambda parent, suggested: str(target))
+    monkeypatch.setattr("ui.common.msgbox.save_file", lambda parent, title, suggested, file_filter="": target)
     show_cutsheet(window, "cutsheet:1")
     screen = window.cutsheets
     assert screen.current == 1

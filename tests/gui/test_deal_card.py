@@ -185,7 +185,7 @@ def test_attach_button_uses_the_file_chooser(qtbot, staff, asked, tmp_path, monk
     card.show_tab("files")
     drawing = tmp_path / "чертеж.pdf"
     drawing.write_bytes(b"%PDF-1.4")
-    monkeypatch.setattr(files_panel, "choose_files", lambda parent: [drawing])
+    monkeypatch.setattr(msgbox, "open_files", lambda parent, title, file_filter="": [drawing])
     click(qtbot, card, "attachFile")
     assert card.files.model.index(0, 0).data() == "Чертеж\nчертеж.pdf"
     assert card.feed.feed_model.rows[-1].text == "Чертеж: чертеж.pdf"

@@ -112,7 +112,7 @@ def test_conflict_dialog_shows_both_versions_and_reapplies_mine(qtbot, window, s
         return dialog.choice
 
     monkeypatch.setattr(conflict_dialog, "ask_choice", look_and_reapply)
-    saved = conflict_dialog.resolve_conflict(window, deal.id, loaded, mine, staff["manager"])
+    saved = conflict_dialog.resolve_conflict(window, deal.id, loaded, mine, staff["manager"]).value
     assert seen["Бюджет сделки"] == ["40\u202f000 руб", "50\u202f000 руб", "45\u202f000 руб"]
     assert seen["Город доставки"][1:] == ["Тверь", "Тверь"]
     assert "Ольга" in seen["header"]

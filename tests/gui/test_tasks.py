@@ -19,6 +19,7 @@ from app.services import people, tasks
 from app.services.reminders import ReminderCounts
 from app.store.models import Task, TimelineEntry
 from tests.domain.helpers import INVOICE_VALUES, new_deal
+from ui.common import msgbox
 from ui.shell.main_window import MainWindow
 from ui.tasks import dialogs
 from ui.tasks.install import IN_TRAY_TEXT, install_tasks, overdue_title
@@ -87,7 +88,7 @@ def test_complete_from_the_notice_updates_the_timeline(make_window, staff, fake_
     window = make_window()
     (notice,) = window.tasks_feature.panel.model.notices
     assert notice.deal_id == deal.id and "Краева Ольга (МИА)" in notice.text
-    monkeypatch.setattr(dialogs, "ask_result", lambda parent, text: "Дозвонилась, придёт в субботу")
+    monkeypatch.setattr(msgbox, "ask_text", lambda parent, title, prompt, text="": "Дозвонилась, придёт в субботу")
     window.tasks_feature.panel.findChild(QPushButton, "reminderComplete").click()
     feed = [e.text for e in TimelineEntry.select().where(TimelineEntry.deal == deal.id)]
     assert "Связаться с клиентом: Связаться с клиентом — Дозвонилась, придёт в субботу" in feed
@@ -99,7 +100,7 @@ def test_complete_from_the_notice_updates_the_timeline(make_window, staff, fake_
 def test_cancelled_result_keeps_the_task_open(make_window, staff, monkeypatch):
     new_deal(staff["manager"])
     window = make_window()
-    monkeypatch.setattr(dialogs, "ask_result", lambda parent, text: None)
+    monkeypatch.setattr(msgbox, "ask_text", lambda parent, title, prompt, text="": None)
     window.tasks_feature.panel.findChild(QPushButton, "reminderComplete").click()
     assert len(_panel_texts(window)) == 1 and Task.select().where(Task.done_at.is_null()).count() == 1
 

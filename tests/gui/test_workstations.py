@@ -199,7 +199,7 @@ def test_constructor_screen_lists_its_queue_and_tasks(qtbot, staff, no_dialogs, 
     texts = [task.text for task in screen.tasks.rows]
     assert "Заказ оплачен. Принять в работу" in texts and question.text in texts
     screen.tasks_view.setCurrentIndex(screen.tasks.index(texts.index(question.text), 0))
-    monkeypatch.setattr("ui.constructor.queue.ask_result", lambda parent, title, prompt: "с усилением")
+    monkeypatch.setattr(msgbox, "ask_text", lambda parent, title, prompt, text="": "с усилением")
     screen.complete_selected_task()
     reply = question.children.get()
     assert reply.text == "Ответ конструктора: да, с усилением" and reply.assignee_user_id == staff["designer"].id

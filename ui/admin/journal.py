@@ -85,7 +85,7 @@ class JournalScreen(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.count)
         self._fill_users()
-        window.changed.connect(lambda _changes: self.refresh())
+        window.changed.connect(lambda changes: changes.audit and self.refresh())
         self.refresh()
 
     def _fill_users(self) -> None:

@@ -2,6 +2,8 @@
 deactivates users (never deletes them), and changes who may do what («Права»)."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes, Done
 from app.domain.codes import Role
 from app.domain.errors import ServiceError
 from app.services import people, permissions, users
@@ -57,9 +60,10 @@ class PermissionsModel(QAbstractTableModel):
 
     ROLES = permissions.EDITABLE_ROLES + (Role.ADMIN,)
 
-    def __init__(self, actor_of, parent=None) -> None:
+    def __init__(self, set_roles: Callable[[str, set[str]], dict[str, frozenset[str]] | None],
+                 parent=None) -> None:
         super().__init__(parent)
-        self.actor_of = actor_of
+        self.set_roles = set_roles  # the screen's action: the new rules, None when refused
         self.actions = list(permissions.ACTION_NAMES)
         self.current: dict[str, frozenset[str]] = {}
 
@@ -103,11 +107,10 @@ class PermissionsModel(QAbstractTableModel):
             return False
         roles = set(self.current.get(action, ()))
         (roles.add if value == Qt.CheckState.Checked.value else roles.discard)(role_code)
-        try:
-            self.current = permissions.set_roles(self.actor_of(), action, roles)
-        except ServiceError as error:
-            msgbox.error(None, "Права не изменены", str(error))
+        rules = self.set_roles(action, roles)
+        if rules is None:
             return False
+        self.current = rules
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
         return True
 
@@ -197,7 +200,7 @@ class UsersScreen(QWidget):
         people_layout.addWidget(self.table)
         people_layout.addWidget(QLabel("Пользователей не удаляют: отключённый не может войти и не получает "
                                        "задач, а его имя остаётся в истории сделок.", wordWrap=True))
-        self.rights = PermissionsModel(lambda: self.window_.user, self)
+        self.rights = PermissionsModel(self._set_roles, self)
         self.rights_table = QTableView(objectName="permissionsTable")
         self.rights_table.setModel(self.rights)
         self.rights_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -210,8 +213,12 @@ class UsersScreen(QWidget):
         tabs.addTab(people_tab, "Пользователи")
         tabs.addTab(rights_tab, "Права")
         QVBoxLayout(self).addWidget(tabs)
-        window.changed.connect(lambda _changes: self.refresh())
+        window.changed.connect(self.on_changed)
         self.refresh()
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.users:
+            self.refresh()
 
     def refresh(self) -> None:
         selected = self.selected_id()
@@ -233,14 +240,15 @@ class UsersScreen(QWidget):
             if user.id == user_id:
                 self.table.setCurrentIndex(self.model.index(row, 0))
 
-    def _run(self, title: str, action) -> None:
-        try:
-            user = action()
-        except ServiceError as error:
-            msgbox.error(self, title, str(error))
-            return
-        self.window_.announce(users.USERS_CHANGED)
-        self.select(user.id)
+    def _run(self, title: str, action: Callable[[], Done[User]]) -> None:
+        done = self.window_.action_runner.run(self, title, action)
+        if done is not None:
+            self.select(done.value.id)
+
+    def _set_roles(self, action: str, roles: set[str]) -> dict[str, frozenset[str]] | None:
+        done = self.window_.action_runner.run(self, "Права не изменены",
+                                        lambda: permissions.set_roles(self.window_.user, action, roles))
+        return None if done is None else done.value
 
     def _selected_user(self) -> User | None:
         user_id = self.selected_id()

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence, QMouseEvent, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QMenu, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain import pipeline
 from app.domain.changes import Changes
-from app.domain.errors import GateError, ServiceError
+from app.domain.errors import GateError
 from app.queries import board as board_queries
 from app.queries.board import BoardFilter
 from app.services import board_moves, permissions, stale
@@ -41,14 +41,6 @@ QListView QScrollBar::handle:vertical { background: #c3cad4; border-radius: 4px;
 QListView QScrollBar::add-line:vertical, QListView QScrollBar::sub-line:vertical { height: 0; }
 QListView QScrollBar::add-page:vertical, QListView QScrollBar::sub-page:vertical { background: none; }
 """
-
-
-def ask_stale_days(parent: QWidget, stage_name: str, current: int) -> int | None:
-    """The one seam tests patch: days a card may sit in ``stage_name`` (None when cancelled)."""
-    days, accepted = QInputDialog.getInt(
-        parent, "Срок на этапе", f"Сколько дней сделка может быть на этапе «{stage_name}»\n"
-        f"без отметки (0 — не отмечать):", current, 0, 365)
-    return days if accepted else None
 
 
 def column_specs(folded: bool, hide_closed: bool) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -218,11 +210,11 @@ class BoardWidget(QWidget):
             column.view.viewport().update()
 
     def on_changed(self, changes: Changes) -> None:
-        """Refresh the columns a change touches (all when it does not say)."""
-        if not (changes.stages or changes.deal_ids or changes.tasks or changes.timeline):
+        """Refresh the columns a change touches: those of its stages and of its deals; all of them
+        when tasks of cards it does not name changed; the stale marks when the settings did."""
+        if changes.settings:
             self.delegate.stale_days = stale.thresholds()
-            self.refresh()
-            return
+            self.repaint_cards()
         if changes.tasks and (self.filter.overdue_only or not changes.deal_ids):
             self.refresh()  # task states of unknown cards, or the overdue filter's members
             return
@@ -240,43 +232,41 @@ class BoardWidget(QWidget):
         """Move ``deal_ids`` to ``stage_code``; gated ones go through the gate form one by one.
         Announces the change and offers its undo; True when anything moved."""
         user = self.window_.user
-        batch = board_moves.move_many(deal_ids, stage_code, user)
-        records, changes = list(batch.records), batch.changes
+        batch = self.window_.action_runner.run(self, "Перевод не выполнен",
+                                         lambda: board_moves.move_many(deal_ids, stage_code, user))
+        if batch is None:
+            return False
+        records = list(batch.records)
         for deal_id, refusal in batch.refused.items():
-            moved = self._through_gate(deal_id, stage_code, refusal)
-            if moved is not None:
-                records.append(moved[1])
-                changes |= moved[0].changes
+            record = self._through_gate(deal_id, stage_code, refusal)
+            if record is not None:
+                records.append(record)
         if batch.errors:
             msgbox.error(self, "Перевод не выполнен", "\n".join(batch.errors))
         if not records:
             return False
-        self.window_.announce(changes)
         self.undo_bar.offer(records)
         return True
 
-    def _through_gate(self, deal_id: int, stage_code: str, refusal: GateError):
+    def _through_gate(self, deal_id: int, stage_code: str, refusal: GateError) -> MoveRecord | None:
         """Ask for the missing fields until the move goes through or the user cancels."""
-        problems, typed = refusal.problems, None
+        problems, typed, again = refusal.problems, None, []
         while True:
             typed = gate_form.ask_gate_values(self, deal_id, stage_code, problems, typed)
             if typed is None:
                 return None
-            try:
-                return board_moves.move_recorded(deal_id, stage_code, self.window_.user, values=typed)
-            except GateError as again:
-                problems = again.problems
-            except ServiceError as error:
-                msgbox.error(self, "Перевод не выполнен", str(error))
-                return None
+            again.clear()
+            moved = self.window_.action_runner.run(
+                self, "Перевод не выполнен",
+                lambda: board_moves.move_recorded(deal_id, stage_code, self.window_.user, values=typed),
+                refused={GateError: again.append})
+            if not again:
+                return None if moved is None else moved.record
+            problems = again[0].problems
 
     def undo(self, records: list[MoveRecord]) -> None:
-        try:
-            changes = board_moves.undo_move(records, self.window_.user)
-        except ServiceError as error:
-            msgbox.error(self, "Отменить нельзя", str(error))
-            return
-        self.window_.announce(changes)
+        self.window_.action_runner.run(self, "Отменить нельзя",
+                                       lambda: board_moves.undo_move(records, self.window_.user))
 
     def step(self, column: ColumnWidget, step: int) -> None:
         """Ctrl+→ / Ctrl+←: move the selected cards to the next / previous column."""
@@ -327,16 +317,12 @@ class BoardWidget(QWidget):
     def change_stale_days(self, stage_code: str) -> None:
         """Ask for the stage's stale threshold (0: never) and store it for the whole shop."""
         stage = pipeline.stage(stage_code)
-        days = ask_stale_days(self, stage.name, self.delegate.stale_days.get(stage_code, stage.normal_days))
+        days = msgbox.ask_number(self, "Срок на этапе", f"Сколько дней сделка может быть на этапе «{stage.name}»\n"
+                                 f"без отметки (0 — не отмечать):",
+                                 self.delegate.stale_days.get(stage_code, stage.normal_days), 0, 365)
         if days is None:
             return
-        try:
-            stale.set_threshold(stage_code, days)
-        except ServiceError as error:
-            msgbox.error(self, "Срок не изменён", str(error))
-            return
-        self.delegate.stale_days = stale.thresholds()
-        self.repaint_cards()
+        self.window_.action_runner.run(self, "Срок не изменён", lambda: stale.set_threshold(stage_code, days))
 
     def show_menu(self, column: ColumnWidget, pos: QPoint) -> None:
         index = column.view.indexAt(pos)

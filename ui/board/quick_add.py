@@ -6,9 +6,7 @@ from typing import Callable
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.domain.changes import Changes
-from app.domain.errors import ServiceError
 from app.services import deals
-from ui.common import msgbox
 
 
 class QuickAdd(QFrame):
@@ -43,14 +41,8 @@ class QuickAdd(QFrame):
         values = {"contact.full_name": name}
         if self.phone.text().strip():
             values["contact.phone"] = self.phone.text()
-        try:
-            result = deals.create_deal(self.window_.user, name=name, values=values)
-        except ServiceError as error:
-            msgbox.error(self, "Сделка не создана", str(error))
-            return
-        self.name.clear()
-        self.phone.clear()
-        self.name.setFocus()
-        changes = result.changes
-        self.window_.announce(Changes(changes.deal_ids, frozenset(s for s in changes.stages if s),
-                                      tasks=True, timeline=True))
+        if self.window_.action_runner.run(self, "Сделка не создана", lambda: deals.create_deal(
+                self.window_.user, name=name, values=values)) is not None:
+            self.name.clear()
+            self.phone.clear()
+            self.name.setFocus()

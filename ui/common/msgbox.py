@@ -1,7 +1,10 @@
-"""Every message box of the program goes through here, so tests can replace it."""
+"""Every message box and every small question of the program (a line of text, a number, a choice
+from a list, a file or folder to open or save) goes through here, so tests can answer them."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 def ask(parent: QWidget | None, title: str, text: str) -> bool:
@@ -19,3 +22,46 @@ def error(parent: QWidget | None, title: str, text: str) -> None:
 
 def info(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
+
+
+def ask_text(parent: QWidget | None, title: str, prompt: str, text: str = "") -> str | None:
+    """A line of text the user types (``text`` to start from); None when cancelled."""
+    typed, ok = QInputDialog.getText(parent, title, prompt, QLineEdit.EchoMode.Normal, text)
+    return typed if ok else None
+
+
+def ask_number(parent: QWidget | None, title: str, prompt: str, value: int, lowest: int, highest: int) -> int | None:
+    """A whole number between ``lowest`` and ``highest``; None when cancelled."""
+    number, ok = QInputDialog.getInt(parent, title, prompt, value, lowest, highest)
+    return number if ok else None
+
+
+def choose(parent: QWidget | None, title: str, prompt: str, items: list[str]) -> int | None:
+    """The index of the item the user picks from ``items`` (the first preselected); None when cancelled."""
+    picked, ok = QInputDialog.getItem(parent, title, prompt, items, 0, False)
+    return items.index(picked) if ok and picked in items else None
+
+
+def open_file(parent: QWidget | None, title: str, file_filter: str = "") -> Path | None:
+    """One existing file the user picks; None when cancelled."""
+    name = QFileDialog.getOpenFileName(parent, title, "", file_filter)[0]
+    return Path(name) if name else None
+
+
+def open_files(parent: QWidget | None, title: str, file_filter: str = "") -> list[Path]:
+    """Existing files the user picks; empty when cancelled."""
+    return [Path(name) for name in QFileDialog.getOpenFileNames(parent, title, "", file_filter)[0]]
+
+
+def save_file(parent: QWidget | None, title: str, suggested: str, file_filter: str = "", *,
+              confirm_overwrite: bool = True) -> Path | None:
+    """Where to write a file (``suggested`` to start from); None when cancelled."""
+    options = QFileDialog.Option(0) if confirm_overwrite else QFileDialog.Option.DontConfirmOverwrite
+    name = QFileDialog.getSaveFileName(parent, title, suggested, file_filter, options=options)[0]
+    return Path(name) if name else None
+
+
+def choose_folder(parent: QWidget | None, title: str, start: str = "") -> Path | None:
+    """A folder the user picks; None when cancelled."""
+    name = QFileDialog.getExistingDirectory(parent, title, start)
+    return Path(name) if name else None

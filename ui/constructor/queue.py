@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QPushButton,
     QSplitter,
@@ -25,8 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain import clock
 from app.domain.changes import Changes
 from app.domain.codes import TaskType
-from app.domain.errors import ServiceError
-from app.queries.workstation_queues import constructor_orders, constructor_tasks
+from app.queries.workstation_queues import CONSTRUCTOR_QUEUE, constructor_orders, constructor_tasks
 from app.services import deals, tasks
 from ui.common import msgbox
 from ui.common.list_table_model import ListTableModel
@@ -56,12 +54,6 @@ class TasksModel(ListTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return task.id
         return None
-
-
-def ask_result(parent: QWidget | None, title: str, prompt: str) -> str | None:
-    """Seam: the result text of a task, or None if cancelled."""
-    text, ok = QInputDialog.getText(parent, title, prompt)
-    return text if ok else None
 
 
 class ConstructorScreen(QWidget):
@@ -108,7 +100,7 @@ class ConstructorScreen(QWidget):
         splitter.setSizes([500, 400])
         QVBoxLayout(self).addWidget(splitter)
         self.add_panel("Задачи конструктора", tasks_panel)
-        window.changed.connect(lambda _changes: self.refresh())
+        window.changed.connect(self.on_changed)
         self.refresh()
 
     @staticmethod
@@ -133,6 +125,11 @@ class ConstructorScreen(QWidget):
     def _order_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.order_selected.emit(self.orders.data(current, Roles.DEAL_ID) or 0 if current.isValid() else 0)
 
+    def on_changed(self, changes: Changes) -> None:
+        """The queue shows the orders at «Раскрой» and «Производство» and the constructor's tasks."""
+        if changes.tasks or changes.touches(CONSTRUCTOR_QUEUE, (row.deal_id for row in self.orders.rows)):
+            self.refresh()
+
     def refresh(self) -> None:
         selected, task_index = self.selected_deal_id(), self.tasks_view.currentIndex()
         task_id = self.tasks.data(task_index, Qt.ItemDataRole.UserRole) if task_index.isValid() else None
@@ -151,12 +148,8 @@ class ConstructorScreen(QWidget):
         if deal_id is None:
             msgbox.info(self, "Производство", "Выберите заказ в очереди")
             return
-        try:
-            result = deals.move_deal(deal_id, "production", self.window_.user)
-        except ServiceError as error:
-            msgbox.error(self, "Заказ не передан", str(error))
-            return
-        self.window_.announce(result.changes)
+        self.window_.action_runner.run(self, "Заказ не передан",
+                                 lambda: deals.move_deal(deal_id, "production", self.window_.user))
 
     def complete_selected_task(self) -> None:
         """«Выполнить»: a feasibility question gets «да»/«нет» + remarks, other tasks a result."""
@@ -165,20 +158,14 @@ class ConstructorScreen(QWidget):
             msgbox.info(self, "Задачи", "Выберите задачу")
             return
         task = self.tasks.rows[index.row()]
-        try:
-            if task.text.startswith(tasks.FEASIBILITY_QUESTION):
-                possible = msgbox.ask(self, "Ответ дизайнеру", "Такую кровать сделать можно?")
-                remarks = ask_result(self, "Ответ дизайнеру", "Замечания (можно пусто):")
-                if remarks is None:
-                    return
-                tasks.answer_feasibility(task.id, self.window_.user, possible, remarks)
-            else:
-                result = ask_result(self, "Выполнить задачу", task.text)
-                if result is None:
-                    return
-                tasks.complete_task(task.id, self.window_.user, result)
-        except ServiceError as error:
-            msgbox.error(self, "Задача не выполнена", str(error))
+        if task.text.startswith(tasks.FEASIBILITY_QUESTION):
+            possible = msgbox.ask(self, "Ответ дизайнеру", "Такую кровать сделать можно?")
+            remarks = msgbox.ask_text(self, "Ответ дизайнеру", "Замечания (можно пусто):")
+            if remarks is not None:
+                self.window_.action_runner.run(self, "Задача не выполнена", lambda: tasks.answer_feasibility(
+                    task.id, self.window_.user, possible, remarks))
             return
-        self.window_.announce(Changes(frozenset({task.deal_id} if task.deal_id else ()), tasks=True,
-                                      timeline=True))
+        result = msgbox.ask_text(self, "Выполнить задачу", task.text)
+        if result is not None:
+            self.window_.action_runner.run(self, "Задача не выполнена",
+                                     lambda: tasks.complete_task(task.id, self.window_.user, result))

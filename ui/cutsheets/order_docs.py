@@ -9,10 +9,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -25,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.bed_models import BED_MODELS
-from app.domain.errors import ServiceError
 from app.domain.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
 from app.services import specs
 from app.store.models import Attachment, Deal
@@ -34,11 +31,6 @@ from ui.common.dialog_buttons import dialog_buttons
 from ui.cutsheets.models import SpecTableModel, setup_spec_view
 
 DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
-
-
-def choose_file(parent: QWidget, title: str) -> str:
-    """The file-open dialog (a seam tests replace)."""
-    return QFileDialog.getOpenFileName(parent, title, "", DRAWING_FILTER)[0]
 
 
 class SpecEditor(QWidget):
@@ -152,48 +144,34 @@ class OrderDocsDialog(QDialog):
             self.drawings.addItem(f"{Attachment.KINDS[attachment.kind]}: {attachment.original_name}")
 
     def attach(self, kind: str) -> None:
-        path = choose_file(self, "Приложить " + Attachment.KINDS[kind].lower())
-        if not path:
-            return
-        try:
-            specs.attach_drawing(self.deal_id, self.window_.user, path, kind)
-        except ServiceError as error:
-            msgbox.error(self, "Чертеж", str(error))
-            return
-        self._fill_drawings()
-        self.window_.announce(specs.changes_of(self.deal_id))
+        path = msgbox.open_file(self, "Приложить " + Attachment.KINDS[kind].lower(), DRAWING_FILTER)
+        if path is not None and self.window_.action_runner.run(
+                self, "Чертеж", lambda: specs.attach_drawing(self.deal_id, self.window_.user, path, kind)) is not None:
+            self._fill_drawings()
 
     def copy_parts(self) -> None:
         others = specs.same_model_orders(self.deal_id)
         if not others:
             msgbox.info(self, "Копирование", "Нет других заказов этой модели со спецификацией деталей.")
             return
-        labels = [f"№{deal.order_no} — {deal.name}" for deal in others]
-        label, ok = QInputDialog.getItem(self, "Копировать детали", "Из заказа:", labels, 0, False)
-        if not ok:
-            return
-        self.copy_from(others[labels.index(label)].id)
+        picked = msgbox.choose(self, "Копировать детали", "Из заказа:",
+                               [f"№{deal.order_no} — {deal.name}" for deal in others])
+        if picked is not None:
+            self.copy_from(others[picked].id)
 
     def copy_from(self, source_id: int) -> None:
         if self.parts.model.values() and not msgbox.ask(self, "Копирование", "Заменить детали этого заказа?"):
             return
-        try:
-            lines = specs.copy_parts_from(self.deal_id, source_id, self.window_.user)
-        except ServiceError as error:
-            msgbox.error(self, "Копирование", str(error))
-            return
-        self.parts.model.set_lines(lines)
-        self.window_.announce(specs.changes_of(self.deal_id))
+        copied = self.window_.action_runner.run(self, "Копирование",
+                                          lambda: specs.copy_parts_from(self.deal_id, source_id, self.window_.user))
+        if copied is not None:
+            self.parts.model.set_lines(copied.value)
 
     def save(self) -> None:
-        user = self.window_.user
-        try:
-            specs.save_all(self.deal_id, user, specs.FormValues(
-                bed_model=self.model_box.currentText(), **{key: edit.text() for key, edit in self.fields.items()},
-                options=self.options.toPlainText()),
-                self.parts.model.values(), self.hardware.model.values())
-        except ServiceError as error:
-            msgbox.error(self, "Документы заказа", str(error))
-            return
-        self.window_.announce(specs.changes_of(self.deal_id))
-        self.accept()
+        form = specs.FormValues(bed_model=self.model_box.currentText(),
+                                **{key: edit.text() for key, edit in self.fields.items()},
+                                options=self.options.toPlainText())
+        parts, hardware = self.parts.model.values(), self.hardware.model.values()
+        if self.window_.action_runner.run(self, "Документы заказа", lambda: specs.save_all(
+                self.deal_id, self.window_.user, form, parts, hardware)) is not None:
+            self.accept()

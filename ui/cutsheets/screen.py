@@ -14,11 +14,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -41,11 +39,6 @@ from ui.cutsheets import printing
 from ui.cutsheets.layouts_view import LayoutsPanel
 from ui.cutsheets.models import Role, RowsModel
 from ui.cutsheets.order_docs import OrderDocsDialog
-
-
-def save_file_name(parent: QWidget, suggested: str) -> str:
-    """The save dialog (a seam tests replace)."""
-    return QFileDialog.getSaveFileName(parent, "Сохранить PDF", suggested, "PDF (*.pdf)")[0]
 
 
 def ask_print(parent: QWidget, printer: QPrinter) -> bool:
@@ -171,7 +164,11 @@ class CutSheetsScreen(QWidget):
 
     # ---- showing ----------------------------------------------------------------------------
     def on_changed(self, changes: Changes) -> None:
-        self.refresh()
+        """The screen shows the orders at «Раскрой» (parts, drawings), the cut sheets with their orders,
+        and the open sheet's layouts cut from the stock boards."""
+        if (changes.cut_sheets or changes.specs or changes.stock_boards
+                or changes.touches((cutsheets.CUTTING,), self.orders.ids)):
+            self.refresh()
 
     def refresh(self) -> None:
         """Reload both lists and the open sheet, keeping the selection."""
@@ -263,15 +260,12 @@ class CutSheetsScreen(QWidget):
 
     # ---- actions ----------------------------------------------------------------------------
     def create_sheet(self) -> None:
-        ids = self.selected_deal_ids()
-        try:
-            sheet = cutsheets.create_cut_sheet(self.window_.user, ids, self.material.currentText())
-        except ServiceError as error:
-            msgbox.error(self, "Лист раскроя", str(error))
-            return
-        self.current = sheet.number
-        self.window_.announce(Changes(frozenset(ids), timeline=True, extra={"cut_sheets": True}))
-        self.window_.statusBar().showMessage(f"Создан лист раскроя №{sheet.number}", 10_000)
+        ids, material = self.selected_deal_ids(), self.material.currentText()
+        done = self.window_.action_runner.run(self, "Лист раскроя",
+                                        lambda: cutsheets.create_cut_sheet(self.window_.user, ids, material))
+        if done is not None:
+            self.open_sheet(done.value.number)
+            self.window_.statusBar().showMessage(f"Создан лист раскроя №{done.value.number}", 10_000)
 
     def edit_documents(self) -> None:
         ids = self.selected_deal_ids()
@@ -285,12 +279,11 @@ class CutSheetsScreen(QWidget):
                 self, "Передать в производство", f"Передать заказы листа раскроя №{self.current} "
                                                  f"в «Производство»?"):
             return
-        try:
-            result = cutsheets.send_to_production(self.current, self.window_.user)
-        except ServiceError as error:
-            msgbox.error(self, "Передать в производство", str(error))
+        number = self.current
+        result = self.window_.action_runner.run(self, "Передать в производство",
+                                          lambda: cutsheets.send_to_production(number, self.window_.user))
+        if result is None:
             return
-        self.window_.announce(result.changes)
         text = f"В производство передано заказов: {len(result.moved)}"
         if result.skipped:
             text += "; не на этапе «Раскрой»: " + ", ".join(f"№{d.order_no}" for d in result.skipped)
@@ -299,15 +292,11 @@ class CutSheetsScreen(QWidget):
     def cancel_sheet(self) -> None:
         if self.current is None:
             return
-        reason, ok = QInputDialog.getText(self, "Аннулировать", f"Причина аннулирования листа №{self.current}:")
-        if not ok:
-            return
-        try:
-            cutsheets.cancel_cut_sheet(self.current, self.window_.user, reason)
-        except ServiceError as error:
-            msgbox.error(self, "Аннулировать", str(error))
-            return
-        self.window_.announce(Changes(timeline=True, extra={"cut_sheets": True}))
+        number = self.current
+        reason = msgbox.ask_text(self, "Аннулировать", f"Причина аннулирования листа №{number}:")
+        if reason is not None:
+            self.window_.action_runner.run(self, "Аннулировать",
+                                     lambda: cutsheets.cancel_cut_sheet(number, self.window_.user, reason))
 
     # ---- the PDF ----------------------------------------------------------------------------
     def build(self, then, printer: QPrinter | None = None) -> printing.PackJob | None:
@@ -363,9 +352,10 @@ class CutSheetsScreen(QWidget):
     def save_pdf(self) -> None:
         if self.current is None:
             return
-        target = save_file_name(self, str(Path.home() / f"Лист раскроя {self.current}.pdf"))
-        if target:
-            self.build(lambda result: self._copy(result, Path(target)))
+        target = msgbox.save_file(self, "Сохранить PDF", str(Path.home() / f"Лист раскроя {self.current}.pdf"),
+                                  "PDF (*.pdf)")
+        if target is not None:
+            self.build(lambda result: self._copy(result, target))
 
     def _copy(self, result: PackResult, target: Path) -> None:
         try:

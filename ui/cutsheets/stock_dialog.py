@@ -17,10 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.cutting import DEFAULT_BOARDS, Board
-from app.domain.changes import Changes
-from app.domain.errors import ServiceError
 from app.services import stock_boards
-from ui.common import msgbox
 from ui.common.dialog_buttons import dialog_buttons
 
 Index = QModelIndex | QPersistentModelIndex
@@ -130,10 +127,7 @@ class StockBoardsDialog(QDialog):
 
     def save(self) -> None:
         """Store the table; a bad row is named and the dialog stays open (nothing is lost)."""
-        try:
-            stock_boards.save_stock_boards(self.window_.user, self.model.rows)
-        except ServiceError as error:
-            msgbox.error(self, "Материалы", str(error))
-            return
-        self.window_.announce(Changes(extra={"stock_boards": True}))
-        self.accept()
+        saved = self.window_.action_runner.run(self, "Материалы",
+                                         lambda: stock_boards.save_stock_boards(self.window_.user, self.model.rows))
+        if saved is not None:
+            self.accept()

@@ -5,6 +5,7 @@ remembers them for this PC (the password in the keyring or a private file), used
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,13 +33,13 @@ from ui.common import msgbox
 from ui.common.dialog_buttons import dialog_buttons
 
 
-def _with_browse(edit: QLineEdit, pick: Callable[[], str]) -> QWidget:
+def _with_browse(edit: QLineEdit, pick: Callable[[], Path | None]) -> QWidget:
     box = QWidget()
     row = QHBoxLayout(box)
     row.setContentsMargins(0, 0, 0, 0)
     row.addWidget(edit)
     button = QPushButton("Обзор…")
-    button.clicked.connect(lambda: (chosen := pick()) and edit.setText(chosen))
+    button.clicked.connect(lambda: (chosen := pick()) is not None and edit.setText(str(chosen)))
     row.addWidget(button)
     return box
 
@@ -152,10 +152,9 @@ class ConnectionDialog(QDialog):
         msgbox.info(self, "Подключение", text + " Программа подключится к выбранной базе при следующем запуске.")
         self.accept()
 
-    def _pick_file(self) -> str:
-        return QFileDialog.getSaveFileName(self, "Файл базы данных", self.sqlite_file.text(),
-                                           "База SQLite (*.sqlite3 *.db)",
-                                           options=QFileDialog.Option.DontConfirmOverwrite)[0]
+    def _pick_file(self) -> Path | None:
+        return msgbox.save_file(self, "Файл базы данных", self.sqlite_file.text(), "База SQLite (*.sqlite3 *.db)",
+                                confirm_overwrite=False)
 
-    def _pick_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(self, "Папка файлов", self.files_dir.text())
+    def _pick_folder(self) -> Path | None:
+        return msgbox.choose_folder(self, "Папка файлов", self.files_dir.text())

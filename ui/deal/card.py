@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import clock, pipeline
-from app.domain.changes import Changes
+from app.domain.changes import Changes, Done
 from app.domain.codes import OrderKind
 from app.domain.errors import ConflictError, GateError, ServiceError, ValidationError
 from app.domain.money import format_rub
 from app.services import deal_fields, deals, notes, permissions, personal_data
+from app.store.models import Deal
 from ui.common import msgbox
 from ui.deal import conflict_dialog
 from ui.deal.choices import field_choices
@@ -227,8 +228,9 @@ class DealCard(QDialog):
         contact_form = self.forms["contact"]
         if personal_data.can_see_passport(self.user):
             if show_passport:
-                shown = personal_data.read_passport(self.deal_id, self.user)
-                state["passport.series"], state["passport.number"] = shown.series, shown.number
+                viewed = personal_data.read_passport(self.deal_id, self.user)
+                self.window_.announce(viewed.changes)  # the view is in the «Журнал» now
+                state["passport.series"], state["passport.number"] = viewed.value.series, viewed.value.number
             self.passport_note.setText("Паспортные данные — персональные данные (152-ФЗ): "
                                        "каждый просмотр записывается в журнал.")
         else:
@@ -271,8 +273,9 @@ class DealCard(QDialog):
             self.status.setText("Есть несохранённые изменения")
 
     def on_changed(self, changes: Changes) -> None:
-        """Another view (or this card) changed something: show what is true now."""
-        if not changes.deal_ids or self.deal_id in changes.deal_ids:
+        """Another view (or this card) changed this deal, or feeds of deals not named (another PC,
+        another user signed in): show what is true now."""
+        if self.deal_id in changes.deal_ids or (changes.timeline and not changes.deal_ids):
             try:
                 self.reload()
             except ServiceError as error:  # deleted meanwhile
@@ -308,26 +311,28 @@ class DealCard(QDialog):
         values = self.edited_values()
         if not values:
             return True
-        try:
-            deal = deals.update_deal(self.deal_id, self.user, values, expected_version=self.version)
-        except ValidationError as error:
-            self._show_problems(error.problems)
-            self.status.setText("Не сохранено: исправьте поля, отмеченные красным")
-            return False
-        except ConflictError:
-            deal = conflict_dialog.resolve_conflict(self, self.deal_id, self.loaded, values, self.user)
-            if deal is None:  # the user chose their version
-                self.reload(show_passport=True, keep_edits=False)
-                self.status.setText("Карточка обновлена")
-                return False
-        except ServiceError as error:
-            msgbox.error(self, "Не сохранено", str(error))
+        saved = self.window_.action_runner.run(
+            self, "Не сохранено", lambda: deals.update_deal(self.deal_id, self.user, values,
+                                                           expected_version=self.version),
+            refused={ValidationError: self._refused_fields, ConflictError: lambda _error: self._resolve(values)})
+        if saved is None:
             return False
         for form in self.forms.values():
             form.touched.clear()
-        self.window_.announce(Changes(frozenset({self.deal_id}), frozenset({deal.stage}), timeline=True))
         self.status.setText("Сохранено")
         return True
+
+    def _refused_fields(self, error: ValidationError) -> None:
+        self._show_problems(error.problems)
+        self.status.setText("Не сохранено: исправьте поля, отмеченные красным")
+
+    def _resolve(self, values: dict) -> Done[Deal] | None:
+        """Saved on top of another PC's change: the conflict dialog, until re-applied or reloaded."""
+        saved = conflict_dialog.resolve_conflict(self, self.deal_id, self.loaded, values, self.user)
+        if saved is None:  # the user chose their version
+            self.reload(show_passport=True, keep_edits=False)
+            self.status.setText("Карточка обновлена")
+        return saved
 
     def _offer_reload(self, message: str) -> None:
         if msgbox.ask(self, "Сделку изменили на другом компьютере",
@@ -346,18 +351,14 @@ class DealCard(QDialog):
                 return
             if not self.save():
                 return
-        try:
-            result = deals.move_deal(self.deal_id, code, self.user, expected_version=self.version)
-        except GateError:
-            self.open_gate_form(code)
-            return
-        except ConflictError as error:
-            self._offer_reload(str(error))
-            return
-        except ServiceError as error:
-            msgbox.error(self, "Этап не изменён", str(error))
-            return
-        self.window_.announce(result.changes)
+        self.window_.action_runner.run(
+            self, "Этап не изменён",
+            lambda: deals.move_deal(self.deal_id, code, self.user, expected_version=self.version),
+            refused={GateError: lambda _error: self._fill_gate(code),
+                     ConflictError: lambda error: self._offer_reload(str(error))})
+
+    def _fill_gate(self, code: str) -> None:
+        self.open_gate_form(code)
 
     def open_gate_form(self, code: str) -> GateForm:
         """The gate's form for a refused move (not modal for the rest of the program)."""
@@ -366,13 +367,9 @@ class DealCard(QDialog):
         return self.gate_form
 
     def add_note(self) -> None:
-        try:
-            notes.add_note(self.deal_id, self.user, self.note.text())
-        except ServiceError as error:
-            msgbox.error(self, "Примечание не добавлено", str(error))
-            return
-        self.note.clear()
-        self.window_.announce(Changes(frozenset({self.deal_id}), timeline=True))
+        if self.window_.action_runner.run(self, "Примечание не добавлено",
+                                    lambda: notes.add_note(self.deal_id, self.user, self.note.text())) is not None:
+            self.note.clear()
 
     # --- closing -------------------------------------------------------------------------------
     def _may_close(self) -> bool:

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import ConflictError, ServiceError
+from app.domain.changes import Done
+from app.domain.errors import ConflictError
 from app.queries.conflicts import Conflict, describe_deal_conflict, reapply_mine
 from app.store.models import Deal, User
-from ui.common import msgbox
 
 RELOAD, REAPPLY = "reload", "reapply"
 CLASH_BRUSH = QBrush(QColor("#fde2e1"))
@@ -88,9 +88,10 @@ def ask_choice(parent: QWidget | None, conflict: Conflict) -> str:
 
 
 def resolve_conflict(parent: QWidget | None, deal_id: int, loaded: dict[str, Any], mine: dict[str, Any],
-                     actor: User | None) -> Deal | None:
+                     actor: User | None) -> Done[Deal] | None:
     """After a ConflictError: show the versions until the user reloads (None) or their fields are
-    saved on top (the saved deal). A conflict that happens again meanwhile is shown again."""
+    saved on top (the save's result). A conflict that happens again meanwhile is shown again; any
+    other refusal reaches the caller (the card's action runner shows it)."""
     while True:
         conflict = describe_deal_conflict(deal_id, loaded, mine)
         if ask_choice(parent, conflict) != REAPPLY:
@@ -99,6 +100,3 @@ def resolve_conflict(parent: QWidget | None, deal_id: int, loaded: dict[str, Any
             return reapply_mine(conflict, actor, mine)
         except ConflictError:
             continue
-        except ServiceError as error:
-            msgbox.error(parent, "Не сохранено", str(error))
-            return None

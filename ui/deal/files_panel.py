@@ -9,7 +9,6 @@ from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -19,9 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.changes import Changes
 from app.domain.codes import Role
-from app.domain.errors import ServiceError
 from app.services import notes
 from app.services.notes import FileLine
 from app.store import files
@@ -37,12 +34,6 @@ DEFAULT_KIND = {Role.DESIGNER: "design", Role.CONSTRUCTOR: "drawing"}
 def open_with_system_viewer(path: Path) -> bool:
     """Open a file in the program the system uses for it (tests replace this)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def choose_files(parent: QWidget) -> list[Path]:
-    """Ask which files to attach (tests replace this)."""
-    names, _ = QFileDialog.getOpenFileNames(parent, "Прикрепить файлы к сделке")
-    return [Path(name) for name in names]
 
 
 class FilesModel(ListTableModel):
@@ -98,7 +89,7 @@ class FilesPanel(QWidget):
             self.kind.addItem(name, code)
         self.kind.setCurrentIndex(self.kind.findData(DEFAULT_KIND.get(window.user.role, "other")))
         add = QPushButton("Прикрепить файл…", objectName="attachFile")
-        add.clicked.connect(lambda: self.add_files(choose_files(self)))
+        add.clicked.connect(lambda: self.add_files(msgbox.open_files(self, "Прикрепить файлы к сделке")))
         open_button = QPushButton("Открыть", objectName="openFile")
         open_button.clicked.connect(lambda: self.open_index(self.view.currentIndex()))
         row = QHBoxLayout()
@@ -119,15 +110,9 @@ class FilesPanel(QWidget):
 
     def add_files(self, paths: list[Path]) -> None:
         """Attach ``paths`` as the chosen kind; one service call per file."""
-        done = 0
-        for path in paths:
-            try:
-                notes.attach_file(self.deal_id, self.window_.user, path, self.kind.currentData())
-                done += 1
-            except ServiceError as error:
-                msgbox.error(self, "Файл не прикреплён", str(error))
-        if done:
-            self.window_.announce(Changes(frozenset({self.deal_id}), timeline=True))
+        attached = [self.window_.action_runner.run(self, "Файл не прикреплён", lambda path=path: notes.attach_file(
+            self.deal_id, self.window_.user, path, self.kind.currentData())) for path in paths]
+        if any(done is not None for done in attached):
             self.attached.emit()
 
     def open_index(self, index: QModelIndex) -> None:

@@ -15,9 +15,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app.domain import pipeline
-from app.domain.errors import FieldProblem, GateError, ServiceError
+from app.domain.errors import FieldProblem, GateError
 from app.services import deal_fields, deals, personal_data
-from ui.common import msgbox
 from ui.deal.choices import field_choices
 from ui.deal.field_form import AMOUNT, CHOICE, DATE, FieldForm, FieldSpec
 
@@ -68,8 +67,9 @@ class GateForm(QDialog):
     def _show_passport(self, deal_id: int, state: dict) -> None:
         user = self.window_.user
         if personal_data.can_see_passport(user):
-            shown = personal_data.read_passport(deal_id, user)
-            state["passport.series"], state["passport.number"] = shown.series, shown.number
+            viewed = personal_data.read_passport(deal_id, user)
+            self.window_.announce(viewed.changes)  # the view is in the «Журнал» now
+            state["passport.series"], state["passport.number"] = viewed.value.series, viewed.value.number
             return
         masked = personal_data.masked_passport(deal_id)
         for key, value in zip(PASSPORT_KEYS, (masked.series, masked.number)):
@@ -90,18 +90,14 @@ class GateForm(QDialog):
             if not [p for p in self.form.revalidate() if p.field in self.form.specs]:
                 self.accept()
             return
-        try:
-            result = deals.move_deal(self.deal_id, self.stage.code, self.window_.user, self.form.values(),
-                                     expected_version=self.expected_version)
-        except GateError as error:
-            self.form.show_problems(error.problems)
-            return
-        except ServiceError as error:
-            msgbox.error(self, "Перевод не выполнен", str(error))
-            return
-        self.window_.announce(result.changes)
-        self.moved.emit(result)
-        self.accept()
+        result = self.window_.action_runner.run(
+            self, "Перевод не выполнен", lambda: deals.move_deal(
+                self.deal_id, self.stage.code, self.window_.user, self.form.values(),
+                expected_version=self.expected_version),
+            refused={GateError: lambda error: self.form.show_problems(error.problems)})
+        if result is not None:
+            self.moved.emit(result)
+            self.accept()
 
 
 def ask_gate_values(parent: QWidget, deal_id: int, stage_code: str, problems: list[FieldProblem] | None = None,

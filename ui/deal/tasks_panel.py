@@ -25,12 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import clock
-from app.domain.changes import Changes
 from app.domain.codes import TaskType
-from app.domain.errors import ServiceError
 from app.services import deals, tasks
 from app.services.tasks import TaskLine
-from ui.common import msgbox
 from ui.common.list_table_model import ListTableModel
 from ui.deal.due_edit import DueEdit
 
@@ -236,13 +233,7 @@ class TasksPanel(QWidget):
 
     # --- actions -------------------------------------------------------------------------------
     def _run(self, title: str, action: Callable[[], object]) -> bool:
-        try:
-            action()
-        except ServiceError as error:
-            msgbox.error(self, title, str(error))
-            return False
-        self.window_.announce(Changes(frozenset({self.deal_id}), tasks=True, timeline=True))
-        return True
+        return self.window_.action_runner.run(self, title, action) is not None
 
     def add_task(self) -> None:
         choice = self.addressee.currentData()

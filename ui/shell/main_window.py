@@ -2,6 +2,7 @@
 ``changed`` signal every view listens to after a user action."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from PySide6.QtCore import Signal
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWi
 
 from app.domain.changes import Changes
 from app.store.models import User
+from ui.common.actions import ActionRunner
 
 APP_TITLE = "Детские кровати Маня — CRM мастерской"
 
@@ -24,6 +26,7 @@ class MainWindow(QMainWindow):
         self.user = user
         self.workstation = workstation
         self.demo = demo
+        self.action_runner = ActionRunner(self.announce)  # runs every user action of its widgets
         self.setWindowTitle(APP_TITLE + (" (демо)" if demo else ""))
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.setDocumentMode(True)
@@ -52,7 +55,7 @@ class MainWindow(QMainWindow):
         self.user = user
         self._show_user()
         self.user_changed.emit(user)
-        self.announce(Changes(tasks=True, timeline=True, extra={"user": True}))
+        self.announce(replace(Changes.anything(), signed_in=True))
 
     def add_screen(self, key: str, title: str, widget: QWidget) -> None:
         """Add a screen (a tab) under ``key``."""

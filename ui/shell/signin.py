@@ -71,7 +71,7 @@ class SignInDialog(QDialog):
             self.message.setText("Выберите себя в списке")
             return
         try:
-            self.user = auth.sign_in(item.data(Qt.ItemDataRole.UserRole), self.secret.text())
+            self.user = auth.sign_in(item.data(Qt.ItemDataRole.UserRole), self.secret.text()).value
         except ServiceError as error:
             self.secret.clear()
             self.message.setText(str(error))
@@ -112,7 +112,7 @@ class FirstAdminDialog(QDialog):
             self.message.setText("Пароли не совпадают")
             return
         try:
-            self.user = users.create_first_admin(self.login.text(), self.full_name.text(), self.secret.text())
+            self.user = users.create_first_admin(self.login.text(), self.full_name.text(), self.secret.text()).value
         except ServiceError as error:
             self.message.setText(str(error))
             return

@@ -1,6 +1,6 @@
 """What a person can do with a task, from the list or from a reminder: open its deal, complete it
-with a result, move its due time, snooze it. Each action calls one service, shows a refusal through
-ui.common.msgbox and broadcasts what changed."""
+with a result, move its due time, snooze it. Each action is one service call run by the window's
+action runner (ui.common.actions), which shows a refusal and announces what changed."""
 from __future__ import annotations
 
 from typing import Callable
@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QMainWindow
 
 from app.domain import clock
 from app.domain.changes import Changes
-from app.domain.errors import ServiceError
 from app.domain.reminder_rules import ReminderSettings
 from app.services import my_tasks, reminders
 from app.services import tasks as task_service
@@ -23,16 +22,9 @@ class TaskActions:
         self.window = window
         self.settings = settings
 
-    def _run(self, title: str, action: Callable[[], Task | None]) -> bool:
-        try:
-            task = action()
-        except ServiceError as error:
-            msgbox.error(self.window, title, str(error))
-            self.window.announce(Changes(tasks=True))  # the list may be stale (another PC)
-            return False
-        if task is not None:
-            self.window.announce(my_tasks.changes_for(task))
-        return task is not None
+    def _run(self, title: str, action: Callable[[], object]) -> bool:
+        # a refused task action usually means the list is stale (another PC): refresh it
+        return self.window.action_runner.run(self.window, title, action, stale=Changes(tasks=True)) is not None
 
     def _task(self, task_id: int, title: str) -> Task | None:
         task = Task.get_or_none(Task.id == task_id)
@@ -54,7 +46,7 @@ class TaskActions:
         task = self._task(task_id, "Выполнить задачу")
         if task is None:
             return False
-        result = dialogs.ask_result(self.window, task.text)
+        result = msgbox.ask_text(self.window, "Выполнить задачу", f"{task.text}\n\nРезультат:")
         if result is None:
             return False
         return self._run("Выполнить задачу",
@@ -78,10 +70,8 @@ class TaskActions:
 
     def snooze(self, task_ids: list[int], minutes: int) -> None:
         """«Отложить»: show these tasks to this person again in ``minutes``."""
-        reminders.snooze(task_ids, self.window.user, minutes)
-        self.window.announce(Changes(tasks=True, extra={"snoozed": tuple(task_ids)}))
+        self._run("Отложить", lambda: reminders.snooze(task_ids, self.window.user, minutes))
 
     def snooze_all(self, minutes: int = 15) -> None:
         """Snooze every task due now for this person."""
-        ids = reminders.snooze_all(self.window.user, self.settings(), minutes)
-        self.window.announce(Changes(tasks=True, extra={"snoozed": tuple(ids)}))
+        self._run("Отложить", lambda: reminders.snooze_all(self.window.user, self.settings(), minutes))

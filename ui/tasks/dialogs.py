@@ -1,20 +1,13 @@
-"""The two questions a task action asks: the result of a finished task, and a new due date.
-Tests replace ``ask_result`` and ``ask_due`` (the one seam of this package's dialogs)."""
+"""The new due date a task action asks for (the result text is asked through ui.common.msgbox).
+Tests replace ``ask_due``."""
 from __future__ import annotations
 
 from datetime import date, time
 
 from PySide6.QtCore import QDate, QTime
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QFormLayout, QInputDialog, QLineEdit, QTimeEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QFormLayout, QTimeEdit, QWidget
 
 from ui.common.dialog_buttons import dialog_buttons
-
-
-def ask_result(parent: QWidget | None, task_text: str) -> str | None:
-    """The result text of a task being completed; None when cancelled."""
-    text, ok = QInputDialog.getText(parent, "Выполнить задачу", f"{task_text}\n\nРезультат:",
-                                    QLineEdit.EchoMode.Normal, "")
-    return text if ok else None
 
 
 class DueDialog(QDialog):

@@ -113,7 +113,7 @@ class ReminderPanel(QDockWidget):
         """Drop notices of tasks closed, snoozed or moved to later (here or on another PC)."""
         if not changes.tasks or not self.model.notices:
             return
-        snoozed = set(changes.extra.get("snoozed", ()))
+        snoozed = changes.snoozed
         now, settings = clock.now(), self.settings()
         ids = [notice.task_id for notice in self.model.notices if notice.task_id not in snoozed]
         still_due = {task.id for task in Task.select().where(Task.id.in_(ids), Task.done_at.is_null())

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import pipeline
-from app.domain.errors import ServiceError
-from app.queries.workstation_queues import OrderRow, parse_order_no, workshop_orders
+from app.domain.changes import Changes
+from app.queries.workstation_queues import WORKSHOP_QUEUE, OrderRow, parse_order_no, workshop_orders
 from app.services import deals
-from ui.common import msgbox
 from ui.common.production_orders import OrdersModel
 from ui.workshop.confirm_bar import ConfirmBar
 
@@ -135,10 +134,14 @@ class WorkshopTerminal(QWidget):
         self.undo_timer.timeout.connect(self.commit_pending)
         self.tick = QTimer(self, objectName="workshopUndoTick", interval=1000)
         self.tick.timeout.connect(self._count_down)
-        window.changed.connect(lambda _changes: self.refresh())
+        window.changed.connect(self.on_changed)
         self.refresh()
 
     # --- the list
+    def on_changed(self, changes: Changes) -> None:
+        if changes.touches(WORKSHOP_QUEUE, (row.deal_id for row in self.model.rows)):
+            self.refresh()
+
     def refresh(self) -> None:
         """Reload the orders, keeping the selected order selected."""
         selected = self.current_row()
@@ -223,15 +226,13 @@ class WorkshopTerminal(QWidget):
         move = self._stop()
         if move is None:
             return
-        try:
-            result = deals.move_deal(move.deal_id, move.to_stage, self.window_.user,
-                                     expected_version=move.version)
-        except ServiceError as error:
-            msgbox.error(self, "Перевод не выполнен", str(error))
-            self.refresh()
-            return
-        self.status.setText(f"Заказ №{move.order_no}: {pipeline.stage(move.to_stage).name}")
-        self.window_.announce(result.changes)
+        moved = self.window_.action_runner.run(
+            self, "Перевод не выполнен", lambda: deals.move_deal(move.deal_id, move.to_stage, self.window_.user,
+                                                                expected_version=move.version))
+        if moved is None:
+            self.refresh()  # another PC moved it first: show where the orders are now
+        else:
+            self.status.setText(f"Заказ №{move.order_no}: {pipeline.stage(move.to_stage).name}")
 
     def hideEvent(self, event) -> None:
         """Closing the window carries out a move still waiting: nothing the chief did is lost."""
