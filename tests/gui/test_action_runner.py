@@ -7,14 +7,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from app.domain.changes import Changes, Done
 from app.domain.errors import ConflictError, GateError, ServiceError
 from app.services import cutsheets, specs
 from app.store.models import Attachment, CutSheet, PartSpec, Task
 from tests.domain.helpers import cutting_deal, new_deal
+from tests.gui.qt_settings import own_settings  # noqa: F401 (autouse fixture)
 from ui.common import msgbox
 from ui.common.actions import ActionRunner
 from ui.cutsheets import order_docs
@@ -25,14 +25,6 @@ from ui.shell.main_window import MainWindow
 
 PART = {"name": "Стойка", "material": "Массив сосны 40", "thickness": "40", "length": "1750", "width": "80",
         "quantity": "4"}
-
-
-@pytest.fixture(autouse=True)
-def own_settings(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    QApplication.instance() or QApplication([])
-    QApplication.instance().setOrganizationName("Manya-test")
 
 
 @pytest.fixture
@@ -154,12 +146,17 @@ def test_workstation_lists_refresh_only_on_their_stages_and_orders(qtbot, staff,
 
 
 # --- dialogs through the seam: both answers --------------------------------------------------
-def test_cancelling_a_cut_sheet_asks_the_reason(qtbot, staff, shown, monkeypatch):
+def _sheet_one_open(qtbot, staff):
+    """The constructor's «Листы раскроя» with cut sheet №1 (one order) open."""
     deal = cutting_deal(staff["manager"])
     cutsheets.create_cut_sheet(staff["constructor"], [deal.id])
-    window = _window(qtbot, staff["constructor"], "constructor")
-    screen = install_cutsheets(window)
+    screen = install_cutsheets(_window(qtbot, staff["constructor"], "constructor"))
     screen.open_sheet(1)
+    return screen
+
+
+def test_cancelling_a_cut_sheet_asks_the_reason(qtbot, staff, shown, monkeypatch):
+    screen = _sheet_one_open(qtbot, staff)
     monkeypatch.setattr(msgbox, "ask_text", lambda parent, title, prompt, text="": None)
     screen.cancel_sheet()
     assert CutSheet.get(CutSheet.number == 1).status != CutSheet.CANCELLED  # «Отмена»: nothing happens
@@ -209,11 +206,7 @@ def test_attaching_a_drawing_asks_for_the_file(qtbot, staff, shown, monkeypatch,
 
 
 def test_saving_a_pdf_asks_where_and_a_cancel_builds_nothing(qtbot, staff, shown, monkeypatch):
-    deal = cutting_deal(staff["manager"])
-    cutsheets.create_cut_sheet(staff["constructor"], [deal.id])
-    window = _window(qtbot, staff["constructor"], "constructor")
-    screen = install_cutsheets(window)
-    screen.open_sheet(1)
+    screen = _sheet_one_open(qtbot, staff)
     monkeypatch.setattr(msgbox, "save_file", lambda parent, title, suggested, file_filter="": None)
     screen.save_pdf()
     assert screen.job is None  # nothing built for a cancelled dialog

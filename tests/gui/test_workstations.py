@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
@@ -18,21 +18,12 @@ from app.services import deals, personal_data, tasks
 from app.store.models import AuditEntry, Deal, StageHistory, User
 from app.store.session import Opened
 from tests.domain.helpers import complete_deal
+from tests.gui.qt_settings import own_settings  # noqa: F401 (autouse fixture)
 from ui.common import msgbox
 from ui.shell import signin, workstations
 from ui.shell.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def own_settings(tmp_path):
-    """QSettings of the test, not of the machine."""
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    QApplication.instance() or QApplication([])
-    QApplication.instance().setOrganizationName("Manya-test")
-    yield
 
 
 @pytest.fixture
