@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app.domain import clock
 from app.domain.codes import OrderKind
+from app.domain.names import PersonName
 from app.domain.specs import HardwareLine, PartLine
 from app.services import cutsheets, specs
 from app.store import files
@@ -73,24 +74,10 @@ def sheet_parts(sheet: SheetData, order: OrderData) -> list[PartLine]:
     return [part for part in order.parts if part.material.casefold() == material]
 
 
-def split_name(full_name: str) -> tuple[str, str]:
-    """(surname, «Surname I. O.») from a full name; a surname may carry a former one in brackets:
-    «Иванова (Румянцева) София Леонидовна» → («Иванова (Румянцева)», «Иванова (Румянцева) С. Л.»)."""
-    words = (full_name or "").split()
-    if not words:
-        return "—", "—"
-    surname_words = [words[0]]
-    rest = words[1:]
-    while rest and rest[0].startswith("("):
-        surname_words.append(rest.pop(0))
-    surname = " ".join(surname_words)
-    initials = " ".join(f"{word[0].upper()}." for word in rest[:2] if word[0].isalpha())
-    return surname, f"{surname} {initials}".strip()
-
-
 def order_data(deal: Deal) -> OrderData:
     """One order's production data."""
-    surname, client = split_name(deal.contact.full_name if deal.contact_id else deal.name)
+    name = PersonName.parse(deal.contact.full_name if deal.contact_id else deal.name)
+    surname, client = name.surname or "—", name.short or "—"
     form = specs.form_of(deal)
     attachments = (Attachment.select().where(Attachment.deal == deal, Attachment.kind.in_(DRAWING_KINDS))
                    .order_by(Attachment.added_at, Attachment.id))

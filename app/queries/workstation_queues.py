@@ -13,6 +13,7 @@ from datetime import date
 import peewee as pw
 
 from app.domain import clock, pipeline
+from app.domain.names import PersonName
 from app.store.models import Contact, Deal, Group, Task, User, UserGroup
 
 WORKSHOP_QUEUE: tuple[str, ...] = ("production",) + pipeline.WORKSHOP_STAGES
@@ -48,8 +49,7 @@ class OrderRow:
 
 def surname_of(full_name: str, fallback: str) -> str:
     """The client's surname («Тихонова» from «Тихонова Елена Павловна»), else ``fallback``."""
-    words = (full_name or "").split()
-    return words[0] if words else fallback
+    return PersonName.parse(full_name).main_surname or fallback
 
 
 def model_of(products: str, deal_name: str, surname: str) -> str:

@@ -5,6 +5,7 @@ import json
 from functools import cache
 from pathlib import Path
 
+from app.domain.names import PersonName
 from app.services.timeline import add_entry
 from app.store.models import ContactChannel, Deal, OutboxSms, TimelineEntry, User
 
@@ -19,8 +20,7 @@ def templates() -> dict[str, str]:
 
 def client_name(full_name: str) -> str:
     """How an SMS greets the client: «Тест Тестович» from «Тестов Тест Тестович»."""
-    words = full_name.split()
-    return " ".join(words[1:3]) if len(words) >= 2 else full_name
+    return PersonName.parse(full_name).address or full_name
 
 
 def fill(template: str, deal: Deal) -> str:

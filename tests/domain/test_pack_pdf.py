@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.demo.production import make_pdf_drawing, make_png_assembly
-from app.documents.pack_data import load_sheet, split_name
+from app.documents.pack_data import load_sheet
 from app.documents.pack_pdf import build_pack
 from app.services import cutsheets, notes, specs
 from tests.domain.helpers import cutting_deal
@@ -115,15 +115,6 @@ def test_layout_hook_adds_drawings_to_the_cut_sheet(sheet_with_orders, tmp_path)
                         layouts=lambda sheet: [Paragraph(f"Схема листа {sheet.number}: 3 плиты", style)])
     first = _pages_text(result.path)[0]
     assert "Схемы раскроя" in first and "Схема листа 1: 3 плиты" in first
-
-
-@pytest.mark.parametrize("full_name, expected", [
-    ("Тестов Тест Тестович", ("Тестов", "Тестов Т. Т.")),
-    ("Иванова (Румянцева) София Леонидовна", ("Иванова (Румянцева)", "Иванова (Румянцева) С. Л.")),
-    ("Краева", ("Краева", "Краева")),
-])
-def test_client_shown_as_surname_and_initials(full_name, expected):
-    assert split_name(full_name) == expected
 
 
 def test_print_cutsheet_command_without_a_display(tmp_path):

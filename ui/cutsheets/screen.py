@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.documents.pack_data import split_name
 from app.documents.pack_pdf import PackResult
 from app.domain import clock, pipeline
 from app.domain.changes import Changes
 from app.domain.errors import ServiceError
+from app.domain.names import PersonName
 from app.services import cutsheets
 from app.store.models import CutSheet
 from ui.common import msgbox
@@ -174,8 +174,9 @@ class CutSheetsScreen(QWidget):
         """Reload both lists and the open sheet, keeping the selection."""
         selected = set(self.selected_deal_ids())
         lines = cutsheets.cutting_queue()
-        rows = [(f"№{line.order_no}", split_name(line.client)[1], line.bed_model or "—", _date(line.ship_deadline),
-                 line.parts or "—", ("чертеж" if "drawing" in line.drawing_kinds else "нет чертежа")
+        rows = [(f"№{line.order_no}", PersonName.parse(line.client).short or "—", line.bed_model or "—",
+                 _date(line.ship_deadline), line.parts or "—",
+                 ("чертеж" if "drawing" in line.drawing_kinds else "нет чертежа")
                  + (", сборочный" if "assembly_drawing" in line.drawing_kinds else ""))
                 for line in lines]
         self.orders.set_rows(rows, [line.deal_id for line in lines])
@@ -235,8 +236,9 @@ class CutSheetsScreen(QWidget):
                              if cancelled and sheet.cancel_reason else ""))
         lines = cutsheets.sheet_lines(sheet)
         self.sheet_orders.set_rows(
-            [(f"№{line.order_no}", split_name(line.client)[0], line.bed_model or "—", _date(line.ship_deadline),
-              pipeline.stage(line.stage).name, line.parts) for line in lines], [line.deal_id for line in lines])
+            [(f"№{line.order_no}", PersonName.parse(line.client).surname or "—", line.bed_model or "—",
+              _date(line.ship_deadline), pipeline.stage(line.stage).name, line.parts) for line in lines],
+            [line.deal_id for line in lines])
         self.buttons["production"].setEnabled(not cancelled and any(line.stage == cutsheets.CUTTING
                                                                     for line in lines))
         self.buttons["cancel"].setEnabled(not cancelled)
