@@ -14,8 +14,10 @@ os.environ["XDG_DATA_HOME"] = os.path.join(_SANDBOX, "data")
 os.environ["XDG_STATE_HOME"] = os.path.join(_SANDBOX, "state")  # the log and crash files
 
 import pytest  # noqa: E402
+from argon2 import PasswordHasher, profiles  # noqa: E402
 
-from app.domain import clock
+from app.domain import clock  # noqa: E402
+from app.services import auth  # noqa: E402
 from app.store import files  # noqa: E402
 from app.store.db import close_database  # noqa: E402
 from app.store.connection import open_database  # noqa: E402
@@ -23,6 +25,15 @@ from app.store.models import Role  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 START = datetime(2025, 6, 2, 9, 0)  # 12:00 in St Petersburg
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_hasher():
+    """Tests hash passwords with argon2's cheapest parameters (microseconds instead of 0.1 s a hash);
+    the program's own hasher, set aside meanwhile, is what this fixture gives."""
+    production = auth.set_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
+    yield production
+    auth.set_hasher(production)
 
 
 def _reset_postgres(url: str) -> None:

@@ -27,7 +27,14 @@ FREE_ATTEMPTS = 3
 FIRST_DELAY = timedelta(seconds=5)
 MAX_DELAY = timedelta(minutes=15)
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2's recommended parameters (RFC 9106, low-memory profile)
+
+
+def set_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Install ``hasher`` (tests: argon2's cheapest parameters); returns the previous one."""
+    global _hasher
+    previous, _hasher = _hasher, hasher
+    return previous
 
 
 class UserDataError(ServiceError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import argon2
 import pytest
 
 from app.domain.codes import Role
@@ -31,6 +32,21 @@ def test_password_stored_only_as_argon2_hash(db, staff):
     with pytest.raises(auth.SignInError, match="Неверный пароль"):
         auth.sign_in(user.id, "секрет-2025")
     assert "Секрет-2025" not in _raw_dump(db) and "секрет-2025" not in _raw_dump(db)
+
+
+def test_the_program_hashes_with_argon2s_recommended_parameters(staff, production_hasher):
+    """Tests run with the cheapest parameters; the program itself keeps argon2's recommended ones."""
+    recommended = argon2.profiles.RFC_9106_LOW_MEMORY
+    assert argon2.extract_parameters(production_hasher.hash("4711")) == recommended
+    assert argon2.extract_parameters(argon2.PasswordHasher().hash("4711")) == recommended  # the defaults
+    assert argon2.extract_parameters(auth.hash_secret("4711")) == argon2.profiles.CHEAPEST
+    cheapest = auth.set_hasher(production_hasher)
+    try:
+        user = users.add_user(staff["admin"], "irina", "Ирина", Role.MANAGER, "Секрет-2025").value
+        assert argon2.extract_parameters(User.get_by_id(user.id).password_hash) == recommended
+        assert auth.sign_in(user.id, "Секрет-2025").value.id == user.id
+    finally:
+        auth.set_hasher(cheapest)
 
 
 def test_short_pin_works_and_too_short_is_refused(staff):
