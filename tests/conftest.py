@@ -3,8 +3,11 @@ set), a frozen clock, the shop's users; Qt runs offscreen."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests (and the programs they start) never touch this PC's real settings or data folder.
@@ -19,7 +22,7 @@ from argon2 import PasswordHasher, profiles  # noqa: E402
 from app.domain import clock  # noqa: E402
 from app.services import auth  # noqa: E402
 from app.store import files  # noqa: E402
-from app.store.db import close_database  # noqa: E402
+from app.store.db import close_database, copy_sqlite, database, sqlite_path  # noqa: E402
 from app.store.connection import open_database  # noqa: E402
 from app.store.models import Role  # noqa: E402
 
@@ -36,27 +39,97 @@ def production_hasher():
     auth.set_hasher(production)
 
 
-def _reset_postgres(url: str) -> None:
+def _connect_postgres(url: str):
     import peewee
     from playhouse.db_url import parse
 
     params = parse(url)
     db = peewee.PostgresqlDatabase(params.pop("database"), **params)
     db.connect()
-    db.execute_sql("DROP SCHEMA public CASCADE")
-    db.execute_sql("CREATE SCHEMA public")
-    db.close()
+    return db
+
+
+def blank_postgres(url: str) -> None:
+    """Drop everything in the scratch database: no tables at all (the next reset migrates it again)."""
+    db = _connect_postgres(url)
+    try:
+        db.execute_sql("DROP SCHEMA public CASCADE")
+        db.execute_sql("CREATE SCHEMA public")
+    finally:
+        db.close()
+
+
+# Every table, column, default, constraint and index of the public schema, as one checksum.
+_SCHEMA_CHECKSUM = """
+SELECT md5(string_agg(item, ';' ORDER BY item)) FROM (
+  SELECT concat_ws(':', c.relkind, c.relname) AS item
+    FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+  UNION ALL
+  SELECT concat_ws(':', c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                   pg_get_expr(d.adbin, d.adrelid))
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+   WHERE c.relnamespace = 'public'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL
+  SELECT concat_ws(':', conrelid::regclass, conname, pg_get_constraintdef(oid))
+    FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+  UNION ALL
+  SELECT pg_get_indexdef(i.indexrelid)
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace
+) AS schema_items
+"""
+_migrated_schema: str | None = None  # the checksum of the schema the migrations make, once known
+
+
+def empty_postgres(url: str) -> None:
+    """Leave the scratch database exactly as the migrations leave a new one: the latest schema, no
+    rows, every id sequence at its start. When a test changed the schema (or the version), it is
+    dropped and migrated again; otherwise deleting the rows is enough (much faster)."""
+    global _migrated_schema
+    import peewee
+
+    from app.store import migrations
+    from app.store.models import ALL_MODELS
+
+    db = _connect_postgres(url)
+    try:
+        intact = (_migrated_schema is not None
+                  and db.execute_sql(_SCHEMA_CHECKSUM).fetchone()[0] == _migrated_schema
+                  and db.execute_sql("SELECT version FROM schema_version").fetchall() == [(migrations.latest(),)])
+        if intact:
+            with db.atomic():
+                for model in reversed(peewee.sort_models(ALL_MODELS)):  # children before parents
+                    db.execute_sql(f'DELETE FROM "{model._meta.table_name}"')
+                db.execute_sql("SELECT setval(c.oid, 1, false) FROM pg_class c "
+                               "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace")
+            return
+        db.execute_sql("DROP SCHEMA public CASCADE")
+        db.execute_sql("CREATE SCHEMA public")
+        with db.bind_ctx(ALL_MODELS):  # the migrations work through the models
+            migrations.upgrade(db)
+        _migrated_schema = db.execute_sql(_SCHEMA_CHECKSUM).fetchone()[0]
+    finally:
+        db.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path):
-    """The URL of an empty database: a SQLite file, or the scratch PostgreSQL database."""
+    """The URL of an empty database: a new SQLite file, or the scratch PostgreSQL database with the
+    latest schema and no rows."""
     if request.param == "postgres":
         if not PG_URL:
             pytest.skip("TEST_DATABASE_URL не задан: тесты PostgreSQL пропущены")
-        _reset_postgres(PG_URL)
+        empty_postgres(PG_URL)
         return PG_URL
     return f"sqlite:///{tmp_path / 'crm.sqlite3'}"
+
+
+@pytest.fixture
+def blank_db_url(db_url):
+    """``db_url`` without even the schema (a database just created, as for ``migrate-to``)."""
+    if db_url == PG_URL:
+        blank_postgres(PG_URL)
+    return db_url
 
 
 @pytest.fixture
@@ -102,3 +175,65 @@ def table_counts() -> dict[str, int]:
 @pytest.fixture
 def counts():
     return table_counts
+
+
+@dataclass(frozen=True)
+class DemoShop:
+    """The demo shop as built once for the session: its SQLite file and attached files, and what
+    it holds (row counts per table, the sum of the budgets)."""
+
+    path: Path
+    files: Path
+    counts: dict[str, int]
+    budgets: int
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.path}"
+
+
+@pytest.fixture(scope="session")
+def demo_shop(tmp_path_factory) -> DemoShop:
+    """The demo shop, built once per session (with the tests' frozen clock); tests get copies."""
+    from app.demo.shop import build_demo
+    from app.store.models import Deal
+
+    folder = tmp_path_factory.mktemp("demo-shop")
+    previous_clock, previous_db = clock.set_clock(clock.FrozenClock(START)), database.obj
+    files.set_files_root(folder / "files")
+    try:
+        open_database(f"sqlite:///{folder / 'demo.sqlite3'}")
+        build_demo()
+        shop = DemoShop(folder / "demo.sqlite3", folder / "files", table_counts(),
+                        sum(deal.budget for deal in Deal.select()))
+        close_database()
+    finally:
+        files.set_files_root(None)
+        clock.set_clock(previous_clock)
+        database.initialize(previous_db)
+    return shop
+
+
+def copy_demo(shop: DemoShop, url: str, files_dir: Path) -> None:
+    """Put an identical copy of the demo shop into the empty database at ``url`` (SQLite: a copy
+    of the file; PostgreSQL: migrate-to's verified copy, ids and sequences included), its attached
+    files into ``files_dir``."""
+    from app.store.transfer import migrate_to
+
+    shutil.copytree(shop.files, files_dir)
+    path = sqlite_path(url)
+    if path is None:
+        migrate_to(shop.url, url, progress=lambda line: None)
+    else:
+        copy_sqlite(shop.path, path)
+
+
+@pytest.fixture
+def demo_db(demo_shop, db_url, tmp_path, fake_clock):
+    """This test's own copy of the demo shop, open; closed afterwards."""
+    copy_demo(demo_shop, db_url, tmp_path / "files")
+    files.set_files_root(tmp_path / "files")
+    database_obj = open_database(db_url)
+    yield database_obj
+    close_database()
+    files.set_files_root(None)

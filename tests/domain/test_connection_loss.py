@@ -11,7 +11,7 @@ from app.store import files
 from app.store.connection import open_database
 from app.store.db import close_database, database
 from app.store.models import Deal, Note
-from tests.conftest import PG_URL, _reset_postgres
+from tests.conftest import PG_URL, empty_postgres
 from tests.domain.helpers import new_deal
 
 pytestmark = pytest.mark.postgres
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.postgres
 def pg(tmp_path, fake_clock):
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL не задан: тесты PostgreSQL пропущены")
-    _reset_postgres(PG_URL)
+    empty_postgres(PG_URL)
     files.set_files_root(tmp_path / "files")
     yield open_database(PG_URL)
     close_database()

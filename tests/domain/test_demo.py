@@ -1,13 +1,11 @@
 """The demo shop has content in every column, and the seed's test deal as the source shows it."""
 from __future__ import annotations
 
-from app.demo.shop import build_demo
 from app.domain import pipeline
 from app.store.models import Deal, Passport, StageHistory
 
 
-def test_every_column_has_deals_and_order_15_is_the_test_deal(db):
-    build_demo()
+def test_every_column_has_deals_and_order_15_is_the_test_deal(demo_db):
     stages = {d.stage for d in Deal.select(Deal.stage)}
     assert stages == set(pipeline.STAGE_CODES)
     deal = Deal.get(Deal.order_no == 15)
@@ -20,3 +18,19 @@ def test_every_column_has_deals_and_order_15_is_the_test_deal(db):
     for each in Deal.select():
         last = StageHistory.select().where(StageHistory.deal == each).order_by(StageHistory.id.desc()).get()
         assert last.to_stage == each.stage
+
+
+def test_each_test_gets_an_identical_copy_of_the_session_demo(demo_db, demo_shop):
+    """Built once, copied for each test (into PostgreSQL by migrate-to's copy): every row the same."""
+    from app.store.db import make_database
+    from app.store.models import ALL_MODELS
+
+    def rows(model):
+        return list(model.select().order_by(model._meta.primary_key).tuples())
+
+    source = make_database(demo_shop.url)
+    with source.bind_ctx(ALL_MODELS):
+        built = {model.__name__: rows(model) for model in ALL_MODELS}
+    source.close()
+    assert {model.__name__: rows(model) for model in ALL_MODELS} == built
+    assert {name: len(table) for name, table in built.items()} == demo_shop.counts
