@@ -168,22 +168,8 @@ def test_open_pdf_in_viewer_and_copy_parts(window, staff, messages, monkeypatch,
     assert in_gui_thread  # the worker built it; the result came back to the GUI thread
 
 
-def test_cutsheet_screenshot_from_command_line(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from PySide6.QtGui import QImage
-
-    target = tmp_path / "cutsheet.png"
-    root = Path(__file__).resolve().parents[2]
-    run = subprocess.run([sys.executable, "main.py", "--demo", "--workstation", "constructor", "--screenshot",
-                          str(target), "--show", "cutsheet:1"], cwd=root, capture_output=True, text=True,
-                         timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
-                                           "XDG_CONFIG_HOME": str(tmp_path / "config")})
-    assert run.returncode == 0, run.stderr
-    assert QImage(str(target)).width() == 1600
+def test_cutsheet_screenshot_from_command_line(screenshot):
+    assert screenshot("--workstation", "constructor", "--show", "cutsheet:1").width() == 1600
 
 
 def test_production_form_saved_from_dialog(window, staff, messages, qtbot):

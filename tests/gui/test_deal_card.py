@@ -3,9 +3,6 @@ the design loop between three users, files with thumbnails in the timeline, task
 conflicts, and the card of order 15 from the command line."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,9 +21,6 @@ from tests.gui.card_helpers import choose, click, field, message, open_card, typ
 from ui.common import msgbox
 from ui.deal import files_panel
 from ui.deal.timeline_view import THUMB, Role
-
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture
 def asked(monkeypatch):
@@ -330,13 +324,8 @@ def test_card_models_pass_the_model_tester(qtbot, staff, asked, qtmodeltester, t
         qtmodeltester.check(model)
 
 
-def test_card_of_order_15_from_the_command_line(tmp_path):
-    target = tmp_path / "deal.png"
-    run = subprocess.run([sys.executable, "main.py", "--demo", "--screenshot", str(target), "--show",
-                          "deal:15:contact"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert run.returncode == 0, run.stderr
-    image = QImage(str(target))
+def test_card_of_order_15_from_the_command_line(screenshot):
+    image = screenshot("--show", "deal:15:contact")
     assert (image.width(), image.height()) == (1600, 900)
 
 

@@ -1,6 +1,7 @@
 """The program starts: the main window on a demo database, and the screenshot mode."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,15 +12,24 @@ from PySide6.QtGui import QImage
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("size", ["1600x900", "1280x800"])
-def test_demo_counter_screenshot_keeps_the_asked_size(tmp_path, size):
-    """The counter window (board, filters, reminders panel) fits a 1280×800 screen too."""
+def _run_main(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "main.py", *argv], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+
+
+def test_demo_screenshot_from_the_command_line(tmp_path):
+    """The real command line: a new demo shop, the window photographed, the process ends."""
     target = tmp_path / "main.png"
-    run = subprocess.run([sys.executable, "main.py", "--demo", "--workstation", "counter", "--size", size,
-                          "--screenshot", str(target)], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    run = _run_main("--demo", "--workstation", "counter", "--screenshot", str(target))
     assert run.returncode == 0, run.stderr
     image = QImage(str(target))
+    assert (image.width(), image.height()) == (1600, 900)
+
+
+@pytest.mark.parametrize("size", ["1600x900", "1280x800"])
+def test_demo_counter_screenshot_keeps_the_asked_size(screenshot, size):
+    """The counter window (board, filters, reminders panel) fits a 1280×800 screen too."""
+    image = screenshot("--workstation", "counter", "--size", size)
     assert f"{image.width()}x{image.height()}" == size
 
 
@@ -44,9 +54,7 @@ def test_screenshot_of_a_real_database_shows_the_sign_in_without_signing_in(tmp_
     create_user("admin", "Администратор", "admin")
     close_database()
     target = tmp_path / "start.png"
-    run = subprocess.run([sys.executable, "main.py", "--db", url, "--screenshot", str(target)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120,
-                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    run = _run_main("--db", url, "--screenshot", str(target))
     assert run.returncode == 0, run.stderr
     image = QImage(str(target))
     assert 200 < image.width() < 1000 and image.height() > 100  # the dialog, not a 1600×900 window
@@ -56,9 +64,7 @@ def test_an_error_in_a_screenshot_run_ends_it_and_is_logged(tmp_path):
     """Nobody is there to answer a message box: the run stops with the error, written to the log."""
     from ui.shell.logs import LOG_FILE, log_dir
 
-    run = subprocess.run([sys.executable, "main.py", "--demo", "--workstation", "counter", "--show", "deal:9999",
-                          "--screenshot", str(tmp_path / "x.png")], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    run = _run_main("--demo", "--workstation", "counter", "--show", "deal:9999", "--screenshot", str(tmp_path / "x.png"))
     assert run.returncode != 0 and not (tmp_path / "x.png").exists()
     logged = (log_dir() / LOG_FILE).read_text(encoding="utf-8")
     assert "The program stopped on an error" in logged and "9999" in logged

@@ -2,15 +2,10 @@
 whose timeout the test fires by hand."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton, QSystemTrayIcon, QToolButton, QWidget
 
 from app.domain.changes import Changes
@@ -25,9 +20,6 @@ from ui.tasks import dialogs
 from ui.tasks.install import IN_TRAY_TEXT, install_tasks, overdue_title
 from ui.tasks.model import TaskRole
 from ui.tasks.tray import count_icon
-
-ROOT = Path(__file__).resolve().parents[2]
-
 
 class FakeTimer(QTimer):
     """A QTimer that never runs by itself: the test emits ``timeout``."""
@@ -328,13 +320,8 @@ def test_count_icon_is_red_with_overdue_and_green_when_calm(qapp):
     assert centre_colour(ReminderCounts(0, 0)) == "#2e7d32"
 
 
-def test_show_tasks_screenshot_from_command_line(tmp_path):
-    target = tmp_path / "tasks.png"
-    run = subprocess.run([sys.executable, "main.py", "--demo", "--screenshot", str(target), "--show", "tasks"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert run.returncode == 0, run.stderr
-    assert QImage(str(target)).width() == 1600
+def test_show_tasks_screenshot_from_command_line(screenshot):
+    assert screenshot("--show", "tasks").width() == 1600
 
 
 def test_due_dialog_gives_a_time_or_the_whole_day(qtbot):

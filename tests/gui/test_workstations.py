@@ -3,14 +3,9 @@ user, the administrator's «Пользователи» and «Журнал» scre
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from app.domain.codes import Role
@@ -22,8 +17,6 @@ from tests.gui.qt_settings import own_settings  # noqa: F401 (autouse fixture)
 from ui.common import msgbox
 from ui.shell import signin, workstations
 from ui.shell.main_window import MainWindow
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -297,12 +290,6 @@ def test_start_without_demo_creates_the_administrator_first(qtbot, db, monkeypat
 
 @pytest.mark.parametrize("workstation,extra", [("workshop", []), ("constructor", []),
                                                ("counter", ["--show", "users"])])
-def test_screenshot_of_each_mode(tmp_path, workstation, extra):
-    target = tmp_path / f"{workstation}.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "HOME": str(tmp_path)}
-    run = subprocess.run([sys.executable, "main.py", "--demo", "--workstation", workstation, *extra,
-                          "--screenshot", str(target), "--size", "1280x800"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120, env=env)
-    assert run.returncode == 0, run.stderr
-    assert (QImage(str(target)).width(), QImage(str(target)).height()) == (1280, 800)
+def test_screenshot_of_each_mode(screenshot, workstation, extra):
+    image = screenshot("--workstation", workstation, *extra, "--size", "1280x800")
+    assert (image.width(), image.height()) == (1280, 800)
