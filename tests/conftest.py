@@ -39,6 +39,18 @@ def production_hasher():
     auth.set_hasher(production)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def optimiser_in_steps():
+    """Cut layouts of cut sheets (the screen, the print) within time limits counted in steps of the
+    search, not in seconds of this machine: a busy machine gets the same layouts."""
+    from app.documents import cut_plan
+    from tests.step_clock import StepClock
+
+    previous = cut_plan.set_clock(StepClock())
+    yield
+    cut_plan.set_clock(previous)
+
+
 def _connect_postgres(url: str):
     import peewee
     from playhouse.db_url import parse

@@ -5,8 +5,9 @@ the same plan for the same parts and boards, so the screen and the print show th
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.cutting import Board, CuttingInputError, CuttingResult, Layout, Part, optimise
@@ -14,6 +15,15 @@ from app.cutting.materials import stock_board_for
 from app.documents.pack_data import SheetData, sheet_parts
 
 TIME_LIMIT = 2.0  # seconds for the whole sheet, shared by its materials
+_clock: Callable[[], float] = time.monotonic  # what the time limit is measured in
+
+
+def set_clock(clock: Callable[[], float]) -> Callable[[], float]:
+    """Measure the optimiser's time limit with ``clock`` (tests: steps of the search, not seconds of
+    a machine that may be busy); returns the previous one."""
+    global _clock
+    previous, _clock = _clock, clock
+    return previous
 
 
 def boards_word(count: int) -> str:
@@ -123,7 +133,8 @@ def plan_sheet(sheet: SheetData, stock: Sequence[Board], time_limit: float = TIM
                           else "у деталей не указан материал — раскрой не рассчитан")
         else:
             try:
-                plan.result = optimise([plan.board], group, time_limit=time_limit * count / total)
+                plan.result = optimise([plan.board], group, time_limit=time_limit * count / total,
+                                       clock=_clock)
             except CuttingInputError as error:
                 plan.error = str(error)
         plans.append(plan)

@@ -1,4 +1,5 @@
-"""The optimiser: valid layouts on random instances, bounds, exact tilings, input errors."""
+"""The optimiser: valid layouts on random instances, bounds, exact tilings, input errors. Its time
+limits are counted in steps of the search (StepClock), never in seconds of this machine."""
 from collections import Counter
 
 import pytest
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 from app.cutting import DEFAULT_BOARDS, Board, CuttingInputError, Part, optimise, validate_layouts
 from app.cutting.bounds import lower_bound, one_dimensional_bound
 from app.cutting.guillotine import Items
+from tests.step_clock import StepClock
 
 CHIPBOARD = DEFAULT_BOARDS[0]
 
@@ -32,7 +34,7 @@ def instances(draw):
 def test_random_instances_give_valid_layouts(instance):
     board, parts, stages, along = instance
     result = optimise([board], parts, time_limit=0.02, max_stages=stages,
-                      first_cut_along_length=along)
+                      first_cut_along_length=along, clock=StepClock())
     validate_layouts(result.layouts, parts, stages, along)
     placed = Counter(pl.id for layout in result.layouts for pl in layout.placements)
     assert placed == Counter({p.id: p.qty for p in parts})
@@ -50,7 +52,7 @@ def test_random_instances_give_valid_layouts(instance):
 def test_exact_tiling_with_kerf_and_trim_takes_one_board():
     # 2780×2050 usable: four 692 mm columns and two 1023 mm rows with 4 mm cuts between them.
     parts = [Part("7-1", CHIPBOARD.material, 692, 1023, qty=8, rotate=False)]
-    result = optimise([CHIPBOARD], parts, time_limit=1)
+    result = optimise([CHIPBOARD], parts, time_limit=1, clock=StepClock())
     assert result.boards_used == 1 and result.optimal
     assert result.layouts[0].offcuts == []
 
@@ -61,13 +63,13 @@ def test_mixed_exact_tiling_takes_one_board(rotate):
     parts = [Part("1", "МДФ 16", 600, 300, qty=2, rotate=rotate),
              Part("2", "МДФ 16", 200, 300, qty=3, rotate=rotate),
              Part("3", "МДФ 16", 600, 100, qty=3, rotate=rotate)]
-    result = optimise([board], parts, time_limit=1)
+    result = optimise([board], parts, time_limit=1, clock=StepClock())
     assert result.boards_used == 1 and result.lower_bound == 1
 
 
 def test_documented_example():
     parts = [Part("15-3", "ЛДСП 16", 1900, 800, qty=2, rotate=False)]
-    result = optimise([CHIPBOARD], parts)
+    result = optimise([CHIPBOARD], parts, clock=StepClock())
     assert result.boards_used == 1 and result.optimal
     assert {(pl.x, pl.y) for pl in result.layouts[0].placements} == {(10, 10), (10, 814)}
 
@@ -75,7 +77,7 @@ def test_documented_example():
 def test_order_and_name_reach_the_placements_and_materials_stay_apart():
     parts = [Part("15-1", "ЛДСП 16", 1800, 900, qty=3, order="15", name="Боковина"),
              Part("16-1", "Фанера 18", 1900, 800, qty=2, order="16", name="Дно")]
-    result = optimise(DEFAULT_BOARDS, parts, time_limit=0.2)
+    result = optimise(DEFAULT_BOARDS, parts, time_limit=0.2, clock=StepClock())
     by_id = {pl.id: pl for layout in result.layouts for pl in layout.placements}
     assert (by_id["15-1"].order, by_id["15-1"].name) == ("15", "Боковина")
     assert (by_id["16-1"].order, by_id["16-1"].name) == ("16", "Дно")
@@ -86,7 +88,7 @@ def test_order_and_name_reach_the_placements_and_materials_stay_apart():
 
 def test_last_board_keeps_one_large_offcut():
     parts = [Part("1", "ЛДСП 16", 2000, 1000, qty=5, rotate=False)]
-    result = optimise([CHIPBOARD], parts, time_limit=0.2)
+    result = optimise([CHIPBOARD], parts, time_limit=0.2, clock=StepClock())
     assert result.boards_used == 3
     last = result.layouts[-1]
     assert len(last.placements) == 1
@@ -103,14 +105,15 @@ def test_last_board_keeps_one_large_offcut():
 ])
 def test_bad_input_names_the_part(part, words):
     with pytest.raises(CuttingInputError) as info:
-        optimise(DEFAULT_BOARDS, [part])
+        optimise(DEFAULT_BOARDS, [part], clock=StepClock())
     for word in words:
         assert word in str(info.value)
 
 
 def test_rotation_lets_a_long_part_fit():
     board = Board("ЛДСП 16", 1000, 2000, trim=0, kerf=0)
-    result = optimise([board], [Part("1", "ЛДСП 16", 1500, 500, rotate=True)], time_limit=0.1)
+    result = optimise([board], [Part("1", "ЛДСП 16", 1500, 500, rotate=True)], time_limit=0.1,
+                      clock=StepClock())
     assert result.layouts[0].placements[0].rotated
 
 
