@@ -11,7 +11,8 @@ from app.services import permissions
 FREE_STAGES = [stage.code for stage in pipeline.STAGES if not stage.gate]
 WORKER_LOGIN = {"A": "admin", "B": "chief"}
 EDITED_FIELD = {"A": "transport_company", "B": "waybill_no"}
-MIN_STEPS = 100  # on a loaded machine, go on past the time until each worker did this much
+STEPS = 300  # actions of each worker
+IN_STEP = 10  # the workers wait for each other after every 10 actions: they always overlap
 
 
 def _open(url: str, login: str):
@@ -24,9 +25,10 @@ def _open(url: str, login: str):
     return actor, [code for code in FREE_STAGES if permissions.allowed(actor, permissions.move_action(code))]
 
 
-def move_and_edit(url: str, name: str, deal_ids: list[int], seconds: float, start, results) -> None:
-    """Move, edit (with the version read) and create deals until ``seconds`` have passed; report
-    the successful moves per deal, the last value this worker saved per deal, and its new deals."""
+def move_and_edit(url: str, name: str, deal_ids: list[int], together, results) -> None:
+    """Move, edit (with the version read) and create deals, ``STEPS`` actions in step with the other
+    worker (``together``: a barrier of both); report the successful moves per deal, the last value
+    this worker saved per deal, and its new deals."""
     from app.domain.errors import ConflictError
     from app.services import deals
     from app.store.models import Deal
@@ -38,12 +40,11 @@ def move_and_edit(url: str, name: str, deal_ids: list[int], seconds: float, star
     created: list[int] = []
     conflicts = 0
     field = EDITED_FIELD[name]
-    start.wait(30)
+    together.wait(60)
     began = time.monotonic()
-    end = began + seconds
-    step = 0
-    while time.monotonic() < end or (step < MIN_STEPS and time.monotonic() < end + 30):
-        step += 1
+    for step in range(1, STEPS + 1):
+        if step % IN_STEP == 0:
+            together.wait(60)
         deal_id = rng.choice(deal_ids)
         roll = rng.random()
         if roll < 0.45:
@@ -66,7 +67,7 @@ def move_and_edit(url: str, name: str, deal_ids: list[int], seconds: float, star
             creator = actor if may_create else None  # None: a lead from the web site
             created.append(deals.create_deal(creator, name=f"Новая {name}-{step}").deal.id)
     results.put({"name": name, "moves": dict(moves), "edits": edits, "created": created,
-                 "conflicts": conflicts, "steps": step, "began": began, "ended": time.monotonic()})
+                 "conflicts": conflicts, "steps": STEPS, "began": began, "ended": time.monotonic()})
 
 
 def move_until_killed(url: str, deal_ids: list[int], halfway, done_moves) -> None:

@@ -15,7 +15,6 @@ from app.store.integrity import check_sqlite_file
 from app.store.models import Deal, StageHistory
 from tests import concurrency_workers as workers
 
-SECONDS = 2.5
 DEALS = 200
 
 
@@ -42,12 +41,11 @@ def test_two_processes_on_same_deals_lose_nothing(db, db_url, staff):
     ids = _make_deals(staff)
     close_database()
     ctx = multiprocessing.get_context("spawn")
-    start, results = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=workers.move_and_edit, args=(db_url, name, ids, SECONDS, start, results))
+    together, results = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=workers.move_and_edit, args=(db_url, name, ids, together, results))
              for name in ("A", "B")]
     for proc in procs:
         proc.start()
-    start.set()
     reports = {report["name"]: report for report in (results.get(timeout=60) for _ in procs)}
     for proc in procs:
         proc.join(30)
@@ -68,7 +66,7 @@ def test_two_processes_on_same_deals_lose_nothing(db, db_url, staff):
     assert created <= {deal.id for deal in all_deals}
     assert [deal.order_no for deal in all_deals] == list(range(1, len(all_deals) + 1))
     # the run really was concurrent: both worked at the same time
-    assert all(report["steps"] >= workers.MIN_STEPS and report["moves"] for report in reports.values()), reports
+    assert all(report["moves"] for report in reports.values()), reports
     assert max(r["began"] for r in reports.values()) < min(r["ended"] for r in reports.values())
 
 
