@@ -13,6 +13,7 @@ from app.demo.production import make_pdf_drawing, make_png_assembly
 from app.documents.pack_data import load_sheet
 from app.documents.pack_pdf import build_pack
 from app.services import cutsheets, notes, specs
+from app.store.db import copy_sqlite
 from tests.domain.helpers import cutting_deal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,7 +118,7 @@ def test_layout_hook_adds_drawings_to_the_cut_sheet(sheet_with_orders, tmp_path)
     assert "Схемы раскроя" in first and "Схема листа 1: 3 плиты" in first
 
 
-def test_print_cutsheet_command_without_a_display(tmp_path):
+def test_print_cutsheet_command_without_a_display(tmp_path, demo_shop):
     target = tmp_path / "pack.pdf"
     code = ("import sys, main; rc = main.main(['--demo', 'print-cutsheet', '1', '-o', sys.argv[1]]); "
             "assert 'PySide6.QtWidgets' not in sys.modules, 'a GUI was loaded'; sys.exit(rc)")
@@ -127,8 +128,10 @@ def test_print_cutsheet_command_without_a_display(tmp_path):
     pages = _pages_text(target)
     assert "ЛИСТ РАСКРОЯ № 1" in pages[0] and len(pages) > 10
     assert "Сборочный чертеж не приложен" in run.stderr
-    missing = subprocess.run([sys.executable, "main.py", "--demo", "print-cutsheet", "99", "-o", str(target)],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120,
+    shop = tmp_path / "shop.sqlite3"  # the demo shop again, as this PC's database
+    copy_sqlite(demo_shop.path, shop)
+    missing = subprocess.run([sys.executable, "main.py", "--db", f"sqlite:///{shop}", "print-cutsheet", "99",
+                              "-o", str(target)], cwd=ROOT, capture_output=True, text=True, timeout=120,
                              env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert missing.returncode == 2 and "Лист раскроя №99 не найден" in missing.stderr
 
