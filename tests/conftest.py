@@ -91,37 +91,48 @@ SELECT md5(string_agg(item, ';' ORDER BY item)) FROM (
 ) AS schema_items
 """
 _migrated_schema: str | None = None  # the checksum of the schema the migrations make, once known
+_scratch = None  # this session's own connection to the scratch database, kept for emptying it
 
 
 def empty_postgres(url: str) -> None:
     """Leave the scratch database exactly as the migrations leave a new one: the latest schema, no
     rows, every id sequence at its start. When a test changed the schema (or the version), it is
     dropped and migrated again; otherwise deleting the rows is enough (much faster)."""
+    global _scratch
+    import peewee
+
+    if _scratch is None:
+        _scratch = _connect_postgres(url)
+    try:
+        _empty(_scratch)
+    except (peewee.OperationalError, peewee.InterfaceError):  # a test ended the server's sessions
+        _scratch.close()
+        _scratch = _connect_postgres(url)
+        _empty(_scratch)
+
+
+def _empty(db) -> None:
     global _migrated_schema
     import peewee
 
     from app.store import migrations
     from app.store.models import ALL_MODELS
 
-    db = _connect_postgres(url)
-    try:
-        intact = (_migrated_schema is not None
-                  and db.execute_sql(_SCHEMA_CHECKSUM).fetchone()[0] == _migrated_schema
-                  and db.execute_sql("SELECT version FROM schema_version").fetchall() == [(migrations.latest(),)])
-        if intact:
-            with db.atomic():
-                for model in reversed(peewee.sort_models(ALL_MODELS)):  # children before parents
-                    db.execute_sql(f'DELETE FROM "{model._meta.table_name}"')
-                db.execute_sql("SELECT setval(c.oid, 1, false) FROM pg_class c "
-                               "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace")
-            return
-        db.execute_sql("DROP SCHEMA public CASCADE")
-        db.execute_sql("CREATE SCHEMA public")
-        with db.bind_ctx(ALL_MODELS):  # the migrations work through the models
-            migrations.upgrade(db)
-        _migrated_schema = db.execute_sql(_SCHEMA_CHECKSUM).fetchone()[0]
-    finally:
-        db.close()
+    intact = (_migrated_schema is not None
+              and db.execute_sql(_SCHEMA_CHECKSUM).fetchone()[0] == _migrated_schema
+              and db.execute_sql("SELECT version FROM schema_version").fetchall() == [(migrations.latest(),)])
+    if intact:
+        children_first = reversed(peewee.sort_models(ALL_MODELS))
+        with db.atomic():
+            db.execute_sql(";".join(f'DELETE FROM "{model._meta.table_name}"' for model in children_first))
+            db.execute_sql("SELECT setval(c.oid, 1, false) FROM pg_class c "
+                           "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace")
+        return
+    db.execute_sql("DROP SCHEMA public CASCADE")
+    db.execute_sql("CREATE SCHEMA public")
+    with db.bind_ctx(ALL_MODELS):  # the migrations work through the models
+        migrations.upgrade(db)
+    _migrated_schema = db.execute_sql(_SCHEMA_CHECKSUM).fetchone()[0]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
