@@ -155,6 +155,21 @@ def blank_db_url(db_url):
     return db_url
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A new SQLite file brought to the latest schema, once: each test's database starts as a copy."""
+    from app.store import migrations
+    from app.store.db import make_database
+    from app.store.models import ALL_MODELS
+
+    path = tmp_path_factory.mktemp("migrated") / "crm.sqlite3"
+    new = make_database(f"sqlite:///{path}")
+    with new.bind_ctx(ALL_MODELS):  # the migrations work through the models
+        migrations.upgrade(new)
+    new.close()
+    return path
+
+
 @pytest.fixture
 def fake_clock():
     frozen = clock.FrozenClock(START)
@@ -164,8 +179,11 @@ def fake_clock():
 
 
 @pytest.fixture
-def db(db_url, tmp_path, fake_clock):
+def db(db_url, tmp_path, fake_clock, migrated_sqlite):
     """An open, migrated, empty database; closed afterwards."""
+    path = sqlite_path(db_url)
+    if path is not None:
+        copy_sqlite(migrated_sqlite, path)
     files.set_files_root(tmp_path / "files")
     database_obj = open_database(db_url)
     yield database_obj
