@@ -1,5 +1,11 @@
 """Shared fixtures: a fresh database per test (SQLite, and PostgreSQL when TEST_DATABASE_URL is
-set), a frozen clock, the shop's users; Qt runs offscreen."""
+set), a frozen clock, the shop's users, the demo shop; Qt runs offscreen.
+
+What keeps the tests fast without changing what they test: SQLite databases start as copies of one
+migrated file; the PostgreSQL database is emptied between tests (rows deleted, sequences restarted;
+dropped and migrated again only after a test changed its schema); the demo shop is built once and
+copied; passwords are hashed with argon2's cheapest parameters (one test proves the program's own);
+the optimiser's time limits count steps of its search, never seconds of a possibly busy machine."""
 from __future__ import annotations
 
 import os
