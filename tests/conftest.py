@@ -22,15 +22,16 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(_SANDBOX, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_SANDBOX, "data")
 os.environ["XDG_STATE_HOME"] = os.path.join(_SANDBOX, "state")  # the log and crash files
 
-import pytest  # noqa: E402
-from argon2 import PasswordHasher, profiles  # noqa: E402
+# The imports come after the sandbox: nothing they load may see this PC's folders.
+import pytest
+from argon2 import PasswordHasher, profiles
 
-from app.domain import clock  # noqa: E402
-from app.services import auth  # noqa: E402
-from app.store import files  # noqa: E402
-from app.store.db import close_database, copy_sqlite, database, sqlite_path  # noqa: E402
-from app.store.connection import open_database  # noqa: E402
-from app.store.models import Role  # noqa: E402
+from app.domain import clock
+from app.services import auth
+from app.store import files
+from app.store.connection import open_database
+from app.store.db import close_database, copy_sqlite, database, sqlite_path
+from app.store.models import Role
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 START = datetime(2025, 6, 2, 9, 0)  # 12:00 in St Petersburg

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.cutting import DEFAULT_BOARDS, Board, CuttingInputError, Part, optimise, validate_layouts
+from app.cutting import (
+    DEFAULT_BOARDS,
+    Board,
+    CuttingInputError,
+    Part,
+    optimise,
+    validate_layouts,
+)
 from app.cutting.bounds import lower_bound, one_dimensional_bound
 from app.cutting.guillotine import Items
 from tests.step_clock import StepClock

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import signal
 from collections import Counter
+from itertools import pairwise
 
 from app.domain.codes import Role
 from app.services import deals, people
@@ -32,7 +33,7 @@ def _histories() -> dict[int, list[StageHistory]]:
 
 def _assert_history_matches_stage(deal: Deal, rows: list[StageHistory]) -> None:
     assert rows[0].from_stage is None
-    for before, after in zip(rows, rows[1:]):
+    for before, after in pairwise(rows):
         assert after.from_stage == before.to_stage, f"deal {deal.id}: history chain broken"
     assert rows[-1].to_stage == deal.stage
 

@@ -47,11 +47,10 @@ def test_next_action_reconnects_after_the_server_dropped_us(pg):
 
 def test_connection_lost_inside_an_action_writes_nothing(pg):
     deal = new_deal(None)
-    with pytest.raises(ConnectionLostError) as lost:
-        with database.atomic():
-            notes.add_note(deal.id, None, "Первая половина")
-            _cut_connection()
-            notes.add_note(deal.id, None, "Вторая половина")
+    with pytest.raises(ConnectionLostError) as lost, database.atomic():
+        notes.add_note(deal.id, None, "Первая половина")
+        _cut_connection()
+        notes.add_note(deal.id, None, "Вторая половина")
     assert isinstance(lost.value, ServiceError) and "Нет связи с сервером" in str(lost.value)
     assert Note.select().count() == 0
     notes.add_note(deal.id, None, "После восстановления связи")

@@ -82,7 +82,7 @@ def test_no_passport_or_phone_anywhere(sheet_with_orders, tmp_path):
 
 
 def test_broken_and_missing_attachments_get_warning_pages(sheet_with_orders, tmp_path):
-    full, broken, bare = sheet_with_orders
+    _, broken, bare = sheet_with_orders
     result = build_pack(load_sheet(1), tmp_path / "pack.pdf")
     pages = _pages_text(result.path)
     broken_pages = [page for page in pages if f"заказ №{broken.order_no} ·" in page]
@@ -122,8 +122,8 @@ def test_print_cutsheet_command_without_a_display(tmp_path, demo_shop):
     target = tmp_path / "pack.pdf"
     code = ("import sys, main; rc = main.main(['--demo', 'print-cutsheet', '1', '-o', sys.argv[1]]); "
             "assert 'PySide6.QtWidgets' not in sys.modules, 'a GUI was loaded'; sys.exit(rc)")
-    run = subprocess.run([sys.executable, "-c", code, str(target)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    run = subprocess.run([sys.executable, "-c", code, str(target)], check=False, cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert run.returncode == 0, run.stderr
     pages = _pages_text(target)
     assert "ЛИСТ РАСКРОЯ № 1" in pages[0] and len(pages) > 10
@@ -131,8 +131,8 @@ def test_print_cutsheet_command_without_a_display(tmp_path, demo_shop):
     shop = tmp_path / "shop.sqlite3"  # the demo shop again, as this PC's database
     copy_sqlite(demo_shop.path, shop)
     missing = subprocess.run([sys.executable, "main.py", "--db", f"sqlite:///{shop}", "print-cutsheet", "99",
-                              "-o", str(target)], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+                              "-o", str(target)], check=False, cwd=ROOT, capture_output=True, text=True,
+                             timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert missing.returncode == 2 and "Лист раскроя №99 не найден" in missing.stderr
 
 

@@ -40,7 +40,7 @@ def test_demo_copied_with_ids_counts_and_totals(demo_file, blank_db_url, capsys)
 
 def test_target_in_use_is_refused(demo_file, blank_db_url, capsys):
     target = blank_db_url
-    source, counts, _ = demo_file
+    source, _, _ = demo_file
     migrate_to(source, target, progress=lambda line: None)
     with pytest.raises(TransferError, match="не пуста"):
         migrate_to(source, target, progress=lambda line: None)

@@ -17,10 +17,19 @@ from app.domain.codes import TaskType
 from app.services import deals, tasks
 from app.store.models import AuditEntry, Task
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
-from tests.gui.card_helpers import choose, click, field, message, open_card, type_into, type_text
+from tests.gui.card_helpers import (
+    choose,
+    click,
+    field,
+    message,
+    open_card,
+    type_into,
+    type_text,
+)
 from ui.common import msgbox
 from ui.deal import files_panel
 from ui.deal.timeline_view import THUMB, Role
+
 
 @pytest.fixture
 def asked(monkeypatch):

@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run_main(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "main.py", *argv], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    return subprocess.run([sys.executable, "main.py", *argv], check=False, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
 
 
 def test_demo_screenshot_from_the_command_line(tmp_path):
@@ -64,7 +64,8 @@ def test_an_error_in_a_screenshot_run_ends_it_and_is_logged(tmp_path):
     """Nobody is there to answer a message box: the run stops with the error, written to the log."""
     from ui.shell.logs import LOG_FILE, log_dir
 
-    run = _run_main("--demo", "--workstation", "counter", "--show", "deal:9999", "--screenshot", str(tmp_path / "x.png"))
+    run = _run_main("--demo", "--workstation", "counter", "--show", "deal:9999",
+                    "--screenshot", str(tmp_path / "x.png"))
     assert run.returncode != 0 and not (tmp_path / "x.png").exists()
     logged = (log_dir() / LOG_FILE).read_text(encoding="utf-8")
     assert "The program stopped on an error" in logged and "9999" in logged

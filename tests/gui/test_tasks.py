@@ -6,7 +6,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QPushButton, QSystemTrayIcon, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QPushButton,
+    QSystemTrayIcon,
+    QToolButton,
+    QWidget,
+)
 
 from app.domain.changes import Changes
 from app.domain.reminder_rules import Section
@@ -20,6 +26,7 @@ from ui.tasks import dialogs
 from ui.tasks.install import IN_TRAY_TEXT, install_tasks, overdue_title
 from ui.tasks.model import TaskRole
 from ui.tasks.tray import count_icon
+
 
 class FakeTimer(QTimer):
     """A QTimer that never runs by itself: the test emits ``timeout``."""
