@@ -190,10 +190,10 @@ def cancel_cut_sheet(number: int, actor: User | None, reason: str = "") -> Done[
         sheet.cancel_reason = reason
         sheet.version += 1
         sheet.save()
-        deal_ids = frozenset(deal.id for deal in orders_of(sheet))
-        for deal_id in deal_ids:
-            add_note(deal_id, actor, f"Лист раскроя №{number} аннулирован" + (f": {reason}" if reason else ""))
-        return Done(sheet, Changes(deal_ids, timeline=True, cut_sheets=True))
+        orders = orders_of(sheet)
+        for deal in orders:
+            add_note(deal.id, actor, f"Лист раскроя №{number} аннулирован" + (f": {reason}" if reason else ""))
+        return Done(sheet, Changes(frozenset(deal.id for deal in orders), timeline=True, cut_sheets=True))
 
 
 @dataclass

@@ -52,6 +52,32 @@ def attach_file(deal_id: int, actor: User | None, source: Path | str, kind: str 
 
 
 @dataclass(frozen=True)
+class FilesAttached:
+    """What «Прикрепить» of several files did: the files attached and, per file refused, why."""
+
+    attached: list[Attachment]
+    refused: list[str]
+
+    @property
+    def changes(self) -> Changes:
+        if not self.attached:
+            return Changes()
+        return Changes(frozenset(a.deal_id for a in self.attached), timeline=True, files=True)
+
+
+def attach_files(deal_id: int, actor: User | None, sources: list[Path], kind: str = "other") -> FilesAttached:
+    """Attach several files (a drop of photos), each in its own transaction: a file refused is named
+    in ``refused`` and the others are still attached."""
+    result = FilesAttached([], [])
+    for source in sources:
+        try:
+            result.attached.append(attach_file(deal_id, actor, source, kind).value)
+        except ServiceError as error:
+            result.refused.append(str(error))
+    return result
+
+
+@dataclass(frozen=True)
 class FileLine:
     """An attached file as the card lists it (no database object)."""
 

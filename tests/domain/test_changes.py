@@ -6,8 +6,21 @@ from datetime import timedelta
 from app.domain import clock
 from app.domain.changes import Changes
 from app.domain.reminder_rules import ReminderSettings
-from app.services import (auth, cutsheets, deals, my_tasks, notes, permissions, personal_data, reminders, specs,
-                          stale, stock_boards, tasks, users)
+from app.services import (
+    auth,
+    cutsheets,
+    deals,
+    my_tasks,
+    notes,
+    permissions,
+    personal_data,
+    reminders,
+    specs,
+    stale,
+    stock_boards,
+    tasks,
+    users,
+)
 from tests.domain.helpers import cutting_deal, new_deal
 
 PART = {"name": "Стойка", "material": "Массив сосны 40", "thickness": "40", "length": "1750", "width": "80",
@@ -97,3 +110,15 @@ def test_people_rights_and_personal_data_are_in_the_journal(staff):
     assert _on(personal_data.read_passport(deal.id, admin).changes) == {"audit"}
     users.reset_password(admin, staff["manager"].id, "5678")
     assert _on(auth.sign_in(staff["manager"].id, "5678").changes) == {"audit"}
+
+
+def test_several_files_attach_each_on_its_own_and_say_so_once(staff, tmp_path):
+    deal = new_deal(staff["manager"])
+    photos = [tmp_path / "один.jpg", tmp_path / "два.jpg"]
+    for photo in photos:
+        photo.write_bytes(b"\xff\xd8\xff")
+    result = notes.attach_files(deal.id, staff["manager"], [photos[0], tmp_path / "нет.jpg", photos[1]], "design")
+    assert [a.original_name for a in result.attached] == ["один.jpg", "два.jpg"]
+    assert result.refused == ["Файл не найден: нет.jpg"]
+    assert _on(result.changes) == {"deal_ids", "timeline", "files"} and result.changes.deal_ids == {deal.id}
+    assert notes.attach_files(deal.id, staff["manager"], [tmp_path / "нет.jpg"]).changes.is_empty()

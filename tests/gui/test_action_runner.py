@@ -145,6 +145,17 @@ def test_workstation_lists_refresh_only_on_their_stages_and_orders(qtbot, staff,
     assert counts == [2, 3, 1]  # the open sheet's layouts are cut from the stock boards
 
 
+def test_the_open_sheet_follows_its_orders_into_the_workshop(qtbot, staff, shown, monkeypatch):
+    screen = _sheet_one_open(qtbot, staff)
+    (deal_id,) = screen.sheet_orders.ids
+    cutsheets.send_to_production(1, staff["constructor"])
+    screen.refresh()
+    assert screen.orders.ids == [] and screen.sheet_orders.ids == [deal_id]  # no longer at «Раскрой»
+    counts = _count_refreshes(monkeypatch, screen)
+    screen.window_.announce(Changes(frozenset({deal_id}), frozenset({"production", "sawing"}), timeline=True))
+    assert counts == [1]  # the sheet's list shows the order's stage: «Распил» now
+
+
 # --- dialogs through the seam: both answers --------------------------------------------------
 def _sheet_one_open(qtbot, staff):
     """The constructor's «Листы раскроя» with cut sheet №1 (one order) open."""
@@ -212,28 +223,36 @@ def test_saving_a_pdf_asks_where_and_a_cancel_builds_nothing(qtbot, staff, shown
     assert screen.job is None  # nothing built for a cancelled dialog
 
 
-def test_attaching_files_to_a_deal_when_the_chooser_is_cancelled(qtbot, staff, shown, monkeypatch):
-    from tests.gui.card_helpers import click, open_card
+def test_dropping_files_refreshes_the_card_once_and_names_each_refused_file(qtbot, staff, shown, tmp_path):
+    from tests.gui.card_helpers import open_card
 
     deal = new_deal(staff["manager"])
     card = open_card(qtbot, staff["manager"], deal.id)
-    card.show_tab("files")
-    monkeypatch.setattr(msgbox, "open_files", lambda parent, title, file_filter="": [])
-    click(qtbot, card, "attachFile")
-    assert card.files.model.rowCount() == 0 and shown == []
+    good = [tmp_path / f"бриф{n}.pdf" for n in range(3)]
+    for path in good:
+        path.write_bytes(b"%PDF-1.4")
+    announced = []
+    card.window_.changed.connect(announced.append)
+    card.files.add_files([good[0], tmp_path / "пропал.pdf", *good[1:]])
+    assert card.files.model.rowCount() == 3 and len(announced) == 1
+    assert shown == [("Файл не прикреплён", "Файл не найден: пропал.pdf")]
 
 
 def test_stale_days_asked_and_cancelled(qtbot, staff, shown, monkeypatch, tmp_path):
+    from app.services import stale
     from tests.gui.board_helpers import board_settings
     from ui.board.board import BoardWidget
 
+    stale.set_threshold("first_contact", 7)  # not the stage's default: a cancel must not reset it
     window = MainWindow(staff["manager"], "counter")
     qtbot.addWidget(window)
     board = BoardWidget(window, board_settings(tmp_path))
-    before = dict(board.delegate.stale_days)
-    monkeypatch.setattr(msgbox, "ask_number", lambda parent, title, prompt, value, lowest, highest: None)
+    offered = []
+    monkeypatch.setattr(msgbox, "ask_number", lambda parent, title, prompt, value, lowest, highest:
+                        offered.append(value))
     board.change_stale_days("first_contact")
-    assert board.delegate.stale_days == before
+    assert offered == [7]
+    assert stale.thresholds()["first_contact"] == 7 and board.delegate.stale_days["first_contact"] == 7
 
 
 def test_completing_a_constructor_task_asks_the_result(qtbot, staff, shown, monkeypatch):

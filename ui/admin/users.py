@@ -247,7 +247,7 @@ class UsersScreen(QWidget):
 
     def _set_roles(self, action: str, roles: set[str]) -> dict[str, frozenset[str]] | None:
         done = self.window_.action_runner.run(self, "Права не изменены",
-                                        lambda: permissions.set_roles(self.window_.user, action, roles))
+                                              lambda: permissions.set_roles(self.window_.user, action, roles))
         return None if done is None else done.value
 
     def _selected_user(self) -> User | None:

@@ -233,7 +233,7 @@ class BoardWidget(QWidget):
         Announces the change and offers its undo; True when anything moved."""
         user = self.window_.user
         batch = self.window_.action_runner.run(self, "Перевод не выполнен",
-                                         lambda: board_moves.move_many(deal_ids, stage_code, user))
+                                               lambda: board_moves.move_many(deal_ids, stage_code, user))
         if batch is None:
             return False
         records = list(batch.records)

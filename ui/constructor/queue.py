@@ -149,7 +149,7 @@ class ConstructorScreen(QWidget):
             msgbox.info(self, "Производство", "Выберите заказ в очереди")
             return
         self.window_.action_runner.run(self, "Заказ не передан",
-                                 lambda: deals.move_deal(deal_id, "production", self.window_.user))
+                                       lambda: deals.move_deal(deal_id, "production", self.window_.user))
 
     def complete_selected_task(self) -> None:
         """«Выполнить»: a feasibility question gets «да»/«нет» + remarks, other tasks a result."""
@@ -168,4 +168,4 @@ class ConstructorScreen(QWidget):
         result = msgbox.ask_text(self, "Выполнить задачу", task.text)
         if result is not None:
             self.window_.action_runner.run(self, "Задача не выполнена",
-                                     lambda: tasks.complete_task(task.id, self.window_.user, result))
+                                           lambda: tasks.complete_task(task.id, self.window_.user, result))

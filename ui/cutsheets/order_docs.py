@@ -162,8 +162,8 @@ class OrderDocsDialog(QDialog):
     def copy_from(self, source_id: int) -> None:
         if self.parts.model.values() and not msgbox.ask(self, "Копирование", "Заменить детали этого заказа?"):
             return
-        copied = self.window_.action_runner.run(self, "Копирование",
-                                          lambda: specs.copy_parts_from(self.deal_id, source_id, self.window_.user))
+        copied = self.window_.action_runner.run(
+            self, "Копирование", lambda: specs.copy_parts_from(self.deal_id, source_id, self.window_.user))
         if copied is not None:
             self.parts.model.set_lines(copied.value)
 

@@ -165,9 +165,9 @@ class CutSheetsScreen(QWidget):
     # ---- showing ----------------------------------------------------------------------------
     def on_changed(self, changes: Changes) -> None:
         """The screen shows the orders at «Раскрой» (parts, drawings), the cut sheets with their orders,
-        and the open sheet's layouts cut from the stock boards."""
+        the open sheet's orders wherever they are now, and its layouts cut from the stock boards."""
         if (changes.cut_sheets or changes.specs or changes.stock_boards
-                or changes.touches((cutsheets.CUTTING,), self.orders.ids)):
+                or changes.touches((cutsheets.CUTTING,), [*self.orders.ids, *self.sheet_orders.ids])):
             self.refresh()
 
     def refresh(self) -> None:
@@ -264,7 +264,7 @@ class CutSheetsScreen(QWidget):
     def create_sheet(self) -> None:
         ids, material = self.selected_deal_ids(), self.material.currentText()
         done = self.window_.action_runner.run(self, "Лист раскроя",
-                                        lambda: cutsheets.create_cut_sheet(self.window_.user, ids, material))
+                                              lambda: cutsheets.create_cut_sheet(self.window_.user, ids, material))
         if done is not None:
             self.open_sheet(done.value.number)
             self.window_.statusBar().showMessage(f"Создан лист раскроя №{done.value.number}", 10_000)
@@ -283,7 +283,7 @@ class CutSheetsScreen(QWidget):
             return
         number = self.current
         result = self.window_.action_runner.run(self, "Передать в производство",
-                                          lambda: cutsheets.send_to_production(number, self.window_.user))
+                                                lambda: cutsheets.send_to_production(number, self.window_.user))
         if result is None:
             return
         text = f"В производство передано заказов: {len(result.moved)}"
@@ -298,7 +298,7 @@ class CutSheetsScreen(QWidget):
         reason = msgbox.ask_text(self, "Аннулировать", f"Причина аннулирования листа №{number}:")
         if reason is not None:
             self.window_.action_runner.run(self, "Аннулировать",
-                                     lambda: cutsheets.cancel_cut_sheet(number, self.window_.user, reason))
+                                           lambda: cutsheets.cancel_cut_sheet(number, self.window_.user, reason))
 
     # ---- the PDF ----------------------------------------------------------------------------
     def build(self, then, printer: QPrinter | None = None) -> printing.PackJob | None:

@@ -127,7 +127,7 @@ class StockBoardsDialog(QDialog):
 
     def save(self) -> None:
         """Store the table; a bad row is named and the dialog stays open (nothing is lost)."""
-        saved = self.window_.action_runner.run(self, "Материалы",
-                                         lambda: stock_boards.save_stock_boards(self.window_.user, self.model.rows))
+        saved = self.window_.action_runner.run(
+            self, "Материалы", lambda: stock_boards.save_stock_boards(self.window_.user, self.model.rows))
         if saved is not None:
             self.accept()

@@ -367,8 +367,9 @@ class DealCard(QDialog):
         return self.gate_form
 
     def add_note(self) -> None:
-        if self.window_.action_runner.run(self, "Примечание не добавлено",
-                                    lambda: notes.add_note(self.deal_id, self.user, self.note.text())) is not None:
+        added = self.window_.action_runner.run(self, "Примечание не добавлено",
+                                               lambda: notes.add_note(self.deal_id, self.user, self.note.text()))
+        if added is not None:
             self.note.clear()
 
     # --- closing -------------------------------------------------------------------------------

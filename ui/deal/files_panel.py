@@ -109,10 +109,15 @@ class FilesPanel(QWidget):
         self.model.load(self.deal_id)
 
     def add_files(self, paths: list[Path]) -> None:
-        """Attach ``paths`` as the chosen kind; one service call per file."""
-        attached = [self.window_.action_runner.run(self, "Файл не прикреплён", lambda path=path: notes.attach_file(
-            self.deal_id, self.window_.user, path, self.kind.currentData())) for path in paths]
-        if any(done is not None for done in attached):
+        """Attach ``paths`` as the chosen kind (the card refreshes once); say which were refused."""
+        kind = self.kind.currentData()
+        result = self.window_.action_runner.run(self, "Файл не прикреплён", lambda: notes.attach_files(
+            self.deal_id, self.window_.user, paths, kind))
+        if result is None:
+            return
+        if result.refused:
+            msgbox.error(self, "Файл не прикреплён", "\n".join(result.refused))
+        if result.attached:
             self.attached.emit()
 
     def open_index(self, index: QModelIndex) -> None:
