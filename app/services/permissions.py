@@ -24,15 +24,15 @@ Defaults (docs/process.md; where the guide is silent, the choice is said here):
 """
 from __future__ import annotations
 
-import json
 
 from app.domain import pipeline
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role
 from app.domain.errors import PermissionDeniedError
 from app.services.timeline import audit
+from app.store import setting_values
 from app.store.db import database
-from app.store.models import Setting, User
+from app.store.models import User
 
 SETTING_KEY = "permissions"
 
@@ -110,12 +110,8 @@ FIELD_ACTIONS = {
 
 
 def _stored() -> dict[str, list[str]]:
-    row = Setting.get_or_none(Setting.key == SETTING_KEY)
-    if row is None:
-        return {}
-    try:
-        stored = json.loads(row.value)
-    except ValueError:
+    stored = setting_values.read(SETTING_KEY, {})
+    if not isinstance(stored, dict):
         return {}
     return {action: roles for action, roles in stored.items() if action in DEFAULTS}
 
@@ -178,9 +174,7 @@ def set_roles(actor: User | None, action: str, roles) -> Done[dict[str, frozense
             stored.pop(action, None)
         else:
             stored[action] = roles
-        Setting.insert(key=SETTING_KEY, value=json.dumps(stored, ensure_ascii=False)).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: json.dumps(stored, ensure_ascii=False)}
-        ).execute()
+        setting_values.write(SETTING_KEY, stored)
         audit(actor, "permissions_change", None,
               f"{ACTION_NAMES[action]}: {_role_list(frozenset(roles) | {ADMIN})}")
     return Done(rules(), Changes(users=True, audit=True))

@@ -9,7 +9,7 @@ from app.domain import pipeline
 from app.domain.changes import Changes
 from app.domain.errors import ServiceError
 from app.store.db import database
-from app.store.models import Setting
+from app.store import setting_values
 
 KEY_PREFIX = "stale_days."
 
@@ -17,10 +17,9 @@ KEY_PREFIX = "stale_days."
 def thresholds() -> dict[str, int]:
     """Days per stage code after which a card is stale (one query)."""
     days = {stage.code: stage.normal_days for stage in pipeline.STAGES}
-    for row in Setting.select().where(Setting.key.startswith(KEY_PREFIX)):
-        code = row.key[len(KEY_PREFIX):]
-        if code in days and row.value.isdigit():
-            days[code] = int(row.value)
+    for code, value in setting_values.read_prefixed(KEY_PREFIX).items():
+        if code in days and isinstance(value, int) and value >= 0:
+            days[code] = value
     return days
 
 
@@ -32,8 +31,7 @@ def set_threshold(stage_code: str, days: int | None) -> Changes:
         raise ServiceError("Срок на этапе не может быть отрицательным")
     with database.atomic():
         if days is None:
-            Setting.delete().where(Setting.key == key).execute()
+            setting_values.forget(key)
         else:
-            Setting.insert(key=key, value=str(int(days))).on_conflict(
-                conflict_target=[Setting.key], update={Setting.value: str(int(days))}).execute()
+            setting_values.write(key, int(days))
     return Changes(stages=frozenset({stage_code}), settings=True)

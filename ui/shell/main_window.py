@@ -46,6 +46,16 @@ class MainWindow(QMainWindow):
         quit_action = QAction("Выход", self, shortcut=QKeySequence("Ctrl+Q"))  # Windows has no standard one
         quit_action.triggered.connect(self.quit_program)
         self.file_menu.addAction(quit_action)
+        # features add their own entries with add_menu_action: shop-wide settings and help
+        self.settings_menu = self.menuBar().addMenu("&Настройки")
+        self.help_menu = self.menuBar().addMenu("Спр&авка")
+        for menu in (self.settings_menu, self.help_menu):
+            menu.menuAction().setVisible(False)  # until a feature puts something there
+
+    def add_menu_action(self, menu, action: QAction) -> None:
+        """Put ``action`` into ``menu`` (``settings_menu``, ``help_menu`` …) and show the menu."""
+        menu.addAction(action)
+        menu.menuAction().setVisible(True)
 
     def _show_user(self) -> None:
         self.user_label.setText(f"{self.user.full_name} · {self.user.role_name}")
