@@ -59,8 +59,11 @@ def _run(args: argparse.Namespace, demo: bool, url: str | None, previous_crash) 
 
             open_for_run(url)
         return args.run(args)
+    from ui.shell.app import handed_over
     from ui.shell.startup_recovery import open_or_recover
 
+    if handed_over(args):
+        return 0
     opened = open_or_recover(url, demo)
     if opened is None:
         return 1

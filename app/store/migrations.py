@@ -10,6 +10,7 @@ from typing import Callable
 import peewee
 
 from app.domain import clock
+from app.domain.version import program_version
 from app.store import models
 from app.store.db import copy_sqlite
 
@@ -94,6 +95,24 @@ def current_version(db: peewee.Database) -> int:
     return row[0] if row else 0
 
 
+def recorded_program(db: peewee.Database) -> str | None:
+    """The version of the program that last migrated or opened ``db`` (None: not recorded)."""
+    if not db.table_exists("schema_version"):
+        return None
+    if "program" not in {column.name for column in db.get_columns("schema_version")}:
+        return None
+    row = db.execute_sql("SELECT program FROM schema_version").fetchone()
+    return row[0] if row else None
+
+
+def _record_program(db: peewee.Database) -> None:
+    """Write this program's version beside the schema version (only when it differs)."""
+    if "program" not in {column.name for column in db.get_columns("schema_version")}:
+        db.execute_sql("ALTER TABLE schema_version ADD COLUMN program VARCHAR(40)")
+    if recorded_program(db) != program_version():
+        db.execute_sql(f"UPDATE schema_version SET program = {db.param}", (program_version(),))
+
+
 def backup_sqlite(path: Path, label: str) -> Path:
     """Copy a live SQLite file consistently (online backup API) next to it; returns the copy."""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
@@ -108,6 +127,8 @@ def upgrade(db: peewee.Database, *, backup_path: Path | None = None) -> int:
     if before > target:
         raise schema_too_new(before)
     if before == target:
+        with db.atomic():
+            _record_program(db)
         return before
     if backup_path is not None and before > 0 and backup_path.exists():
         backup_sqlite(backup_path, f"before-v{target}")
@@ -118,4 +139,5 @@ def upgrade(db: peewee.Database, *, backup_path: Path | None = None) -> int:
         for number in range(before + 1, target + 1):
             MIGRATIONS[number - 1](db)
             db.execute_sql("UPDATE schema_version SET version = %d" % number)
+        _record_program(db)
     return before

@@ -25,6 +25,7 @@ from ui.shell.main_window import MainWindow
 from ui.tasks import dialogs
 from ui.tasks.install import IN_TRAY_TEXT, install_tasks, overdue_title
 from ui.tasks.model import TaskRole
+from ui.shell.app_icon import icon_pixmap
 from ui.tasks.tray import count_icon
 
 
@@ -318,13 +319,14 @@ def test_without_a_tray_or_on_the_workshop_terminal_closing_quits_as_before(make
         assert QApplication.quitOnLastWindowClosed()  # Qt ends the program with its last window
 
 
-def test_count_icon_is_red_with_overdue_and_green_when_calm(qapp):
-    def centre_colour(counts):
+def test_count_icon_is_the_bed_with_a_red_badge_for_overdue_and_plain_when_calm(qapp):
+    def badge_colour(counts):
         image = count_icon(counts).pixmap(64, 64).toImage()
-        return image.pixelColor(10, 32).name()
-    assert centre_colour(ReminderCounts(0, 3)) == "#c62828"
-    assert centre_colour(ReminderCounts(2, 0)) == "#ef6c00"
-    assert centre_colour(ReminderCounts(0, 0)) == "#2e7d32"
+        return image.pixelColor(34, 50).name()  # inside the badge, left of its number
+    assert badge_colour(ReminderCounts(0, 3)) == "#c62828"
+    assert badge_colour(ReminderCounts(2, 0)) == "#ef6c00"
+    calm = count_icon(ReminderCounts(0, 0)).pixmap(64, 64).toImage()
+    assert calm == icon_pixmap(64).toImage()  # the program's own icon, no badge
 
 
 def test_show_tasks_screenshot_from_command_line(screenshot):

@@ -9,12 +9,14 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.domain.version import program_version
 from app.store.session import Opened, default_user
 from ui.board.board import BoardWidget
 from ui.common import msgbox
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.database import multipc
-from ui.shell import signin, workstations
+from ui.shell import about, autostart, signin, single_instance, workstations
+from ui.shell.app_icon import app_icon
 from ui.shell.crash import CrashHandler, previous_crash_text
 from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
@@ -35,7 +37,21 @@ def application() -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("CRM «Детские кровати Маня»")
+    app.setApplicationVersion(program_version())
+    app.setWindowIcon(app_icon())
     return app
+
+
+def handed_over(args: argparse.Namespace) -> bool:
+    """Whether another copy of the program runs for this user and was asked to come forward (then
+    this start ends); otherwise this copy starts listening for later starts. Screenshots run apart."""
+    if args.screenshot:
+        return False
+    app = application()
+    if single_instance.hand_over():
+        return True
+    single_instance.InstanceServer(app).listen()
+    return False
 
 
 def workstation_of(args: argparse.Namespace) -> str:
@@ -66,6 +82,9 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     if args.show == "tasks" or args.show in workstations.ADMIN_SCREENS:
         window.show_screen(args.show)
     multipc.install(window, opened, start=not getattr(args, "screenshot", None))
+    about.install(window, opened)
+    if window.workstation != "workshop":  # the terminal has no menu bar; its PC is set up once
+        autostart.install(window)
     return window
 
 
@@ -115,6 +134,9 @@ def run_gui(args: argparse.Namespace, opened: Opened, previous_crash: Path | Non
         return 0
     window.setWindowState(window.windowState() | workstations.show_mode(window))
     window.show()
+    server = app.findChild(single_instance.InstanceServer, "instanceServer")
+    if server is not None:
+        server.activate.connect(lambda: single_instance.bring_forward(window))
     crash_handler = CrashHandler(setup_logging(), app)
     crash_handler.install()  # while the window runs; errors before or after it end the run
     try:

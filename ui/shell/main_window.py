@@ -7,9 +7,10 @@ from typing import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
 from app.domain.changes import Changes
+from app.domain.version import program_version
 from app.store.models import User
 from ui.common.actions import ActionRunner
 
@@ -27,7 +28,7 @@ class MainWindow(QMainWindow):
         self.workstation = workstation
         self.demo = demo
         self.action_runner = ActionRunner(self.announce)  # runs every user action of its widgets
-        self.setWindowTitle(APP_TITLE + (" (демо)" if demo else ""))
+        self.setWindowTitle(f"{APP_TITLE} {program_version()}" + (" (демо)" if demo else ""))
         self.tabs = QTabWidget(objectName="mainTabs")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -51,6 +52,12 @@ class MainWindow(QMainWindow):
         self.help_menu = self.menuBar().addMenu("Спр&авка")
         for menu in (self.settings_menu, self.help_menu):
             menu.menuAction().setVisible(False)  # until a feature puts something there
+
+    def add_menu(self, title: str) -> QMenu:
+        """A feature's own menu, placed before «Настройки» and «Справка»."""
+        menu = QMenu(title, self)
+        self.menuBar().insertMenu(self.settings_menu.menuAction(), menu)
+        return menu
 
     def add_menu_action(self, menu, action: QAction) -> None:
         """Put ``action`` into ``menu`` (``settings_menu``, ``help_menu`` …) and show the menu."""

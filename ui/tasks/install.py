@@ -67,7 +67,7 @@ class TasksFeature:
         self._add_menu()
 
     def _add_menu(self) -> None:
-        menu = self.window.menuBar().addMenu("&Задачи")
+        menu = self.window.add_menu("&Задачи")
         show = QAction("Мои задачи", self.window, shortcut=QKeySequence("F4"))
         show.triggered.connect(self.show_tasks)
         snooze = QAction("Отложить все напоминания на 15 минут", self.window)

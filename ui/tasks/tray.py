@@ -3,34 +3,37 @@ and a balloon for each new reminder (clicking it opens the deal)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from app.services.reminders import ReminderCounts
+from ui.shell.app_icon import icon_pixmap
 from ui.tasks.scheduler import Notice
 
 BALLOON_MS = 8_000
-ICON_SIZE = 64
-CALM, DUE, OVERDUE = QColor("#2e7d32"), QColor("#ef6c00"), QColor("#c62828")
+ICON_SIZE, BADGE_SIZE = 64, 40
+DUE, OVERDUE = QColor("#ef6c00"), QColor("#c62828")
 
 
 def count_icon(counts: ReminderCounts) -> QIcon:
-    """A round icon with the number of tasks to do: red with overdue ones, orange with due, green
-    (and no number) when there is nothing to do."""
-    pixmap = QPixmap(ICON_SIZE, ICON_SIZE)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    """The program's icon with the number of tasks to do on a badge: red with overdue ones, orange
+    with due ones; the plain icon when there is nothing to do."""
+    pixmap = icon_pixmap(ICON_SIZE)
+    if counts.total == 0:
+        return QIcon(pixmap)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(OVERDUE if counts.overdue else DUE if counts.due else CALM)
-    painter.drawEllipse(2, 2, ICON_SIZE - 4, ICON_SIZE - 4)
+    painter.setBrush(OVERDUE if counts.overdue else DUE)
+    badge = QRect(ICON_SIZE - BADGE_SIZE, ICON_SIZE - BADGE_SIZE, BADGE_SIZE, BADGE_SIZE)
+    painter.drawEllipse(badge)
     painter.setPen(QColor("white"))
     font = QFont()
     font.setBold(True)
-    text = "✓" if counts.total == 0 else str(counts.total) if counts.total < 100 else "99+"
-    font.setPixelSize(34 if len(text) < 3 else 24)
+    text = str(counts.total) if counts.total < 100 else "99+"
+    font.setPixelSize(26 if len(text) < 3 else 17)
     painter.setFont(font)
-    painter.drawText(QRect(0, 0, ICON_SIZE, ICON_SIZE), Qt.AlignmentFlag.AlignCenter, text)
+    painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
     painter.end()
     return QIcon(pixmap)
 
