@@ -14,6 +14,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="sqlite:///путь или postgresql://пользователь@сервер:порт/база")
     parser = argparse.ArgumentParser(prog="main.py", parents=[common],
                                      description="CRM мастерской «Детские кровати Маня»")
+    from app.domain.version import program_version
+
+    parser.add_argument("--version", action="version", version=f"workshop-crm {program_version()}")
     parser.add_argument("--screenshot", metavar="FILE.png", help="сохранить снимок окна и выйти")
     parser.add_argument("--show", metavar="WHAT", help="экран для снимка: deal:N[:main|contact|payment|files], tasks, users, cutsheet:N")
     parser.add_argument("--workstation", choices=["counter", "constructor", "workshop"], default=None,
