@@ -48,9 +48,10 @@ def handed_over(args: argparse.Namespace) -> bool:
     if args.screenshot:
         return False
     app = application()
-    if single_instance.hand_over():
+    name = single_instance.instance_name(bool(getattr(args, "demo", False)))
+    if single_instance.hand_over(name):
         return True
-    single_instance.InstanceServer(app).listen()
+    single_instance.InstanceServer(app, name).listen()
     return False
 
 

@@ -19,13 +19,14 @@ CONNECT_MS = 1500
 MESSAGE = b"show\n"
 
 
-def instance_name() -> str:
-    """The socket name of this user's copy (``CRM_INSTANCE_NAME`` overrides it)."""
+def instance_name(demo: bool = False) -> str:
+    """The socket name of this user's copy — the demo apart from the shop's database
+    (``CRM_INSTANCE_NAME`` overrides it)."""
     override = os.environ.get("CRM_INSTANCE_NAME")
     if override:
         return override
     user = hashlib.sha1(getpass.getuser().encode("utf-8")).hexdigest()[:12]
-    return f"workshop-crm-{user}"
+    return f"workshop-crm-{user}" + ("-demo" if demo else "")
 
 
 def hand_over(name: str | None = None) -> bool:
