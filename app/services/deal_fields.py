@@ -16,7 +16,7 @@ from app.domain.validation import FieldError
 from app.services.timeline import add_entry, audit
 from app.store.models import Contact, ContactChannel, Deal, Passport, TimelineEntry, User
 
-DEAL_TEXT = ("name", "tags", "products", "delivery_city", "transport_company", "waybill_no")
+DEAL_TEXT = ("name", "tags", "products", "source", "delivery_city", "transport_company", "waybill_no")
 DEAL_AMOUNTS = ("budget", "prepayment", "debt")
 DEAL_DATES = ("payment_date", "ship_deadline", "planned_delivery_date")
 CONTACT_TEXT = ("contact.full_name", "contact.company", "contact.address")
@@ -28,6 +28,7 @@ EXTRA_LABELS = {
     "contact.emails": "E-mail",
     "tags": "Теги",
     "products": "Товары",
+    "source": "Источник",
     "kind": "Тип заказа",
     "assembly_needed": "Нужна сборка",
     "transport_company": "Транспортная компания",

@@ -71,9 +71,14 @@ def _m006_change_log(db: peewee.Database) -> None:
     db.create_tables([models.ChangeLog])
 
 
+def _m007_deal_source(db: peewee.Database) -> None:
+    """Where each lead came from (e-mail, the site, amoCRM's «Источник»), for import and analytics."""
+    ensure_columns(db, models.Deal, "source")
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
-                                                       _m006_change_log]
+                                                       _m006_change_log, _m007_deal_source]
 
 
 def latest() -> int:

@@ -91,6 +91,7 @@ class Deal(BaseModel):
     manager = pw.ForeignKeyField(User, null=True, backref="deals_managed")
     tags = pw.CharField(default="")  # space separated, as typed: «инд срочно»
     products = pw.TextField(default="")  # bed model and options, e.g. «Ярус с комодом»
+    source = pw.CharField(default="")  # where the lead came from: «e-mail», «сайт», amoCRM's «Источник»
     assembly_needed = pw.BooleanField(default=False)
     # payment and delivery («Оплачено» gate)
     payment_date = pw.DateField(null=True)

@@ -11,7 +11,7 @@ from app.domain.codes import TaskType
 from app.domain.errors import PermissionDeniedError, ServiceError
 from app.domain.pipeline import stage
 from app.services import deal_fields, deals, notes, personal_data, tasks, timeline
-from app.store.models import AuditEntry
+from app.store.models import AuditEntry, Deal
 from tests.domain.helpers import INVOICE_VALUES, complete_deal, new_deal
 
 
@@ -122,3 +122,11 @@ def test_open_tasks_and_addressees(staff, fake_clock):
     task = tasks.add_task(deal.id, staff["manager"], text="Позвонить", **shops.as_kwargs()).value
     assert task.assignee_group.name == "Магазины"
     assert deals.deal_id_for_order(deal.order_no) == deal.id
+
+
+def test_a_deal_keeps_where_it_came_from(staff):
+    deals.create_deal(staff["manager"], name="Кровать МИА", values={"source": "e-mail"})
+    stored = Deal.get(Deal.name == "Кровать МИА")
+    assert stored.source == "e-mail"
+    assert deal_fields.current_values(stored)["source"] == "e-mail"
+    assert deal_fields.label("source") == "Источник"
