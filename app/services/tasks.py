@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN
 
-from app.domain import clock, pipeline
+from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role, TaskType
-from app.domain.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
+from app.domain.errors import ConflictError, FieldProblem, NotFoundError, ServiceError, ValidationError
 from app.services import people, permissions
 from app.services.timeline import add_entry
 from app.store import setting_values
@@ -109,14 +109,20 @@ def add_task(deal_id: int | None, actor: User | None, **kwargs) -> Done[Task]:
         return _done(create_task(deal, actor, **kwargs))
 
 
+ALREADY_DONE = "Задача уже выполнена"
+
+
 def _finish(task: Task, actor: User | None, result: str) -> Task:
+    """Close ``task`` once: the row is claimed by a conditional update, so of two PCs completing it at
+    the same moment the second gets the conflict message and writes nothing."""
     if task.is_done:
-        raise ServiceError("Задача уже выполнена")
-    task.result = " ".join((result or "").split())
-    task.done_at = clock.now()
-    task.done_by = actor
-    task.version += 1
-    task.save()
+        raise ConflictError(ALREADY_DONE)
+    text = validation.clean_text(result)
+    claimed = (Task.update(result=text, done_at=clock.now(), done_by=actor, version=Task.version + 1)
+               .where(Task.id == task.id, Task.done_at.is_null()).execute())
+    if not claimed:
+        raise ConflictError(f"{ALREADY_DONE} (на другом компьютере)")
+    task = Task.get_by_id(task.id)
     if task.deal_id:
         shown = f" — {task.result}" if task.result else ""
         add_entry(task.deal_id, TimelineEntry.TASK_DONE,
@@ -175,7 +181,7 @@ def answer_feasibility(task_id: int, actor: User, possible: bool,
         question = _get_task(task_id)
         remarks = " ".join((remarks or "").split())
         answer = ("да" if possible else "нет") + (f", {remarks}" if remarks else "")
-        _finish(question, actor, answer)
+        question = _finish(question, actor, answer)
         designer = question.created_by
         target = dict(user=designer) if designer is not None and designer.active else dict(
             group=people.group_named(pipeline.GROUP_DESIGNERS))
