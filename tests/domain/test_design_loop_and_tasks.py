@@ -100,5 +100,6 @@ def test_a_task_is_completed_once_when_four_pcs_complete_it_at_once(staff):
     errors = run_together(*(lambda o=order: complete_all(o) for order in (ids, ids[::-1], ids[6:] + ids[:6], ids)))
     assert errors == []
     assert len(conflicts) == 3 * len(ids) and all("уже выполнена" in text for text in conflicts)
-    done_lines = TimelineEntry.select().where(TimelineEntry.deal == deal.id, TimelineEntry.kind == TimelineEntry.TASK_DONE)
+    done_lines = TimelineEntry.select().where(TimelineEntry.deal == deal.id,
+                                              TimelineEntry.kind == TimelineEntry.TASK_DONE)
     assert done_lines.count() == len(ids)
