@@ -37,11 +37,11 @@ def plain(message_id: str = "plain-1@mail.ru", sender: str = "Мальга Га�
     return _head(body, sender, subject, message_id, **headers)
 
 
-def in_charset(charset: str, message_id: str, text: str, subject: str) -> bytes:
+def in_charset(charset: str, message_id: str, text: str, subject: str,
+               address: str = "client@yandex.ru") -> bytes:
     """A letter written in ``charset`` (windows-1251, koi8-r), base64, its subject encoded the same way."""
     body = MIMEText(text, "plain", charset)
-    body["From"] = "=?%s?b?%s?= <client@yandex.ru>" % (
-        charset, __import__("base64").b64encode("Ирина Петрова".encode(charset)).decode())
+    body["From"] = formataddr(("Ирина Петрова", address), charset=charset)
     body["To"] = SHOP
     body["Subject"] = Header(subject, charset).encode()
     body["Message-ID"] = f"<{message_id}>"
