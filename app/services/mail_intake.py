@@ -30,7 +30,7 @@ import peewee
 
 from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes
-from app.domain.errors import ServiceError
+from app.domain.errors import ConnectionLostError, ServiceError
 from app.domain.mail_account import MailAccount
 from app.domain.mail_letters import Letter, LetterFile, excerpt, parse_letter
 from app.domain.site_forms import SiteForm, find_phone, read_site_form
@@ -166,6 +166,8 @@ def fetch_mail(account: MailAccount, open_folder: OpenFolder, *, own_addresses: 
                 status, deal = take_letter(raw, account, uid, uidvalidity=folder.uidvalidity,
                                            own_addresses=own_addresses, holder=holder)
                 result.count(status, deal)
+    except ConnectionLostError:
+        raise  # the database, not the mailbox: the caller says so
     except ServiceError as error:  # the mailbox: unreachable, refused, gone in the middle
         result.error = str(error)
     finally:
@@ -194,7 +196,7 @@ def take_letter(raw: bytes, account: MailAccount, uid: int | None = None, *, uid
         try:
             with database.atomic():
                 row.status, row.deal, reason = _handle(letter, raw, account, own_addresses)
-        except (peewee.OperationalError, peewee.InterfaceError):
+        except (peewee.OperationalError, peewee.InterfaceError, ConnectionLostError):
             raise  # the database is away: nothing is recorded, the letter is read again next round
         except Exception as error:  # noqa: BLE001 - one bad letter never stops the mailbox
             log.exception("Letter %s could not be handled", letter.key)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain import clock
 from app.domain.changes import Changes
+from app.domain.errors import ConnectionLostError
 from app.integrations.imap_mail import ImapFolder
 from app.services import mail_intake, mail_settings
 from app.services.mail_intake import IntakeResult, OpenFolder
@@ -92,9 +93,9 @@ class MailChecker(QObject):
     def _round(self, account, own) -> None:
         try:
             result = mail_intake.fetch_mail(account, self.open_folder, own_addresses=own)
-        except peewee.DatabaseError as error:  # the database server is away: next time
+        except (peewee.DatabaseError, ConnectionLostError) as error:  # the database is away: next time
             log.warning("Mail could not be recorded", exc_info=True)
-            result = IntakeResult(error=f"нет связи с базой данных ({error})")
+            result = IntakeResult(error=f"письма не записаны, нет связи с базой данных ({error})")
         finally:
             if self.threaded:
                 database.close()  # the worker's own connection
