@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -95,11 +96,12 @@ class MailServer:
             client.logout()
         return name
 
-    def append(self, folder: str, *letters: bytes) -> None:
+    def append(self, folder: str, *letters: bytes, received: datetime | None = None) -> None:
+        """Put ``letters`` into ``folder`` (``received``: the date the server gives them, else now)."""
         client = self.client()
         try:
             for raw in letters:
-                assert client.append(folder, None, None, raw)[0] == "OK"
+                assert client.append(folder, None, received, raw)[0] == "OK"
         finally:
             client.logout()
 

@@ -11,11 +11,13 @@ import imaplib
 import re
 import socket
 import ssl
+from datetime import date
 
 from app.domain.errors import ServiceError
 from app.domain.mail_account import PLAIN, SSL, STARTTLS, MailAccount
 
 TIMEOUT_S = 20
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # IMAP dates
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)", re.IGNORECASE)
 
 
@@ -133,9 +135,13 @@ class ImapFolder:
         found = _UIDVALIDITY.search(data[0] or b"") if data else None
         return int(found.group(1)) if found else 0
 
-    def uids_after(self, last_uid: int) -> list[int]:
-        """UIDs of the folder's letters newer than ``last_uid``, oldest first."""
-        data = self._command("search", None, f"UID {last_uid + 1}:*")
+    def uids_after(self, last_uid: int, since: date | None = None) -> list[int]:
+        """UIDs of the folder's letters newer than ``last_uid`` (and received on ``since`` or later),
+        oldest first."""
+        criteria = f"UID {last_uid + 1}:*"
+        if since is not None:
+            criteria += f" SINCE {since.day}-{MONTHS[since.month - 1]}-{since.year}"
+        data = self._command("search", None, criteria)
         uids = sorted(int(uid) for uid in (data[0] or b"").split())
         return [uid for uid in uids if uid > last_uid]  # «N:*» always names the newest, even if older
 

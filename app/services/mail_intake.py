@@ -20,7 +20,7 @@ import tempfile
 import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 from operator import or_
 from pathlib import Path
@@ -43,6 +43,8 @@ from app.store.models import ContactChannel, Deal, MailFolder, MailLetter, Timel
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)  # a PC that died while reading blocks the others this long at most
+# a mailbox set up today brings the letters of the last week, not its whole history, into «Неразобранное»
+HISTORY = timedelta(days=7)
 SOURCE = "e-mail"
 NAME_LIMIT = 200
 OPEN_STAGES = tuple(stage.code for stage in pipeline.STAGES if not stage.is_closed)
@@ -55,7 +57,7 @@ class MailSource(Protocol):
 
     uidvalidity: int
 
-    def uids_after(self, last_uid: int) -> list[int]: ...
+    def uids_after(self, last_uid: int, since: date | None = None) -> list[int]: ...
 
     def fetch(self, uid: int) -> bytes | None: ...
 
@@ -114,7 +116,7 @@ def claim(folder_key: str, holder: str, now: datetime | None = None) -> bool:
     """Take the folder's lease for ``holder``; False when another PC holds it and it has not run out."""
     now = now or clock.now()
     with database.atomic():
-        MailFolder.insert(name=folder_key).on_conflict_ignore().execute()
+        MailFolder.insert(name=folder_key, since=(now - HISTORY).date()).on_conflict_ignore().execute()
         taken = (MailFolder.update(holder=holder, held_until=now + LEASE)
                  .where(MailFolder.name == folder_key,
                         (MailFolder.holder == holder) | (MailFolder.holder == "") | MailFolder.held_until.is_null()
@@ -137,14 +139,14 @@ def last_check(account: MailAccount) -> tuple[datetime | None, str]:
     return (row.checked_at, row.last_error) if row else (None, "")
 
 
-def _start_from(folder_key: str, uidvalidity: int) -> int:
-    """The last UID handled in this folder; a new UIDVALIDITY starts again from 0 (the keys of the
-    letters already taken keep them from being handled twice)."""
+def _start_from(folder_key: str, uidvalidity: int) -> tuple[int, date | None]:
+    """The last UID handled in this folder and the first day read; a new UIDVALIDITY starts again
+    from UID 0 (the keys of the letters already taken keep them from being handled twice)."""
     row = MailFolder.get_by_id(folder_key)
     if row.uidvalidity != uidvalidity:
         MailFolder.update(uidvalidity=uidvalidity, last_uid=0).where(MailFolder.name == folder_key).execute()
-        return 0
-    return row.last_uid
+        return 0, row.since
+    return row.last_uid, row.since
 
 
 def fetch_mail(account: MailAccount, open_folder: OpenFolder, *, own_addresses: frozenset[str] = frozenset(),
@@ -158,8 +160,8 @@ def fetch_mail(account: MailAccount, open_folder: OpenFolder, *, own_addresses: 
         return result
     try:
         with open_folder(account) as folder:
-            last_uid = _start_from(account.folder_key, folder.uidvalidity)
-            for uid in folder.uids_after(last_uid):
+            last_uid, since = _start_from(account.folder_key, folder.uidvalidity)
+            for uid in folder.uids_after(last_uid, since):
                 raw = folder.fetch(uid)
                 if raw is None:
                     continue

@@ -380,6 +380,7 @@ class MailFolder(BaseModel):
     name = pw.CharField(primary_key=True)  # «login@host/INBOX»
     uidvalidity = pw.BigIntegerField(null=True)
     last_uid = pw.BigIntegerField(default=0)
+    since = pw.DateField(null=True)  # letters received before this day are never read (the old history)
     holder = pw.CharField(default="")  # the PC reading now («host:pid:…»), "" when nobody
     held_until = pw.DateTimeField(null=True)
     checked_at = pw.DateTimeField(null=True)

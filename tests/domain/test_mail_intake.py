@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import datetime, timezone
 
 import pytest
 
@@ -128,6 +129,17 @@ def test_nothing_is_handled_twice_after_a_second_round_a_lost_position_or_a_new_
     later = mail_intake.fetch_mail(account, ImapFolder)
     assert (later.letters, later.leads_created) == (1, 1)
     assert Deal.select().count() == 3 and MailLetter.select().count() == 4
+
+
+def test_a_mailbox_set_up_today_brings_last_weeks_letters_not_its_whole_history(db, staff, mail_server):
+    folder = mail_server.new_folder()
+    mail_server.append(folder, samples.plain("old-1@mail.ru", subject="Прошлогодняя"),
+                       received=datetime(2025, 5, 1, 12, 0, tzinfo=timezone.utc))  # START is 2 June 2025
+    mail_server.append(folder, samples.plain("recent-1@mail.ru", subject="На прошлой неделе"),
+                       received=datetime(2025, 5, 27, 12, 0, tzinfo=timezone.utc))
+    result = mail_intake.fetch_mail(mail_server.account(folder), ImapFolder)
+    assert (result.letters, result.leads_created) == (1, 1)
+    assert [deal.name for deal in Deal.select()] == ["На прошлой неделе"]
 
 
 def _in_threads(work, count: int = 2) -> list:

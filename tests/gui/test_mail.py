@@ -42,7 +42,7 @@ class FakeFolder:
     def __exit__(self, *exc) -> None:
         pass
 
-    def uids_after(self, last_uid: int) -> list[int]:
+    def uids_after(self, last_uid: int, since=None) -> list[int]:
         return [uid for uid in range(1, len(self.LETTERS) + 1) if uid > last_uid]
 
     def fetch(self, uid: int) -> bytes:
