@@ -45,13 +45,10 @@ class MailChecker(QObject):
 
     def __init__(self, parent: QObject | None = None, *, timer: QTimer | None = None,
                  open_folder: OpenFolder = ImapFolder, threaded: bool = True) -> None:
-        super().__init__(parent)
-        self.setObjectName("mailChecker")
-        self.open_folder = open_folder
-        self.threaded = threaded
-        self.timer = timer if timer is not None else QTimer(self)
-        if self.timer.parent() is None:
-            self.timer.setParent(self)
+        super().__init__(parent, objectName="mailChecker")
+        self.open_folder, self.threaded = open_folder, threaded
+        self.timer = timer or QTimer()
+        self.timer.setParent(self)  # a test's fake timer too: it goes with the checker
         self.timer.setObjectName("mailTimer")
         self.timer.timeout.connect(self.check_now)
         self._worker: threading.Thread | None = None
