@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction
 
 from app.integrations.imap_mail import MailboxError
 from app.services import mail_settings
@@ -151,6 +152,13 @@ def test_a_mailbox_that_cannot_be_reached_shows_in_the_status_bar(qtbot, staff):
     assert feature.status.text() == ("Почта: Сервер imap.example.ru:993 недоступен: проверьте адрес, порт и "
                                      "подключение к интернету.")
     assert "b00020" in feature.status.styleSheet()
+
+
+def test_checking_by_hand_where_the_mailbox_is_not_set_up_says_so(qtbot, staff):
+    window, feature = _window(qtbot, staff["manager"], open_folder=FakeFolder)
+    assert feature.status.text() == ""  # nothing to say while nobody asks
+    window.findChild(QAction, "mailCheckNowAction").trigger()
+    assert feature.status.text() == "Почта не настроена на этом компьютере (Настройки → Почта…)"
 
 
 def test_the_workshop_terminal_reads_no_mail(qtbot, staff):

@@ -26,17 +26,23 @@ class MailFeature:
         settings.triggered.connect(self.open_settings)
         window.add_menu_action(window.settings_menu, settings)
         now = QAction("Проверить почту сейчас", window, objectName="mailCheckNowAction")
-        now.triggered.connect(checker.check_now)
+        now.triggered.connect(self.check_by_hand)
         window.add_menu_action(window.settings_menu, now)
+        self.asked = False  # someone asked for a check: say so even when the mailbox is not set up here
+
+    def check_by_hand(self) -> None:
+        """«Проверить почту сейчас»."""
+        self.asked = True
+        self.checker.check_now()
 
     def show_result(self, result) -> None:
         text = status_text(result)
-        self.status.setText(text if result is not None else "")
+        self.status.setText(text if result is not None or self.asked else "")
         self.status.setToolTip(text)
         self.status.setStyleSheet("color: #b00020;" if result is not None and result.error else "")
 
     def open_settings(self) -> MailSettingsDialog:
-        dialog = MailSettingsDialog(self.window, self.checker.check_now)
+        dialog = MailSettingsDialog(self.window, self.check_by_hand)
         dialog.open()
         return dialog
 
