@@ -14,7 +14,7 @@ from app.domain.mail_letters import parse_letter
 from app.integrations.imap_mail import ImapFolder, MailboxError, check_account
 from app.services import deals, mail_intake
 from app.store import files
-from app.store.db import database
+from app.store.db import copy_sqlite, database
 from app.store.models import Attachment, ContactChannel, Deal, MailFolder, MailLetter, Note, Task, TimelineEntry
 from tests import mail_samples as samples
 from tests.mail_server import LOGIN, dovecot_session, free_port
@@ -236,6 +236,17 @@ def test_check_connection_says_what_is_wrong(mail_server):
     assert "не поддерживает STARTTLS" in messages["starttls"]
 
 
+def test_a_folder_with_a_russian_name_is_read(mail_server):
+    client = mail_server.client()
+    try:
+        assert client.create('"&BBcEMARPBDIEOgQ4-"')[0] == "OK"  # «Заявки» in IMAP's modified UTF-7
+        client.append('"&BBcEMARPBDIEOgQ4-"', None, None, samples.plain())
+    finally:
+        client.logout()
+    with ImapFolder(mail_server.account("Заявки")) as folder:
+        assert parse_letter(folder.fetch(folder.uids_after(0)[0])).key == "plain-1@mail.ru"
+
+
 def test_a_round_that_cannot_reach_the_mailbox_says_so_and_frees_the_folder(db, staff):
     account = samples_account().with_password("x")
     closed = type(account)("127.0.0.1", free_port(), "plain", "shop@example.ru", "x")
@@ -246,8 +257,9 @@ def test_a_round_that_cannot_reach_the_mailbox_says_so_and_frees_the_folder(db, 
     assert mail_intake.claim(closed.folder_key, "another PC")
 
 
-def test_fetch_mail_command_prints_one_json_line(tmp_path, mail_server, capsys, fake_clock):
+def test_fetch_mail_command_prints_one_json_line(tmp_path, mail_server, capsys, fake_clock, migrated_sqlite):
     folder = mail_server.new_folder(samples.plain(), samples.bounce())
+    copy_sqlite(migrated_sqlite, tmp_path / "shop.sqlite3")
     url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
     try:
         assert main.main(["--db", url, "fetch-mail", "--imap", mail_server.url(folder)]) == 0
