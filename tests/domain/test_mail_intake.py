@@ -12,6 +12,7 @@ import pytest
 import main
 from app.domain.mail_letters import parse_letter
 from app.integrations.imap_mail import ImapFolder, MailboxError, check_account
+from app.queries.board import cards
 from app.services import deals, mail_intake
 from app.store import files
 from app.store.db import copy_sqlite, database
@@ -87,6 +88,8 @@ def test_a_days_letters_become_leads_or_join_their_clients_deals(db, staff, mail
     assert "Входящее письмо «Кровать» от Ирина Петрова <client@yandex.ru> — импорт shop@example.ru\n" \
            "Когда будет готова кровать?" in _feed(irina)
     assert not any("Входящее письмо" in text for text in _feed(old))  # a closed deal takes no letters
+    board_cards = cards([lead.id, irina.id])
+    assert (board_cards[lead.id].imported_from, board_cards[irina.id].imported_from) == ("shop@example.ru", "")
     assert _deal("Снова к вам").contact.full_name == "Ирина Петрова"  # koi8-r, a new lead
 
     assert {c.value for c in _deal("Кровать Ярус").contact.channels} == {"oleg@mail.ru", "+79215554433"}

@@ -13,6 +13,7 @@ from app.services.mail_settings import MailSettings
 from app.services.timeline import feed
 from app.store.models import Deal
 from tests import mail_samples as samples
+from ui.board.board import BoardWidget
 from ui.common import msgbox
 from ui.deal.timeline_view import header_of
 from ui.mail.install import install_mail
@@ -130,6 +131,10 @@ def test_new_letters_arrive_in_the_background_and_the_status_bar_says_when(qtbot
     assert feature.status.text() == "Почта проверена 12:00" and Deal.select().count() == 2
 
     lead = Deal.get(Deal.name == "Заявка с сайта")
+    board = BoardWidget(window)
+    texts = board.delegate.card_texts(board.column("new").model.card(lead.id))
+    assert (texts["contact"], texts["name"], texts["imported"]) == (
+        "Краева Ольга", "Заявка с сайта", "импорт krovatispb@gmail.com")  # as the shop's guide shows it
     letter_line = next(line for line in feed(lead.id) if line.kind == "mail_in")
     assert "Входящее письмо" in header_of(letter_line)
     assert letter_line.text.startswith("Входящее письмо «Заявка с сайта» от Сайт <robot@krovati-manya.ru> "
