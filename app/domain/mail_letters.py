@@ -265,6 +265,25 @@ def parse_letter(raw: bytes) -> Letter:
     )
 
 
+# where a reply's quote of the earlier letter begins: «> …», «On … wrote:», «2 июня … пишет:», Outlook's line
+_QUOTE_START = re.compile(r"^\s*(>|-{2,}\s*(Original Message|Исходное сообщение)|.{0,120}\b(wrote|написал\(а\)|"
+                          r"написала|написал|пишет):\s*$)", re.IGNORECASE)
+
+
+def without_quote(text: str) -> str:
+    """A reply's own words: the text before the quote of the letter it answers."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if _QUOTE_START.match(line):
+            own = lines[:number]
+            while own and not own[-1].strip():
+                own.pop()
+            if own and line.lstrip().startswith(">") and own[-1].rstrip().endswith(":"):
+                own.pop()  # the attribution line above the quote: «Пн, 2 июня …, Маня <…>:»
+            return tidy_text("\n".join(own)) or text
+    return text
+
+
 def excerpt(text: str, limit: int = 300) -> str:
     """The start of a letter's text for the timeline: one paragraph of at most ``limit`` characters."""
     flat = " ".join(text.split())

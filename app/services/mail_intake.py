@@ -32,7 +32,7 @@ from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes
 from app.domain.errors import ConnectionLostError, ServiceError
 from app.domain.mail_account import MailAccount
-from app.domain.mail_letters import Letter, LetterFile, excerpt, parse_letter
+from app.domain.mail_letters import Letter, LetterFile, excerpt, parse_letter, without_quote
 from app.domain.site_forms import SiteForm, find_phone, read_site_form
 from app.services import deals, notes
 from app.services.timeline import add_entry
@@ -47,6 +47,8 @@ LEASE = timedelta(minutes=10)  # a PC that died while reading blocks the others 
 HISTORY = timedelta(days=7)
 SOURCE = "e-mail"
 NAME_LIMIT = 200
+EXCERPT = 300  # a new lead's letter on its timeline (the whole text is its first note)
+REPLY_LIMIT = 3000  # a client's letter on their deal's timeline
 OPEN_STAGES = tuple(stage.code for stage in pipeline.STAGES if not stage.is_closed)
 DUPLICATE = "письмо уже получено (тот же Message-ID)"
 OWN = "письмо с адреса магазина"
@@ -226,8 +228,8 @@ def _handle(letter: Letter, raw: bytes, account: MailAccount,
     email = _email_of(letter, form, own_addresses)
     phone = (form.phone if form is not None and form.phone.startswith("+") else None) or find_phone(letter.text)
     deal = open_deal_of(email, phone)
-    if deal is not None:
-        _onto_timeline(deal, letter, account)
+    if deal is not None:  # the timeline is where the client's letter is read: all of it, bar the quote
+        _onto_timeline(deal, letter, account, REPLY_LIMIT)
         _attach(deal, letter.files)
         return MailLetter.ATTACHED, deal, ""
     return MailLetter.LEAD_CREATED, _new_lead(letter, raw, account, form, email, phone), ""
@@ -255,14 +257,15 @@ def open_deal_of(email: str, phone: str | None) -> Deal | None:
             .order_by(Deal.created_at.desc(), Deal.id.desc()).first())
 
 
-def letter_line(letter: Letter, account: MailAccount) -> str:
-    """The timeline's «Входящее письмо»: subject, sender, the mailbox, the start of the text."""
+def letter_line(letter: Letter, account: MailAccount, limit: int = EXCERPT) -> str:
+    """The timeline's «Входящее письмо»: subject, sender, the mailbox, the text without the quote of
+    the earlier letter (its start, ``limit`` characters at most)."""
     head = f"Входящее письмо «{letter.subject or 'без темы'}» от {letter.sender} — импорт {account.mailbox}"
-    return f"{head}\n{excerpt(letter.text)}" if letter.text else head
+    return f"{head}\n{excerpt(without_quote(letter.text), limit)}" if letter.text else head
 
 
-def _onto_timeline(deal: Deal, letter: Letter, account: MailAccount) -> None:
-    add_entry(deal, TimelineEntry.MAIL_IN, letter_line(letter, account))
+def _onto_timeline(deal: Deal, letter: Letter, account: MailAccount, limit: int = EXCERPT) -> None:
+    add_entry(deal, TimelineEntry.MAIL_IN, letter_line(letter, account, limit))
 
 
 def _attach(deal: Deal, letter_files: tuple[LetterFile, ...] | list[LetterFile]) -> None:

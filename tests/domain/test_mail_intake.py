@@ -33,7 +33,8 @@ def letters_of_a_day() -> list[bytes]:
     """Twelve letters: six leads, two from clients with open deals, four to skip."""
     return [
         samples.plain(),  # a new client, a phone in the text
-        samples.in_charset("windows-1251", "c1@yandex.ru", "Когда будет готова кровать?", "Кровать"),  # Ирина
+        samples.in_charset("windows-1251", "c1@yandex.ru", "Когда будет готова кровать?\n\n"
+                           "Пн, 2 июня 2025 г. в 10:00, Маня <krovatispb@gmail.com>:\n> Заказ принят", "Кровать"),
         samples.in_charset("koi8-r", "k1@mail.ru", "Хочу новую кровать", "Снова к вам", "old@mail.ru"),
         samples.html_only(),
         samples.with_attachments(),

@@ -76,6 +76,20 @@ def test_excerpt_is_one_short_paragraph():
     assert excerpt("слово " * 100, 20) == "слово слово слово…"
 
 
+@pytest.mark.parametrize("quote", [
+    "> Здравствуйте, кровать готова.",
+    "Пн, 2 июня 2025 г. в 12:00, Детские кровати Маня <krovatispb@gmail.com>:\n> x",
+    "2 июня 2025 г., 12:00 пользователь Маня написал:",
+    "On Mon, 2 Jun 2025 at 12:00, Shop <krovatispb@gmail.com> wrote:",
+    "-----Original Message-----",
+])
+def test_a_replys_own_words_are_kept_without_the_quote(quote):
+    from app.domain.mail_letters import without_quote
+
+    assert without_quote(f"Спасибо, заберу в субботу.\n\n{quote}\nстарый текст") == "Спасибо, заберу в субботу."
+    assert without_quote("Адрес: Невский, 1\nСпасибо") == "Адрес: Невский, 1\nСпасибо"
+
+
 def test_site_form_fields_are_read_with_a_message_over_several_lines():
     form = read_site_form(samples.SITE_FORM_TEXT)
     assert form.name == "Краева Ольга"
