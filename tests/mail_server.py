@@ -29,7 +29,7 @@ state_dir = {root}/state
 instance_name = crm-test-{port}
 listen = 127.0.0.1
 protocols = imap
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -51,7 +51,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 """
@@ -65,9 +66,11 @@ def free_port() -> int:
 
 @dataclass
 class MailServer:
-    port: int
+    port: int  # IMAP (and STARTTLS where the server has a certificate)
     root: Path
     process: subprocess.Popen
+    tls_port: int = 0  # IMAP over SSL/TLS; 0 where openssl could not make a certificate
+    certificate: Path | None = None  # self-signed, for 127.0.0.1
     _folders = itertools.count(1)
 
     def account(self, folder: str = "INBOX", **changes) -> MailAccount:
@@ -142,8 +145,11 @@ def start_dovecot(root: Path) -> MailServer:
     uid, gid, users_line = _identity(root / "mail")
     (root / "users").write_text(f"{LOGIN}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{root / 'mail' / 'shop'}\n")
     port = free_port()
+    certificate = _certificate(root)
+    tls_port = free_port() if certificate else 0
+    ssl = (f"ssl = yes\nssl_cert = <{certificate}\nssl_key = <{root / 'key.pem'}" if certificate else "ssl = no")
     config = root / "dovecot.conf"
-    config.write_text(CONFIG.format(root=root, port=port, users_line=users_line))
+    config.write_text(CONFIG.format(root=root, port=port, users_line=users_line, ssl=ssl, tls_port=tls_port))
     process = subprocess.Popen([binary, "-F", "-c", str(config)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -159,7 +165,18 @@ def start_dovecot(root: Path) -> MailServer:
     else:
         process.kill()
         pytest.skip("Dovecot не начал принимать подключения")
-    return MailServer(port, root, process)
+    return MailServer(port, root, process, tls_port, certificate)
+
+
+def _certificate(root: Path) -> Path | None:
+    """A self-signed certificate for 127.0.0.1 (None where openssl is missing)."""
+    if shutil.which("openssl") is None:
+        return None
+    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                           "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
+                          capture_output=True)
+    return root / "cert.pem" if made.returncode == 0 else None
 
 
 def dovecot_session():

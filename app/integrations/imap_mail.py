@@ -87,6 +87,10 @@ class ImapFolder:
                     raise MailboxError(f"Сервер {self._where()} не поддерживает STARTTLS: выберите «SSL/TLS» "
                                        f"(обычно порт 993)") from None
             return client
+        except ssl.SSLCertVerificationError as error:
+            raise MailboxError(f"Сертификат сервера {account.host} не прошёл проверку ({error.verify_message}): "
+                               f"проверьте, что адрес сервера написан так же, как у почтовой службы "
+                               f"(например, imap.gmail.com).") from None
         except ssl.SSLError as error:
             raise MailboxError(f"Ошибка TLS при подключении к {self._where()}: проверьте порт и вид защиты "
                                f"(SSL/TLS — обычно порт 993, STARTTLS — 143). ({error.reason or error})") from None

@@ -4,6 +4,7 @@ position, a new UIDVALIDITY and with two PCs reading at once — on both backend
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from datetime import datetime, timezone
 
@@ -227,7 +228,6 @@ def test_check_connection_says_what_is_wrong(mail_server):
         "folder": mail_server.account("Нет такой"),
         "closed": mail_server.account(folder, port=free_port()),
         "tls": mail_server.account(folder, security="ssl"),
-        "starttls": mail_server.account(folder, security="starttls"),
     }
     messages = {}
     for key, account in problems.items():
@@ -237,7 +237,23 @@ def test_check_connection_says_what_is_wrong(mail_server):
     assert messages["folder"] == "В ящике shop@example.ru нет папки «Нет такой»."
     assert messages["closed"].startswith("Сервер 127.0.0.1:") and "недоступен" in messages["closed"]
     assert messages["tls"].startswith(f"Ошибка TLS при подключении к 127.0.0.1:{mail_server.port}")
-    assert "не поддерживает STARTTLS" in messages["starttls"]
+
+
+def test_ssl_and_starttls_check_the_servers_certificate(mail_server, monkeypatch):
+    if mail_server.certificate is None:
+        pytest.skip("нет openssl: сертификат для проверки TLS не создан")
+    folder = mail_server.new_folder(samples.plain())
+    over_ssl = mail_server.account(folder, security="ssl", port=mail_server.tls_port)
+    over_starttls = mail_server.account(folder, security="starttls")
+    for account in (over_ssl, over_starttls):  # a self-signed certificate nobody trusts
+        with pytest.raises(MailboxError, match="Сертификат сервера 127.0.0.1 не прошёл проверку"):
+            check_account(account, timeout=5)
+    trusted = ssl.create_default_context(cafile=str(mail_server.certificate))
+    monkeypatch.setattr(ssl, "create_default_context", lambda *args, **kwargs: trusted)
+    for account in (over_ssl, over_starttls):
+        assert check_account(account, timeout=5).startswith("Подключение есть")
+    with ImapFolder(over_starttls) as opened:
+        assert parse_letter(opened.fetch(opened.uids_after(0)[0])).key == "plain-1@mail.ru"
 
 
 def test_a_folder_with_a_russian_name_is_read(mail_server):
