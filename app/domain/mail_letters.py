@@ -97,9 +97,19 @@ def html_to_text(html: str) -> str:
     return tidy_text("".join(parser.parts))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # never stored (app.domain.validation)
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (a letter may carry any; the shop's fields take none)."""
+    return _CONTROL.sub(" ", text)
+
+
 def tidy_text(text: str) -> str:
-    """Spaces collapsed within lines, no more than one empty line in a row, no blank ends."""
-    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    """Spaces collapsed within lines, no more than one empty line in a row, no blank ends, no control
+    characters."""
+    text = printable(text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [" ".join(line.split()) for line in text.split("\n")]
     tidy: list[str] = []
     for line in lines:
         if line or (tidy and tidy[-1]):
@@ -253,10 +263,10 @@ def parse_letter(raw: bytes) -> Letter:
         automatic = ""
     return Letter(
         key=letter_key(raw, _header(message, "Message-ID", problems)),
-        from_name=from_name.strip(),
+        from_name=" ".join(printable(from_name).split()),
         from_address=from_address,
         to_addresses=to_addresses,
-        subject=" ".join(_header(message, "Subject", problems).split()),
+        subject=" ".join(printable(_header(message, "Subject", problems)).split()),
         text=text,
         sent_at=_sent_at(_header(message, "Date", problems)),
         files=tuple(files),

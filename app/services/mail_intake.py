@@ -46,7 +46,6 @@ LEASE = timedelta(minutes=10)  # a PC that died while reading blocks the others 
 # a mailbox set up today brings the letters of the last week, not its whole history, into «Неразобранное»
 HISTORY = timedelta(days=7)
 SOURCE = "e-mail"
-NAME_LIMIT = 200
 EXCERPT = 300  # a new lead's letter on its timeline (the whole text is its first note)
 REPLY_LIMIT = 3000  # a client's letter on their deal's timeline
 OPEN_STAGES = tuple(stage.code for stage in pipeline.STAGES if not stage.is_closed)
@@ -280,22 +279,29 @@ def _attach(deal: Deal, letter_files: tuple[LetterFile, ...] | list[LetterFile])
             notes.attach_file(deal.id, None, path, comment="из письма")
 
 
+def _cut(text: str, key: str) -> str:
+    """``text`` within the field's length limit (a long letter is never refused for its length)."""
+    limit = validation.TEXT_LIMITS.get(key, validation.DEFAULT_TEXT_LIMIT)
+    text = text.strip() if key == "note" else " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def _new_lead(letter: Letter, raw: bytes, account: MailAccount, form: SiteForm | None, email: str,
               phone: str | None) -> Deal:
     sender = letter.from_name or letter.from_address
     name = letter.subject or (f"Письмо от {sender}" if sender else "Письмо без темы")
     full_name = (form.name if form is not None else "") or letter.from_name or email or phone or "Клиент из письма"
-    values = {"contact.full_name": full_name[:NAME_LIMIT], "source": SOURCE}
+    values = {"contact.full_name": _cut(full_name, "contact.full_name"), "source": SOURCE}
     if email:
         values["contact.email"] = email
     if phone:
         values["contact.phone"] = phone
     if form is not None and form.model:
-        values["products"] = form.model
-    deal = deals.create_deal(None, name=" ".join(name.split())[:NAME_LIMIT], values=values).deal
+        values["products"] = _cut(form.model, "products")
+    deal = deals.create_deal(None, name=_cut(name, "name"), values=values).deal
     _onto_timeline(deal, letter, account)
     if letter.text:
-        notes.add_note(deal.id, None, letter.text)
+        notes.add_note(deal.id, None, _cut(letter.text, "note"))
     attached = list(letter.files)
     if letter.problems:
         notes.add_note(deal.id, None, "Письмо прочитано не полностью: " + "; ".join(letter.problems)

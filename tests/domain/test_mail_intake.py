@@ -220,6 +220,16 @@ def test_a_letter_that_cannot_be_handled_is_recorded_as_failed_and_the_round_goe
     assert Deal.select().count() == 1 and Note.select().count() == 1
 
 
+def test_a_huge_letter_with_control_characters_still_becomes_a_lead(db, staff):
+    text = "Хочу кровать.\x0c\x07 " + "очень длинное письмо " * 2000
+    status, deal = mail_intake.take_letter(samples.plain("huge-1@mail.ru", subject="Тема " * 100, text=text),
+                                           samples_account())
+    assert status == MailLetter.LEAD_CREATED
+    assert len(deal.name) <= 200 and deal.name.endswith("…")
+    note = deal.notes.get()
+    assert note.text.startswith("Хочу кровать. очень длинное") and 19_900 < len(note.text) <= 20_000
+
+
 def test_check_connection_says_what_is_wrong(mail_server):
     folder = mail_server.new_folder(samples.plain())
     assert check_account(mail_server.account(folder)) == (
