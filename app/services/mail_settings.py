@@ -65,6 +65,13 @@ def load() -> MailSettings:
 def problems(settings: MailSettings) -> list[FieldProblem]:
     """What is wrong in ``settings`` (the dialog shows each beside its field)."""
     found = []
+    for key in ("host", "login", "folder", "own_address"):
+        try:
+            validation.clean_text(getattr(settings, key))
+        except validation.FieldError as error:
+            found.append(FieldProblem(key, str(error)))
+    if found:
+        return found
     if not settings.host.strip():
         found.append(FieldProblem("host", "укажите сервер, например imap.gmail.com"))
     if not 1 <= int(settings.port) <= 65535:

@@ -84,6 +84,8 @@ def test_the_administrator_sets_the_mailbox_checks_it_and_saves(qtbot, staff, mo
     assert not dialog.check()
     assert dialog.result.text().startswith("✖ Сервер: укажите сервер")
 
+    dialog.host.setText("imap\x07.gmail.com")
+    assert not dialog.check() and "Сервер: недопустимые (управляющие) символы" in dialog.result.text()
     dialog.host.setText("imap.gmail.com")
     dialog.login.setText("krovatispb@gmail.com")
     dialog.password.setText("app-password")
