@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import ssl
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -181,6 +181,15 @@ def test_two_pcs_fetching_at_once_handle_each_letter_once(db, staff, mail_server
     assert sum(r.leads_created for r in rounds) == 6 and sum(r.failed for r in rounds) == 0
     assert Deal.select().count() == 6 and MailLetter.select().count() == 6
     assert MailFolder.get().holder == ""  # the lease is given back
+
+
+def test_a_pc_that_died_while_reading_holds_the_folder_ten_minutes_at_most(db, staff, mail_server, fake_clock):
+    account = mail_server.account(mail_server.new_folder(samples.plain()))
+    assert mail_intake.claim(account.folder_key, "pc-that-died")
+    busy = mail_intake.fetch_mail(account, ImapFolder, holder="counter-pc")
+    assert busy.busy and busy.letters == 0 and busy.as_json()["busy"] is True
+    fake_clock.advance(mail_intake.LEASE + timedelta(seconds=1))
+    assert mail_intake.fetch_mail(account, ImapFolder, holder="counter-pc").leads_created == 1
 
 
 def test_even_without_the_lease_two_pcs_make_one_lead_per_letter(db, staff):
