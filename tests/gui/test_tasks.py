@@ -94,8 +94,11 @@ def test_complete_from_the_notice_updates_the_timeline(make_window, staff, fake_
     window = make_window()
     (notice,) = window.tasks_feature.panel.model.notices
     assert notice.deal_id == deal.id and "Краева Ольга (МИА)" in notice.text
-    monkeypatch.setattr(msgbox, "ask_text", lambda parent, title, prompt, text="": "Дозвонилась, придёт в субботу")
+    prompts = []
+    monkeypatch.setattr(msgbox, "ask_text", lambda parent, title, prompt, text="": prompts.append(prompt)
+                        or "Дозвонилась, придёт в субботу")
     window.tasks_feature.panel.findChild(QPushButton, "reminderComplete").click()
+    assert prompts[0].startswith(f"Заказ №{deal.order_no} «Краева Ольга (МИА)»")  # says what it acts on
     feed = [e.text for e in TimelineEntry.select().where(TimelineEntry.deal == deal.id)]
     assert "Связаться с клиентом: Связаться с клиентом — Дозвонилась, придёт в субботу" in feed
     assert _panel_texts(window) == [] and window.tasks_feature.panel.isHidden()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain import clock
 from app.domain.changes import Changes
 from app.domain.codes import TaskType
+from app.queries.task_subject import task_subject
 from app.queries.workstation_queues import CONSTRUCTOR_QUEUE, constructor_orders, constructor_tasks
 from app.services import deals, tasks
 from ui.common import msgbox
@@ -165,7 +166,7 @@ class ConstructorScreen(QWidget):
                 self.window_.action_runner.run(self, "Задача не выполнена", lambda: tasks.answer_feasibility(
                     task.id, self.window_.user, possible, remarks))
             return
-        result = msgbox.ask_text(self, "Выполнить задачу", task.text)
+        result = msgbox.ask_text(self, "Выполнить задачу", f"{task_subject(task)}\n\nРезультат:")
         if result is not None:
             self.window_.action_runner.run(self, "Задача не выполнена",
                                            lambda: tasks.complete_task(task.id, self.window_.user, result))

@@ -12,6 +12,7 @@ from app.domain.changes import Changes
 from app.domain.reminder_rules import ReminderSettings
 from app.services import my_tasks, reminders
 from app.services import tasks as task_service
+from app.queries.task_subject import task_subject
 from app.store.models import Task
 from ui.common import msgbox
 from ui.tasks import dialogs
@@ -46,7 +47,7 @@ class TaskActions:
         task = self._task(task_id, "Выполнить задачу")
         if task is None:
             return False
-        result = msgbox.ask_text(self.window, "Выполнить задачу", f"{task.text}\n\nРезультат:")
+        result = msgbox.ask_text(self.window, "Выполнить задачу", f"{task_subject(task)}\n\nРезультат:")
         if result is None:
             return False
         return self._run("Выполнить задачу",
