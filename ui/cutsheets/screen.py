@@ -32,6 +32,7 @@ from app.domain import clock, pipeline
 from app.domain.changes import Changes
 from app.domain.errors import ServiceError
 from app.domain.names import PersonName
+from app.domain.russian import parts_text
 from app.services import cutsheets
 from app.store.models import CutSheet
 from ui.common import msgbox
@@ -77,7 +78,7 @@ class CutSheetsScreen(QWidget):
         self.last_result: PackResult | None = None
         self._then = None  # what to do with the PDF once the running job has built it
 
-        self.orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Деталей", "Чертежи"], self)
+        self.orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Детали", "Чертежи"], self)
         self.orders_view = _table(self.orders, "cuttingOrders")
         self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.orders_view.doubleClicked.connect(lambda _: self.edit_documents())
@@ -117,7 +118,7 @@ class CutSheetsScreen(QWidget):
         self.title = QLabel(objectName="sheetTitle")
         self.title.setStyleSheet("font-size: 20px; font-weight: bold;")
         self.info = QLabel(objectName="sheetInfo")
-        self.sheet_orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Этап", "Деталей"], self)
+        self.sheet_orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Этап", "Детали"], self)
         self.sheet_orders_view = _table(self.sheet_orders, "sheetOrders")
         self.sheet_orders_view.doubleClicked.connect(
             lambda index: OrderDocsDialog(self.window_, self.sheet_orders.data(index, Role.ROW_ID)).exec())
@@ -175,7 +176,7 @@ class CutSheetsScreen(QWidget):
         selected = set(self.selected_deal_ids())
         lines = cutsheets.cutting_queue()
         rows = [(f"№{line.order_no}", PersonName.parse(line.client).short or "—", line.bed_model or "—",
-                 _date(line.ship_deadline), line.parts or "—",
+                 _date(line.ship_deadline), parts_text(line.part_rows, line.parts) if line.parts else "—",
                  ("чертеж" if "drawing" in line.drawing_kinds else "нет чертежа")
                  + (", сборочный" if "assembly_drawing" in line.drawing_kinds else ""))
                 for line in lines]
@@ -237,7 +238,8 @@ class CutSheetsScreen(QWidget):
         lines = cutsheets.sheet_lines(sheet)
         self.sheet_orders.set_rows(
             [(f"№{line.order_no}", PersonName.parse(line.client).surname or "—", line.bed_model or "—",
-              _date(line.ship_deadline), pipeline.stage(line.stage).name, line.parts) for line in lines],
+              _date(line.ship_deadline), pipeline.stage(line.stage).name, parts_text(line.part_rows, line.parts))
+             for line in lines],
             [line.deal_id for line in lines])
         self.buttons["production"].setEnabled(not cancelled and any(line.stage == cutsheets.CUTTING
                                                                     for line in lines))

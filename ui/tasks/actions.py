@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QMainWindow
 from app.domain import clock
 from app.domain.changes import Changes
 from app.domain.reminder_rules import ReminderSettings
+from app.queries.task_subject import task_subject
 from app.services import my_tasks, reminders
 from app.services import tasks as task_service
-from app.queries.task_subject import task_subject
 from app.store.models import Task
 from ui.common import msgbox
 from ui.tasks import dialogs
