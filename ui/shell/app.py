@@ -17,6 +17,7 @@ from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.database import multipc
 from ui.shell import about, autostart, signin, single_instance, workstations
 from ui.shell.app_icon import app_icon
+from ui.shell.key_names import KeyNamesTranslator
 from ui.shell.crash import CrashHandler, previous_crash_text
 from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
@@ -34,6 +35,7 @@ def application() -> QApplication:
         if translator.load(QLocale(QLocale.Language.Russian), "qtbase", "_",
                            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(translator)
+        app.installTranslator(KeyNamesTranslator(app, objectName="keyNames"))  # installed last: asked first
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     # no applicationDisplayName: Qt would append it to every dialog's title; the main window names the shop
