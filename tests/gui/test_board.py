@@ -294,6 +294,18 @@ def test_quick_add_creates_the_deal_with_its_task(make_board, staff, qtbot, monk
     assert Deal.select().count() == 1
 
 
+def test_quick_add_names_the_deal_after_the_model_never_the_contact(make_board, staff, qtbot):
+    board = make_board()
+    quick = board.column("new").findChild(QuickAdd, "quickAdd")
+    quick.name.setText("Петрова Анна (Замок)")
+    qtbot.keyClick(quick.name, Qt.Key.Key_Return)
+    quick.name.setText("Сидорова Мария")
+    quick.model.setCurrentText("Ярус")
+    qtbot.keyClick(quick.name, Qt.Key.Key_Return)
+    assert sorted((deal.name, deal.contact.full_name) for deal in Deal.select()) == [
+        ("Петрова Анна (Замок)", "Петрова Анна"), ("Сидорова Мария (Ярус)", "Сидорова Мария")]
+
+
 def test_search_by_phone_typed_in_any_format(make_board, staff, qtbot):
     maria = new_deal(staff["manager"], "Воскресенская Ярус", **{"contact.phone": "+7 912 345-67-89"})
     bulk_deals(30, "new")
