@@ -182,3 +182,13 @@ def test_the_administrator_needs_a_password_others_may_have_a_pin(staff, counts)
         users.create_first_admin("boss", "Босс", "1234")
     assert counts() == before
     assert users.add_user(admin, "kassa", "Касса", Role.MANAGER, "4711").value.role == Role.MANAGER
+
+
+def test_every_demo_user_can_sign_in(db):
+    from app.demo.shop import DEMO_ADMIN_PASSWORD, DEMO_PIN, create_staff
+
+    staff = create_staff()
+    assert auth.sign_in(staff["admin"].id, DEMO_ADMIN_PASSWORD).value.role == Role.ADMIN
+    assert auth.sign_in(staff["manager"].id, DEMO_PIN).value.login == "tatiana"
+    pins = {user.password_hash for key, user in staff.items() if key != "admin"}
+    assert pins == {staff["manager"].password_hash}  # the same PIN for every other demo user
