@@ -209,6 +209,17 @@ def test_switching_user_swaps_the_administrator_screens(qtbot, staff, monkeypatc
     assert not window.has_screen("users") and window.user.role == Role.DESIGNER
 
 
+def test_after_switching_user_each_role_lands_on_its_main_screen(qtbot, staff, monkeypatch):
+    window = open_window(qtbot, staff["admin"], "constructor")
+    window.add_screen("board", "Сделки", QLabel("доска"))
+    switch = window.findChild(type(window.actions()[0]), "switchUserAction")
+    for who, screen in (("admin", "users"), ("manager", "board"), ("constructor", "constructor")):
+        window.show_screen("journal" if window.has_screen("journal") else "board")
+        monkeypatch.setattr(signin, "ask_sign_in", lambda parent, preselect="", who=who: staff[who])
+        switch.trigger()
+        assert window.tabs.currentWidget() is window.screen(screen), who
+
+
 def test_users_screen_adds_and_deactivates(qtbot, staff, no_dialogs, monkeypatch, qtmodeltester):
     from ui.admin import users as users_ui
 
