@@ -172,3 +172,33 @@ def test_a_remembered_size_is_never_restored_larger_than_the_screen(qtbot, own_q
     qtbot.addWidget(third)
     third.show()
     assert (third.width(), third.height()) == (900, 600)
+
+
+def _columns_shown(board) -> float:
+    """How many stage columns the board's visible width holds (the first column's pitch)."""
+    first = board.visible_columns()[0]
+    pitch = board.visible_columns()[1].x() - first.x()
+    return board.scroll.viewport().width() / pitch
+
+
+def test_reminders_fold_to_a_strip_and_the_board_shows_four_and_a_half_columns(qtbot, demo, own_qsettings,
+                                                                               monkeypatch):
+    monkeypatch.setattr(window_fit, "_simulated", QSize(1280, 800))
+    window = _main_window(demo, "counter", "tatiana")
+    qtbot.addWidget(window)
+    window_fit.fill_screen(window)
+    window.show()
+    panel = window.tasks_feature.panel
+    panel.show()
+    QApplication.processEvents()
+    assert panel.collapsed and panel.width() <= 40  # a 1280 px screen: a strip at first
+    assert _columns_shown(window.screen("board")) >= 4.5
+    panel.findChild(QAbstractButton, "reminderStrip").click()
+    assert not panel.collapsed and panel.body.isVisible()
+    again = _main_window(demo, "counter", "tatiana")  # the next start on this PC: as left
+    qtbot.addWidget(again)
+    assert not again.tasks_feature.panel.collapsed
+    again.tasks_feature.panel.findChild(QAbstractButton, "reminderCollapse").click()
+    third = _main_window(demo, "counter", "tatiana")
+    qtbot.addWidget(third)
+    assert third.tasks_feature.panel.collapsed
