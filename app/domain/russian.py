@@ -87,6 +87,7 @@ def _decline_word(word: str, case: str, gender: str | None, person: bool) -> str
     return word
 
 
+@lru_cache(maxsize=4096)  # the same few people and groups, over and over
 def decline(phrase: str, case: str, *, person: bool = True) -> str:
     """``phrase`` (a person's name «Татьяна Смирнова», or with ``person=False`` a group «Конструктор»)
     in ``case`` (GENITIVE …); words the dictionary does not know are kept as written."""

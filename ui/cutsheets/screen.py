@@ -128,6 +128,8 @@ class CutSheetsScreen(QWidget):
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(orders_box)
         self.left.addWidget(sheets_box)
+        self.left.setStretchFactor(0, 3)  # the orders to put on a sheet before the sheets made
+        self.left.setStretchFactor(1, 2)
 
         self.title = QLabel(objectName="sheetTitle")
         self.title.setStyleSheet("font-size: 20px; font-weight: bold;")
