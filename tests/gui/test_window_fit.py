@@ -202,3 +202,9 @@ def test_reminders_fold_to_a_strip_and_the_board_shows_four_and_a_half_columns(q
     third = _main_window(demo, "counter", "tatiana")
     qtbot.addWidget(third)
     assert third.tasks_feature.panel.collapsed
+
+
+def test_show_users_on_a_pc_remembered_as_the_workshop_terminal(screenshot):
+    screenshot("--workstation", "workshop", "--size", "1280x800")  # this PC is remembered as the terminal
+    image = screenshot("--show", "users", "--size", "1280x800")  # was a KeyError
+    assert (image.width(), image.height()) == (1280, 800)
