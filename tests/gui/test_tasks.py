@@ -210,7 +210,7 @@ def test_tasks_view_lists_sections_filters_and_moves_due(make_window, staff, fak
     view.findChild(QPushButton, "openDeal").click()
     assert opened == [deal.id]
 
-    monkeypatch.setattr(dialogs, "ask_due", lambda parent, day, at: (day + timedelta(days=7), None))
+    monkeypatch.setattr(dialogs, "ask_due", lambda parent, day, at, subject="": (day + timedelta(days=7), None))
     view.findChild(QPushButton, "pickDate").click()
     moved = Task.get_by_id(task_id)
     assert moved.all_day and view.selected_task().section == Section.LATER

@@ -64,7 +64,8 @@ class TaskActions:
         if task is None:
             return False
         local = clock.to_local(task.due_at)
-        chosen = dialogs.ask_due(self.window, local.date(), None if task.all_day else local.time())
+        chosen = dialogs.ask_due(self.window, local.date(), None if task.all_day else local.time(),
+                                 task_subject(task))
         if chosen is None:
             return False
         return self._run("Перенести задачу", lambda: my_tasks.move_to(task_id, self.window.user, *chosen))
