@@ -5,12 +5,12 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QCalendarWidget
 
 from tests.domain.helpers import new_deal
-from tests.gui.test_deal_card import asked  # noqa: F401  (the fixture)
 from tests.gui.card_helpers import field, message, open_card, type_into
+from tests.gui.test_deal_card import asked  # noqa: F401  (the fixture)
 from ui.common import date_field
 
 
-def test_a_date_field_has_a_calendar_and_reads_short_forms(qtbot, staff, asked):
+def test_a_date_field_has_a_calendar_and_reads_short_forms(qtbot, staff, asked):  # noqa: F811
     deal = new_deal(staff["manager"])
     card = open_card(qtbot, staff["manager"], deal.id)
     card.show_tab("payment")
@@ -49,10 +49,10 @@ def test_esc_in_order_documents_asks_before_losing_a_pasted_part_list(qtbot, sta
     dialog.parts.paste("Полка\tЛДСП 16\t16\t700\t300\t2")  # no «Поворот» given
     assert dialog.parts.model.values()[-1]["may_rotate"] in ("нет", False)
     answers = [msgbox.CANCEL, msgbox.SAVE]
-    asked = []
-    monkeypatch.setattr(msgbox, "ask_save", lambda parent, title, text: asked.append(text) or answers.pop(0))
+    questions = []
+    monkeypatch.setattr(msgbox, "ask_save", lambda parent, title, text: questions.append(text) or answers.pop(0))
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert dialog.isVisible() and "несохранённые" in asked[0]  # «Отмена»: the pasted rows stay
+    assert dialog.isVisible() and "несохранённые" in questions[0]  # «Отмена»: the pasted rows stay
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # «Сохранить»
     assert not dialog.isVisible()
     parts = specs.parts_of(deal.id)

@@ -21,11 +21,11 @@ from app.services.reminders import ReminderCounts
 from app.store.models import Task, TimelineEntry
 from tests.domain.helpers import INVOICE_VALUES, new_deal
 from ui.common import msgbox
+from ui.shell.app_icon import icon_pixmap
 from ui.shell.main_window import MainWindow
 from ui.tasks import dialogs
 from ui.tasks.install import IN_TRAY_TEXT, install_tasks, overdue_title
 from ui.tasks.model import TaskRole
-from ui.shell.app_icon import icon_pixmap
 from ui.tasks.tray import count_icon
 
 

@@ -139,7 +139,7 @@ class CutSheetsScreen(QWidget):
         self.sheet_orders_view.doubleClicked.connect(
             lambda index: OrderDocsDialog(self.window_, self.sheet_orders.data(index, Role.ROW_ID)).exec())
         self.buttons = {}
-        actions, more_actions = QHBoxLayout(), QHBoxLayout()
+        actions = QHBoxLayout()
         for key, text, slot, shortcut in (
                 ("print", "Печать", self.print_pack, "Ctrl+P"), ("open", "Открыть PDF", self.open_pdf, None),
                 ("save", "Сохранить PDF", self.save_pdf, "Ctrl+S"),

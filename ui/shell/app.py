@@ -17,8 +17,8 @@ from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.database import multipc
 from ui.shell import about, autostart, signin, single_instance, workstations
 from ui.shell.app_icon import app_icon
-from ui.shell.key_names import KeyNamesTranslator
 from ui.shell.crash import CrashHandler, previous_crash_text
+from ui.shell.key_names import KeyNamesTranslator
 from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
 from ui.tasks.install import install_tasks
