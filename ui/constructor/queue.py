@@ -175,7 +175,7 @@ class ConstructorScreen(QWidget):
             return
         task = self.tasks.rows[index.row()]
         if task.text.startswith(tasks.FEASIBILITY_QUESTION):
-            possible = msgbox.ask(self, "Ответ дизайнеру", "Такую кровать сделать можно?")
+            possible = msgbox.ask(self, "Ответ дизайнеру", f"{task_subject(task)}\n\nТакую кровать сделать можно?")
             remarks = msgbox.ask_text(self, "Ответ дизайнеру", "Замечания (можно пусто):")
             if remarks is not None:
                 self.window_.action_runner.run(self, "Задача не выполнена", lambda: tasks.answer_feasibility(
