@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from app.cutting import Board, CuttingInputError, CuttingResult, Layout, Part, optimise
 from app.cutting.materials import stock_board_for
 from app.documents.pack_data import SheetData, sheet_parts
+from app.domain.russian import BOARDS, plural
 
 TIME_LIMIT = 2.0  # seconds for the whole sheet, shared by its materials
 _clock: Callable[[], float] = time.monotonic  # what the time limit is measured in
@@ -28,11 +29,7 @@ def set_clock(clock: Callable[[], float]) -> Callable[[], float]:
 
 def boards_word(count: int) -> str:
     """«лист», «листа» or «листов» after a number."""
-    if count % 10 == 1 and count % 100 != 11:
-        return "лист"
-    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
-        return "листа"
-    return "листов"
+    return plural(count, BOARDS)
 
 
 def percent(share: float) -> str:

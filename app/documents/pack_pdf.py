@@ -57,6 +57,7 @@ from reportlab.platypus import (
 from app.documents.fonts import register_fonts
 from app.documents.pack_data import FileRef, OrderData, SheetData, sheet_parts
 from app.domain import clock
+from app.domain.russian import parts_text
 from app.domain.specs import area_m2, edge_label, edge_totals, format_decimal
 
 PAGE_W, PAGE_H = A4
@@ -285,18 +286,19 @@ class PackBuilder:
         head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         story: list = [head, Spacer(1, 4 * mm), Paragraph("Заказы на листе", s.h2)]
-        rows = [["№", "Заказ", "Клиент", "Модель кровати", "Срок отгрузки", "Деталей"]]
+        rows = [["№", "Заказ", "Клиент", "Модель кровати", "Срок отгрузки", "Детали"]]
         for position, order in enumerate(sheet.orders, start=1):
+            parts = self._sheet_parts(order)
             rows.append([str(position), Paragraph(f"<b>№ {order.order_no}</b>", s.cell),
                          Paragraph(_esc(order.surname), s.cell), Paragraph(_esc(order.bed_model or "—"), s.cell),
-                         _d(order.deadline), str(sum(p.quantity for p in self._sheet_parts(order)))])
+                         _d(order.deadline), Paragraph(parts_text(len(parts), sum(p.quantity for p in parts)), s.cell)])
         story.append(_table(rows, [10 * mm, 22 * mm, 58 * mm, 50 * mm, 26 * mm, FRAME_W - 166 * mm], s,
                             extra=[("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (4, 1), (-1, -1), "CENTER")]))
         all_parts = [part for order in sheet.orders for part in self._sheet_parts(order)]
         area = format_decimal(area_m2(all_parts).quantize(Decimal("0.01")))
         story += [Paragraph("Детали по заказам" + (f" — {_esc(sheet.material)}" if sheet.material else ""), s.h2),
                   self._grouped_parts(), Spacer(1, 2 * mm),
-                  Paragraph(f"Итого по листу: <b>{sum(p.quantity for p in all_parts)}</b> деталей, "
+                  Paragraph(f"Итого по листу: <b>{parts_text(len(all_parts), sum(p.quantity for p in all_parts))}</b>, "
                             f"площадь {area} м².", s.body)]
         if self.layouts is not None:
             drawings = self.layouts(sheet)
@@ -401,7 +403,8 @@ class PackBuilder:
         edges = ", ".join(f"{edge_label(code)} мм — {format_decimal(metres.quantize(Decimal('0.1')))} м"
                           for code, metres in edge_totals(order.parts).items()) or "нет"
         area = format_decimal(area_m2(order.parts).quantize(Decimal("0.01")))
-        text = (f"Итого деталей: <b>{sum(p.quantity for p in order.parts)}</b>, площадь {area} м²; "
+        total = parts_text(len(order.parts), sum(p.quantity for p in order.parts))
+        text = (f"Итого: <b>{total}</b>, площадь {area} м²; "
                 f"кромка: {edges}. "
                 f"Д1, Д2 — кромка длинных сторон, Ш1, Ш2 — коротких; «нет» в графе «Поворот» — по текстуре.")
         return [Spacer(1, 2 * mm), Paragraph(text, self.styles.small)]

@@ -120,13 +120,14 @@ def clean_edge(value, label: str = "Кромка") -> str:
 
 
 def clean_rotate(value) -> bool:
-    """Whether a part may be rotated: «да»/«нет» (by grain), empty = may."""
+    """Whether a part may be rotated: «да»/«нет» (by grain); empty = «нет», the grain is kept (a wrong
+    «да» spoils a veneered part, a wrong «нет» costs at most some board)."""
     if isinstance(value, bool):
         return value
     raw = _text(value).lower()
-    if raw == "" or raw in YES_WORDS:
+    if raw in YES_WORDS:
         return True
-    if raw in NO_WORDS:
+    if raw == "" or raw in NO_WORDS:
         return False
     raise SpecError(f"Поворот: «{_text(value)}» — напишите «да» или «нет»")
 

@@ -20,6 +20,7 @@ from app.domain.errors import (
     ServiceError,
     ValidationError,
 )
+from app.domain.russian import GENITIVE, decline
 from app.services import people, permissions
 from app.services.timeline import add_entry
 from app.store import lookup, setting_values
@@ -64,6 +65,15 @@ def addressee_name(task: Task) -> str:
     return task.assignee_group.name if task.assignee_group_id else "—"
 
 
+def _for_whom(task: Task) -> str:
+    """«для Татьяны Смирновой», «для конструктора»: the addressee in the genitive."""
+    if task.assignee_user_id:
+        return f"для {decline(task.assignee_user.full_name, GENITIVE)}"
+    if task.assignee_group_id:
+        return f"для {decline(task.assignee_group.name, GENITIVE, person=False).lower()}"
+    return "—"
+
+
 def describe_due(task: Task) -> str:
     local = clock.to_local(task.due_at)
     return local.strftime("%d.%m.%Y") if task.all_day else local.strftime("%d.%m.%Y %H:%M")
@@ -102,9 +112,9 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
                        due_at=due_at or clock.now(), all_day=all_day, created_by=actor,
                        created_at=clock.now(), rule=rule, parent=parent)
     if deal is not None:
-        origin = "Автозадача" if actor is None else f"Задача от {actor.full_name}"
+        origin = "Автозадача" if actor is None else f"Задача от {decline(actor.full_name, GENITIVE)}"
         add_entry(deal, TimelineEntry.TASK_CREATED,
-                  f"{origin} для {addressee_name(task)} до {describe_due(task)}: "
+                  f"{origin} {_for_whom(task)} до {describe_due(task)}: "
                   f"{TaskType.NAMES[type]} — {text}", actor, task=task, attachment=attachment)
     return task
 

@@ -18,7 +18,7 @@ def test_good_rows_read_with_header_skipped():
     assert (first.name, first.length, first.width, first.quantity) == ("Боковина", 2000, 400, 2)
     assert (first.edge_l1, first.edge_l2, first.edge_w1, first.edge_w2) == ("2", "0.4", "", "")
     assert first.may_rotate is False and first.notes == "волна"
-    assert second.may_rotate is True and second.thickness == Decimal(18)
+    assert second.may_rotate is False and second.thickness == Decimal(18)  # no «Поворот»: the grain is kept
 
 
 def test_bad_rows_reported_by_row_number_and_good_rows_kept():

@@ -220,7 +220,7 @@ def test_panel_under_the_constructor_queue_follows_its_selection(qtbot, staff, m
     workstations.install(win)
     install_cutsheets(win)
     host = win.screen("constructor")
-    assert host.panels.currentWidget() is win.cutsheets
+    assert host.panels.currentWidget() is win.cutsheets.left  # the lists under the queue
     show_cutsheet(win, "cutsheet:1")
     assert win.tabs.currentWidget() is host and win.cutsheets.current == 1
     host.orders_view.setCurrentIndex(host.orders.index(host.orders.row_of_deal(deal.id), 0))

@@ -24,7 +24,7 @@ from ui.board.column import ColumnWidget, stage_colour
 from ui.board.column_model import ColumnModel
 from ui.board.filter_bar import FilterBar
 from ui.board.quick_add import QuickAdd
-from ui.board.undo_bar import UndoBar
+from ui.board.undo_bar import UndoBar, describe_undone
 from ui.common import msgbox
 from ui.deal import gate_form
 
@@ -32,6 +32,7 @@ GROUP_KEY = "production_group"
 PRODUCTION_GROUP = ("production", *pipeline.WORKSHOP_STAGES)
 DEFAULT_WIDTH, MIN_WIDTH = 262, 190
 REPAINT_MS = 60_000
+UNDONE_MESSAGE_MS = 8000  # how long the status bar says what an undo undid
 FOLD_TEXT, UNFOLD_TEXT = "◂▸", "▸◂"
 BOARD_STYLE = """
 #boardStrip, #boardScroll { background: #eef1f5; }
@@ -265,8 +266,10 @@ class BoardWidget(QWidget):
             problems = again[0].problems
 
     def undo(self, records: list[MoveRecord]) -> None:
-        self.window_.action_runner.run(self, "Отменить нельзя",
-                                       lambda: board_moves.undo_move(records, self.window_.user))
+        """Undo the move and say in the status bar what was undone."""
+        if self.window_.action_runner.run(self, "Отменить нельзя",
+                                          lambda: board_moves.undo_move(records, self.window_.user)) is not None:
+            self.window_.statusBar().showMessage(describe_undone(records), UNDONE_MESSAGE_MS)
 
     def step(self, column: ColumnWidget, step: int) -> None:
         """Ctrl+→ / Ctrl+←: move the selected cards to the next / previous column."""

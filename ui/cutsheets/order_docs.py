@@ -117,6 +117,27 @@ class OrderDocsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
+        self.saved = self._state()  # what is stored: closing with anything else asks
+
+    def _state(self) -> dict:
+        return {"form": (self.model_box.currentText(), *(edit.text() for edit in self.fields.values()),
+                         self.options.toPlainText()),
+                "parts": self.parts.model.values(), "hardware": self.hardware.model.values()}
+
+    def is_dirty(self) -> bool:
+        return self._state() != self.saved
+
+    def reject(self) -> None:
+        """«Закрыть», Esc or the window's close button: unsaved edits (a pasted part list) ask first."""
+        if not self.is_dirty():
+            super().reject()
+            return
+        answer = msgbox.ask_save(self, "Несохранённые изменения",
+                                 f"В документах заказа №{self.order_no} есть несохранённые изменения.")
+        if answer == msgbox.SAVE:
+            self.save()
+        elif answer == msgbox.DISCARD:
+            super().reject()
 
     def _drawings_page(self) -> QWidget:
         page = QWidget()
@@ -166,6 +187,7 @@ class OrderDocsDialog(QDialog):
             self, "Копирование", lambda: specs.copy_parts_from(self.deal_id, source_id, self.window_.user))
         if copied is not None:
             self.parts.model.set_lines(copied.value)
+            self.saved["parts"] = self.parts.model.values()  # stored by the copy
 
     def save(self) -> None:
         form = specs.FormValues(bed_model=self.model_box.currentText(),
@@ -174,4 +196,5 @@ class OrderDocsDialog(QDialog):
         parts, hardware = self.parts.model.values(), self.hardware.model.values()
         if self.window_.action_runner.run(self, "Документы заказа", lambda: specs.save_all(
                 self.deal_id, self.window_.user, form, parts, hardware)) is not None:
+            self.saved = self._state()
             self.accept()
