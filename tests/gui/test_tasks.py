@@ -254,6 +254,23 @@ def test_tray_shows_a_balloon_for_each_new_task_in_turn(make_window, staff):
     assert tray.current.task_id == second.id and tray.queue == []
 
 
+def test_many_reminders_at_once_make_one_summary_balloon(make_window, staff, fake_clock, monkeypatch):
+    """A morning after a long holiday: one balloon sums them up and opens «Мои задачи», the panel lists all."""
+    window = make_window(tray=True)
+    tray = window.tasks_feature.tray
+    shown = _balloons(monkeypatch, tray)
+    due = fake_clock.now() - timedelta(days=2)
+    Task.insert_many([{"text": f"Перезвонить {n}", "type": "contact", "assignee_user": staff["manager"].id,
+                       "due_at": due, "created_at": due} for n in range(1240)]).execute()
+    window.tasks_feature.scheduler.timer.timeout.emit()
+    assert shown == ["Просрочено 1\u00a0240 задач — открыть"] and tray.queue == []
+    window.tasks_feature.show_tasks = lambda: shown.append("«Мои задачи»")
+    tray.openTasks.disconnect()
+    tray.openTasks.connect(window.tasks_feature.show_tasks)
+    tray.icon.messageClicked.emit()
+    assert shown[-1] == "«Мои задачи»"
+
+
 @pytest.fixture
 def quits(monkeypatch):
     """QApplication.quit recorded instead of ending the test run; the last-window rule restored."""

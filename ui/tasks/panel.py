@@ -55,9 +55,11 @@ class NoticeModel(QAbstractListModel):
 
     def add(self, notices: list[Notice]) -> None:
         """Append new notices; a notice of a task already listed replaces it in place."""
+        rows = {old.task_id: i for i, old in enumerate(self.notices)}
         for notice in notices:
-            row = next((i for i, old in enumerate(self.notices) if old.task_id == notice.task_id), None)
+            row = rows.get(notice.task_id)
             if row is None:
+                rows[notice.task_id] = len(self.notices)
                 self.beginInsertRows(QModelIndex(), len(self.notices), len(self.notices))
                 self.notices.append(notice)
                 self.endInsertRows()
