@@ -77,6 +77,8 @@ rl_config.useA85 = 0
 LayoutHook = Callable[[SheetData], list[Flowable]]
 Progress = Callable[[int, int], None]
 
+MAX_DRAWING_BYTES = 100 * 2**20  # a drawing is a few MB; anything this big gets its warning page unread
+
 
 @dataclass
 class PackResult:
@@ -432,6 +434,12 @@ class PackBuilder:
         if not ref.path.is_file():
             return [PageBreak(), *self._warning(order, f"Файл не найден: {ref.name}",
                                                 f"{caption}. Файла нет в папке программы — приложите его заново.")]
+        size = ref.path.stat().st_size
+        if size > MAX_DRAWING_BYTES:  # never read into memory: a video or a disk image attached by mistake
+            return [PageBreak(), *self._warning(
+                order, f"Файл слишком большой: {ref.name}",
+                f"{caption}. {size // 2**20} МБ — больше {MAX_DRAWING_BYTES // 2**20} МБ, это не чертеж. "
+                f"Приложите чертеж в PDF, JPG или PNG.")]
         suffix = ref.path.suffix.lower()
         if suffix in IMAGE_TYPES:
             return self._image(order, ref, caption)
