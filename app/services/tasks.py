@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import peewee
 from peewee import JOIN
 
 from app.domain import clock, pipeline
@@ -24,6 +25,15 @@ CONFIRM_RECEIPT = "Подтвердить получение заказа"
 def day_start_utc(day: date) -> datetime:
     """Midnight of a shop-local day as naive UTC (how all-day tasks store their due)."""
     return clock.from_local(datetime.combine(day, time()))
+
+
+def overdue_condition(now: datetime | None = None) -> peewee.Expression:
+    """Open tasks that are overdue now: timed ones past due, all-day ones whose local day is over."""
+    now = now or clock.now()
+    today_start = day_start_utc(clock.to_local(now).date())
+    return Task.done_at.is_null() & (
+        ((Task.all_day == False) & (Task.due_at < now))  # noqa: E712
+        | ((Task.all_day == True) & (Task.due_at < today_start)))  # noqa: E712
 
 
 def addressee_name(task: Task) -> str:
