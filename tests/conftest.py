@@ -21,6 +21,7 @@ _SANDBOX = tempfile.mkdtemp(prefix="workshop-crm-tests-")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_SANDBOX, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_SANDBOX, "data")
 os.environ["XDG_STATE_HOME"] = os.path.join(_SANDBOX, "state")  # the log and crash files
+os.environ["XDG_CACHE_HOME"] = os.path.join(_SANDBOX, "cache")  # the demo template
 
 # The imports come after the sandbox: nothing they load may see this PC's folders.
 import pytest
