@@ -195,42 +195,54 @@ def _page_of(rows: list[tuple[int, datetime]], limit: int) -> tuple[list[int], C
     return [deal_id for deal_id, _ in rows], cursor
 
 
-def _walked(stages: tuple[str, ...], found: dict[str, Totals] | None) -> set[str]:
-    """The stages where walking the (stage, updated_at) index until ``PAGE_SIZE`` matches is
-    cheaper than ranking all of the stage's matches: about PAGE_SIZE · deals / matches steps
-    against ``matches`` rows to sort (known from the column totals of the same filter)."""
-    if not found:
-        return set()
-    sizes = stage_totals.read(database.obj, stages)
-    return {stage for stage in stages
-            if found[stage].count and found[stage].count ** 2 > PAGE_SIZE * sizes.get(stage, (0, 0))[0]}
+def _walking_is_cheaper(found: dict[str, Totals]) -> bool:
+    """Whether walking each column's (stage, updated_at) index newest first until ``PAGE_SIZE``
+    matches (about deals · PAGE_SIZE / matches steps per stage) reads fewer rows than ranking all
+    the matches at once: so for a common word, not for a rare one."""
+    matched = {stage: totals.count for stage, totals in found.items() if totals.count}
+    sizes = stage_totals.read(database.obj, tuple(matched))
+    steps = sum(sizes.get(stage, (count, 0))[0] * min(1.0, PAGE_SIZE / count) for stage, count in matched.items())
+    return steps < sum(matched.values())
+
+
+def _walked_pages(stages: tuple[str, ...], flt: BoardFilter, limit: int) -> tuple[str, list]:
+    """SQL and parameters of the newest ``limit`` matches of each stage, each walked along its
+    index: one UNION ALL of the same query per stage, generated once (peewee took longer to write
+    22 arms than SQLite to run them)."""
+    condition = filter_condition(flt)
+    newest = (_walking(Deal.select(Deal.id, Deal.stage, Deal.updated_at))
+              .where(Deal.stage == pw.SQL(database.obj.param), *([] if condition is None else [condition]))
+              .order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit).alias("walk"))
+    sql, params = Deal.select(newest.c.id, newest.c.stage, newest.c.updated_at).from_(newest).sql()
+    return " UNION ALL ".join([sql] * len(stages)), [value for stage in stages for value in (stage, *params)]
+
+
+def _ranked_pages(stages: tuple[str, ...], flt: BoardFilter, limit: int) -> pw.Select:
+    """The newest ``limit`` matches of each stage, ranking every match (one query)."""
+    place = pw.fn.ROW_NUMBER().over(partition_by=[Deal.stage], order_by=[Deal.updated_at.desc(), Deal.id.desc()])
+    ranked = _where(_scanning(Deal.select(Deal.id, Deal.stage, Deal.updated_at, place.alias("place")), flt),
+                    stages, flt).alias("ranked")
+    return Deal.select(ranked.c.id, ranked.c.stage, ranked.c.updated_at).from_(ranked).where(ranked.c.place <= limit)
 
 
 def first_pages(columns: list[tuple[str, ...]], flt: BoardFilter = BoardFilter(), limit: int = PAGE_SIZE,
                 found: dict[str, Totals] | None = None) -> list[tuple[list[int], Cursor | None]]:
-    """``page`` of every column at once. Unfiltered, each column walks its index (one cheap
-    query per column); filtered, the stages where the search matches many deals walk their index
-    too, the others are one query ranking their matches per stage. ``found``: the column totals
-    under ``flt``, when the caller has them (stages with no match are then not read at all)."""
-    if flt.is_empty:
-        return [page(stages, flt, None, limit) for stages in columns]
+    """``page`` of every column at once, in one query: unfiltered, or for a common word, each
+    column walks its index until a page (of matches); for a rare word all matches are ranked per
+    stage. ``found``: the column totals under ``flt``, when the caller has them (they choose the
+    way; stages without a match are not read)."""
     every_stage = tuple(code for stages in columns for code in stages)
-    walked = _walked(every_stage, found)
+    if found is not None:
+        every_stage = tuple(code for code in every_stage if found[code].count)
     by_stage: dict[str, list[tuple[int, datetime]]] = {}
-    for stage in walked:
-        query = _where(_walking(Deal.select(Deal.id, Deal.updated_at)), (stage,), flt)
-        by_stage[stage] = list(query.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit).tuples())
-    ranked_stages = tuple(code for code in every_stage
-                          if code not in walked and (found is None or found[code].count))
-    if ranked_stages:
-        place = pw.fn.ROW_NUMBER().over(partition_by=[Deal.stage],
-                                        order_by=[Deal.updated_at.desc(), Deal.id.desc()])
-        ranked = _where(_scanning(Deal.select(Deal.id, Deal.stage, Deal.updated_at, place.alias("place")), flt),
-                        ranked_stages, flt).alias("ranked")
-        query = (Deal.select(ranked.c.id, ranked.c.stage, ranked.c.updated_at).from_(ranked)
-                 .where(ranked.c.place <= limit))
-        for deal_id, stage, updated_at in query.tuples():
-            by_stage.setdefault(stage, []).append((deal_id, Deal.updated_at.python_value(updated_at)))
+    if every_stage:
+        walk = flt.is_empty or (found is not None and _walking_is_cheaper({code: found[code] for code in every_stage}))
+        if walk:
+            rows = database.execute_sql(*_walked_pages(every_stage, flt, limit))
+        else:
+            rows = database.execute(_ranked_pages(every_stage, flt, limit))
+        for deal_id, stage, updated_at in rows:
+            by_stage.setdefault(stage, []).append((deal_id, _moment(updated_at)))
     pages = []
     for stages in columns:
         rows = sorted((row for code in stages for row in by_stage.get(code, ())),
