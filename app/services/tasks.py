@@ -31,7 +31,8 @@ def overdue_condition(now: datetime | None = None) -> peewee.Expression:
     """Open tasks that are overdue now: timed ones past due, all-day ones whose local day is over."""
     now = now or clock.now()
     today_start = day_start_utc(clock.to_local(now).date())
-    return Task.done_at.is_null() & (
+    # the first bound is implied by the other two: it lets the index of open tasks by due time serve
+    return Task.done_at.is_null() & (Task.due_at < max(now, today_start)) & (
         ((Task.all_day == False) & (Task.due_at < now))  # noqa: E712
         | ((Task.all_day == True) & (Task.due_at < today_start)))  # noqa: E712
 
