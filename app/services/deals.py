@@ -182,7 +182,7 @@ def move_deal(deal_id: int, to_code: str, actor: User | None, values: dict[str, 
         if deal.stage == to.code and not values:
             return MoveResult(deal, deal.stage, deal.stage)
         changed = []
-        if values or to.gate:  # a plain move into a stage without a gate has nothing to check
+        if values or pipeline.gate_of_move(deal.stage, to):  # else: nothing to check or write
             state, merged = _prepare(deal, values, to, actor)
             changed = deal_fields.write_values(deal, state, merged, actor)
         result = _enter_stage(deal, to, actor) if deal.stage != to.code else MoveResult(
