@@ -201,15 +201,6 @@ def raw_totals_ms(url: str) -> float:
     return statistics.median(times)
 
 
-def median_ms(action, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
-
-
 WORDS = ["иванова", "ярус", "8 (912) 345-67-89", "замок с", "мия", "срочно", "орлова анна", ""]
 PHONE_FRAGMENTS = ["6789", "67-89", "345-67-89", "912 34"]
 
@@ -229,6 +220,7 @@ def measure(url: str, settings_path: Path, deals_count: int) -> dict:
     from app.store.connection import open_database
     from app.store.db import database
     from app.store.models import Deal, User
+    from tests.bench.bench_reminders import median_ms
     from ui.board.board import BoardWidget
     from ui.shell.main_window import MainWindow
 
