@@ -99,13 +99,14 @@ MATCH_TABLE = "temp.deal_match"
 
 def matching_ids(db: peewee.Database, fts_query: str, order_no: int | None = None) -> str:
     """A subquery of the ids of the deals matching ``fts_query`` (SQLite) or having order number
-    ``order_no``, read from the index into
-    a temporary table of this connection. The board asks several queries of one search in a row
-    (totals, the pages of the columns); the table is filled once and reused while neither this
-    connection nor another one has written since (``total_changes`` and ``data_version``)."""
+    ``order_no``, read from the index into a temporary table of this connection. The board asks
+    several queries of one search in a row (totals, the pages of the columns): the table is filled
+    once and reused while neither this connection nor another one has written since
+    (``total_changes``, ``data_version``); a new connection (or another thread's) has no table yet."""
     connection = db.connection()
-    version = db.execute_sql("PRAGMA data_version").fetchone()[0]
-    if getattr(db, "_deal_match_key", None) != (fts_query, order_no, version, connection.total_changes):
+    key = (fts_query, order_no, db.execute_sql("PRAGMA data_version").fetchone()[0], connection.total_changes)
+    present = db.execute_sql("SELECT 1 FROM sqlite_temp_master WHERE name = 'deal_match'").fetchone()
+    if not present or getattr(db, "_deal_match_key", None) != key:
         db.execute_sql("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY)")
         db.execute_sql(f"DELETE FROM {MATCH_TABLE}")
         db.execute_sql(f"INSERT INTO {MATCH_TABLE}(id) SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
@@ -113,5 +114,5 @@ def matching_ids(db: peewee.Database, fts_query: str, order_no: int | None = Non
         if order_no is not None:
             db.execute_sql(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id) SELECT id FROM deal WHERE order_no = ?",
                            (order_no,))
-        db._deal_match_key = (fts_query, order_no, version, connection.total_changes)
+        db._deal_match_key = (*key[:3], connection.total_changes)
     return f"(SELECT id FROM {MATCH_TABLE})"
