@@ -47,10 +47,10 @@ def test_the_database_has_the_index(maria):
     assert search_index.available(database.obj)
 
 
-@pytest.mark.parametrize("typed", ["6789", "67-89", "345-67-89", "912 345", "8 (912) 345-67-89", "maria.v@mail",
-                                   "MAIL.RU", "срочно", "инд", "воскрес", "ярус", "мария юрьевна", "во", "ярус в"])
-def test_search_finds_by_phone_fragments_email_tags_and_words(maria, typed):
-    assert found(typed) == {maria.id}, typed
+def test_search_finds_by_phone_fragments_email_tags_and_words(maria):
+    for typed in ("6789", "67-89", "345-67-89", "912 345", "8 (912) 345-67-89", "maria.v@mail", "MAIL.RU",
+                  "срочно", "инд", "воскрес", "ярус", "мария юрьевна", "во", "ярус в"):
+        assert found(typed) == {maria.id}, typed
 
 
 def test_search_by_order_number_and_no_false_matches(maria):
