@@ -5,15 +5,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.documents.layout_pdf import layouts_hook
-from app.documents.pack_data import load_sheet
-from app.documents.pack_pdf import build_pack
 from app.domain.errors import ServiceError
-from app.services.stock_boards import stock_boards
 
 
 def print_cutsheet(args: argparse.Namespace) -> int:
     """Write the pack of cut sheet ``args.number`` to ``args.output``; warnings go to stderr."""
+    # imported here: reportlab and pypdf take a second to load, which a window's start must not wait for
+    from app.documents.layout_pdf import layouts_hook
+    from app.documents.pack_data import load_sheet
+    from app.documents.pack_pdf import build_pack
+    from app.services.stock_boards import stock_boards
+
     try:
         sheet = load_sheet(args.number)
         stock = stock_boards()

@@ -15,8 +15,9 @@ import peewee
 from app.domain import clock, validation
 from app.domain.changes import Changes, Done
 from app.domain.errors import FieldProblem, ValidationError
-from app.domain.reminder_rules import ReminderSettings, is_overdue, remind_at
+from app.domain.reminder_rules import ReminderSettings, remind_at
 from app.services import people
+from app.services.tasks import day_start_utc, overdue_condition
 from app.store.db import database
 from app.store.models import Deal, Task, TaskReminder, User
 
@@ -177,9 +178,17 @@ def snooze_all(user: User, settings: ReminderSettings, minutes: int = 15,
 
 
 def counts(user: User, settings: ReminderSettings, now: datetime | None = None) -> ReminderCounts:
-    """How many of ``user``'s open tasks are due (reminder time reached) and overdue."""
+    """How many of ``user``'s open tasks are due (reminder time reached) and overdue. The overdue
+    ones (all of them reached) are counted by the database over the open-task index; only the few
+    not yet overdue, due before the reminder horizon, are read to check their reminder time."""
     now = now or clock.now()
-    reached = _reached(user, settings, now)
-    overdue = sum(1 for task in reached if is_overdue(task.due_at, task.all_day, now))
-    return ReminderCounts(len(reached) - overdue, overdue)
+    mine = addressed_to(user)
+    overdue = Task.select(peewee.fn.COUNT(Task.id)).where(mine, overdue_condition(now)).scalar()
+    horizon = now + timedelta(minutes=settings.lead_minutes)
+    soon = (Task.select(Task.id, Task.due_at, Task.all_day)
+            .where(mine, Task.done_at.is_null(), Task.due_at <= horizon,
+                   Task.due_at >= min(now, day_start_utc(clock.to_local(now).date())), ~overdue_condition(now))
+            .tuples())
+    due = sum(1 for item in map(_Due._make, soon) if remind_at(item.due_at, item.all_day, settings) <= now)
+    return ReminderCounts(due, overdue)
 

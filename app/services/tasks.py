@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import NoneType
 
+import peewee
 from peewee import JOIN
 
 from app.domain import clock, pipeline, validation
@@ -57,6 +58,16 @@ def set_new_lead_grace(actor: User | None, minutes: int) -> Changes:
 def day_start_utc(day: date) -> datetime:
     """Midnight of a shop-local day as naive UTC (how all-day tasks store their due)."""
     return clock.from_local(datetime.combine(day, time()))
+
+
+def overdue_condition(now: datetime | None = None) -> peewee.Expression:
+    """Open tasks that are overdue now: timed ones past due, all-day ones whose local day is over."""
+    now = now or clock.now()
+    today_start = day_start_utc(clock.to_local(now).date())
+    # the first bound is implied by the other two: it lets the index of open tasks by due time serve
+    return Task.done_at.is_null() & (Task.due_at < max(now, today_start)) & (
+        ((Task.all_day == False) & (Task.due_at < now))  # noqa: E712
+        | ((Task.all_day == True) & (Task.due_at < today_start)))  # noqa: E712
 
 
 def addressee_name(task: Task) -> str:

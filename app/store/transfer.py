@@ -15,7 +15,7 @@ from app.domain.money import format_rub
 from app.domain.russian import ROWS, count_text
 from app.store import migrations, models
 from app.store.connection_check import check_connection
-from app.store.db import make_database, sqlite_path
+from app.store.db import analyze, make_database, sqlite_path
 
 BATCH = 500
 MONEY = (models.Deal.budget, models.Deal.prepayment, models.Deal.debt)
@@ -121,6 +121,7 @@ def migrate_to(source_url: str, target_url: str, progress: Callable[[str], None]
             for model in ordered:
                 _copy_table(source, target, model, progress)
             _reset_sequences(target)
+        analyze(target)  # a bulk load: the planner's statistics are stale until ANALYZE
         return verify(source, target, progress)
     finally:
         source.close()

@@ -176,19 +176,20 @@ class BoardWidget(QWidget):
     def column_of_stage(self, stage_code: str) -> ColumnWidget | None:
         return next((c for c in self.columns.values() if stage_code in c.stages), None)
 
-    def _show_totals(self, columns: list[ColumnWidget]) -> None:
+    def _show_totals(self, columns: list[ColumnWidget]) -> dict[str, board_queries.Totals]:
         stages = tuple(code for column in columns for code in column.stages)
         found = board_queries.totals(stages, self.filter) if stages else {}
         for column in columns:
             parts = [found[code] for code in column.stages]
             column.header.set_totals(sum(p.count for p in parts), sum(p.budget for p in parts))
+        return found
 
     def reload(self) -> None:
         """Read every column from the first page (after a filter or fold change)."""
         self.delegate.stale_days = stale.thresholds()
         columns = self.visible_columns()
-        self._show_totals(columns)
-        pages = board_queries.first_pages([column.stages for column in columns], self.filter)
+        found = self._show_totals(columns)
+        pages = board_queries.first_pages([column.stages for column in columns], self.filter, found=found)
         cards = board_queries.cards([deal_id for ids, _ in pages for deal_id in ids])
         for column, (ids, cursor) in zip(columns, pages):
             column.model.show_page(self.filter, ids, cursor, {i: cards[i] for i in ids if i in cards})

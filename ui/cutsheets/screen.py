@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.documents.pack_pdf import PackResult
 from app.domain import clock, pipeline
 from app.domain.changes import Changes
 from app.domain.errors import ServiceError
@@ -40,6 +40,9 @@ from ui.cutsheets import printing
 from ui.cutsheets.layouts_view import LayoutsPanel
 from ui.cutsheets.models import Role, RowsModel
 from ui.cutsheets.order_docs import OrderDocsDialog
+
+if TYPE_CHECKING:
+    from app.documents.pack_pdf import PackResult
 
 
 def ask_print(parent: QWidget, printer: QPrinter) -> bool:
