@@ -12,10 +12,24 @@ for speed:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 Bin = list  # [used_y, strips, area]
 Orientation = tuple  # (size_x, size_y, rotated)
+CHECK_EVERY = 32  # items placed between two looks at the clock
+
+
+class Deadline:
+    """A moment of `clock` after which long loops give up; `passed()` reads the clock."""
+
+    def __init__(self, clock: Callable[[], float], at: float) -> None:
+        self.clock = clock
+        self.at = at
+
+    def passed(self) -> bool:
+        """Whether the deadline has passed."""
+        return self.clock() > self.at
 
 
 @dataclass(frozen=True)
@@ -51,12 +65,13 @@ class Packer:
     opening a strip stands up (leaving more strip length) unless `flat_strips`.
     """
 
-    def __init__(self, items: Items, new_stack_weight: float = 1.0, flat_strips: bool = False) -> None:
+    def __init__(self, items: Items, new_stack_weight: float = 1.0, flat_strips: bool = False,
+                 alts: list[tuple[Orientation, ...]] | None = None) -> None:
         self.items = items
-        self.alts = [items.orientations(i) for i in range(len(items.sizes))]
+        self.alts = alts if alts is not None else [items.orientations(i) for i in range(len(items.sizes))]
         self.openers = [sorted(a, key=(lambda o: (o[1], o[0])) if flat_strips else (lambda o: (o[0], o[1])))
-                        for a in self.alts]
-        self.areas = [items.area(i) for i in range(len(items.sizes))]
+                        if len(a) > 1 else a for a in self.alts]
+        self.areas = [w * h for w, h in items.sizes]
         self.bin_area = items.length * items.width
         self.new_stack_weight = new_stack_weight
 
@@ -116,10 +131,14 @@ class Packer:
         b[2] += self.areas[i]
         return True
 
-    def pack(self, order: list[int], bins: list[Bin] | None = None) -> list[Bin]:
-        """Insert the items in `order` into `bins` (new ones if None) and return the bins."""
+    def pack(self, order: list[int], bins: list[Bin] | None = None,
+             deadline: Deadline | None = None) -> list[Bin] | None:
+        """Insert the items in `order` into `bins` (new ones if None) and return the bins; None
+        if the `deadline` passed first (checked every CHECK_EVERY items)."""
         bins = [] if bins is None else bins
-        for i in order:
+        for n, i in enumerate(order, start=1):
+            if deadline is not None and n % CHECK_EVERY == 0 and deadline.passed():
+                return None
             self.insert(bins, i)
         return bins
 

@@ -103,6 +103,7 @@ class MaterialSummary:
     material: str
     boards_used: int
     lower_bound: int
+    timed_out: bool = False  # the time limit ended the greedy start: a quick, improvable answer
 
 
 @dataclass
@@ -121,6 +122,11 @@ class CuttingResult:
     def lower_bound(self) -> int:
         """Sum of the proven per-material minimums."""
         return sum(m.lower_bound for m in self.materials)
+
+    @property
+    def timed_out(self) -> bool:
+        """True when the time limit cut the search short for some material (see MaterialSummary)."""
+        return any(m.timed_out for m in self.materials)
 
     @property
     def optimal(self) -> bool:

@@ -24,8 +24,9 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
     Cuts are guillotine cuts in at most `max_stages` stages, the first ones along the board's
     length unless `first_cut_along_length` is False. The search stops at the proven lower bound or
     after `time_limit` seconds of `clock` (wall-clock time; time.thread_time budgets the CPU time of
-    the optimising thread, as on a free core of a busy machine). Offcuts whose longer side reaches min_offcut[0] and shorter side
-    min_offcut[1] are reported as reusable. Raises CuttingInputError on bad input.
+    the optimising thread, as on a free core of a busy machine). Offcuts whose longer side reaches
+    min_offcut[0] and shorter side min_offcut[1] are reported as reusable. Raises
+    CuttingInputError on bad input.
     """
     if max_stages < 1:
         raise CuttingInputError("Число этапов резки должно быть не меньше 1")
@@ -38,10 +39,10 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
         if not group:
             continue
         share = time_limit * sum(p.qty for p in group) / total
-        material_layouts, bound = _optimise_material(
+        material_layouts, bound, timed_out = _optimise_material(
             board, group, share, max_stages, first_cut_along_length, min_offcut, seed, clock)
         layouts.extend(material_layouts)
-        summaries.append(MaterialSummary(board.material, len(material_layouts), bound))
+        summaries.append(MaterialSummary(board.material, len(material_layouts), bound, timed_out))
     validate_layouts(layouts, parts, max_stages, first_cut_along_length)
     return CuttingResult(layouts, summaries)
 
@@ -85,8 +86,9 @@ def check_input(boards: Sequence[Board], parts: Sequence[Part]) -> dict[str, lis
 
 def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_stages: int,
                        along_length: bool, min_offcut: tuple[int, int],
-                       seed: int, clock: Clock) -> tuple[list[Layout], int]:
-    """Layouts of one material and the proven lower bound on their number."""
+                       seed: int, clock: Clock) -> tuple[list[Layout], int, bool]:
+    """Layouts of one material, the proven lower bound on their number and whether the time
+    limit cut the search short."""
     k = board.kerf
     units = [p for p in parts for _ in range(p.qty)]
     sizes = tuple((p.length + k, p.width + k) if along_length else (p.width + k, p.length + k)
@@ -96,7 +98,7 @@ def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_s
                   width if along_length else length, stacking=max_stages >= 3,
                   one_stack_per_strip=max_stages == 1)
     bound = lower_bound(items)
-    bins = pack_bins(items, bound, time_limit, seed, clock)
+    bins, timed_out = pack_bins(items, bound, time_limit, seed, clock)
     bins.sort(key=lambda b: -b[2])
     bins[-1] = lowest_packing(items, bins[-1])
     layouts = []
@@ -118,4 +120,4 @@ def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_s
         layouts.append(Layout(board, placements, offcuts))
     if bound > len(layouts):
         raise InvalidLayoutError(f"Нижняя граница {bound} больше числа листов {len(layouts)}")
-    return layouts, bound
+    return layouts, bound, timed_out

@@ -145,6 +145,23 @@ def solve_furniture(inst: dict, rotate: bool, time_limit: float) -> tuple[int, i
     return result.boards_used, result.lower_bound, time.perf_counter() - start, time.thread_time() - cpu
 
 
+def run_distinct(count: int, time_limit: float) -> dict:
+    """The time limit on a large input: `count` distinct random parts on one board size."""
+    import random
+
+    rng = random.Random(19)
+    board = DEFAULT_BOARDS[0]
+    parts = [Part(str(n), board.material, rng.randint(50, 1200), rng.randint(50, 800))
+             for n in range(count)]
+    start, cpu = time.perf_counter(), time.thread_time()
+    result = optimise([board], parts, time_limit=time_limit, clock=CLOCK)
+    row = {"parts": count, "time_limit": time_limit, "boards_used": result.boards_used,
+           "lower_bound": result.lower_bound, "timed_out": result.timed_out,
+           "seconds": round(time.perf_counter() - start, 2), "cpu_seconds": round(time.thread_time() - cpu, 2)}
+    print(f"{count} distinct parts: {row}", file=sys.stderr)
+    return row
+
+
 def run_furniture_sets(args: argparse.Namespace) -> dict:
     """Totals per furniture set and rotation mode: ours, rectpack's best, the bound, the ratio."""
     cache_path: Path = args.rectpack_cache
@@ -177,7 +194,8 @@ def run_furniture_sets(args: argparse.Namespace) -> dict:
     rp = sum(r["rectpack_best"] for r in out.values())
     return {"sets": out, "ours": ours, "rectpack_best": rp, "ratio": round(ours / rp, 4),
             "saving_vs_rectpack": round(1 - ours / rp, 4),
-            "time_limit": args.time_limit, "clock": "cpu" if args.cpu_clock else "wall"}
+            "time_limit": args.time_limit, "clock": "cpu" if args.cpu_clock else "wall",
+            "distinct_10000": run_distinct(10_000, args.time_limit)}
 
 
 def main() -> None:

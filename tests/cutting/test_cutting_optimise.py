@@ -1,5 +1,6 @@
 """The optimiser: valid layouts on random instances, bounds, exact tilings, input errors. Its time
 limits are counted in steps of the search (StepClock), never in seconds of this machine."""
+import random
 from collections import Counter
 
 import pytest
@@ -137,3 +138,20 @@ def test_big_items_each_need_a_bin():
     # Turnable 60×45 items are wide one way, not the other: only area counts for them.
     items = Items(((60, 45),) * 4, (True,) * 4, 100, 100)
     assert lower_bound(items) == 2
+
+
+def test_time_limit_holds_for_ten_thousand_distinct_parts():
+    # Too many for the greedy portfolio within the limit: the quick first packing is the answer,
+    # whole and valid, and the result says the time ran out.
+    rng = random.Random(19)
+    parts = [Part(str(n), CHIPBOARD.material, rng.randint(50, 1200), rng.randint(50, 800))
+             for n in range(10_000)]
+    result = optimise([CHIPBOARD], parts, time_limit=0.01, clock=StepClock())
+    assert result.timed_out and result.materials[0].timed_out
+    validate_layouts(result.layouts, parts)
+    assert result.lower_bound <= result.boards_used <= 1.15 * result.lower_bound
+
+
+def test_small_input_is_not_timed_out():
+    parts = [Part("1", CHIPBOARD.material, 700, 500, qty=9)]
+    assert not optimise([CHIPBOARD], parts, time_limit=0.2, clock=StepClock()).timed_out
