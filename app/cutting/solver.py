@@ -16,19 +16,20 @@ MIN_OFFCUT = (300, 100)
 
 
 def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: float = 2.0,
-             max_stages: int = 3, first_cut_along_length: bool = True,
+             max_stages: int | None = None, first_cut_along_length: bool = True,
              min_offcut: tuple[int, int] = MIN_OFFCUT, seed: int = 0,
              clock: Clock = time.monotonic) -> CuttingResult:
     """Lay out `parts` on as few `boards` (one board size per material) as found.
 
-    Cuts are guillotine cuts in at most `max_stages` stages, the first ones along the board's
+    Cuts are guillotine cuts in at most `max_stages` stages (None: any guillotine sequence, what
+    a panel saw cuts; the layouts then use up to four stages), the first ones along the board's
     length unless `first_cut_along_length` is False. The search stops at the proven lower bound or
     after `time_limit` seconds of `clock` (wall-clock time; time.thread_time budgets the CPU time of
     the optimising thread, as on a free core of a busy machine). Offcuts whose longer side reaches
     min_offcut[0] and shorter side min_offcut[1] are reported as reusable. Raises
     CuttingInputError on bad input.
     """
-    if max_stages < 1:
+    if max_stages is not None and max_stages < 1:
         raise CuttingInputError("Число этапов резки должно быть не меньше 1")
     by_material = check_input(boards, parts)
     total = sum(p.qty for p in parts) or 1
@@ -84,7 +85,7 @@ def check_input(boards: Sequence[Board], parts: Sequence[Part]) -> dict[str, lis
     return by_material
 
 
-def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_stages: int,
+def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_stages: int | None,
                        along_length: bool, min_offcut: tuple[int, int],
                        seed: int, clock: Clock) -> tuple[list[Layout], int, bool]:
     """Layouts of one material, the proven lower bound on their number and whether the time
@@ -95,8 +96,8 @@ def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_s
                   for p in units)
     length, width = board.usable_length + k, board.usable_width + k
     items = Items(sizes, tuple(p.rotate for p in units), length if along_length else width,
-                  width if along_length else length, stacking=max_stages >= 3,
-                  one_stack_per_strip=max_stages == 1)
+                  width if along_length else length, stacking=max_stages is None or max_stages >= 3,
+                  one_stack_per_strip=max_stages == 1, rows=max_stages is None or max_stages >= 4)
     bound = lower_bound(items)
     bins, timed_out = pack_bins(items, bound, time_limit, seed, clock)
     bins.sort(key=lambda b: -b[2])

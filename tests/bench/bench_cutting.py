@@ -45,7 +45,7 @@ def solve(instance: dict, rotate: bool, time_limit: float) -> tuple[int, int, fl
     parts = [Part(str(n), "bench", w, h, qty=c, rotate=rotate)
              for n, (w, h, c) in enumerate(instance["items"])]
     start, cpu = time.perf_counter(), time.thread_time()
-    result = optimise([board], parts, time_limit=time_limit, clock=CLOCK)
+    result = optimise([board], parts, time_limit=time_limit, max_stages=3, clock=CLOCK)
     return result.boards_used, result.lower_bound, time.perf_counter() - start, time.thread_time() - cpu
 
 
