@@ -3,6 +3,7 @@ part's material finds its stock board."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .model import Board
 
@@ -31,4 +32,4 @@ def stock_board_for(material: str, stock: Sequence[Board]) -> Board | None:
             best = board
     if best is None:
         return None
-    return Board(" ".join(material.split()), best.length, best.width, best.trim, best.kerf)
+    return replace(best, material=" ".join(material.split()))

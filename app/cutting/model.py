@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Board:
-    """A stock board of one material: its size, the edge trim cut off each side and the saw kerf."""
+    """A stock board of one material: its size, the edge trim cut off each side, the saw kerf and
+    the cut depth of the saw: at most `stages` stages of guillotine cuts, None for any sequence."""
 
     material: str
     length: int
     width: int
     trim: int = 10
     kerf: int = 4
+    stages: int | None = None
 
     @property
     def usable_length(self) -> int:
@@ -27,6 +29,12 @@ class Board:
     def usable_width(self) -> int:
         """Width left after trimming both long edges."""
         return self.width - 2 * self.trim
+
+
+def stage_limit(board: Board, max_stages: int | None) -> int | None:
+    """The stricter of the board's cut depth and `max_stages` (None: unlimited)."""
+    limits = [s for s in (board.stages, max_stages) if s is not None]
+    return min(limits) if limits else None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from .bounds import lower_bound
 from .errors import CuttingInputError, InvalidLayoutError
 from .guillotine import Items, free_rectangles, positions
-from .model import Board, CuttingResult, Layout, MaterialSummary, Offcut, Part, Placement
+from .model import Board, CuttingResult, Layout, MaterialSummary, Offcut, Part, Placement, stage_limit
 from .search import Clock, lowest_packing, pack_bins
 from .validate import validate_layouts
 
@@ -21,8 +21,9 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
              clock: Clock = time.monotonic) -> CuttingResult:
     """Lay out `parts` on as few `boards` (one board size per material) as found.
 
-    Cuts are guillotine cuts in at most `max_stages` stages (None: any guillotine sequence, what
-    a panel saw cuts; the layouts then use up to four stages), the first ones along the board's
+    Cuts are guillotine cuts in at most `max_stages` stages and the board's own `stages` (None:
+    any guillotine sequence, what a panel saw cuts; the layouts then use up to four stages), the
+    first ones along the board's
     length unless `first_cut_along_length` is False. The search stops at the proven lower bound or
     after `time_limit` seconds of `clock` (wall-clock time; time.thread_time budgets the CPU time of
     the optimising thread, as on a free core of a busy machine). Offcuts whose longer side reaches
@@ -41,7 +42,7 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
             continue
         share = time_limit * sum(p.qty for p in group) / total
         material_layouts, bound, timed_out = _optimise_material(
-            board, group, share, max_stages, first_cut_along_length, min_offcut, seed, clock)
+            board, group, share, stage_limit(board, max_stages), first_cut_along_length, min_offcut, seed, clock)
         layouts.extend(material_layouts)
         summaries.append(MaterialSummary(board.material, len(material_layouts), bound, timed_out))
     validate_layouts(layouts, parts, max_stages, first_cut_along_length)
@@ -55,6 +56,8 @@ def check_input(boards: Sequence[Board], parts: Sequence[Part]) -> dict[str, lis
         name = f"Лист «{board.material}»"
         if board.material in by_board:
             raise CuttingInputError(f"{name} задан дважды")
+        if board.stages is not None and board.stages < 1:
+            raise CuttingInputError(f"{name}: число этапов резки должно быть не меньше 1")
         if board.trim < 0 or board.kerf < 0:
             raise CuttingInputError(f"{name}: обрезка кромок и пропил не могут быть отрицательными")
         if board.usable_length <= 0 or board.usable_width <= 0:

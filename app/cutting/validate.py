@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from .errors import InvalidLayoutError
-from .model import Layout, Part, Placement
+from .model import Layout, Part, Placement, stage_limit
 
 Rect = tuple[int, int, int, int]  # x0, y0, x1, y1
 
@@ -28,8 +28,9 @@ def validate_layouts(layouts: Sequence[Layout], parts: Iterable[Part], max_stage
 def validate_layout(layout: Layout, parts_by_id: dict[str, Part], max_stages: int | None = None,
                     first_cut_along_length: bool = True, number: int = 1) -> None:
     """Raise InvalidLayoutError unless the layout of board `number` obeys all cutting rules;
-    cuts in at most `max_stages` stages, or any guillotine cuts if None."""
+    cuts in at most `max_stages` stages and the board's own `stages` (None: any guillotine cuts)."""
     board = layout.board
+    max_stages = stage_limit(board, max_stages)
     where = f"Лист {number} ({board.material})"
     rects = []
     for pl in layout.placements:

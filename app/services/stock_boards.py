@@ -1,4 +1,5 @@
-"""The shop's stock boards («Материалы»): size, edge trim and saw kerf per material, kept in the
+"""The shop's stock boards («Материалы»): size, edge trim, saw kerf and cut depth (stages; empty
+for any guillotine sequence) per material, kept in the
 shop-wide ``Setting`` table as JSON; the defaults of app/cutting/materials.py until edited."""
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from app.store.db import database
 from app.store.models import Setting, User
 
 KEY = "cutting.stock_boards"
-FIELDS = ("material", "length", "width", "trim", "kerf")
+FIELDS = ("material", "length", "width", "trim", "kerf", "stages")
+STAGES = (2, 3, 4)  # the cut depths a saw may be limited to
+ANY_STAGES = "любая"  # how the table shows an unlimited cut depth
 
 
 def stock_boards() -> list[Board]:
@@ -20,7 +23,17 @@ def stock_boards() -> list[Board]:
     row = Setting.get_or_none(Setting.key == KEY)
     if row is None:
         return list(DEFAULT_BOARDS)
-    return [Board(**{name: item[name] for name in FIELDS}) for item in json.loads(row.value)]
+    return [Board(**{name: item.get(name) for name in FIELDS if name in item}) for item in json.loads(row.value)]
+
+
+def _stages(value: object, where: str) -> int | None:
+    """A row's «Этапы резки»: empty or «любая» for any guillotine sequence, else 2, 3 or 4."""
+    text = "" if value is None else str(value).strip()
+    if text.casefold() in ("", ANY_STAGES):
+        return None
+    if text.isdigit() and int(text) in STAGES:
+        return int(text)
+    raise ServiceError(f"{where}: этапы резки — 2, 3, 4 или «{ANY_STAGES}» (любая гильотинная резка)")
 
 
 def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]:
@@ -38,7 +51,7 @@ def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]
             raise ServiceError(f"{where}: материал уже есть в таблице")
         seen.add(material.casefold())
         try:
-            length, width, trim, kerf = (int(row.get(name)) for name in FIELDS[1:])
+            length, width, trim, kerf = (int(row.get(name)) for name in FIELDS[1:5])
         except (TypeError, ValueError):
             raise ServiceError(f"{where}: размеры, обрезка и пропил — целые миллиметры") from None
         if length <= 0 or width <= 0:
@@ -47,7 +60,7 @@ def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]
             raise ServiceError(f"{where}: обрезка кромок и пропил не могут быть отрицательными")
         if length - 2 * trim <= 0 or width - 2 * trim <= 0:
             raise ServiceError(f"{where}: после обрезки кромок от листа ничего не остаётся")
-        boards.append(Board(material, length, width, trim, kerf))
+        boards.append(Board(material, length, width, trim, kerf, _stages(row.get("stages"), where)))
     value = json.dumps([{name: getattr(b, name) for name in FIELDS} for b in boards], ensure_ascii=False)
     with database.atomic():
         Setting.insert(key=KEY, value=value).on_conflict(

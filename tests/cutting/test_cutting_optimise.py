@@ -34,7 +34,7 @@ def instances(draw):
         if draw(st.booleans()):  # small parts too, so that boards hold many
             length, width = max(1, length // 5), max(1, width // 4)
         parts.append(Part(f"1-{n}", board.material, length, width, draw(st.integers(1, 8)), rotate))
-    return board, parts, draw(st.integers(1, 4)), draw(st.booleans())
+    return board, parts, draw(st.one_of(st.none(), st.integers(1, 4))), draw(st.booleans())
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -117,3 +117,18 @@ def test_printed_cut_sheet_shows_boards_to_take_and_utilisation(staff, tmp_path)
     assert f"{PLY} · лист 1 из 1 · 2440×1220 мм · использование {percent(4 * 1208 * 598 / (2440 * 1220))}" in text
     assert f"{WHITE} · лист 2 из 2" in text
     assert f"{first.order_no}-1" in text and f"№{second.order_no}" in text  # parts on the drawing and list
+
+
+def test_stock_boards_keep_the_cut_depth_and_the_layouts_obey_it(staff):
+    rows = [{"material": "Фанера 18", "length": "2440", "width": "1220", "trim": "10", "kerf": "4",
+             "stages": "3"},
+            {"material": "МДФ 16", "length": "2440", "width": "1220", "trim": "10", "kerf": "4",
+             "stages": "любая"}]
+    stock_boards.save_stock_boards(staff["constructor"], rows)
+    assert [b.stages for b in stock_boards.stock_boards()] == [3, None]
+    assert stock_board_for("Фанера 18 Берёза", stock_boards.stock_boards()).stages == 3
+    for bad in ("1", "пять", "5"):
+        with pytest.raises(ServiceError, match="этапы резки") as error:
+            stock_boards.save_stock_boards(staff["constructor"], [rows[0], {**rows[1], "stages": bad}])
+        assert "Строка 2" in str(error.value)
+    assert [b.stages for b in stock_boards.stock_boards()] == [3, None]
