@@ -135,7 +135,10 @@ class Search:
         alts = [items.orientations(i) for i in range(len(items.sizes))]
         self.wide_y = [min(o[1] for o in a) if all(2 * o[0] > items.length for o in a) else 0 for a in alts]
         self.tall_x = [min(o[0] for o in a) if all(2 * o[1] > items.width for o in a) else 0 for a in alts]
-        self.misfits: set[frozenset[int]] = set()
+        # Identical items are interchangeable: sets are remembered by their kinds of items.
+        kinds: dict[tuple, int] = {}
+        self.kind = [kinds.setdefault((size, r), len(kinds)) for size, r in zip(items.sizes, items.rotatable)]
+        self.misfits: set[tuple[int, ...]] = set()
         self.deadline: Deadline | None = None  # where long packings give up
 
     def fit(self, members: list[int], count: int = 1) -> list[Bin] | None:
@@ -147,7 +150,8 @@ class Search:
         if (sum(self.wide_y[i] for i in members) > count * self.items.width
                 or sum(self.tall_x[i] for i in members) > count * self.items.length):
             return None
-        key = frozenset(members)
+        kind = self.kind
+        key = tuple(sorted(kind[i] for i in members))
         if count == 1 and key in self.misfits:
             return None
         bins = self._fit(members, count)
@@ -250,10 +254,16 @@ class Search:
         js = list(range(len(kept)))
         rng.shuffle(js)
         tries = 0
+        kind = self.kind
         for j in js:
             members = bin_items(kept[j])
-            victims = [v for v in members if area[v] < area[u] and tabu.get(v, 0) < step
-                       and kept[j][2] - area[v] <= room]
+            seen = {kind[u]}  # swapping identical items changes nothing
+            victims = []
+            for v in members:
+                if (area[v] < area[u] and kind[v] not in seen and tabu.get(v, 0) < step
+                        and kept[j][2] - area[v] <= room):
+                    seen.add(kind[v])
+                    victims.append(v)
             victims.sort(key=area.__getitem__, reverse=True)
             for v in victims[:3]:
                 tries += 1
