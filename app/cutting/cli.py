@@ -3,7 +3,9 @@
 Input: ``{"boards": [{"material", "length", "width", "trim", "kerf", "stages"}], "parts": [{"id",
 "material", "length", "width", "qty", "rotate", "order", "name"}], "time_limit": 2, "stages": 3}``;
 without "boards" the default material table is used. "stages" (per board, or for all) limits the
-cut depth to that many stages; null or absent: any guillotine sequence. Bad input prints a Russian message, exit code 2.
+cut depth to that many stages; null or absent: any guillotine sequence. A material may have boards
+of several sizes, each with "count" (null: unlimited) and "cost" (per board; the output adds
+"cost" per layout and in total). Bad input prints a Russian message, exit code 2.
 """
 from __future__ import annotations
 
@@ -104,7 +106,11 @@ def _board(raw: Any, n: int) -> Board:
     if "length" not in sizes or "width" not in sizes:
         raise CuttingInputError(f"{what}: не указаны длина и ширина")
     stages = _stages(b.get("stages"), f"{what}, поле «stages»")
-    return Board(material=str(b["material"]), stages=stages, **sizes)
+    count = None if b.get("count") is None else _whole(b["count"], f"{what}, поле «count»")
+    cost = b.get("cost", 0)
+    if isinstance(cost, bool) or not isinstance(cost, (int, float)):
+        raise CuttingInputError(f"{what}, поле «cost»: ожидается число, а не {cost!r}")
+    return Board(material=str(b["material"]), stages=stages, count=count, cost=float(cost), **sizes)
 
 
 def _part(raw: Any, n: int) -> Part:
@@ -147,6 +153,7 @@ def result_to_json(result: CuttingResult) -> dict[str, Any]:
             "trim": board.trim,
             "kerf": board.kerf,
             "stages": board.stages,
+            "cost": board.cost,
             "placements": placements,
             "utilisation": round(layout.utilisation, 4),
             "offcuts": [{"x": o.x, "y": o.y, "length": o.length, "width": o.width}
@@ -156,6 +163,7 @@ def result_to_json(result: CuttingResult) -> dict[str, Any]:
         "boards_used": result.boards_used,
         "lower_bound": result.lower_bound,
         "optimal": result.optimal,
+        "cost": result.cost,
         "materials": [{"material": m.material, "boards_used": m.boards_used,
                        "lower_bound": m.lower_bound} for m in result.materials],
         "layouts": layouts,

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Board:
-    """A stock board of one material: its size, the edge trim cut off each side, the saw kerf and
-    the cut depth of the saw: at most `stages` stages of guillotine cuts, None for any sequence."""
+    """A stock board of one material: its size, the edge trim cut off each side, the saw kerf,
+    the cut depth of the saw (at most `stages` stages of guillotine cuts, None for any sequence),
+    how many are in stock (`count`, None: as many as needed) and the `cost` of one. A material
+    may have boards of several sizes (full and cut-down ones)."""
 
     material: str
     length: int
@@ -19,6 +21,8 @@ class Board:
     trim: int = 10
     kerf: int = 4
     stages: int | None = None
+    count: int | None = None
+    cost: float = 0.0
 
     @property
     def usable_length(self) -> int:
@@ -130,6 +134,11 @@ class CuttingResult:
     def lower_bound(self) -> int:
         """Sum of the proven per-material minimums."""
         return sum(m.lower_bound for m in self.materials)
+
+    @property
+    def cost(self) -> float:
+        """What the boards of all layouts cost together."""
+        return sum(layout.board.cost for layout in self.layouts)
 
     @property
     def timed_out(self) -> bool:
