@@ -8,10 +8,10 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.cutting import Board, CuttingInputError, CuttingResult, Layout, Part, optimise
-from app.cutting.materials import stock_board_for
+from app.cutting.materials import stock_for
 from app.documents.pack_data import SheetData, sheet_parts
 
 TIME_LIMIT = 2.0  # seconds for the whole sheet, shared by its materials
@@ -46,8 +46,9 @@ class MaterialPlan:
 
     material: str
     parts: int  # pieces to cut
-    board: Board | None = None
+    board: Board | None = None  # the main board size (the first in the stock table)
     result: CuttingResult | None = None
+    boards: list[Board] = field(default_factory=list)  # every size in stock
     error: str = ""
 
     @property
@@ -94,6 +95,20 @@ class SheetPlan:
         return used / sum(layout.board.length * layout.board.width for layout in layouts)
 
 
+def order_costs(plan: SheetPlan) -> dict[str, float]:
+    """Material cost per order: each board's cost shared by the orders' parts on it by area."""
+    costs: dict[str, float] = {}
+    for m in plan.materials:
+        for layout in m.layouts:
+            areas: dict[str, int] = {}
+            for p in layout.placements:
+                areas[p.order or ""] = areas.get(p.order or "", 0) + p.length * p.width
+            total = sum(areas.values()) or 1
+            for order, area in areas.items():
+                costs[order] = costs.get(order, 0.0) + layout.board.cost * area / total
+    return costs
+
+
 def sheet_pieces(sheet: SheetData) -> list[Part]:
     """The optimiser's parts of a sheet: «21-3» is part 3 of order 21, numbered as in the printed
     parts list of the sheet."""
@@ -127,13 +142,14 @@ def plan_sheet(sheet: SheetData, stock: Sequence[Board], time_limit: float = TIM
     for material, group in sorted(by_material.items(), key=lambda item: item[0].casefold()):
         count = sum(p.qty for p in group)
         plan = MaterialPlan(material or "материал не указан", count)
-        plan.board = stock_board_for(material, stock) if material else None
+        plan.boards = stock_for(material, stock) if material else []
+        plan.board = plan.boards[0] if plan.boards else None
         if plan.board is None:
             plan.error = ("в таблице «Материалы» нет такого листа — раскрой не рассчитан" if material
                           else "у деталей не указан материал — раскрой не рассчитан")
         else:
             try:
-                plan.result = optimise([plan.board], group, time_limit=time_limit * count / total,
+                plan.result = optimise(plan.boards, group, time_limit=time_limit * count / total,
                                        clock=_clock)
             except CuttingInputError as error:
                 plan.error = str(error)

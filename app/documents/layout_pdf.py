@@ -10,14 +10,29 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from app.cutting import Board, Layout
-from app.documents.cut_plan import SheetPlan, boards_word, percent, plan_sheet
+from app.documents.cut_plan import (
+    SheetPlan,
+    boards_word,
+    order_costs,
+    percent,
+    plan_sheet,
+)
 from app.documents.fonts import register_fonts
 from app.documents.layout_picture import BoardPicture, fit_label, hatch_lines, picture
 from app.documents.pack_data import SheetData
 from app.documents.pack_pdf import FRAME_W, GRID, SHADE, LayoutHook
+from app.domain.money import format_rub
 
 PART_FILL = colors.HexColor("#f4efe3")
 BOARD_FILL = colors.HexColor("#d9d9d9")
@@ -57,6 +72,11 @@ def layout_flowables(plan: SheetPlan) -> list[Flowable]:
                              Paragraph(f"Всего взять со склада: <b>{plan.boards_used} "
                                        f"{boards_word(plan.boards_used)}</b>; использование листов "
                                        f"<b>{percent(plan.utilisation)}</b>.", s.body)]
+    costs = order_costs(plan)
+    if any(costs.values()):
+        shares = "; ".join(f"№{order} — {format_rub(round(cost * 100))}" for order, cost in sorted(costs.items()))
+        story.append(Paragraph(f"Стоимость листов по заказам (по площади деталей): {shares}; "
+                               f"всего {format_rub(round(sum(costs.values()) * 100))}.", s.body))
     for m in plan.materials:
         for k, layout in enumerate(m.layouts, start=1):
             head = Paragraph(f"{m.material} · лист {k} из {len(m.layouts)} · {layout.board.length}×"

@@ -8,12 +8,13 @@ import json
 from app.cutting import DEFAULT_BOARDS, Board
 from app.domain.changes import Changes, Done
 from app.domain.errors import ServiceError
+from app.domain.money import MoneyError, parse_rub
 from app.services import permissions
 from app.store.db import database
 from app.store.models import Setting, User
 
 KEY = "cutting.stock_boards"
-FIELDS = ("material", "length", "width", "trim", "kerf", "stages")
+FIELDS = ("material", "length", "width", "trim", "kerf", "stages", "count", "cost")
 STAGES = (2, 3, 4)  # the cut depths a saw may be limited to
 ANY_STAGES = "любая"  # how the table shows an unlimited cut depth
 
@@ -36,6 +37,25 @@ def _stages(value: object, where: str) -> int | None:
     raise ServiceError(f"{where}: этапы резки — 2, 3, 4 или «{ANY_STAGES}» (любая гильотинная резка)")
 
 
+def _count(value: object, where: str) -> int | None:
+    """«Количество» of boards in stock: empty for as many as needed."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ServiceError(f"{where}: количество листов — целое число или пусто (без ограничения)")
+    return int(text)
+
+
+def _cost(value: object, where: str) -> float:
+    """«Цена листа» in roubles: empty for none."""
+    try:
+        kopecks = parse_rub(None if value is None else str(value))
+    except MoneyError as error:
+        raise ServiceError(f"{where}: цена листа: {error}") from None
+    return (kopecks or 0) / 100
+
+
 def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]:
     """Check and store the table (dicts with FIELDS; sizes in mm); ServiceError names a bad row.
     Whoever may make cut sheets (the constructor) may change it."""
@@ -47,9 +67,9 @@ def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]
         where = f"Строка {n}" + (f" («{material}»)" if material else "")
         if not material:
             raise ServiceError(f"{where}: укажите материал")
-        if material.casefold() in seen:
-            raise ServiceError(f"{where}: материал уже есть в таблице")
-        seen.add(material.casefold())
+        if (material.casefold(), str(row.get("length")), str(row.get("width"))) in seen:
+            raise ServiceError(f"{where}: такой лист этого материала уже есть в таблице")
+        seen.add((material.casefold(), str(row.get("length")), str(row.get("width"))))
         try:
             length, width, trim, kerf = (int(row.get(name)) for name in FIELDS[1:5])
         except (TypeError, ValueError):
@@ -60,7 +80,8 @@ def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]
             raise ServiceError(f"{where}: обрезка кромок и пропил не могут быть отрицательными")
         if length - 2 * trim <= 0 or width - 2 * trim <= 0:
             raise ServiceError(f"{where}: после обрезки кромок от листа ничего не остаётся")
-        boards.append(Board(material, length, width, trim, kerf, _stages(row.get("stages"), where)))
+        boards.append(Board(material, length, width, trim, kerf, _stages(row.get("stages"), where),
+                            _count(row.get("count"), where), _cost(row.get("cost"), where)))
     value = json.dumps([{name: getattr(b, name) for name in FIELDS} for b in boards], ensure_ascii=False)
     with database.atomic():
         Setting.insert(key=KEY, value=value).on_conflict(
