@@ -17,6 +17,7 @@ from app.cutting import (
 )
 from app.cutting.bounds import lower_bound, one_dimensional_bound
 from app.cutting.guillotine import Items
+from tests.bench.furniture_instances import BOARDS, cabinet_items
 from tests.step_clock import StepClock
 
 CHIPBOARD = DEFAULT_BOARDS[0]
@@ -155,3 +156,18 @@ def test_time_limit_holds_for_ten_thousand_distinct_parts():
 def test_small_input_is_not_timed_out():
     parts = [Part("1", CHIPBOARD.material, 700, 500, qty=9)]
     assert not optimise([CHIPBOARD], parts, time_limit=0.2, clock=StepClock()).timed_out
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6), st.integers(0, 2), st.integers(2, 8), st.booleans(),
+       st.one_of(st.none(), st.integers(2, 4)))
+def test_furniture_instances_give_valid_layouts(seed, board_no, sizes, rotate, stages):
+    # Cabinet-like lists of the furniture benchmark (long narrow parts, parts near a half or a
+    # third of the board), quantities cut down to keep the test fast.
+    length, width, trim, kerf = BOARDS[board_no]
+    board = Board("ЛДСП 16", length, width, trim, kerf, stages=stages)
+    items = cabinet_items(random.Random(seed), BOARDS[board_no], sizes)
+    parts = [Part(f"1-{n}", board.material, a, b, min(q, 5), rotate) for n, (a, b, q) in enumerate(items)]
+    result = optimise([board], parts, time_limit=0.02, clock=StepClock())
+    validate_layouts(result.layouts, parts, stages)
+    assert result.lower_bound <= result.boards_used
