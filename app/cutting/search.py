@@ -79,9 +79,9 @@ def quick_pack(packer: Packer, sequence: list[int]) -> list[Bin]:
 def construct(items: Items, lower: int, deadline: float,
               clock: Clock = time.monotonic) -> tuple[list[Bin], list[tuple], bool]:
     """Best bins found by the greedy portfolio, the sort order that found them and whether the
-    portfolio ran to its end. A quick packing (each item tried in the last few open bins only,
-    time linear in the number of items) comes first, whatever the time limit, so that there is
-    always an answer; the portfolio's packings give up when the deadline passes."""
+    portfolio ran to its end. A quick packing (quick_pack, time linear in the number of items)
+    comes first, whatever the time limit, so that there is always an answer; the portfolio's
+    packings give up when the deadline passes."""
     members = list(range(len(items.sizes)))
     order = sort_orders(items)[0]
     best = quick_pack(Packer(items), sorted(members, key=order.__getitem__))
