@@ -8,12 +8,9 @@ from pathlib import Path
 
 from app.documents.cut_plan import plan_sheet
 from app.documents.pack_data import load_sheet
-from app.documents.part_labels import FORMAT_NAMES, FORMATS, build_labels, sheet_labels
+from app.documents.part_labels import FORMAT_NAMES, FORMATS, build_labels, sheet_labels, shop_format
 from app.domain.errors import ServiceError
 from app.services.stock_boards import stock_boards
-from app.store import setting_values
-
-FORMAT_KEY = "labels.format"  # shop-wide setting: "a4" or "roll"
 
 
 def print_labels(args: argparse.Namespace) -> int:
@@ -24,9 +21,7 @@ def print_labels(args: argparse.Namespace) -> int:
     except ServiceError as error:
         print(f"Ошибка: {error}", file=sys.stderr)
         return 2
-    format_key = args.format or setting_values.read(FORMAT_KEY, "a4")
-    if format_key not in FORMATS:
-        format_key = "a4"
+    format_key = args.format or shop_format()
     labels = sheet_labels(sheet, plan_sheet(sheet, stock))
     pages = build_labels(labels, Path(args.output), format_key)
     print(f"Бирки листа раскроя №{sheet.number}: {len(labels)} шт., {FORMAT_NAMES[format_key]}, "

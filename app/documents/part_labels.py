@@ -20,6 +20,7 @@ from app.documents.cut_plan import SheetPlan
 from app.documents.fonts import register_fonts
 from app.documents.pack_data import SheetData, sheet_parts
 from app.domain.specs import PartLine, edge_label
+from app.store import setting_values
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,13 @@ class LabelFormat:
 
 FORMATS = {"a4": LabelFormat(70 * mm, 37 * mm, 3, 8), "roll": LabelFormat(58 * mm, 40 * mm)}
 FORMAT_NAMES = {"a4": "листы A4, 3 × 8 бирок 70 × 37 мм", "roll": "рулон 58 × 40 мм"}
+FORMAT_KEY = "labels.format"  # shop-wide setting: "a4" or "roll"
+
+
+def shop_format() -> str:
+    """The label format chosen for the shop (A4 sheets unless set)."""
+    key = setting_values.read(FORMAT_KEY, "a4")
+    return key if key in FORMATS else "a4"
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ import argparse
 
 from pypdf import PdfReader
 
-from app.cli.print_labels import FORMAT_KEY, print_labels
+from app.cli.print_labels import print_labels
 from app.documents.cut_plan import plan_sheet
 from app.documents.pack_data import load_sheet
-from app.documents.part_labels import build_labels, sheet_labels
+from app.documents.part_labels import FORMAT_KEY, build_labels, sheet_labels
 from app.queries.workstation_queues import parse_order_no
 from app.services import stock_boards
 from app.store import setting_values

@@ -94,3 +94,11 @@ def test_stock_table_sets_the_cut_depth(qtbot, window, messages):
     assert not messages and stock_boards.stock_boards()[0].stages == 3
     again = StockBoardsDialog(window).model
     assert again.data(again.index(0, 5)) == "3"
+
+
+def test_print_labels_button_saves_one_label_per_part(qtbot, window, sheet, messages, tmp_path):
+    panel = _open_layouts(qtbot, window)
+    target = tmp_path / "labels.pdf"
+    panel.save_labels(target)
+    assert not messages and target.exists()
+    assert "Бирки: 7 шт., 1 стр." in window.statusBar().currentMessage()
