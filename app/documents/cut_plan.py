@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from app.cutting import Board, CuttingInputError, CuttingResult, Layout, Part, optimise
 from app.cutting.materials import stock_for
 from app.documents.pack_data import SheetData, sheet_parts
+from app.domain.banding import BandingType, banding_by_code, cut_size
 
 TIME_LIMIT = 2.0  # seconds for the whole sheet, shared by its materials
 _clock: Callable[[], float] = time.monotonic  # what the time limit is measured in
@@ -109,14 +110,16 @@ def order_costs(plan: SheetPlan) -> dict[str, float]:
     return costs
 
 
-def sheet_pieces(sheet: SheetData) -> list[Part]:
+def sheet_pieces(sheet: SheetData, banding: dict[str, BandingType] | None = None) -> list[Part]:
     """The optimiser's parts of a sheet: «21-3» is part 3 of order 21, numbered as in the printed
-    parts list of the sheet."""
+    parts list of the sheet; cut smaller where the `banding` list says so."""
+    types = banding_by_code() if banding is None else banding
     pieces = []
     for order in sheet.orders:
         for n, line in enumerate(sheet_parts(sheet, order), start=1):
-            pieces.append(Part(f"{order.order_no}-{n}", " ".join(line.material.split()), line.length,
-                               line.width, line.quantity, line.may_rotate, str(order.order_no), line.name))
+            length, width = cut_size(line, types)
+            pieces.append(Part(f"{order.order_no}-{n}", " ".join(line.material.split()), length,
+                               width, line.quantity, line.may_rotate, str(order.order_no), line.name))
     return pieces
 
 

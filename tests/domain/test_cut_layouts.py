@@ -157,3 +157,15 @@ def test_several_board_sizes_with_costs_and_the_material_cost_per_order(staff, t
         stock_boards.save_stock_boards(staff["constructor"], [rows[0], {**rows[1], "count": "много"}])
     with pytest.raises(ServiceError, match="Строка 2.*цена"):
         stock_boards.save_stock_boards(staff["constructor"], [rows[0], {**rows[1], "cost": "дорого"}])
+
+
+def test_printed_layouts_show_the_banding_metres_per_order_and_sheet(staff, tmp_path):
+    first, second = two_order_sheet(staff)
+    specs.save_parts(second.id, staff["constructor"], [{**QUARTER, "edge_l1": "2", "edge_w1": "0.4"}])
+    sheet = load_sheet(1)
+    shelves = [p for p in sheet_pieces(sheet) if p.order == str(second.order_no)]
+    assert [(p.length, p.width) for p in shelves] == [(1208, 596)]  # 2 mm banding on a long edge
+    result = build_pack(sheet, tmp_path / "pack.pdf", layouts=layouts_hook(stock_boards.stock_boards()))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(result.path)).pages).split())
+    assert "Кромка по листу раскроя: ПВХ 0,4 — 1,2 м; ПВХ 2 — 2,5 м" in text  # 2 × (598 + 20), 2 × (1208 + 20)
+    assert f"№{first.order_no}: нет; №{second.order_no}: ПВХ 0,4 — 1,2 м; ПВХ 2 — 2,5 м" in text
