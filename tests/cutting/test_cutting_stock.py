@@ -2,6 +2,8 @@
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.cutting import Board, CuttingInputError, Part, optimise, validate_layouts
 from app.cutting.cli import parse_input, result_to_json
@@ -47,3 +49,35 @@ def test_json_stock_with_counts_and_costs():
     assert out["cost"] == 55 and out["layouts"][0]["cost"] == 55
     with pytest.raises(CuttingInputError, match="задан дважды"):
         optimise([FULL, FULL], parts, clock=StepClock())
+
+
+@st.composite
+def stock_instances(draw):
+    sizes = draw(st.lists(st.tuples(st.integers(300, 2800), st.integers(300, 2100)), min_size=1, max_size=3,
+                          unique=True))
+    boards = [Board("ЛДСП", ln, wd, trim=draw(st.integers(0, 10)), kerf=draw(st.integers(0, 4)),
+                    count=draw(st.one_of(st.none(), st.integers(0, 4))), cost=draw(st.integers(0, 500)))
+              for ln, wd in sizes]
+    small = min(min(b.usable_length, b.usable_width) for b in boards)
+    parts = [Part(f"p{n}", "ЛДСП", draw(st.integers(20, small)), draw(st.integers(20, small)),
+                  draw(st.integers(1, 5)), draw(st.booleans())) for n in range(draw(st.integers(1, 4)))]
+    return boards, parts
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stock_instances())
+def test_several_sizes_give_valid_layouts_within_the_counts(instance):
+    boards, parts = instance
+    try:
+        result = optimise(boards, parts, time_limit=0.02, clock=StepClock())
+    except CuttingInputError as error:
+        assert "Не хватает листов" in str(error)
+        assert any(b.count is not None for b in boards)
+        return
+    validate_layouts(result.layouts, parts)
+    for board in boards:
+        used = sum((layout.board.length, layout.board.width) == (board.length, board.width)
+                   for layout in result.layouts)
+        assert board.count is None or used <= board.count
+    assert result.cost == sum(layout.board.cost for layout in result.layouts)
+    assert result.lower_bound <= result.boards_used
