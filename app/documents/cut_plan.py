@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -55,6 +55,17 @@ class MaterialPlan:
     @property
     def layouts(self) -> list[Layout]:
         return self.result.layouts if self.result else []
+
+    @property
+    def sizes(self) -> str:
+        """«2800×2070», or with several sizes taken «2800×2070 × 2, 2800×1040 × 1»."""
+        counts = Counter((layout.board.length, layout.board.width) for layout in self.layouts)
+        if len(counts) > 1:
+            return ", ".join(f"{ln}×{wd} × {n}" for (ln, wd), n in counts.most_common())
+        if counts:
+            (ln, wd), = counts
+            return f"{ln}×{wd}"
+        return f"{self.board.length}×{self.board.width}" if self.board else "—"
 
     @property
     def verdict(self) -> str:

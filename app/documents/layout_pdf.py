@@ -77,7 +77,7 @@ def layout_flowables(plan: SheetPlan, notes: Sequence[str] = ()) -> list[Flowabl
         return [Paragraph("На листе нет деталей — раскраивать нечего.", s.body)]
     rows = [["Материал", "Лист, мм", "Взять со склада", "Результат", "Использование"]]
     for m in plan.materials:
-        size = f"{m.board.length}×{m.board.width}" if m.board else "—"
+        size = m.sizes
         take = f"{len(m.layouts)} {boards_word(len(m.layouts))}" if m.result else "—"
         rows.append([Paragraph(m.material, s.body), size, take, Paragraph(m.verdict, s.body),
                      percent(m.utilisation) if m.result else "—"])

@@ -148,6 +148,7 @@ def test_several_board_sizes_with_costs_and_the_material_cost_per_order(staff, t
     plan = plan_sheet(sheet, stock)
     white = next(m for m in plan.materials if m.material == WHITE)
     assert sorted(layout.board.width for layout in white.layouts) == [1040, 2070]  # the third side on a cut-down
+    assert set(white.sizes.split(", ")) == {"2800×2070 × 1", "2800×1040 × 1"}
     costs = order_costs(plan)
     assert costs == {str(first.order_no): pytest.approx(3000 + 1600 + 1000), str(second.order_no): pytest.approx(1000)}
     result = build_pack(sheet, tmp_path / "pack.pdf", layouts=layouts_hook(stock))

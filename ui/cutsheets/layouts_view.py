@@ -302,7 +302,7 @@ class LayoutsPanel(QWidget):
             self.summary.setText("")
             return
         lines = [f"<b>{escape(m.material)}</b>: {escape(m.verdict)}"
-                 + (f", лист {m.board.length}×{m.board.width}, использование {percent(m.utilisation)}"
+                 + (f", лист {m.sizes}, использование {percent(m.utilisation)}"
                     if m.result else "") for m in plan.materials]
         lines.append(f"Взять со склада: <b>{plan.boards_used} {boards_word(plan.boards_used)}</b>"
                      + (f", использование {percent(plan.utilisation)}" if plan.boards_used else ""))
