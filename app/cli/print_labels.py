@@ -3,24 +3,19 @@ labels of cut sheet N, one per physical part, in the format of the shop's settin
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from app.cli.print_cutsheet import add_sheet_command, sheet_and_stock
 from app.documents.cut_plan import plan_sheet
-from app.documents.pack_data import load_sheet
 from app.documents.part_labels import FORMAT_NAMES, FORMATS, build_labels, sheet_labels, shop_format
-from app.domain.errors import ServiceError
-from app.services.stock_boards import stock_boards
 
 
 def print_labels(args: argparse.Namespace) -> int:
     """Write the labels of cut sheet ``args.number`` to ``args.output``."""
-    try:
-        sheet = load_sheet(args.number)
-        stock = stock_boards()
-    except ServiceError as error:
-        print(f"Ошибка: {error}", file=sys.stderr)
+    found = sheet_and_stock(args.number)
+    if found is None:
         return 2
+    sheet, stock = found
     format_key = args.format or shop_format()
     labels = sheet_labels(sheet, plan_sheet(sheet, stock))
     pages = build_labels(labels, Path(args.output), format_key)
@@ -31,10 +26,7 @@ def print_labels(args: argparse.Namespace) -> int:
 
 def add_labels_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Register ``print-labels`` on the program's subcommands."""
-    command = commands.add_parser("print-labels", parents=[common], help="напечатать бирки деталей в PDF",
-                                  description="Бирки деталей листа раскроя: по одной на каждую деталь")
-    command.add_argument("number", type=int, metavar="N", help="номер листа раскроя")
-    command.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="куда сохранить PDF")
+    command = add_sheet_command(commands, common, "print-labels", "напечатать бирки деталей в PDF",
+                                "Бирки деталей листа раскроя: по одной на каждую деталь", print_labels)
     command.add_argument("--format", choices=sorted(FORMATS), default=None,
                          help="a4 — листы 3×8 бирок 70×37 мм, roll — рулон 58×40 мм (по умолчанию из настроек)")
-    command.set_defaults(run=print_labels)
