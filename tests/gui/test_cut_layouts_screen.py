@@ -84,14 +84,18 @@ def test_stock_table_change_recomputes_the_layouts(qtbot, window, sheet, message
     assert "Взять со склада: <b>4 листа</b>" in panel.summary.text()  # 2 plywood boards + 2 chipboard
 
 
-def test_stock_table_sets_the_cut_depth(qtbot, window, messages):
+def test_stock_table_sets_the_cut_depth_count_and_price(qtbot, window, messages):
     dialog = StockBoardsDialog(window)
     model = dialog.model
     assert model.headerData(5, Qt.Orientation.Horizontal) == "Этапы резки"
     assert model.data(model.index(0, 5)) == "любая"
     model.setData(model.index(0, 5), "3")
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (6, 7)] == ["На складе, шт", "Цена листа, руб"]
+    model.setData(model.index(0, 6), "12")
+    model.setData(model.index(0, 7), "4 350,50")
     dialog.save()
     assert not messages and stock_boards.stock_boards()[0].stages == 3
+    assert (stock_boards.stock_boards()[0].count, stock_boards.stock_boards()[0].cost) == (12, 4350.5)
     again = StockBoardsDialog(window).model
     assert again.data(again.index(0, 5)) == "3"
 
