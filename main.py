@@ -27,8 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import maintenance as maintenance_commands
     from app.cli.fetch_mail import add_fetch_mail_command
     from app.cli.print_cutsheet import add_print_command
+    from app.cli.print_labels import add_labels_command
 
     add_print_command(commands, common)
+    add_labels_command(commands, common)
     maintenance_commands.register(commands, common)
     add_fetch_mail_command(commands, common)
     return parser

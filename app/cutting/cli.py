@@ -1,8 +1,11 @@
 """Command line: ``python -m app.cutting IN.json`` prints the cut layouts as JSON.
 
-Input: ``{"boards": [{"material", "length", "width", "trim", "kerf"}], "parts": [{"id",
-"material", "length", "width", "qty", "rotate", "order", "name"}], "time_limit": 2}``; without
-"boards" the default material table is used. Bad input prints a Russian message, exit code 2.
+Input: ``{"boards": [{"material", "length", "width", "trim", "kerf", "stages"}], "parts": [{"id",
+"material", "length", "width", "qty", "rotate", "order", "name"}], "time_limit": 2, "stages": 3}``;
+without "boards" the default material table is used. "stages" (per board, or for all) limits the
+cut depth to that many stages; null or absent: any guillotine sequence. A material may have boards
+of several sizes, each with "count" (null: unlimited) and "cost" (per board; the output adds
+"cost" per layout and in total). Bad input prints a Russian message, exit code 2.
 """
 from __future__ import annotations
 
@@ -60,8 +63,8 @@ def parse_input(data: Any) -> tuple[list[Board], list[Part], dict[str, Any]]:
         if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit < 0:
             raise CuttingInputError("«time_limit» должен быть неотрицательным числом секунд")
         options["time_limit"] = float(limit)
-    if "max_stages" in data:
-        options["max_stages"] = _whole(data["max_stages"], "Параметр «max_stages»")
+    if "stages" in data:
+        options["max_stages"] = _stages(data["stages"], "Параметр «stages»")
     if "first_cut_along_length" in data:
         options["first_cut_along_length"] = bool(data["first_cut_along_length"])
     if "min_offcut" in data:
@@ -70,6 +73,15 @@ def parse_input(data: Any) -> tuple[list[Board], list[Part], dict[str, Any]]:
             raise CuttingInputError("«min_offcut» должен быть парой чисел [длина, ширина]")
         options["min_offcut"] = tuple(_whole(v, "Параметр «min_offcut»") for v in pair)
     return boards, parts, options
+
+
+def _stages(value: Any, what: str) -> int | None:
+    if value is None:
+        return None
+    stages = _whole(value, what)
+    if stages < 1:
+        raise CuttingInputError(f"{what}: число этапов резки должно быть не меньше 1 (или null — любое)")
+    return stages
 
 
 def _whole(value: Any, what: str) -> int:
@@ -93,7 +105,12 @@ def _board(raw: Any, n: int) -> Board:
              if key in b}
     if "length" not in sizes or "width" not in sizes:
         raise CuttingInputError(f"{what}: не указаны длина и ширина")
-    return Board(material=str(b["material"]), **sizes)
+    stages = _stages(b.get("stages"), f"{what}, поле «stages»")
+    count = None if b.get("count") is None else _whole(b["count"], f"{what}, поле «count»")
+    cost = b.get("cost", 0)
+    if isinstance(cost, bool) or not isinstance(cost, (int, float)):
+        raise CuttingInputError(f"{what}, поле «cost»: ожидается число, а не {cost!r}")
+    return Board(material=str(b["material"]), stages=stages, count=count, cost=float(cost), **sizes)
 
 
 def _part(raw: Any, n: int) -> Part:
@@ -135,6 +152,8 @@ def result_to_json(result: CuttingResult) -> dict[str, Any]:
             "board_width": board.width,
             "trim": board.trim,
             "kerf": board.kerf,
+            "stages": board.stages,
+            "cost": board.cost,
             "placements": placements,
             "utilisation": round(layout.utilisation, 4),
             "offcuts": [{"x": o.x, "y": o.y, "length": o.length, "width": o.width}
@@ -144,6 +163,7 @@ def result_to_json(result: CuttingResult) -> dict[str, Any]:
         "boards_used": result.boards_used,
         "lower_bound": result.lower_bound,
         "optimal": result.optimal,
+        "cost": result.cost,
         "materials": [{"material": m.material, "boards_used": m.boards_used,
                        "lower_bound": m.lower_bound} for m in result.materials],
         "layouts": layouts,

@@ -6,6 +6,8 @@ short edges (Ш1, Ш2), each "" (none) or a thickness in mm from ``EDGE_OPTIONS`
 """
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
@@ -203,8 +205,10 @@ _HEADER_WORDS = re.compile(r"длин|ширин|деталь|наимен|ко�
 
 
 def _rows(text: str) -> list[list[str]]:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [line.split("\t") for line in lines]
+    """Tab-separated rows as a spreadsheet copies them: a cell with a line break or a tab in it
+    comes in quotes (doubled quotes inside), and is read as one cell."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return list(csv.reader(io.StringIO(text), delimiter="\t"))
 
 
 def _parse(text: str, columns: tuple[tuple[str, str], ...], required: int, clean) -> PasteResult:

@@ -69,3 +69,13 @@ def test_edge_totals_in_metres():
     part = clean_part({"name": "Фасад", "thickness": "16", "length": "570", "width": "180", "quantity": "4",
                        "edge_l1": "2", "edge_l2": "2", "edge_w1": "0,4", "edge_w2": "0.4"})
     assert edge_totals([part]) == {"0.4": Decimal("1.44"), "2": Decimal("4.56")}
+
+
+def test_quoted_cells_with_line_breaks_and_quotes_stay_one_cell():
+    text = ('"Боковина\nлевая"\tФанера 18\t18\t2000\t400\t2\n'
+            '"Полка ""Экспорт"""\tЛДСП 16\t16\t800\t300\t3\n'
+            'Дно 18"\tЛДСП 16\t16\t700\t500\t1')
+    result = parse_parts(text)
+    assert result.problems == []
+    assert [line.name for line in result.lines] == ["Боковина левая", 'Полка "Экспорт"', 'Дно 18"']
+    assert [line.quantity for line in result.lines] == [2, 3, 1]
