@@ -27,6 +27,7 @@ HARDWARE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("item", "Наименование"), ("article", "Артикул"), ("quantity", "Кол-во"), ("unit", "Ед."),
 )
 MAX_SIZE_MM = 5000
+MAX_QUANTITY = 10_000  # a row's count: more is a slip of the keyboard (3 000 000 000 hung the paste)
 
 YES_WORDS = {"да", "+", "1", "можно", "yes", "y", "true", "д"}
 NO_WORDS = {"нет", "-", "0", "нельзя", "no", "n", "false", "н", "по текстуре"}
@@ -156,6 +157,8 @@ def clean_part(values: dict) -> PartLine:
     quantity = take(_number, "quantity", "Количество")
     if quantity is not None and (quantity != quantity.to_integral_value() or quantity < 1):
         problems.append("Количество: целое число не меньше 1")
+    elif quantity is not None and quantity > MAX_QUANTITY:
+        problems.append(f"Количество: {quantity} — больше {MAX_QUANTITY:,} в строке, проверьте".replace(",", " "))
     edges = {key: take(clean_edge, key, label) for key, label in PART_COLUMNS if key in EDGE_FIELDS}
     may_rotate = take(clean_rotate, "may_rotate")
     if problems:
@@ -184,6 +187,8 @@ def clean_hardware(values: dict) -> HardwareLine:
     if quantity is not None:
         if quantity <= 0:
             problems.append("Количество: должно быть больше 0")
+        elif quantity > MAX_QUANTITY:
+            problems.append(f"Количество: больше {MAX_QUANTITY:,} в строке, проверьте".replace(",", " "))
         elif unit in COUNTED_UNITS and quantity != quantity.to_integral_value():
             problems.append(f"Количество: для «{unit}» нужно целое число")
     if problems:

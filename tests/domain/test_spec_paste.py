@@ -79,3 +79,12 @@ def test_quoted_cells_with_line_breaks_and_quotes_stay_one_cell():
     assert result.problems == []
     assert [line.name for line in result.lines] == ["Боковина левая", 'Полка "Экспорт"', 'Дно 18"']
     assert [line.quantity for line in result.lines] == [2, 3, 1]
+
+
+def test_absurd_quantities_are_refused_not_accepted():
+    result = parse_parts("Ламель\tФанера 12\t12\t790\t70\t3000000000\nЛамель\tФанера 12\t12\t790\t70\t10000")
+    assert [line.quantity for line in result.lines] == [10_000]
+    (problem,) = result.problems
+    assert "больше 10 000 в строке" in str(problem)
+    with pytest.raises(SpecError, match="больше 10 000"):
+        clean_hardware({"item": "Конфирмат", "quantity": "1e12", "unit": "шт"})
