@@ -17,7 +17,8 @@ def test_maxcut_export():
     side, shelf = result.lines
     assert (side.name, side.length, side.width, side.quantity, side.material) == ("Side", 2000, 400, 2, "Фанера 18")
     assert side.may_rotate is False and side.notes == "left, right" and side.thickness == 18
-    assert shelf.may_rotate is True and shelf.thickness == 16  # «2»: as the material says
+    # «2»: as the material says — unknown here, so the grain is kept, as for a row without «Поворот»
+    assert shelf.may_rotate is False and shelf.thickness == 16
 
 
 def test_cutlist_plus_and_opticutter_and_the_shops_own_columns():
