@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from app.domain.codes import Role
@@ -113,6 +113,27 @@ def test_workshop_terminal_puts_late_orders_on_top_in_red_and_pages_with_big_but
     assert down.height() >= 64 and down.isEnabled() and not up.isEnabled()
     qtbot.mouseClick(down, Qt.MouseButton.LeftButton)
     assert terminal.table.verticalScrollBar().value() > 0 and up.isEnabled()
+
+
+def test_every_terminal_row_is_readable_at_1366x768(qtbot, staff, no_dialogs):
+    """No cell of the workshop terminal is cut short on a small laptop: the bed's name gets the room."""
+    at_stage(staff["manager"], "priming", products="Замок с комодом",
+             **{"contact.full_name": "Добровольская Анна Геннадьевна"})
+    at_stage(staff["manager"], "painting", products="Ярус с ящиками и лестницей-комодом")
+    window = open_window(qtbot, staff["chief"], "workshop")
+    window.resize(1366, 768)
+    window.show()
+    terminal = window.screen("workshop")
+    table, model = terminal.table, terminal.model
+    qtbot.waitUntil(lambda: table.columnWidth(2) > 0)
+    metrics = table.fontMetrics()
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            text = str(model.data(model.index(row, column)) or "")
+            room = QRect(0, 0, table.columnWidth(column) - 4, 10_000)
+            wrap = Qt.TextFlag.TextWordWrap if table.wordWrap() else Qt.TextFlag(0)
+            needed = metrics.boundingRect(room, wrap, text)
+            assert needed.width() <= room.width() and needed.height() <= table.rowHeight(row), (row, column, text)
 
 
 def test_workshop_terminal_undo_keeps_the_order_where_it_was(qtbot, staff, no_dialogs):

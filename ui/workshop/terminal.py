@@ -95,9 +95,10 @@ class WorkshopTerminal(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(72)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column in ("surname", "model"):
-            self.table.horizontalHeader().setSectionResizeMode(COLUMNS.index(column), QHeaderView.ResizeMode.Stretch)
-        self.table.setWordWrap(False)
+        # the bed's name takes what the other columns leave: a surname is short, «Замок с комодом» is not
+        self.table.horizontalHeader().setSectionResizeMode(COLUMNS.index("model"), QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)  # a long bed name takes a second line of its row, not «…»
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.horizontalHeader().setMinimumHeight(56)
         header_font = QFont(font)
         header_font.setPointSize(BASE_POINT_SIZE - 4)
