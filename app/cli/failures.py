@@ -54,6 +54,7 @@ def run_reporting(command, url: str | None) -> int:
         if explained is None:
             raise
         message, code = explained
-        log.warning("Command failed: %s", message, exc_info=True)
-        print(f"Ошибка: {message.replace(url, masked_url(url)) if url else message}", file=sys.stderr)
+        shown = message.replace(url, masked_url(url)) if url else message
+        log.warning("Command failed: %s", shown, exc_info=True)
+        print(f"Ошибка: {shown}", file=sys.stderr)
         return code

@@ -129,3 +129,30 @@ def test_newer_schema_refused_with_message(tmp_path):
     with pytest.raises(migrations.SchemaTooNewError, match="более новой версией"):
         open_database(f"sqlite:///{path}")
     close_database()
+
+
+@pytest.mark.parametrize("stem", ["Чертёж кровати Ярус для Добровольской Анны " * 4, "🛏️" * 120])
+def test_long_cyrillic_and_emoji_names_are_shortened_by_bytes(staff, tmp_path, stem):
+    """A name the file system would refuse (over 255 bytes) is cut by bytes, never mid-character."""
+    deal = new_deal(staff["manager"])
+    source = tmp_path / (stem[:60] + ".pdf")  # the source itself within this file system's limit
+    source.write_bytes(b"%PDF-1.4 drawing")
+    safe = files.sanitize_filename(stem + ".pdf")
+    assert len(safe.encode("utf-8")) <= files.STEM_BYTES + 17 and safe.endswith(".pdf")
+    stored = files.path_of(notes.attach_file(deal.id, staff["manager"], source, "drawing").value.stored_name)
+    assert len(stored.name.encode("utf-8")) <= 255 and stored.read_bytes() == b"%PDF-1.4 drawing"
+
+
+def test_a_file_system_error_while_attaching_is_a_russian_message(staff, tmp_path, monkeypatch, counts):
+    deal = new_deal(staff["manager"])
+    source = tmp_path / "фото.jpg"
+    source.write_bytes(b"\xff\xd8 photo")
+    before = counts()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "store", disk_full)
+    with pytest.raises(ServiceError, match="Файл «фото.jpg» не прикреплён: на диске нет места"):
+        notes.attach_file(deal.id, staff["manager"], source)
+    assert counts() == before

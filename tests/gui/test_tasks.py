@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QPushButton,
@@ -425,3 +426,17 @@ def test_scheduler_fires_at_0955_for_1000_once_not_after_restart_again_after_sno
     fake_clock.advance(timedelta(minutes=15))
     second.timer.timeout.emit()
     assert seen_after_restart == [task.id]
+
+
+def test_the_administrator_sets_the_new_leads_grace_from_the_settings_menu(make_window, staff, monkeypatch):
+    manager_window = make_window()
+    assert not manager_window.findChild(QAction, "leadGraceAction").isVisible()
+    window = make_window(user=staff["admin"])
+    action = window.findChild(QAction, "leadGraceAction")
+    assert action.isVisible() and action in window.settings_menu.actions()
+    asked = []
+    monkeypatch.setattr(msgbox, "ask_number", lambda parent, title, prompt, value, low, high:
+                        asked.append((value, low, high)) or 45)
+    action.trigger()
+    assert asked == [(15, 0, 24 * 60)]
+    assert tasks.new_lead_grace() == timedelta(minutes=45)

@@ -10,7 +10,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app.domain.reminder_rules import ReminderSettings
+from app.services import permissions, tasks
 from app.services.reminders import ReminderCounts
+from ui.common import msgbox
 from ui.tasks import settings as settings_store
 from ui.tasks.actions import TaskActions
 from ui.tasks.panel import ReminderPanel
@@ -74,6 +76,20 @@ class TasksFeature:
         snooze.triggered.connect(lambda: self.actions.snooze_all(15))
         menu.addAction(show)
         menu.addAction(snooze)
+        self.grace_action = QAction("Отсрочка задачи нового обращения…", self.window, objectName="leadGraceAction")
+        self.grace_action.triggered.connect(self.set_lead_grace)
+        self.window.add_menu_action(self.window.settings_menu, self.grace_action)
+        self.grace_action.setVisible(permissions.allowed(self.window.user, permissions.SETTINGS_MANAGE))
+
+    def set_lead_grace(self) -> None:
+        """The administrator: how long a new lead's «Связаться с клиентом» waits before it turns red."""
+        minutes = msgbox.ask_number(self.window, "Отсрочка задачи нового обращения",
+                                    "Через сколько минут задача «Связаться с клиентом» нового обращения\n"
+                                    "становится просроченной:", int(tasks.new_lead_grace().total_seconds() // 60),
+                                    0, tasks.MAX_GRACE_MINUTES)
+        if minutes is not None:
+            self.window.action_runner.run(self.window, "Отсрочка не изменена",
+                                          lambda: tasks.set_new_lead_grace(self.window.user, minutes))
 
     def notify(self, notices: list[Notice]) -> None:
         """Balloons in the tray, or the panel when there is no tray."""
@@ -97,6 +113,7 @@ class TasksFeature:
     def follow_user(self, user) -> None:
         """After «Сменить пользователя»: remind the person now at the PC."""
         self.scheduler.user = user
+        self.grace_action.setVisible(permissions.allowed(user, permissions.SETTINGS_MANAGE))
 
     def hide_to_tray(self) -> bool:
         """Closing the window: hide it, keep reminding (told once per run); True — it is hidden."""
