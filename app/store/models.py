@@ -181,6 +181,8 @@ class Attachment(BaseModel):
         "order_form": "БЗ",
         "drawing": "Чертеж",
         "assembly_drawing": "Сборочный чертеж",
+        "invoice": "Счёт",
+        "contract": "Договор",
         "other": "Файл",
     }
 
@@ -344,8 +346,31 @@ class CutSheetOrder(BaseModel):
         indexes = ((("cut_sheet", "deal"), True),)
 
 
+class Invoice(BaseModel):
+    """An invoice given to a client: its number is sequential per year and never reused
+    (``Counter`` «invoice_no:YEAR»), also when the deal changes later."""
+
+    year = pw.IntegerField()
+    number = pw.IntegerField()
+    deal = pw.ForeignKeyField(Deal, null=True, backref="invoices", on_delete="SET NULL")
+    amount = pw.BigIntegerField()  # kopecks: the invoice's total
+    to_pay = pw.BigIntegerField()  # kopecks asked for now (the prepayment; the QR's sum)
+    valid_until = pw.DateField()
+    created_by = pw.ForeignKeyField(User, null=True)
+    created_at = pw.DateTimeField(default=clock.now)
+    attachment = pw.ForeignKeyField(Attachment, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("year", "number"), True),)
+
+    @property
+    def code(self) -> str:
+        """«2026-014»: the year and the number within it."""
+        return f"{self.year}-{self.number:03d}"
+
+
 ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
     Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
-    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog,
+    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog, Invoice,
 ]

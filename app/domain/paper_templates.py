@@ -1,0 +1,129 @@
+"""The texts of the client's papers the administrator may edit: the contract and the invoice's fixed
+lines, with placeholders in braces («{ФИО}») filled from the deal when a paper is made."""
+from __future__ import annotations
+
+import string
+from dataclasses import asdict, dataclass, fields
+
+from app.domain.requisites import LabelledProblem
+
+# placeholder → what it is replaced with (shown beside the template editor)
+CONTRACT_FIELDS = {
+    "номер_договора": "номер договора (= номер заказа)",
+    "дата": "дата договора",
+    "город": "город магазина",
+    "продавец": "наименование продавца (ИП или организация)",
+    "подписант": "кто подписывает за продавца",
+    "ФИО": "ФИО клиента полностью",
+    "паспорт": "серия и номер паспорта клиента",
+    "адрес": "адрес клиента",
+    "телефон": "телефон клиента",
+    "заказ": "номер заказа",
+    "кровать": "модель кровати (из бланка заказа)",
+    "размеры": "размеры",
+    "цвет": "цвет / покраска",
+    "опции": "опции",
+    "сумма": "цена кровати, руб",
+    "сумма_прописью": "цена прописью",
+    "предоплата": "предоплата, руб",
+    "остаток": "остаток к оплате, руб",
+    "срок": "срок изготовления (дата отгрузки)",
+    "реквизиты": "реквизиты продавца одной строкой",
+}
+INVOICE_FIELDS = {
+    "номер_счёта": "номер счёта",
+    "действителен_до": "дата, до которой действителен счёт",
+    "заказ": "номер заказа",
+    "предоплата": "предоплата, руб",
+    "сумма": "сумма счёта, руб",
+}
+VALID_DAYS = 3  # «Счет выставлен»: the invoice is valid 3 days (docs/process.md)
+
+DEFAULT_CONTRACT = """ДОГОВОР № {номер_договора}
+на изготовление мебели по индивидуальному заказу
+
+г. {город}, {дата}
+
+{продавец}, именуемый в дальнейшем «Исполнитель», в лице {подписант}, с одной стороны, и {ФИО}, паспорт {паспорт}, \
+проживающий(ая) по адресу: {адрес}, именуемый(ая) в дальнейшем «Заказчик», с другой стороны, заключили настоящий \
+договор о нижеследующем.
+
+1. Предмет договора
+1.1. Исполнитель изготавливает по заказу № {заказ} детскую кровать «{кровать}» (размеры: {размеры}; цвет: {цвет}; \
+опции: {опции}) по согласованному с Заказчиком бланку заказа, а Заказчик принимает и оплачивает её.
+
+2. Цена и порядок оплаты
+2.1. Цена изделия: {сумма} руб ({сумма_прописью}).
+2.2. Заказчик вносит предоплату {предоплата} руб; остаток {остаток} руб оплачивается до отгрузки.
+
+3. Сроки
+3.1. Срок изготовления и отгрузки: до {срок}. Срок начинает течь со дня поступления предоплаты.
+
+4. Прочие условия
+4.1. Изделие изготавливается по индивидуальным размерам Заказчика; претензии по качеству принимаются в порядке, \
+установленном Законом РФ «О защите прав потребителей».
+4.2. Заказчик даёт согласие на обработку своих персональных данных для исполнения договора (152-ФЗ).
+
+Реквизиты Исполнителя: {реквизиты}
+"""
+DEFAULT_INVOICE_NOTE = ("Счёт действителен до {действителен_до}. Оплата счёта означает согласие с условиями "
+                        "изготовления по заказу № {заказ}. Изготовление начинается после поступления "
+                        "предоплаты {предоплата} руб.")
+TEXT_MAX = 20_000
+
+
+@dataclass(frozen=True)
+class PaperTemplates:
+    contract: str = DEFAULT_CONTRACT
+    invoice_note: str = DEFAULT_INVOICE_NOTE
+    prepayment_percent: int = 50  # asked on the invoice when the deal has no prepayment yet
+    city: str = "Санкт-Петербург"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict | None) -> PaperTemplates:
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in (values or {}).items() if key in known})
+
+
+LABELS = {"contract": "Текст договора", "invoice_note": "Текст под счётом",
+          "prepayment_percent": "Предоплата по счёту, %", "city": "Город в договоре"}
+
+
+def placeholders(template: str) -> list[str]:
+    """The placeholder names used in ``template`` (ValueError for broken braces)."""
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+def template_problems(key: str, template: str, known: dict[str, str]) -> list[LabelledProblem]:
+    """What is wrong with a template text: broken braces, unknown placeholders, too long."""
+    label = LABELS[key]
+    if len(template) > TEXT_MAX:
+        return [LabelledProblem(key, f"не длиннее {TEXT_MAX} знаков", label)]
+    try:
+        unknown = [name for name in placeholders(template) if name not in known]
+    except ValueError:
+        return [LabelledProblem(key, "непарная фигурная скобка: поля пишутся как {ФИО}", label)]
+    if unknown:
+        return [LabelledProblem(key, "неизвестные поля: " + ", ".join(f"{{{name}}}" for name in unknown), label)]
+    return []
+
+
+def check(values: PaperTemplates) -> list[LabelledProblem]:
+    """Every problem of the edited templates (empty: they may be saved)."""
+    problems = (template_problems("contract", values.contract, CONTRACT_FIELDS)
+                + template_problems("invoice_note", values.invoice_note, INVOICE_FIELDS))
+    if not values.contract.strip():
+        problems.append(LabelledProblem("contract", "не заполнено", LABELS["contract"]))
+    if not isinstance(values.prepayment_percent, int) or not 0 < values.prepayment_percent <= 100:
+        problems.append(LabelledProblem("prepayment_percent", "целое число от 1 до 100", LABELS["prepayment_percent"]))
+    if not values.city.strip() or len(values.city) > 100:
+        problems.append(LabelledProblem("city", "от 1 до 100 знаков", LABELS["city"]))
+    return problems
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """``template`` with its placeholders replaced («—» for a value the deal does not have)."""
+    return template.format_map({name: (values.get(name) or "—") for name in placeholders(template)})
