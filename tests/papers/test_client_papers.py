@@ -145,25 +145,18 @@ def test_order_form_has_what_was_agreed_and_no_passport(staff, deal):
     assert "543578" not in text and "3681" not in text and "Бродвей" not in text
 
 
-@pytest.fixture
-def pg_or_sqlite_file(db_url):
-    return db_url
-
-
-def test_invoice_numbers_unique_with_two_processes(db_url, staff, deal, tmp_path):
+def test_invoice_numbers_unique_with_two_processes(db_url, staff, deal, fake_clock):
     other = complete_deal(staff["manager"], name="Второй")
     ctx = multiprocessing.get_context("spawn")
     together, results = ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=workers.issue_invoices,
-                         args=(db_url, str(files.files_root()), [deal.id, other.id], together, results))
-             for _ in range(2)]
-    for proc in procs:
-        proc.start()
-    got = [results.get(timeout=120) for _ in procs]
-    for proc in procs:
-        proc.join(60)
-    assert all(proc.exitcode == 0 for proc in procs)
-    numbers = sorted(int(code.rsplit("-", 1)[1]) for codes in got for code in codes)
+    ids = [deal.id, other.id]
+    proc = ctx.Process(target=workers.second_pc, args=(db_url, str(files.files_root()), fake_clock.now(), ids, together, results))
+    proc.start()
+    mine = workers.issue_invoices(ids, together)
+    theirs = results.get(timeout=120)
+    proc.join(60)
+    assert proc.exitcode == 0
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in mine + theirs)
     total = 2 * 2 * workers.INVOICES_EACH
     assert numbers == list(range(1, total + 1))
     assert Invoice.select().count() == total and len({i.attachment_id for i in Invoice.select()}) == total
