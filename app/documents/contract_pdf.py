@@ -36,5 +36,5 @@ def build_contract(data: ContractData, target: Path) -> Path:
             story.append(Paragraph(text(line), heading))
         else:
             story.append(Paragraph(text(line), body))
-    story += [Spacer(1, 8 * mm), signature_table(data.shop, s, client="")]
+    story += [Spacer(1, 8 * mm), signature_table(data.shop, s, client=data.client_name)]
     return write_pdf(story, target, f"Договор № {data.order_no}", f"{data.shop.name} · договор № {data.order_no}")

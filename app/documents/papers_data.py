@@ -76,4 +76,5 @@ class ContractData:
     order_no: int
     made_on: date
     shop: ShopDetails
+    client_name: str
     text: str  # the template filled with the client's data (passport included)

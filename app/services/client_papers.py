@@ -17,7 +17,7 @@ from app.documents.papers_style import money
 from app.domain import clock, paper_templates, validation
 from app.domain.amount_words import amount_in_words
 from app.domain.changes import Changes, Done
-from app.domain.errors import ServiceError
+from app.domain.errors import NotFoundError, ServiceError
 from app.domain.money import format_rub
 from app.domain.payment_qr import payment_string
 from app.domain.requisites import ShopDetails
@@ -29,7 +29,7 @@ from app.store.db import database
 from app.store.models import Attachment, Deal, Invoice, User
 
 INVOICE, CONTRACT, ORDER_FORM = "invoice", "contract", "order_form"
-TITLES = {INVOICE: "Счёт на оплату", CONTRACT: "Договор", ORDER_FORM: "Бланк заказа"}
+TITLES = {INVOICE: "Счёт на оплату", CONTRACT: "Договор", ORDER_FORM: "Бланк заказа"}  # menu items, papers
 
 
 def invoice_counter(year: int) -> str:
@@ -47,11 +47,8 @@ class Paper:
     order_no: int
     attachment_id: int
     path: Path  # the attached file
+    file_name: str  # its name as the deal's files list it
     amount: int | None = None  # an invoice's total, kopecks
-
-    @property
-    def file_name(self) -> str:
-        return self.path.name.split("-", 1)[-1]
 
 
 def _client(state: dict) -> Client:
@@ -87,8 +84,24 @@ def _attach(deal: Deal, actor: User | None, kind: str, file_name: str, build, co
 
 
 def _paper(kind: str, title: str, deal: Deal, attachment: Attachment, amount: int | None = None) -> Done[Paper]:
-    paper = Paper(kind, title, deal.id, deal.order_no, attachment.id, files.path_of(attachment.stored_name), amount)
+    paper = Paper(kind, title, deal.id, deal.order_no, attachment.id, files.path_of(attachment.stored_name),
+                  attachment.original_name, amount)
     return Done(paper, Changes(frozenset({deal.id}), timeline=True, files=True))
+
+
+def paper_of(attachment_id: int) -> Paper:
+    """The paper behind an attached file (an invoice, a contract or an order form)."""
+    attachment = Attachment.get_or_none(Attachment.id == attachment_id)
+    if attachment is None or attachment.kind not in TITLES or attachment.deal is None:
+        raise NotFoundError("Документ не найден (возможно, удалён на другом компьютере)")
+    deal = attachment.deal
+    title, amount = f"{TITLES[attachment.kind]} №{deal.order_no}", None
+    if attachment.kind == INVOICE:
+        invoice = Invoice.get_or_none(Invoice.attachment == attachment.id)
+        if invoice is None:
+            raise NotFoundError("Это не счёт, выставленный программой")
+        title, amount = f"Счёт №{invoice.code}", invoice.amount
+    return _paper(attachment.kind, title, deal, attachment, amount).value
 
 
 def issue_invoice(deal_id: int, actor: User | None) -> Done[Paper]:
@@ -150,7 +163,7 @@ def make_order_form(deal_id: int, actor: User | None) -> Done[Paper]:
         data = order_form_data(deal, shop)
         attachment = _attach(deal, actor, ORDER_FORM, f"Бланк заказа {deal.order_no}.pdf",
                              lambda path: build_order_form(data, path), "для клиента")
-        return _paper(ORDER_FORM, f"Бланк заказа №{deal.order_no}", deal, attachment)
+        return _paper(ORDER_FORM, f"{TITLES[ORDER_FORM]} №{deal.order_no}", deal, attachment)
 
 
 def contract_values(deal: Deal, shop: ShopDetails, texts: paper_templates.PaperTemplates, state: dict) -> dict:
@@ -186,13 +199,13 @@ def make_contract(deal_id: int, actor: User | None) -> Done[Paper]:
     texts = paper_settings.templates()
     with database.atomic():
         deal = load_deal(deal_id, lock=True)
-        data = ContractData(deal.order_no, clock.local_today(), shop,
-                            paper_templates.fill(texts.contract, contract_values(
-                                deal, shop, texts, deal_fields.current_values(deal))))
+        state = deal_fields.current_values(deal)
+        data = ContractData(deal.order_no, clock.local_today(), shop, state["contact.full_name"],
+                            paper_templates.fill(texts.contract, contract_values(deal, shop, texts, state)))
         attachment = _attach(deal, actor, CONTRACT, f"Договор {deal.order_no}.pdf",
                              lambda path: build_contract(data, path), "с паспортными данными")
         audit(actor, "passport_print", deal, f"Договор с паспортными данными, сделка №{deal.order_no}")
-        done = _paper(CONTRACT, f"Договор №{deal.order_no}", deal, attachment)
+        done = _paper(CONTRACT, f"{TITLES[CONTRACT]} №{deal.order_no}", deal, attachment)
         return Done(done.value, done.changes | Changes(audit=True))
 
 
@@ -208,10 +221,6 @@ def preview_contract(template: str) -> str:
     """The contract ``template`` filled with a sample client (for the administrator's editor)."""
     sample = {name: f"«{description}»" for name, description in paper_templates.CONTRACT_FIELDS.items()}
     return paper_templates.fill(template, sample)
-
-
-def invoice_of(attachment_id: int) -> Invoice | None:
-    return Invoice.get_or_none(Invoice.attachment == attachment_id)
 
 
 def sent_text(paper: Paper, to: str) -> str:

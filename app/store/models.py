@@ -224,6 +224,7 @@ class TimelineEntry(BaseModel):
     FILE = "file"
     SMS = "sms"
     CHANGE = "change"
+    MAIL_OUT = "mail_out"  # «Письмо отправлено» (app.services.outgoing_mail)
 
     deal = pw.ForeignKeyField(Deal, backref="timeline", on_delete="CASCADE")
     at = pw.DateTimeField(default=clock.now)
