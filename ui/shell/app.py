@@ -20,6 +20,7 @@ from ui.shell.app_icon import app_icon
 from ui.shell.crash import CrashHandler, previous_crash_text
 from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
+from ui.papers.install import install_papers
 from ui.tasks.install import install_tasks
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     about.install(window, opened)
     if window.workstation != "workshop":  # the terminal has no menu bar; its PC is set up once
         autostart.install(window)
+        install_papers(window)
     return window
 
 

@@ -1,0 +1,128 @@
+"""«Документы» on the deal card: make the invoice, the contract or the order form, then print it
+(the system dialog), open it as PDF, save it as PDF or send it by e-mail to the client. The paper is
+attached to the deal when it is made, whatever is done with it next."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout
+
+from app.services import client_papers, deal_fields, outgoing_mail, permissions
+from app.services.client_papers import Paper
+from app.services.deals import load_deal
+from ui.common import msgbox
+from ui.cutsheets.printing import print_pdf
+from ui.cutsheets.screen import ask_print, open_in_viewer
+
+KINDS = (client_papers.INVOICE, client_papers.CONTRACT, client_papers.ORDER_FORM)
+
+
+class PaperDialog(QDialog):
+    """What to do with a paper just made: print, open, save, send."""
+
+    def __init__(self, window, paper: Paper, parent=None) -> None:
+        super().__init__(parent or window)
+        self.window_, self.paper = window, paper
+        self.setObjectName("paperDialog")
+        self.setWindowTitle(paper.title)
+        self.status = QLabel(f"<b>{paper.title}</b> (заказ №{paper.order_no}) готов и прикреплён к сделке: "
+                             f"«{paper.file_name}».", wordWrap=True, objectName="paperStatus")
+        buttons = QHBoxLayout()
+        for name, text, slot in (("printPaper", "Печать…", self.print_paper), ("openPaper", "Открыть PDF", self.open_pdf),
+                                 ("savePaper", "Сохранить PDF…", self.save_pdf),
+                                 ("mailPaper", "Отправить по e-mail…", self.send)):
+            button = QPushButton(text, objectName=name)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        close = QPushButton("Закрыть", objectName="closePaper")
+        close.clicked.connect(self.accept)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+
+    def _said(self, text: str) -> None:
+        self.status.setText(text)
+        self.window_.statusBar().showMessage(text, 10_000)
+
+    def print_paper(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.paper.title)
+        if not ask_print(self, printer):
+            return
+        try:
+            pages = print_pdf(self.paper.path, printer)
+        except (OSError, RuntimeError) as error:
+            msgbox.error(self, "Печать", f"Не удалось напечатать {self.paper.title}: {error}")
+            return
+        self._said(f"{self.paper.title} отправлен на печать: {pages} стр.")
+
+    def open_pdf(self) -> None:
+        open_in_viewer(self.paper.path)
+
+    def save_pdf(self) -> None:
+        target = msgbox.save_file(self, "Сохранить PDF", str(Path.home() / self.paper.file_name), "PDF (*.pdf)")
+        if target is None:
+            return
+        try:
+            shutil.copyfile(self.paper.path, target)
+        except OSError as error:
+            msgbox.error(self, "Сохранить PDF", f"Не удалось сохранить {target}: {error}")
+            return
+        self._said(f"Сохранено: {target}")
+
+    def send(self) -> None:
+        email = deal_fields.current_values(load_deal(self.paper.deal_id))["contact.email"]
+        to = msgbox.ask_text(self, "Отправить по e-mail", f"{self.paper.title} — кому:", email)
+        if not to:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            sent = self.window_.action_runner.run(self, "Письмо не отправлено", lambda: outgoing_mail.send_paper(
+                self.paper.attachment_id, self.window_.user, to))
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if sent is not None:
+            self._said(client_papers.sent_text(self.paper, to.strip().lower()))
+
+
+class PapersButton(QToolButton):
+    """«Документы ▾» of one deal's card."""
+
+    def __init__(self, window, deal_id: int, parent=None) -> None:
+        super().__init__(parent, objectName="papersButton", text="Документы")
+        self.window_, self.deal_id = window, deal_id
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self)
+        self.actions_by_kind = {}
+        for kind in KINDS:
+            action = menu.addAction(f"{client_papers.TITLES[kind]}…")
+            action.setObjectName(f"paper:{kind}")
+            action.triggered.connect(lambda _=False, kind=kind: self.make(kind))
+            self.actions_by_kind[kind] = action
+        self.setMenu(menu)
+        self.follow_user(window.user)
+        window.user_changed.connect(self.follow_user)
+
+    def follow_user(self, user) -> None:
+        """Grey out what ``user`` may not make (the service checks again)."""
+        may = permissions.allowed(user, permissions.PAPERS)
+        for kind, action in self.actions_by_kind.items():
+            allowed = may and (kind != client_papers.CONTRACT or permissions.allowed(user, permissions.PASSPORT_VIEW))
+            action.setEnabled(allowed)
+            action.setToolTip("" if allowed else "Недостаточно прав")
+
+    def make(self, kind: str) -> PaperDialog | None:
+        """Make the paper ``kind`` and offer what to do with it."""
+        done = self.window_.action_runner.run(self, f"{client_papers.TITLES[kind]} не готов",
+                                              lambda: client_papers.make_paper(kind, self.deal_id, self.window_.user))
+        if done is None:
+            return None
+        dialog = PaperDialog(self.window_, done.value, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
