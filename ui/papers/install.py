@@ -2,6 +2,7 @@
 administrator's dialogs of the client's papers (other roles are told who may change them)."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -117,5 +118,20 @@ def install_papers(window) -> None:
     """Add the papers' settings to «Настройки» of ``window``."""
     for title, make in DIALOGS:
         action = QAction(title, window)
-        action.triggered.connect(lambda _=False, make=make: _allowed(window) and make(window).open())
+        action.triggered.connect(lambda _=False, make=make: _open(window, make))
         window.add_menu_action(window.settings_menu, action)
+
+
+def _open(window, make) -> None:
+    if _allowed(window):
+        dialog = make(window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+
+SHOW_DIALOGS = {"requisites": details_dialog, "templates": templates_dialog, "mail": mail_dialog}
+
+
+def show_dialog(window, what: str) -> SettingsForm:
+    """``--show requisites|templates|mail`` (with ``--user admin``): that dialog, for a screenshot."""
+    return SHOW_DIALOGS[what](window)

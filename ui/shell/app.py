@@ -20,7 +20,7 @@ from ui.shell.app_icon import app_icon
 from ui.shell.crash import CrashHandler, previous_crash_text
 from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
-from ui.papers.install import install_papers
+from ui.papers.install import SHOW_DIALOGS, install_papers, show_dialog
 from ui.tasks.install import install_tasks
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,8 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
     return card
 
 
-SHOW_WINDOWS = {"deal": show_deal_card}  # screens in their own window; the rest are tabs of the main one
+# screens in their own window; the rest are tabs of the main one
+SHOW_WINDOWS = {"deal": show_deal_card, **{key: show_dialog for key in SHOW_DIALOGS}}
 
 
 def shown_widget(window: MainWindow, what: str | None) -> QWidget:
