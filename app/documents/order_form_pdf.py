@@ -8,8 +8,18 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from app.documents.papers_data import OrderFormData
-from app.documents.papers_style import FRAME_W, GRID, SHADE, PaperStyles, day, money, seller_line, signature_table, text
-from app.documents.papers_style import write_pdf
+from app.documents.papers_style import (
+    FRAME_W,
+    GRID,
+    SHADE,
+    PaperStyles,
+    day,
+    money,
+    seller_line,
+    signature_table,
+    text,
+    write_pdf,
+)
 
 
 def build_order_form(data: OrderFormData, target: Path) -> Path:
@@ -32,7 +42,8 @@ def build_order_form(data: OrderFormData, target: Path) -> Path:
         ("Остаток к оплате", f"{money(rest)} руб"),
         ("Срок отгрузки", day(data.deadline)),
     ]
-    table = Table([[Paragraph(f"<b>{text(label)}</b>", s.cell), Paragraph(text(value), s.body)] for label, value in rows],
+    table = Table([[Paragraph(f"<b>{text(label)}</b>", s.cell), Paragraph(text(value), s.body)]
+                   for label, value in rows],
                   colWidths=[45 * mm, FRAME_W - 45 * mm])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (0, -1), SHADE),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 3),

@@ -67,7 +67,8 @@ def signature_table(shop: ShopDetails, styles: PaperStyles, *, client: str | Non
     signer = shop.signer or shop.name
     rows = [[Paragraph(f"<b>{who}</b>", styles.body), "_" * 22, Paragraph(f"/ {text(signer)} /", styles.body)]]
     if client is not None:
-        rows.append([Paragraph("<b>Заказчик</b>", styles.body), "_" * 22, Paragraph(f"/ {text(client)} /", styles.body)])
+        rows.append([Paragraph("<b>Заказчик</b>", styles.body), "_" * 22,
+                     Paragraph(f"/ {text(client)} /", styles.body)])
     table = Table(rows, colWidths=[55 * mm, 50 * mm, FRAME_W - 105 * mm])
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), styles.regular, 9), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                ("TOPPADDING", (0, 0), (-1, -1), 10), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))

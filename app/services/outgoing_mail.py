@@ -81,8 +81,8 @@ def send_paper(attachment_id: int, actor: User | None, to: str) -> Done[str]:
     settings = mail_settings()
     shop = paper_settings.shop_details()
     subject, body = _subject_and_body(paper, shop.name or settings.sender_name or "Магазин")
-    message = smtp_mail.build_message(settings, address, subject, body,
-                                      [smtp_mail.Attachment(paper.file_name, paper.path.read_bytes(), "application/pdf")])
+    pdf = smtp_mail.Attachment(paper.file_name, paper.path.read_bytes(), "application/pdf")
+    message = smtp_mail.build_message(settings, address, subject, body, [pdf])
     message_id = smtp_mail.send(settings, mail_password(settings), message)
     text = client_papers.sent_text(paper, address)
     with database.atomic():

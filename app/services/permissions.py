@@ -26,7 +26,6 @@ Defaults (docs/process.md; where the guide is silent, the choice is said here):
 """
 from __future__ import annotations
 
-
 from app.domain import pipeline
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role

@@ -150,7 +150,8 @@ def test_invoice_numbers_unique_with_two_processes(db_url, staff, deal, fake_clo
     ctx = multiprocessing.get_context("spawn")
     together, results = ctx.Barrier(2), ctx.Queue()
     ids = [deal.id, other.id]
-    proc = ctx.Process(target=workers.second_pc, args=(db_url, str(files.files_root()), fake_clock.now(), ids, together, results))
+    proc = ctx.Process(target=workers.second_pc,
+                       args=(db_url, str(files.files_root()), fake_clock.now(), ids, together, results))
     proc.start()
     mine = workers.issue_invoices(ids, together)
     theirs = results.get(timeout=120)

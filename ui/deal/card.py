@@ -32,7 +32,16 @@ from app.store.models import Deal
 from ui.common import msgbox
 from ui.deal import conflict_dialog
 from ui.deal.choices import field_choices
-from ui.deal.field_form import AMOUNT, CHECK, CHOICE, DATE, LIST, LONG, FieldForm, FieldSpec
+from ui.deal.field_form import (
+    AMOUNT,
+    CHECK,
+    CHOICE,
+    DATE,
+    LIST,
+    LONG,
+    FieldForm,
+    FieldSpec,
+)
 from ui.deal.files_panel import FilesPanel
 from ui.deal.gate_form import PASSPORT_HIDDEN, GateForm
 from ui.deal.tasks_panel import TasksPanel

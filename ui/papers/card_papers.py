@@ -9,7 +9,15 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+)
 
 from app.services import client_papers, deal_fields, outgoing_mail, permissions
 from app.services.client_papers import Paper
@@ -32,7 +40,8 @@ class PaperDialog(QDialog):
         self.status = QLabel(f"<b>{paper.title}</b> (заказ №{paper.order_no}) готов и прикреплён к сделке: "
                              f"«{paper.file_name}».", wordWrap=True, objectName="paperStatus")
         buttons = QHBoxLayout()
-        for name, text, slot in (("printPaper", "Печать…", self.print_paper), ("openPaper", "Открыть PDF", self.open_pdf),
+        for name, text, slot in (("printPaper", "Печать…", self.print_paper),
+                                 ("openPaper", "Открыть PDF", self.open_pdf),
                                  ("savePaper", "Сохранить PDF…", self.save_pdf),
                                  ("mailPaper", "Отправить по e-mail…", self.send)):
             button = QPushButton(text, objectName=name)

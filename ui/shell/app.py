@@ -15,12 +15,12 @@ from ui.board.board import BoardWidget
 from ui.common import msgbox
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.database import multipc
+from ui.papers.install import SHOW_DIALOGS, install_papers, show_dialog
 from ui.shell import about, autostart, signin, single_instance, workstations
 from ui.shell.app_icon import app_icon
 from ui.shell.crash import CrashHandler, previous_crash_text
 from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
-from ui.papers.install import SHOW_DIALOGS, install_papers, show_dialog
 from ui.tasks.install import install_tasks
 
 log = logging.getLogger(__name__)
