@@ -37,17 +37,21 @@ def ready_shop_details() -> ShopDetails:
     return details
 
 
+def _save(actor, key: str, value, problems: list[LabelledProblem], refused: str, audited: str):
+    permissions.require(actor, permissions.SHOP_SETTINGS)
+    if problems:
+        raise ValidationError(problems, refused)
+    with database.atomic():
+        setting_values.write(key, value.as_dict())
+        audit(actor, "shop_settings", None, audited)
+    return Done(value, Changes(settings=True, audit=True))
+
+
 def save_shop_details(actor, values: dict) -> Done[ShopDetails]:
     """The administrator stores the shop's requisites; nothing is stored unless every field is right."""
-    permissions.require(actor, permissions.SHOP_SETTINGS)
     details = ShopDetails.from_dict(values)
-    problems = requisites.validate(details)
-    if problems:
-        raise ValidationError(problems, "Реквизиты не сохранены")
-    with database.atomic():
-        setting_values.write(SHOP_KEY, details.as_dict())
-        audit(actor, "shop_settings", None, f"Реквизиты магазина: {details.name}, ИНН {details.inn}")
-    return Done(details, Changes(settings=True, audit=True))
+    return _save(actor, SHOP_KEY, details, requisites.validate(details), "Реквизиты не сохранены",
+                 f"Реквизиты магазина: {details.name}, ИНН {details.inn}")
 
 
 def templates() -> PaperTemplates:
@@ -62,12 +66,6 @@ def check_templates(values: dict) -> list[LabelledProblem]:
 
 def save_templates(actor, values: dict) -> Done[PaperTemplates]:
     """The administrator stores the texts of the contract and the invoice's fixed lines."""
-    permissions.require(actor, permissions.SHOP_SETTINGS)
     edited = PaperTemplates.from_dict(values)
-    problems = paper_templates.check(edited)
-    if problems:
-        raise ValidationError(problems, "Шаблоны не сохранены")
-    with database.atomic():
-        setting_values.write(TEMPLATES_KEY, edited.as_dict())
-        audit(actor, "shop_settings", None, "Шаблоны документов изменены")
-    return Done(edited, Changes(settings=True, audit=True))
+    return _save(actor, TEMPLATES_KEY, edited, paper_templates.check(edited), "Шаблоны не сохранены",
+                 "Шаблоны документов изменены")
