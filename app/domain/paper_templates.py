@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 from dataclasses import asdict, dataclass, fields
 
+from app.domain import pipeline
 from app.domain.requisites import LabelledProblem
 
 # placeholder → what it is replaced with (shown beside the template editor)
@@ -37,7 +38,8 @@ INVOICE_FIELDS = {
     "предоплата": "предоплата, руб",
     "сумма": "сумма счёта, руб",
 }
-VALID_DAYS = 3  # «Счет выставлен»: the invoice is valid 3 days (docs/process.md)
+# «Счет выставлен»: the invoice is valid as long as the stage's payment check waits (3 days)
+VALID_FOR = next(task.due for task in pipeline.stage("invoice").tasks if task.rule == "invoice.control")
 
 DEFAULT_CONTRACT = """ДОГОВОР № {номер_договора}
 на изготовление мебели по индивидуальному заказу

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from app.documents.contract_pdf import build_contract
@@ -131,7 +130,7 @@ def issue_invoice(deal_id: int, actor: User | None) -> Done[Paper]:
         number = numbering.next_number(invoice_counter(today.year))
         to_pay = _to_pay(deal, texts.prepayment_percent)
         invoice = Invoice.create(year=today.year, number=number, deal=deal, amount=deal.budget, to_pay=to_pay,
-                                 valid_until=today + timedelta(days=paper_templates.VALID_DAYS), created_by=actor,
+                                 valid_until=today + paper_templates.VALID_FOR, created_by=actor,
                                  created_at=clock.now())
         data = invoice_data(deal, invoice, shop, texts)
         title = f"Счёт №{invoice.code}"
@@ -220,6 +219,17 @@ def make_contract(deal_id: int, actor: User | None) -> Done[Paper]:
         audit(actor, "passport_print", deal, f"Договор с паспортными данными, сделка №{deal.order_no}")
         done = _paper(CONTRACT, f"{TITLES[CONTRACT]} №{deal.order_no}", deal, attachment)
         return Done(done.value, done.changes | Changes(audit=True))
+
+
+def record_use(paper: Paper, actor: User | None, what: str) -> Done[Paper]:
+    """A contract printed, opened or saved again from the card: checked and written to the audit log
+    (152-ФЗ: every print of passport data); other papers need no record."""
+    if paper.kind != CONTRACT:
+        return Done(paper, Changes())
+    permissions.require(actor, permissions.PASSPORT_VIEW)
+    with database.atomic():
+        audit(actor, "passport_print", paper.deal_id, f"{paper.title}: {what}")
+    return Done(paper, Changes(audit=True))
 
 
 MAKERS = {INVOICE: issue_invoice, CONTRACT: make_contract, ORDER_FORM: make_order_form}

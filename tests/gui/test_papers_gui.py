@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
 
 from app.demo.shop_details import DEMO_DETAILS
 from app.services import paper_settings
-from app.store.models import Attachment, Invoice
+from app.store.models import Attachment, AuditEntry, Invoice
 from tests.domain.helpers import complete_deal
 from tests.gui.card_helpers import open_card
 from tests.papers import smtp_server
@@ -69,6 +69,17 @@ def test_invoice_from_the_card_printed_saved_and_mailed(qtbot, card, monkeypatch
     qtbot.waitUntil(lambda: "отправлен на test@test.ru" in card.feed.model().index(
         card.feed.model().rowCount() - 1, 0).data())
     assert Attachment.select().where(Attachment.kind == "invoice").count() == 1  # one invoice, whatever was done
+
+
+def test_each_print_of_a_contract_is_audited(qtbot, card, monkeypatch, messages):
+    monkeypatch.setattr(card_papers, "ask_print", lambda parent, printer: False)  # cancelled: nothing printed
+    monkeypatch.setattr(card_papers, "open_in_viewer", lambda path: messages.append(("open", path.name)))
+    dialog = card.papers.make("contract")
+    dialog.print_paper()
+    dialog.open_pdf()
+    details = [entry.details for entry in AuditEntry.select().where(AuditEntry.action == "passport_print")
+               .order_by(AuditEntry.id)]
+    assert details == ["Договор с паспортными данными, сделка №1", "Договор №1: открыт в PDF"]
 
 
 def test_contract_greyed_out_for_the_designer(qtbot, staff, db):

@@ -58,10 +58,15 @@ class PaperDialog(QDialog):
         self.status.setText(text)
         self.window_.statusBar().showMessage(text, 10_000)
 
+    def _record(self, what: str) -> bool:
+        """Whether the paper may be used (a contract's use is written to the audit log)."""
+        return self.window_.action_runner.run(self, self.paper.title, lambda: client_papers.record_use(
+            self.paper, self.window_.user, what)) is not None
+
     def print_paper(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.paper.title)
-        if not ask_print(self, printer):
+        if not ask_print(self, printer) or not self._record("печать"):
             return
         try:
             pages = print_pdf(self.paper.path, printer)
@@ -71,11 +76,12 @@ class PaperDialog(QDialog):
         self._said(f"{self.paper.title} отправлен на печать: {pages} стр.")
 
     def open_pdf(self) -> None:
-        open_in_viewer(self.paper.path)
+        if self._record("открыт в PDF"):
+            open_in_viewer(self.paper.path)
 
     def save_pdf(self) -> None:
         target = msgbox.save_file(self, "Сохранить PDF", str(Path.home() / self.paper.file_name), "PDF (*.pdf)")
-        if target is None:
+        if target is None or not self._record(f"сохранён в {target.name}"):
             return
         try:
             shutil.copyfile(self.paper.path, target)
