@@ -41,7 +41,7 @@ def settings_problems(values: dict) -> list[FieldProblem]:
 
 def save_mail_settings(actor: User | None, values: dict, password: str | None = None) -> Done[str]:
     """The administrator stores the mailbox; returns where the password went (when one was given)."""
-    permissions.require(actor, permissions.SHOP_SETTINGS)
+    permissions.require(actor, permissions.SETTINGS_MANAGE)
     problems = settings_problems(values)
     if problems:
         raise ValidationError(problems, "Почта не сохранена")

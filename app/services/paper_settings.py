@@ -38,7 +38,7 @@ def ready_shop_details() -> ShopDetails:
 
 
 def _save(actor, key: str, value, problems: list[LabelledProblem], refused: str, audited: str):
-    permissions.require(actor, permissions.SHOP_SETTINGS)
+    permissions.require(actor, permissions.SETTINGS_MANAGE)
     if problems:
         raise ValidationError(problems, refused)
     with database.atomic():

@@ -19,8 +19,8 @@ Defaults (docs/process.md; where the guide is silent, the choice is said here):
 - passport data, seen and changed; budgets and payments; export: managers;
 - users, permissions and the audit log: the administrator only;
 - creating and cancelling cut sheets: the constructor;
-- the client's papers (invoice, order form; the contract also needs the passport right): managers;
-  the shop's requisites, document templates and outgoing mail: the administrator only.
+- the client's papers (invoice, order form; the contract also needs the passport right): managers
+  (the shop's requisites, document templates and outgoing mail are shop settings: the administrator).
 
 ``actor`` None is the system itself (imports, demo, tests): always allowed.
 """
@@ -29,7 +29,7 @@ from __future__ import annotations
 from app.domain import pipeline
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role
-from app.domain.errors import PermissionDeniedError
+from app.domain.errors import PermissionDeniedError, ServiceError
 from app.services.timeline import audit
 from app.store import setting_values
 from app.store.db import database
@@ -45,7 +45,7 @@ EXPORT = "export"
 AUDIT_VIEW = "audit.view"
 CUT_SHEETS = "cutsheets.edit"
 PAPERS = "papers.make"
-SHOP_SETTINGS = "shop.settings"
+SETTINGS_MANAGE = "settings.manage"
 
 MANAGER, DESIGNER, CONSTRUCTOR, CHIEF, ADMIN = (Role.MANAGER, Role.DESIGNER, Role.CONSTRUCTOR,
                                                 Role.PRODUCTION_CHIEF, Role.ADMIN)
@@ -90,7 +90,7 @@ DEFAULTS: dict[str, frozenset[str]] = {
     AUDIT_VIEW: frozenset(),
     CUT_SHEETS: frozenset({CONSTRUCTOR}),
     PAPERS: frozenset({MANAGER}),
-    SHOP_SETTINGS: frozenset(),
+    SETTINGS_MANAGE: frozenset(),
 }
 
 ACTION_NAMES: dict[str, str] = {
@@ -103,7 +103,7 @@ ACTION_NAMES: dict[str, str] = {
     AUDIT_VIEW: "Просмотр журнала доступа",
     CUT_SHEETS: "Создание и аннулирование листов раскроя",
     PAPERS: "Счета, договоры и бланки заказа для клиента",
-    SHOP_SETTINGS: "Реквизиты магазина, шаблоны документов и почта",
+    SETTINGS_MANAGE: "Изменение настроек магазина",
 }
 
 # deal fields whose change needs a right of its own
@@ -173,7 +173,7 @@ def set_roles(actor: User | None, action: str, roles) -> Done[dict[str, frozense
     """The administrator changes which roles may do ``action``; returns the new rules."""
     require(actor, USERS_MANAGE)
     if action not in DEFAULTS:
-        raise KeyError(f"Неизвестное действие: {action}")
+        raise ServiceError(f"Неизвестное действие: «{action}»")
     roles = sorted({role for role in roles if role in EDITABLE_ROLES}, key=list(Role.NAMES).index)
     with database.atomic():
         stored = _stored()

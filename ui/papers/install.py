@@ -52,10 +52,10 @@ def _placeholders_note() -> str:
 
 
 def _allowed(window) -> bool:
-    if permissions.allowed(window.user, permissions.SHOP_SETTINGS):
+    if permissions.allowed(window.user, permissions.SETTINGS_MANAGE):
         return True
     try:
-        permissions.require(window.user, permissions.SHOP_SETTINGS)
+        permissions.require(window.user, permissions.SETTINGS_MANAGE)
     except ServiceError as error:
         msgbox.error(window, "Настройки документов", str(error))
     return False
