@@ -6,7 +6,7 @@ import string
 from dataclasses import asdict, dataclass, fields
 
 from app.domain import pipeline
-from app.domain.requisites import LabelledProblem
+from app.domain.errors import FieldProblem
 
 # placeholder → what it is replaced with (shown beside the template editor)
 CONTRACT_FIELDS = {
@@ -90,8 +90,7 @@ class PaperTemplates:
         return cls(**{key: value for key, value in (values or {}).items() if key in known})
 
 
-LABELS = {"contract": "Текст договора", "invoice_note": "Текст под счётом",
-          "prepayment_percent": "Предоплата по счёту, %", "city": "Город в договоре"}
+PREFIX = "papers."  # the templates' keys in app.domain.labels
 
 
 def placeholders(template: str) -> list[str]:
@@ -99,30 +98,30 @@ def placeholders(template: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
 
 
-def template_problems(key: str, template: str, known: dict[str, str]) -> list[LabelledProblem]:
+def template_problems(key: str, template: str, known: dict[str, str]) -> list[FieldProblem]:
     """What is wrong with a template text: broken braces, unknown placeholders, too long."""
-    label = LABELS[key]
+    field = PREFIX + key
     if len(template) > TEXT_MAX:
-        return [LabelledProblem(key, f"не длиннее {TEXT_MAX} знаков", label)]
+        return [FieldProblem(field, f"не длиннее {TEXT_MAX} знаков")]
     try:
         unknown = [name for name in placeholders(template) if name not in known]
     except ValueError:
-        return [LabelledProblem(key, "непарная фигурная скобка: поля пишутся как {ФИО}", label)]
+        return [FieldProblem(field, "непарная фигурная скобка: поля пишутся как {ФИО}")]
     if unknown:
-        return [LabelledProblem(key, "неизвестные поля: " + ", ".join(f"{{{name}}}" for name in unknown), label)]
+        return [FieldProblem(field, "неизвестные поля: " + ", ".join(f"{{{name}}}" for name in unknown))]
     return []
 
 
-def check(values: PaperTemplates) -> list[LabelledProblem]:
+def check(values: PaperTemplates) -> list[FieldProblem]:
     """Every problem of the edited templates (empty: they may be saved)."""
     problems = (template_problems("contract", values.contract, CONTRACT_FIELDS)
                 + template_problems("invoice_note", values.invoice_note, INVOICE_FIELDS))
     if not values.contract.strip():
-        problems.append(LabelledProblem("contract", "не заполнено", LABELS["contract"]))
+        problems.append(FieldProblem(PREFIX + "contract", "не заполнено"))
     if not isinstance(values.prepayment_percent, int) or not 0 < values.prepayment_percent <= 100:
-        problems.append(LabelledProblem("prepayment_percent", "целое число от 1 до 100", LABELS["prepayment_percent"]))
+        problems.append(FieldProblem(PREFIX + "prepayment_percent", "целое число от 1 до 100"))
     if not values.city.strip() or len(values.city) > 100:
-        problems.append(LabelledProblem("city", "от 1 до 100 знаков", LABELS["city"]))
+        problems.append(FieldProblem(PREFIX + "city", "от 1 до 100 знаков"))
     return problems
 
 

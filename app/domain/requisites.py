@@ -11,40 +11,15 @@ from app.domain.errors import FieldProblem
 IP, COMPANY = "ip", "company"
 KIND_NAMES = {IP: "Индивидуальный предприниматель", COMPANY: "Организация (ООО, АО)"}
 
-LABELS = {
-    "kind": "Форма",
-    "name": "Наименование",
-    "inn": "ИНН",
-    "kpp": "КПП",
-    "ogrn": "ОГРН / ОГРНИП",
-    "address": "Адрес",
-    "phone": "Телефон",
-    "email": "E-mail",
-    "bank_name": "Банк",
-    "bik": "БИК",
-    "corr_account": "Корр. счёт",
-    "account": "Расчётный счёт",
-    "signer": "Руководитель / ИП (подпись)",
-}
+PREFIX = "shop."  # the requisites' keys in app.domain.labels: «shop.inn» is «ИНН»
 NAME_MAX = 160  # ГОСТ Р 56042-2014: Name up to 160 characters
 BANK_NAME_MAX = 45  # BankName up to 45 characters
 TEXT_MAX = 250  # the other free-text fields (same limit on SQLite and PostgreSQL: JSON settings)
 
 
-@dataclass(frozen=True)
-class LabelledProblem(FieldProblem):
-    """A problem of a field that is not a deal's field: it carries its own Russian label."""
-
-    title: str = ""
-
-    @property
-    def label(self) -> str:
-        return self.title
-
-
-def problem(key: str, message: str) -> LabelledProblem:
-    """A problem of requisite ``key`` named by its Russian label."""
-    return LabelledProblem(key, message, LABELS.get(key, key))
+def problem(key: str, message: str) -> FieldProblem:
+    """A problem of requisite ``key`` (named by its Russian label «shop.<key>»)."""
+    return FieldProblem(PREFIX + key, message)
 
 
 @dataclass(frozen=True)
@@ -133,9 +108,9 @@ def corr_account_valid(account: str, bik: str) -> bool:
             and account_key_valid("0" + bik[4:6], account))
 
 
-def validate(details: ShopDetails) -> list[LabelledProblem]:
+def validate(details: ShopDetails) -> list[FieldProblem]:
     """Every problem of ``details`` (empty: they may be printed on an invoice)."""
-    problems: list[LabelledProblem] = []
+    problems: list[FieldProblem] = []
     if details.kind not in KIND_NAMES:
         problems.append(problem("kind", "выберите: ИП или организация"))
     required = ("name", "inn", "ogrn", "address", "bank_name", "bik", "corr_account", "account")

@@ -17,14 +17,14 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
 from app.domain.errors import ServiceError
+from app.domain.labels import label
 
 STARTTLS, SSL, PLAIN = "starttls", "ssl", "none"
 SECURITY_NAMES = {STARTTLS: "STARTTLS (порт 587)", SSL: "SSL/TLS (порт 465)",
                   PLAIN: "Без шифрования (только для проверки)"}
 DEFAULT_PORTS = {STARTTLS: 587, SSL: 465, PLAIN: 25}
 TIMEOUT = 30  # seconds for connecting and for every answer of the server
-LABELS = {"host": "Сервер", "port": "Порт", "security": "Защита", "user": "Логин", "sender": "Адрес отправителя",
-          "sender_name": "Имя отправителя"}
+PREFIX = "mail."  # the settings' keys in app.domain.labels: «mail.host» is «Сервер»
 
 
 class MailError(ServiceError):
@@ -60,7 +60,7 @@ class SmtpSettings:
         return f"smtp:{self.user}@{self.host}:{self.port}"
 
     def problems(self) -> dict[str, str]:
-        """Per field, what is wrong (empty: the settings may be used)."""
+        """Per field key, what is wrong (empty: the settings may be used)."""
         found = {}
         if not self.host.strip():
             found["host"] = "не заполнено"
@@ -151,7 +151,7 @@ def send(settings: SmtpSettings, password: str | None, message: EmailMessage) ->
     problems = settings.problems()
     if problems:
         raise MailError("Почта для отправки не настроена («Настройки → Почта для отправки…»): "
-                        + "; ".join(f"{LABELS[key]}: {text}" for key, text in problems.items()))
+                        + "; ".join(f"{label(PREFIX + key)}: {text}" for key, text in problems.items()))
     server = _connect(settings, password)
     try:
         refused = server.send_message(message)
@@ -176,7 +176,7 @@ def check(settings: SmtpSettings, password: str | None) -> None:
     """Connect and sign in without sending anything (the settings dialog's «Проверить»)."""
     problems = settings.problems()
     if problems:
-        raise MailError("; ".join(f"{LABELS[key]}: {text}" for key, text in problems.items()))
+        raise MailError("; ".join(f"{label(PREFIX + key)}: {text}" for key, text in problems.items()))
     server = _connect(settings, password)
     try:
         server.quit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from app.domain.changes import Changes, Done
 from app.domain.errors import FieldProblem, ServiceError, ValidationError
-from app.domain.requisites import LabelledProblem
 from app.domain.validation import FieldError, clean_email
 from app.integrations import smtp_mail
 from app.integrations.smtp_mail import SmtpSettings
@@ -35,8 +34,8 @@ def mail_password(settings: SmtpSettings) -> str | None:
 
 def settings_problems(values: dict) -> list[FieldProblem]:
     """Per field, what is wrong with typed SMTP settings."""
-    return [LabelledProblem(key, text, smtp_mail.LABELS[key])
-            for key, text in SmtpSettings.from_dict(values).problems().items()]
+    problems = SmtpSettings.from_dict(values).problems()
+    return [FieldProblem(smtp_mail.PREFIX + key, text) for key, text in problems.items()]
 
 
 def save_mail_settings(actor: User | None, values: dict, password: str | None = None) -> Done[str]:
@@ -74,7 +73,7 @@ def send_paper(attachment_id: int, actor: User | None, to: str) -> Done[str]:
     try:
         address = clean_email(to)
     except FieldError as error:
-        raise ValidationError([LabelledProblem("to", str(error), "Кому")], "Письмо не отправлено") from None
+        raise ValidationError([FieldProblem("mail.to", str(error))], "Письмо не отправлено") from None
     paper = client_papers.paper_of(attachment_id)
     if paper.kind == client_papers.CONTRACT:
         permissions.require(actor, permissions.PASSPORT_VIEW)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from app.domain import paper_templates, requisites
 from app.domain.changes import Changes, Done
-from app.domain.errors import ValidationError
+from app.domain.errors import FieldProblem, ValidationError
 from app.domain.paper_templates import PaperTemplates
-from app.domain.requisites import LabelledProblem, ShopDetails
+from app.domain.requisites import ShopDetails
 from app.services import permissions
 from app.services.timeline import audit
 from app.store import setting_values
@@ -23,7 +23,7 @@ def shop_details() -> ShopDetails:
     return ShopDetails.from_dict(stored if isinstance(stored, dict) else {})
 
 
-def check_shop_details(values: dict) -> list[LabelledProblem]:
+def check_shop_details(values: dict) -> list[FieldProblem]:
     """The problems of typed requisites, per field (for the dialog, while typing)."""
     return requisites.validate(ShopDetails.from_dict(values))
 
@@ -37,7 +37,7 @@ def ready_shop_details() -> ShopDetails:
     return details
 
 
-def _save(actor, key: str, value, problems: list[LabelledProblem], refused: str, audited: str):
+def _save(actor, key: str, value, problems: list[FieldProblem], refused: str, audited: str):
     permissions.require(actor, permissions.SETTINGS_MANAGE)
     if problems:
         raise ValidationError(problems, refused)
@@ -60,7 +60,7 @@ def templates() -> PaperTemplates:
     return PaperTemplates.from_dict(stored if isinstance(stored, dict) else {})
 
 
-def check_templates(values: dict) -> list[LabelledProblem]:
+def check_templates(values: dict) -> list[FieldProblem]:
     return paper_templates.check(PaperTemplates.from_dict(values))
 
 

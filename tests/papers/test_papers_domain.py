@@ -72,7 +72,7 @@ def test_each_bad_requisite_named_by_its_label():
     assert messages["Расчётный счёт"] == "20 цифр" and messages["Наименование"] == "не заполнено"
     wrong_key = ShopDetails.from_dict({**IP_DETAILS.as_dict(), "account": "40802810655000012346",
                                        "corr_account": "30101810400000000225"})
-    assert {p.field for p in validate(wrong_key)} == {"account", "corr_account"}
+    assert {p.field for p in validate(wrong_key)} == {"shop.account", "shop.corr_account"}
     no_kpp = ShopDetails.from_dict({**IP_DETAILS.as_dict(), "kind": COMPANY, "inn": "7707083893",
                                     "ogrn": "1027700132195"})
     assert [(p.label, p.message) for p in validate(no_kpp)] == [("КПП", "не заполнено")]

@@ -14,34 +14,34 @@ from ui.common import msgbox
 from ui.papers.settings_form import CHOICE, LONG, NUMBER, PASSWORD, Field, SettingsForm
 
 DETAILS_FIELDS = [
-    Field("kind", requisites.LABELS["kind"], CHOICE, choices=requisites.KIND_NAMES),
-    Field("name", requisites.LABELS["name"], hint="ИП Иванова Мария Андреевна или ООО «Маня»"),
-    Field("inn", requisites.LABELS["inn"], hint="12 цифр у ИП, 10 у организации"),
-    Field("kpp", requisites.LABELS["kpp"], hint="только у организации, 9 знаков"),
-    Field("ogrn", requisites.LABELS["ogrn"], hint="ОГРНИП — 15 цифр, ОГРН — 13"),
-    Field("address", requisites.LABELS["address"]),
-    Field("phone", requisites.LABELS["phone"]),
-    Field("email", requisites.LABELS["email"]),
-    Field("bank_name", requisites.LABELS["bank_name"], hint="как в договоре с банком, до 45 знаков"),
-    Field("bik", requisites.LABELS["bik"], hint="9 цифр"),
-    Field("corr_account", requisites.LABELS["corr_account"], hint="20 цифр, начинается с 30101"),
-    Field("account", requisites.LABELS["account"], hint="20 цифр"),
-    Field("signer", requisites.LABELS["signer"], hint="Фамилия И. О. для подписи"),
+    Field("kind", CHOICE, choices=requisites.KIND_NAMES),
+    Field("name", hint="ИП Иванова Мария Андреевна или ООО «Маня»"),
+    Field("inn", hint="12 цифр у ИП, 10 у организации"),
+    Field("kpp", hint="только у организации, 9 знаков"),
+    Field("ogrn", hint="ОГРНИП — 15 цифр, ОГРН — 13"),
+    Field("address"),
+    Field("phone"),
+    Field("email"),
+    Field("bank_name", hint="как в договоре с банком, до 45 знаков"),
+    Field("bik", hint="9 цифр"),
+    Field("corr_account", hint="20 цифр, начинается с 30101"),
+    Field("account", hint="20 цифр"),
+    Field("signer", hint="Фамилия И. О. для подписи"),
 ]
 TEMPLATE_FIELDS = [
-    Field("contract", paper_templates.LABELS["contract"], LONG),
-    Field("invoice_note", paper_templates.LABELS["invoice_note"], LONG),
-    Field("prepayment_percent", paper_templates.LABELS["prepayment_percent"], NUMBER, limits=(1, 100)),
-    Field("city", paper_templates.LABELS["city"]),
+    Field("contract", LONG),
+    Field("invoice_note", LONG),
+    Field("prepayment_percent", NUMBER, limits=(1, 100)),
+    Field("city"),
 ]
 MAIL_FIELDS = [
-    Field("host", smtp_mail.LABELS["host"], hint="smtp.yandex.ru, smtp.mail.ru, smtp.gmail.com"),
-    Field("port", smtp_mail.LABELS["port"], NUMBER, limits=(1, 65535)),
-    Field("security", smtp_mail.LABELS["security"], CHOICE, choices=smtp_mail.SECURITY_NAMES),
-    Field("user", smtp_mail.LABELS["user"], hint="обычно — адрес ящика"),
-    Field("password", "Пароль", PASSWORD, hint="пусто — оставить сохранённый"),
-    Field("sender", smtp_mail.LABELS["sender"]),
-    Field("sender_name", smtp_mail.LABELS["sender_name"], hint="Детские кровати Маня"),
+    Field("host", hint="smtp.yandex.ru, smtp.mail.ru, smtp.gmail.com"),
+    Field("port", NUMBER, limits=(1, 65535)),
+    Field("security", CHOICE, choices=smtp_mail.SECURITY_NAMES),
+    Field("user", hint="обычно — адрес ящика"),
+    Field("password", PASSWORD, hint="пусто — оставить сохранённый"),
+    Field("sender"),
+    Field("sender_name", hint="Детские кровати Маня"),
 ]
 
 
@@ -62,7 +62,8 @@ def _allowed(window) -> bool:
 
 
 def details_dialog(window) -> SettingsForm:
-    return SettingsForm(window, "Реквизиты магазина", DETAILS_FIELDS, paper_settings.shop_details().as_dict(),
+    return SettingsForm(window, "Реквизиты магазина", requisites.PREFIX, DETAILS_FIELDS,
+                        paper_settings.shop_details().as_dict(),
                         check=paper_settings.check_shop_details,
                         save=lambda values: paper_settings.save_shop_details(window.user, values),
                         note="Печатаются в счетах, договорах и QR-коде оплаты; ИНН, ОГРН и счета проверяются "
@@ -76,7 +77,8 @@ def templates_dialog(window) -> SettingsForm:
         except (ValueError, KeyError, IndexError):
             return "Шаблон нельзя заполнить: проверьте фигурные скобки"
 
-    return SettingsForm(window, "Шаблоны документов", TEMPLATE_FIELDS, paper_settings.templates().as_dict(),
+    return SettingsForm(window, "Шаблоны документов", paper_templates.PREFIX, TEMPLATE_FIELDS,
+                        paper_settings.templates().as_dict(),
                         check=paper_settings.check_templates,
                         save=lambda values: paper_settings.save_templates(window.user, values),
                         preview=preview, note=_placeholders_note())
@@ -90,7 +92,7 @@ def mail_dialog(window) -> SettingsForm:
         password = typed.pop("password", "")
         return outgoing_mail.save_mail_settings(window.user, typed, password or None)
 
-    form = SettingsForm(window, "Почта для отправки", MAIL_FIELDS, values,
+    form = SettingsForm(window, "Почта для отправки", smtp_mail.PREFIX, MAIL_FIELDS, values,
                         check=lambda typed: outgoing_mail.settings_problems(typed), save=save,
                         note="Счета и договоры уходят клиентам с этого ящика. Пароль хранится в системном "
                              "хранилище паролей этого компьютера.")

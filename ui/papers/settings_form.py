@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import FieldProblem, ValidationError
+from app.domain.labels import label
 from ui.common.dialog_buttons import dialog_buttons
 
 LINE, PASSWORD, CHOICE, NUMBER, LONG = "line", "password", "choice", "number", "long"
@@ -28,8 +29,7 @@ PROBLEM_STYLE = "color: #c62828;"
 
 @dataclass(frozen=True)
 class Field:
-    key: str
-    label: str
+    key: str  # its label is app.domain.labels' «<prefix><key>»
     kind: str = LINE
     hint: str = ""
     choices: dict[str, str] = field(default_factory=dict)  # CHOICE: value → shown text
@@ -37,13 +37,15 @@ class Field:
 
 
 class SettingsForm(QDialog):
-    """``check(values)`` lists the problems of typed values; ``save(values)`` is the service call."""
+    """``check(values)`` lists the problems of typed values (their fields named «<prefix><key>»);
+    ``save(values)`` is the service call."""
 
-    def __init__(self, window, title: str, fields: list[Field], values: dict, *,
+    def __init__(self, window, title: str, prefix: str, fields: list[Field], values: dict, *,
                  check: Callable[[dict], list[FieldProblem]], save: Callable[[dict], object],
                  preview: Callable[[dict], str] | None = None, note: str = "") -> None:
         super().__init__(window)
         self.window_, self.check, self.save_call, self.preview_call = window, check, save, preview
+        self.prefix = prefix
         self.setWindowTitle(title)
         self.editors: dict[str, QWidget] = {}
         self.problems: dict[str, QLabel] = {}
@@ -59,7 +61,7 @@ class SettingsForm(QDialog):
             column.setSpacing(1)
             column.addWidget(editor)
             column.addWidget(problem)
-            form.addRow(spec.label + ":", column)
+            form.addRow(label(prefix + spec.key) + ":", column)
             self.editors[spec.key], self.problems[spec.key] = editor, problem
         self.preview = QPlainTextEdit(objectName="settingsPreview", readOnly=True) if preview else None
         body = QHBoxLayout()
@@ -121,10 +123,10 @@ class SettingsForm(QDialog):
     def show_problems(self, problems: list[FieldProblem]) -> None:
         by_key = {}
         for problem in problems:
-            by_key.setdefault(problem.field, problem.message)
-        for key, label in self.problems.items():
-            label.setText(by_key.get(key, ""))
-            label.setVisible(key in by_key)
+            by_key.setdefault(problem.field.removeprefix(self.prefix), problem.message)
+        for key, shown in self.problems.items():
+            shown.setText(by_key.get(key, ""))
+            shown.setVisible(key in by_key)
 
     def refresh(self) -> None:
         """Problems beside the fields and the preview, as typed."""
