@@ -11,13 +11,7 @@ from pathlib import Path
 from app.documents.contract_pdf import build_contract
 from app.documents.invoice_pdf import build_invoice
 from app.documents.order_form_pdf import build_order_form
-from app.documents.papers_data import (
-    Client,
-    ContractData,
-    InvoiceData,
-    OrderFormData,
-    PaperLine,
-)
+from app.documents.papers_data import Client, ContractData, InvoiceData, OrderFormData, PaperLine
 from app.documents.papers_style import money
 from app.domain import clock, paper_templates, validation
 from app.domain.amount_words import amount_in_words
@@ -26,14 +20,7 @@ from app.domain.errors import NotFoundError, ServiceError
 from app.domain.money import format_rub
 from app.domain.payment_qr import payment_string
 from app.domain.requisites import ShopDetails
-from app.services import (
-    deal_fields,
-    notes,
-    numbering,
-    paper_settings,
-    permissions,
-    specs,
-)
+from app.services import deal_fields, notes, numbering, paper_settings, permissions, specs
 from app.services.deals import load_deal
 from app.services.timeline import audit
 from app.store import files

@@ -82,6 +82,17 @@ def test_each_print_of_a_contract_is_audited(qtbot, card, monkeypatch, messages)
     assert details == ["Договор с паспортными данными, сделка №1", "Договор №1: открыт в PDF"]
 
 
+def test_earlier_papers_reopened_without_a_new_number(qtbot, card, staff):
+    first = card.papers.make("invoice").paper
+    card.papers.make("order_form")
+    card.papers.fill_earlier()
+    names = [action.text().split(" · ")[0] for action in card.papers.earlier.actions()]
+    assert names == ["Бланк заказа 1.pdf", "Счёт 2025-001, заказ 1.pdf"]
+    card.papers.earlier.actions()[1].trigger()
+    reopened = [d for d in card.findChildren(card_papers.PaperDialog) if d.paper.attachment_id == first.attachment_id]
+    assert reopened and reopened[-1].paper.title == "Счёт №2025-001" and Invoice.select().count() == 1
+
+
 def test_contract_greyed_out_for_the_designer(qtbot, staff, db):
     paper_settings.save_shop_details(None, DEMO_DETAILS)
     deal = complete_deal(staff["manager"])

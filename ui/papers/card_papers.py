@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import client_papers, deal_fields, outgoing_mail, permissions
+from app.domain import clock
+from app.domain.errors import ServiceError
+from app.services import client_papers, deal_fields, notes, outgoing_mail, permissions
 from app.services.client_papers import Paper
 from app.services.deals import load_deal
 from ui.common import msgbox
@@ -119,6 +121,10 @@ class PapersButton(QToolButton):
             action.setObjectName(f"paper:{kind}")
             action.triggered.connect(lambda _=False, kind=kind: self.make(kind))
             self.actions_by_kind[kind] = action
+        menu.addSeparator()
+        self.earlier = menu.addMenu("Ранее сделанные")
+        self.earlier.setObjectName("earlierPapers")
+        menu.aboutToShow.connect(self.fill_earlier)
         self.setMenu(menu)
         self.follow_user(window.user)
         window.user_changed.connect(self.follow_user)
@@ -131,13 +137,32 @@ class PapersButton(QToolButton):
             action.setEnabled(allowed)
             action.setToolTip("" if allowed else "Недостаточно прав")
 
+    def fill_earlier(self) -> None:
+        """The deal's papers made before, newest first, to print or send again (no new number)."""
+        self.earlier.clear()
+        lines = [line for line in notes.attachments_of(self.deal_id) if line.kind in client_papers.TITLES]
+        for line in sorted(lines, key=lambda line: (line.added_at, line.id), reverse=True):
+            action = self.earlier.addAction(f"{line.name} · {clock.to_local(line.added_at):%d.%m.%Y %H:%M}")
+            action.triggered.connect(lambda _=False, attachment_id=line.id: self.reopen(attachment_id))
+        self.earlier.setEnabled(bool(lines))
+
+    def reopen(self, attachment_id: int) -> PaperDialog | None:
+        """What to do with a paper made before."""
+        try:
+            paper = client_papers.paper_of(attachment_id)
+        except ServiceError as error:
+            msgbox.error(self, "Документ", str(error))
+            return None
+        return self._offer(paper)
+
+    def _offer(self, paper: Paper) -> PaperDialog:
+        dialog = PaperDialog(self.window_, paper, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def make(self, kind: str) -> PaperDialog | None:
         """Make the paper ``kind`` and offer what to do with it."""
         done = self.window_.action_runner.run(self, f"{client_papers.TITLES[kind]} не готов",
                                               lambda: client_papers.make_paper(kind, self.deal_id, self.window_.user))
-        if done is None:
-            return None
-        dialog = PaperDialog(self.window_, done.value, self.window())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        return None if done is None else self._offer(done.value)
