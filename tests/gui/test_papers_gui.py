@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
 
 from app.demo.shop_details import DEMO_DETAILS
@@ -11,6 +10,7 @@ from app.services import paper_settings
 from app.store.models import Attachment, AuditEntry, Invoice
 from tests.domain.helpers import complete_deal
 from tests.gui.card_helpers import open_card
+from tests.gui.print_helpers import print_dialog_to
 from tests.papers import smtp_server
 from ui.common import msgbox
 from ui.papers import card_papers, install
@@ -34,14 +34,7 @@ def card(qtbot, staff, db):
 
 def test_invoice_from_the_card_printed_saved_and_mailed(qtbot, card, monkeypatch, tmp_path, messages, staff):
     printed, saved = tmp_path / "printed.pdf", tmp_path / "saved.pdf"
-
-    def fake_print_dialog(parent, printer):
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(printed))
-        printer.setResolution(72)
-        return True
-
-    monkeypatch.setattr(card_papers, "ask_print", fake_print_dialog)
+    monkeypatch.setattr(card_papers, "ask_print", print_dialog_to(printed))
     monkeypatch.setattr(card_papers, "open_in_viewer", lambda path: messages.append(("open", path.name)))
     monkeypatch.setattr(msgbox, "save_file", lambda *args, **kwargs: saved)
     asked = []
