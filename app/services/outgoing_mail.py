@@ -2,6 +2,9 @@
 this PC's keyring) and sending a paper of a deal to the client, noted on the deal's timeline."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from email.message import EmailMessage
+
 from app.domain.changes import Changes, Done
 from app.domain.errors import FieldProblem, ServiceError, ValidationError
 from app.domain.validation import FieldError, clean_email
@@ -65,10 +68,24 @@ def _subject_and_body(paper: client_papers.Paper, shop_name: str) -> tuple[str, 
     return subject, body
 
 
-def send_paper(attachment_id: int, actor: User | None, to: str) -> Done[str]:
-    """E-mail a paper attached to a deal (an invoice, contract or order form) to ``to`` and note it on the
-    deal's timeline: «Счёт №2026-014 на 32 000 руб отправлен на test@test.ru». A contract carries passport
-    data: it needs the right to see it and its sending is written to the audit log."""
+@dataclass(frozen=True)
+class OutgoingPaper:
+    """A letter with a paper, checked and built, not yet sent (sending needs no database)."""
+
+    paper: client_papers.Paper
+    address: str
+    settings: SmtpSettings
+    password: str | None
+    message: EmailMessage
+
+    def send(self) -> str:
+        """Hand the letter to the shop's SMTP server (may take seconds: a worker thread may call it)."""
+        return smtp_mail.send(self.settings, self.password, self.message)
+
+
+def prepare_paper_mail(attachment_id: int, actor: User | None, to: str) -> OutgoingPaper:
+    """Check the right and the address and build the letter with the paper's PDF attached. A contract
+    carries passport data: it needs the right to see it."""
     permissions.require(actor, permissions.PAPERS)
     try:
         address = clean_email(to)
@@ -81,16 +98,28 @@ def send_paper(attachment_id: int, actor: User | None, to: str) -> Done[str]:
     shop = paper_settings.shop_details()
     subject, body = _subject_and_body(paper, shop.name or settings.sender_name or "Магазин")
     pdf = smtp_mail.Attachment(paper.file_name, paper.path.read_bytes(), "application/pdf")
-    message = smtp_mail.build_message(settings, address, subject, body, [pdf])
-    message_id = smtp_mail.send(settings, mail_password(settings), message)
-    text = client_papers.sent_text(paper, address)
+    return OutgoingPaper(paper, address, settings, mail_password(settings),
+                         smtp_mail.build_message(settings, address, subject, body, [pdf]))
+
+
+def record_sent(outgoing: OutgoingPaper, actor: User | None, message_id: str) -> Done[str]:
+    """Note a sent paper on the deal's timeline: «Счёт №2026-014 на 32 000 руб отправлен на test@test.ru»;
+    a contract's sending is written to the audit log."""
+    paper, address = outgoing.paper, outgoing.address
     with database.atomic():
         deal = Deal.get_or_none(Deal.id == paper.deal_id)
         if deal is None:
             raise ServiceError("Сделка не найдена (возможно, удалена на другом компьютере)")
-        add_entry(deal, TimelineEntry.MAIL_OUT, text, actor,
-                  attachment=Attachment.get_by_id(attachment_id))
+        add_entry(deal, TimelineEntry.MAIL_OUT, client_papers.sent_text(paper, address), actor,
+                  attachment=Attachment.get_by_id(paper.attachment_id))
         if paper.kind == client_papers.CONTRACT:
             audit(actor, "passport_export", deal, f"{paper.title} с паспортными данными отправлен на {address}")
     return Done(message_id, Changes(frozenset({paper.deal_id}), timeline=True,
                                     audit=paper.kind == client_papers.CONTRACT))
+
+
+def send_paper(attachment_id: int, actor: User | None, to: str) -> Done[str]:
+    """E-mail a paper attached to a deal (an invoice, contract or order form) to ``to`` and note it on
+    the deal's timeline (prepare, send, record in one call; the card sends from a worker thread)."""
+    outgoing = prepare_paper_mail(attachment_id, actor, to)
+    return record_sent(outgoing, actor, outgoing.send())

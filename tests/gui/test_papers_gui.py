@@ -54,10 +54,10 @@ def test_invoice_from_the_card_printed_saved_and_mailed(qtbot, card, monkeypatch
                                                 "user": smtp_server.LOGIN, "sender": smtp_server.LOGIN},
                                          smtp_server.PASSWORD)
         dialog.send()
+        qtbot.waitUntil(lambda: "отправлен на test@test.ru" in dialog.status.text(), timeout=30_000)
     finally:
         controller.stop()
     assert asked == ["test@test.ru"] and len(mailbox.messages) == 1
-    assert "отправлен на test@test.ru" in dialog.status.text()
     assert messages == [("open", dialog.paper.path.name)]
     qtbot.waitUntil(lambda: "отправлен на test@test.ru" in card.feed.model().index(
         card.feed.model().rowCount() - 1, 0).data())
@@ -73,6 +73,19 @@ def test_each_print_of_a_contract_is_audited(qtbot, card, monkeypatch, messages)
     details = [entry.details for entry in AuditEntry.select().where(AuditEntry.action == "passport_print")
                .order_by(AuditEntry.id)]
     assert details == ["Договор с паспортными данными, сделка №1", "Договор №1: открыт в PDF"]
+
+
+def test_mail_failure_said_and_the_window_goes_on(qtbot, card, monkeypatch, messages):
+    from app.services import outgoing_mail
+
+    outgoing_mail.save_mail_settings(None, {"host": "127.0.0.1", "port": smtp_server.free_port(),
+                                            "security": "none", "sender": smtp_server.LOGIN})
+    monkeypatch.setattr(msgbox, "ask_text", lambda parent, title, prompt, text="": text)
+    dialog = card.papers.make("order_form")
+    assert dialog.send() is not None and not dialog.mail_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.mail_button.isEnabled(), timeout=30_000)
+    [(title, text)] = messages
+    assert title == "Письмо не отправлено" and "Нет связи с почтовым сервером 127.0.0.1" in text
 
 
 def test_earlier_papers_reopened_without_a_new_number(qtbot, card, staff):

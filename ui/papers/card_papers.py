@@ -4,10 +4,10 @@ attached to the deal when it is made, whatever is done with it next."""
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,15 +20,45 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import clock
+from app.domain.changes import Changes, Done
 from app.domain.errors import ServiceError
 from app.services import client_papers, deal_fields, notes, outgoing_mail, permissions
 from app.services.client_papers import Paper
 from app.services.deals import load_deal
+from app.services.outgoing_mail import OutgoingPaper
 from ui.common import msgbox
 from ui.cutsheets.printing import print_pdf
 from ui.cutsheets.screen import ask_print, open_in_viewer
 
 KINDS = (client_papers.INVOICE, client_papers.CONTRACT, client_papers.ORDER_FORM)
+
+
+class MailSignals(QObject):
+    sent = Signal(object, str)  # OutgoingPaper, its Message-ID
+    failed = Signal(str)
+
+
+class MailJob(QRunnable):
+    """Hands one letter to the SMTP server in a worker thread (no database there)."""
+
+    def __init__(self, outgoing: OutgoingPaper) -> None:
+        super().__init__()
+        self.outgoing = outgoing
+        self.signals = MailSignals()
+
+    def run(self) -> None:
+        try:
+            message_id = self.outgoing.send()
+        except ServiceError as error:
+            self.signals.failed.emit(str(error))
+            return
+        self.signals.sent.emit(self.outgoing, message_id)
+
+
+def record_sent(window, outgoing: OutgoingPaper, message_id: str) -> None:
+    """Note a sent letter on the deal's timeline (in the main thread, once the server took it)."""
+    window.action_runner.run(window, "Письмо отправлено, но не отмечено в ленте",
+                             lambda: outgoing_mail.record_sent(outgoing, window.user, message_id))
 
 
 class PaperDialog(QDialog):
@@ -49,6 +79,8 @@ class PaperDialog(QDialog):
             button = QPushButton(text, objectName=name)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+        self.mail_button = button
+        self.job: MailJob | None = None
         close = QPushButton("Закрыть", objectName="closePaper")
         close.clicked.connect(self.accept)
         buttons.addWidget(close)
@@ -92,19 +124,34 @@ class PaperDialog(QDialog):
             return
         self._said(f"Сохранено: {target}")
 
-    def send(self) -> None:
+    def send(self) -> MailJob | None:
+        """Ask for the address, then send from a worker thread (a slow server never freezes the window)."""
         email = deal_fields.current_values(load_deal(self.paper.deal_id))["contact.email"]
         to = msgbox.ask_text(self, "Отправить по e-mail", f"{self.paper.title} — кому:", email)
         if not to:
-            return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            sent = self.window_.action_runner.run(self, "Письмо не отправлено", lambda: outgoing_mail.send_paper(
-                self.paper.attachment_id, self.window_.user, to))
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        if sent is not None:
-            self._said(client_papers.sent_text(self.paper, to.strip().lower()))
+            return None
+        outgoing = self.window_.action_runner.run(self, "Письмо не отправлено", lambda: Done(
+            outgoing_mail.prepare_paper_mail(self.paper.attachment_id, self.window_.user, to), Changes()))
+        if outgoing is None:
+            return None
+        self.job = MailJob(outgoing.value)
+        # recorded through the main window, so a letter sent after this dialog closed is still noted
+        self.job.signals.sent.connect(partial(record_sent, self.window_))
+        self.job.signals.sent.connect(self._sent)
+        self.job.signals.failed.connect(self._not_sent)
+        self.mail_button.setEnabled(False)
+        self._said(f"Отправляю {self.paper.title} на {outgoing.value.address}…")
+        QThreadPool.globalInstance().start(self.job)
+        return self.job
+
+    def _sent(self, outgoing: OutgoingPaper, message_id: str) -> None:
+        self.mail_button.setEnabled(True)
+        self._said(client_papers.sent_text(self.paper, outgoing.address))
+
+    def _not_sent(self, message: str) -> None:
+        self.mail_button.setEnabled(True)
+        self._said("Письмо не отправлено")
+        msgbox.error(self, "Письмо не отправлено", message)
 
 
 class PapersButton(QToolButton):
