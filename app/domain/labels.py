@@ -31,8 +31,11 @@ LABELS: dict[str, str] = {
     "login": "Имя входа",
     "full_name": "Имя пользователя",
     "role": "Роль",
+    "group": "Группа",
     "minutes": "Минуты",
     "days": "Дней на этапе",
+    "material": "Материал",
+    "spec": "Спецификация",
     # the shop's requisites, the papers' templates, the outgoing mailbox (app.domain.requisites,
     # app.domain.paper_templates, app.integrations.smtp_mail)
     "shop.kind": "Форма",
