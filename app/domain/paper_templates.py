@@ -86,8 +86,10 @@ class PaperTemplates:
 
     @classmethod
     def from_dict(cls, values: dict | None) -> PaperTemplates:
+        """Templates from stored or typed values (unknown keys ignored; ``check`` refuses wrong types)."""
         known = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in (values or {}).items() if key in known})
+        return cls(**{key: value for key, value in (values if isinstance(values, dict) else {}).items()
+                      if key in known})
 
 
 PREFIX = "papers."  # the templates' keys in app.domain.labels
@@ -114,11 +116,16 @@ def template_problems(key: str, template: str, known: dict[str, str]) -> list[Fi
 
 def check(values: PaperTemplates) -> list[FieldProblem]:
     """Every problem of the edited templates (empty: they may be saved)."""
+    texts = {"contract": values.contract, "invoice_note": values.invoice_note, "city": values.city}
+    wrong = [FieldProblem(PREFIX + key, "ожидается текст") for key, text in texts.items() if not isinstance(text, str)]
+    if wrong:
+        return wrong
     problems = (template_problems("contract", values.contract, CONTRACT_FIELDS)
                 + template_problems("invoice_note", values.invoice_note, INVOICE_FIELDS))
     if not values.contract.strip():
         problems.append(FieldProblem(PREFIX + "contract", "не заполнено"))
-    if not isinstance(values.prepayment_percent, int) or not 0 < values.prepayment_percent <= 100:
+    percent = values.prepayment_percent
+    if not isinstance(percent, int) or isinstance(percent, bool) or not 0 < percent <= 100:
         problems.append(FieldProblem(PREFIX + "prepayment_percent", "целое число от 1 до 100"))
     if not values.city.strip() or len(values.city) > 100:
         problems.append(FieldProblem(PREFIX + "city", "от 1 до 100 знаков"))

@@ -50,7 +50,7 @@ class ShopDetails:
     @classmethod
     def from_dict(cls, values: dict | None) -> ShopDetails:
         """Details from stored or typed values (unknown keys ignored, numbers stripped of spaces)."""
-        values = values or {}
+        values = values if isinstance(values, dict) else {}
         known = {f.name for f in fields(cls)}
         cleaned = {key: str(value or "").strip() for key, value in values.items() if key in known}
         for key in ("inn", "kpp", "ogrn", "bik", "corr_account", "account"):

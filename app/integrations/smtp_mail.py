@@ -46,12 +46,9 @@ class SmtpSettings:
     @classmethod
     def from_dict(cls, values: dict | None) -> SmtpSettings:
         known = {f.name for f in fields(cls)}
-        clean = {key: value for key, value in (values or {}).items() if key in known}
-        if "port" in clean:
-            try:
-                clean["port"] = int(clean["port"])
-            except (TypeError, ValueError):
-                clean["port"] = 0
+        clean = {key: value for key, value in (values if isinstance(values, dict) else {}).items() if key in known}
+        port = clean.get("port", 587)
+        clean["port"] = port if isinstance(port, int) and not isinstance(port, bool) else 0
         return cls(**clean)
 
     @property
@@ -61,10 +58,13 @@ class SmtpSettings:
 
     def problems(self) -> dict[str, str]:
         """Per field key, what is wrong (empty: the settings may be used)."""
-        found = {}
+        found = {key: "ожидается текст" for key in ("host", "security", "user", "sender", "sender_name")
+                 if not isinstance(getattr(self, key), str)}
+        if found:
+            return found
         if not self.host.strip():
             found["host"] = "не заполнено"
-        if not 0 < self.port < 65536:
+        if not 0 < self.port < 65536:  # also what the dialog's spin box allows
             found["port"] = "число от 1 до 65535"
         if self.security not in SECURITY_NAMES:
             found["security"] = "выберите способ защиты"

@@ -90,7 +90,7 @@ def _paper(kind: str, title: str, deal: Deal, attachment: Attachment, amount: in
 
 def paper_of(attachment_id: int) -> Paper:
     """The paper behind an attached file (an invoice, a contract or an order form)."""
-    attachment = Attachment.get_or_none(Attachment.id == attachment_id)
+    attachment = Attachment.get_or_none(Attachment.id == attachment_id) if validation.is_id(attachment_id) else None
     if attachment is None or attachment.kind not in TITLES or attachment.deal is None:
         raise NotFoundError("Документ не найден (возможно, удалён на другом компьютере)")
     deal = attachment.deal
@@ -224,7 +224,10 @@ MAKERS = {INVOICE: issue_invoice, CONTRACT: make_contract, ORDER_FORM: make_orde
 
 def make_paper(kind: str, deal_id: int, actor: User | None) -> Done[Paper]:
     """Make the paper ``kind`` (invoice, contract, order_form) of the deal."""
-    return MAKERS[kind](deal_id, actor)
+    maker = MAKERS.get(kind) if isinstance(kind, str) else None
+    if maker is None:
+        raise ServiceError("Неизвестный вид документа: выберите счёт, договор или бланк заказа")
+    return maker(deal_id, actor)
 
 
 def preview_contract(template: str) -> str:

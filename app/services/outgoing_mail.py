@@ -45,6 +45,8 @@ def save_mail_settings(actor: User | None, values: dict, password: str | None = 
     """The administrator stores the mailbox; returns where the password went (when one was given)."""
     permissions.require(actor, permissions.SETTINGS_MANAGE)
     problems = settings_problems(values)
+    if password is not None and not isinstance(password, str):
+        problems.append(FieldProblem("mail.password", "ожидается текст"))
     if problems:
         raise ValidationError(problems, "Почта не сохранена")
     settings = SmtpSettings.from_dict(values)
@@ -88,6 +90,8 @@ def prepare_paper_mail(attachment_id: int, actor: User | None, to: str) -> Outgo
     carries passport data: it needs the right to see it."""
     permissions.require(actor, permissions.PAPERS)
     try:
+        if not isinstance(to, str):
+            raise FieldError("Укажите адрес e-mail, например ivanova@mail.ru")
         address = clean_email(to)
     except FieldError as error:
         raise ValidationError([FieldProblem("mail.to", str(error))], "Письмо не отправлено") from None
