@@ -25,12 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
     from app.cli import maintenance as maintenance_commands
+    from app.cli.fetch_mail import add_fetch_mail_command
     from app.cli.print_cutsheet import add_print_command
     from app.cli.print_papers import add_papers_commands
 
     add_print_command(commands, common)
     add_papers_commands(commands, common)
     maintenance_commands.register(commands, common)
+    add_fetch_mail_command(commands, common)
     return parser
 
 

@@ -3,14 +3,11 @@ error escapes (a Russian message), and a refusal writes nothing (the same rule a
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from app.demo.shop_details import DEMO_DETAILS
-from app.domain.errors import ServiceError
 from app.services import client_papers, outgoing_mail, paper_settings
 from tests.domain.helpers import complete_deal
-from tests.domain.test_junk_input import FOREIGN, JUNK, _digest
+from tests.domain.test_junk_input import assert_junk_refused
 
 KEYS = [*DEMO_DETAILS, "contract", "invoice_note", "prepayment_percent", "city", "host", "port", "security",
         "user", "sender", "sender_name", "no.such.field"]
@@ -37,21 +34,4 @@ def papers(staff):
 @pytest.mark.parametrize("name", ["shop_details", "templates", "mail", "make_paper", "send_paper"])
 def test_junk_gets_the_services_own_error_and_writes_nothing(papers, name):
     call, valid = papers[name]
-
-    @settings(max_examples=20, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(argument=st.sampled_from(sorted(valid)), junk=JUNK, key=st.sampled_from(KEYS))
-    def attempt(argument, junk, key):
-        arguments = dict(valid)
-        if argument == "values":
-            arguments[argument] = {**valid["values"], key: junk} if not isinstance(junk, bool) else junk
-        else:
-            arguments[argument] = junk
-        before = _digest()
-        try:
-            call(**arguments)
-        except ServiceError as error:
-            assert str(error) and not FOREIGN.search(str(error)), str(error)
-            assert _digest() == before, f"{name}({argument}={junk!r}) was refused but wrote: {error}"
-
-    attempt()
+    assert_junk_refused(name, call, valid, KEYS, merge_values=True, examples=20)
