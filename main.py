@@ -28,9 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.fetch_mail import add_fetch_mail_command
     from app.cli.print_cutsheet import add_print_command
     from app.cli.print_labels import add_labels_command
+    from app.cli.print_papers import add_papers_commands
 
     add_print_command(commands, common)
     add_labels_command(commands, common)
+    add_papers_commands(commands, common)
     maintenance_commands.register(commands, common)
     add_fetch_mail_command(commands, common)
     return parser

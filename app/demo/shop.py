@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.demo.production import add_production_documents
+from app.demo.shop_details import add_shop_details
 from app.domain import clock, pipeline
 from app.domain.bed_models import detect_model
 from app.domain.codes import Role
@@ -263,4 +264,5 @@ def build_demo(seed: int = 15) -> dict[str, User]:
             _walk(item, staff, rng, today)
         numbering.ensure_at_least(numbering.ORDER_NO, len(DEALS))
         add_production_documents(staff)
+        add_shop_details()
     return staff

@@ -20,6 +20,8 @@ ACTION_NAMES = {
     "user_change": "Изменение пользователя",
     "user_password": "Смена пароля",
     "permissions_change": "Изменение прав",
+    "passport_print": "Договор с паспортом",
+    "shop_settings": "Реквизиты и шаблоны",
 }
 
 

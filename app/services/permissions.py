@@ -18,7 +18,9 @@ Defaults (docs/process.md; where the guide is silent, the choice is said here):
 - closed stages «Успешно реализовано», «Закрыто и не реализовано»: managers;
 - passport data, seen and changed; budgets and payments; export: managers;
 - users, permissions and the audit log: the administrator only;
-- creating and cancelling cut sheets: the constructor.
+- creating and cancelling cut sheets: the constructor;
+- the client's papers (invoice, order form; the contract also needs the passport right): managers
+  (the shop's requisites, document templates and outgoing mail are shop settings: the administrator).
 
 ``actor`` None is the system itself (imports, demo, tests): always allowed.
 """
@@ -42,6 +44,7 @@ USERS_MANAGE = "users.manage"
 EXPORT = "export"
 AUDIT_VIEW = "audit.view"
 CUT_SHEETS = "cutsheets.edit"
+PAPERS = "papers.make"
 SETTINGS_MANAGE = "settings.manage"
 
 MANAGER, DESIGNER, CONSTRUCTOR, CHIEF, ADMIN = (Role.MANAGER, Role.DESIGNER, Role.CONSTRUCTOR,
@@ -86,6 +89,7 @@ DEFAULTS: dict[str, frozenset[str]] = {
     USERS_MANAGE: frozenset(),
     AUDIT_VIEW: frozenset(),
     CUT_SHEETS: frozenset({CONSTRUCTOR}),
+    PAPERS: frozenset({MANAGER}),
     SETTINGS_MANAGE: frozenset(),
 }
 
@@ -98,6 +102,7 @@ ACTION_NAMES: dict[str, str] = {
     USERS_MANAGE: "Управление пользователями и правами",
     AUDIT_VIEW: "Просмотр журнала доступа",
     CUT_SHEETS: "Создание и аннулирование листов раскроя",
+    PAPERS: "Счета, договоры и бланки заказа для клиента",
     SETTINGS_MANAGE: "Изменение настроек магазина",
 }
 

@@ -89,10 +89,16 @@ def _m009_board_search_and_totals(db: peewee.Database) -> None:
     models.Task._schema.create_indexes(safe=True)
 
 
+def _m010_invoices(db: peewee.Database) -> None:
+    """Invoices given to clients (numbered per year, never reused)."""
+    db.create_tables([models.Invoice])
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
-                                                       _m008_mail_intake, _m009_board_search_and_totals]
+                                                       _m008_mail_intake, _m009_board_search_and_totals,
+                                                       _m010_invoices]
 
 
 def latest() -> int:

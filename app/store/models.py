@@ -187,6 +187,8 @@ class Attachment(BaseModel):
         "order_form": "БЗ",
         "drawing": "Чертеж",
         "assembly_drawing": "Сборочный чертеж",
+        "invoice": "Счёт",
+        "contract": "Договор",
         "other": "Файл",
     }
 
@@ -229,6 +231,7 @@ class TimelineEntry(BaseModel):
     SMS = "sms"
     CHANGE = "change"
     MAIL_IN = "mail_in"  # «Входящее письмо» (app.services.mail_intake)
+    MAIL_OUT = "mail_out"  # «Письмо отправлено» (app.services.outgoing_mail)
 
     deal = pw.ForeignKeyField(Deal, backref="timeline", on_delete="CASCADE")
     at = pw.DateTimeField(default=clock.now)
@@ -393,8 +396,31 @@ class MailFolder(BaseModel):
     last_error = pw.TextField(default="")
 
 
+class Invoice(BaseModel):
+    """An invoice given to a client: its number is sequential per year and never reused
+    (``Counter`` «invoice_no:YEAR»), also when the deal changes later."""
+
+    year = pw.IntegerField()
+    number = pw.IntegerField()
+    deal = pw.ForeignKeyField(Deal, null=True, backref="invoices", on_delete="SET NULL")
+    amount = pw.BigIntegerField()  # kopecks: the invoice's total
+    to_pay = pw.BigIntegerField()  # kopecks asked for now (the prepayment; the QR's sum)
+    valid_until = pw.DateField()
+    created_by = pw.ForeignKeyField(User, null=True)
+    created_at = pw.DateTimeField(default=clock.now)
+    attachment = pw.ForeignKeyField(Attachment, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("year", "number"), True),)
+
+    @property
+    def code(self) -> str:
+        """«2026-014»: the year and the number within it."""
+        return f"{self.year}-{self.number:03d}"
+
+
 ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
     Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
-    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog, MailLetter, MailFolder,
+    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog, MailLetter, MailFolder, Invoice,
 ]

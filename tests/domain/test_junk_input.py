@@ -137,17 +137,19 @@ def shop(staff, tmp_path):
 ENTRY_NAMES = sorted(_entry_points(defaultdict(lambda: SimpleNamespace(id=0))))
 
 
-@pytest.mark.parametrize("name", ENTRY_NAMES)
-def test_junk_gets_the_services_own_error_and_writes_nothing(shop, name):
-    call, valid = _entry_points(shop)[name]
-
-    @settings(max_examples=25, deadline=None, database=None,
+def assert_junk_refused(name: str, call, valid: dict, field_keys: list[str], *, merge_values: bool = False,
+                        examples: int = 25) -> None:
+    """Call ``call`` with junk in one of its ``valid`` arguments at a time: only a ServiceError with a
+    Russian message may escape, and a refusal writes nothing. ``values`` (a field map) gets junk under one
+    of ``field_keys`` — alone, or among the valid values when ``merge_values`` — or junk instead of the map."""
+    @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(argument=st.sampled_from(sorted(set(valid) - {"actor"})), junk=JUNK, field=st.sampled_from(FIELD_KEYS))
+    @given(argument=st.sampled_from(sorted(set(valid) - {"actor"})), junk=JUNK, field=st.sampled_from(field_keys))
     def attempt(argument, junk, field):
         arguments = dict(valid)
-        if argument == "values":  # a field map: junk under a field key, or junk instead of the map
-            arguments[argument] = {field: junk} if not isinstance(junk, bool) else junk
+        if argument == "values":
+            values = {**valid["values"], field: junk} if merge_values else {field: junk}
+            arguments[argument] = values if not isinstance(junk, bool) else junk
         else:
             arguments[argument] = junk
         before = _digest()
@@ -158,4 +160,10 @@ def test_junk_gets_the_services_own_error_and_writes_nothing(shop, name):
             assert _digest() == before, f"{name}({argument}={junk!r}) was refused but wrote: {error}"
 
     attempt()
+
+
+@pytest.mark.parametrize("name", ENTRY_NAMES)
+def test_junk_gets_the_services_own_error_and_writes_nothing(shop, name):
+    call, valid = _entry_points(shop)[name]
+    assert_junk_refused(name, call, valid, FIELD_KEYS)
 

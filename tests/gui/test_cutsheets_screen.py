@@ -11,6 +11,7 @@ from app.domain.specs import PART_COLUMNS
 from app.services import cutsheets, deals
 from app.store.models import PartSpec, Task
 from tests.domain.helpers import cutting_deal
+from tests.gui.print_helpers import print_dialog_to
 from ui.cutsheets import order_docs
 from ui.cutsheets import screen as screen_module
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
@@ -203,19 +204,10 @@ def test_production_form_saved_from_dialog(window, staff, messages, qtbot):
 
 
 def test_print_button_prints_every_page_from_the_worker(window, staff, messages, monkeypatch, qtbot, tmp_path):
-    from PySide6.QtPrintSupport import QPrinter
-
     deal = cutting_deal(staff["manager"], name="Краева Ярус")
     cutsheets.create_cut_sheet(staff["constructor"], [deal.id])
     printed = tmp_path / "printed.pdf"
-
-    def fake_dialog(parent, printer):
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(printed))
-        printer.setResolution(72)
-        return True
-
-    monkeypatch.setattr(screen_module, "ask_print", fake_dialog)
+    monkeypatch.setattr(screen_module, "ask_print", print_dialog_to(printed))
     screen = window.cutsheets
     screen.open_sheet(1)
     screen.print_pack()

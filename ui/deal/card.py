@@ -32,11 +32,21 @@ from app.store.models import Deal
 from ui.common import msgbox
 from ui.deal import conflict_dialog
 from ui.deal.choices import field_choices
-from ui.deal.field_form import AMOUNT, CHECK, CHOICE, DATE, LIST, LONG, FieldForm, FieldSpec
+from ui.deal.field_form import (
+    AMOUNT,
+    CHECK,
+    CHOICE,
+    DATE,
+    LIST,
+    LONG,
+    FieldForm,
+    FieldSpec,
+)
 from ui.deal.files_panel import FilesPanel
 from ui.deal.gate_form import PASSPORT_HIDDEN, GateForm
 from ui.deal.tasks_panel import TasksPanel
 from ui.deal.timeline_view import FeedView
+from ui.papers.card_papers import PapersButton
 
 TABS = {
     "main": ("Основное", [FieldSpec("name"), FieldSpec("budget", AMOUNT), FieldSpec("products", LONG),
@@ -204,7 +214,9 @@ class DealCard(QDialog):
         self.revert_button.clicked.connect(lambda: self.reload(show_passport=False, keep_edits=False))
         close = QPushButton("Закрыть", objectName="closeDeal")
         close.clicked.connect(self.close)
+        self.papers = PapersButton(self.window_, self.deal_id, self)
         row = QHBoxLayout()
+        row.addWidget(self.papers)
         row.addWidget(self.status, 1)
         row.addWidget(self.revert_button)
         row.addWidget(self.save_button)

@@ -28,6 +28,7 @@ KIND_NAMES = {
     TimelineEntry.SMS: ("СМС", "#ad1457"),
     TimelineEntry.CHANGE: ("Изменение", "#757575"),
     TimelineEntry.MAIL_IN: ("Входящее письмо", "#0277bd"),
+    TimelineEntry.MAIL_OUT: ("Письмо отправлено", "#283593"),
 }
 
 

@@ -16,6 +16,7 @@ from ui.common import msgbox, window_fit
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.database import multipc
 from ui.mail.install import install_mail
+from ui.papers.install import SHOW_DIALOGS, install_papers, show_dialog
 from ui.shell import about, autostart, signin, single_instance, workstations
 from ui.shell.app_icon import app_icon
 from ui.shell.crash import CrashHandler, previous_crash_text
@@ -93,6 +94,7 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     about.install(window, opened)
     if window.workstation != "workshop":  # the terminal has no menu bar; its PC is set up once
         autostart.install(window)
+        install_papers(window)
     return window
 
 
@@ -107,7 +109,8 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
     return card
 
 
-SHOW_WINDOWS = {"deal": show_deal_card}  # screens in their own window; the rest are tabs of the main one
+# screens in their own window; the rest are tabs of the main one
+SHOW_WINDOWS = {"deal": show_deal_card, **{key: show_dialog for key in SHOW_DIALOGS}}
 
 
 def shown_widget(window: MainWindow, what: str | None) -> QWidget:
