@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from app.documents.fonts import register_fonts
 from app.documents.pack_pdf import _write_atomic as write_atomic
-from app.domain.money import THIN_SPACE
+from app.domain.money import format_rub_kopecks
 from app.domain.requisites import ShopDetails
 
 PAGE_W, PAGE_H = A4
@@ -40,11 +40,7 @@ def text(value: object) -> str:
     """A value as Paragraph markup (escaped, line breaks kept)."""
     return escape(str(value)).replace("\n", "<br/>")
 
-
-def money(kopecks: int) -> str:
-    """«32 000,00»: roubles with thin spaces and always two digits of kopecks."""
-    rub, kop = divmod(abs(kopecks), 100)
-    return ("-" if kopecks < 0 else "") + f"{rub:,}".replace(",", THIN_SPACE) + f",{kop:02d}"
+money = format_rub_kopecks
 
 
 def day(value: date | None) -> str:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from num2words import num2words
-
 
 def amount_in_words(kopecks: int) -> str:
     """``kopecks`` (≥ 0) in words, capitalised, kopecks always two digits."""
+    from num2words import num2words  # its languages load on first use, not at the program's start
+
     if kopecks < 0:
         raise ValueError("сумма не может быть отрицательной")
     amount = Decimal(int(kopecks)).scaleb(-2)

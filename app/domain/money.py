@@ -23,6 +23,12 @@ def format_rub(kopecks: int | None, *, with_unit: bool = True) -> str:
     return sign + text + (" руб" if with_unit else "")
 
 
+def format_rub_kopecks(kopecks: int) -> str:
+    """«32 000,00»: roubles with thin spaces and always two digits of kopecks (the papers' way)."""
+    rub, kop = divmod(abs(kopecks), 100)
+    return ("-" if kopecks < 0 else "") + f"{rub:,}".replace(",", THIN_SPACE) + f",{kop:02d}"
+
+
 _AMOUNT = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?$")
 MAX_RUB = 1_000_000_000  # a bed shop's amounts stay far below; keeps every sum inside a bigint of kopecks
 

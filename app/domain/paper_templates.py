@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, fields
 from app.domain import pipeline
 from app.domain.errors import FieldProblem
 
+INVOICE, CONTRACT, ORDER_FORM = "invoice", "contract", "order_form"  # the kinds of papers
+
 # placeholder → what it is replaced with (shown beside the template editor)
 CONTRACT_FIELDS = {
     "номер_договора": "номер договора (= номер заказа)",

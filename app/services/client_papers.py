@@ -4,20 +4,18 @@ form (what was agreed, no passport data). Every paper made is attached to the de
 puts it on the timeline, in the same transaction as its invoice number."""
 from __future__ import annotations
 
+import importlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.documents.contract_pdf import build_contract
-from app.documents.invoice_pdf import build_invoice
-from app.documents.order_form_pdf import build_order_form
 from app.documents.papers_data import Client, ContractData, InvoiceData, OrderFormData, PaperLine
-from app.documents.papers_style import money
 from app.domain import clock, paper_templates, validation
 from app.domain.amount_words import amount_in_words
 from app.domain.changes import Changes, Done
 from app.domain.errors import NotFoundError, ServiceError
 from app.domain.money import format_rub
+from app.domain.money import format_rub_kopecks as money
 from app.domain.payment_qr import payment_string
 from app.domain.requisites import ShopDetails
 from app.services import deal_fields, notes, numbering, paper_settings, permissions, specs
@@ -27,8 +25,14 @@ from app.store import files
 from app.store.db import database
 from app.store.models import Attachment, Deal, Invoice, User
 
-INVOICE, CONTRACT, ORDER_FORM = "invoice", "contract", "order_form"
+INVOICE, CONTRACT, ORDER_FORM = paper_templates.INVOICE, paper_templates.CONTRACT, paper_templates.ORDER_FORM
 TITLES = {INVOICE: "Счёт на оплату", CONTRACT: "Договор", ORDER_FORM: "Бланк заказа"}  # menu items, papers
+
+
+def _pdf(module: str, builder: str):
+    """A paper's PDF builder, imported when a paper is made: reportlab takes a second to load, which
+    opening the program must not wait for."""
+    return getattr(importlib.import_module(f"app.documents.{module}"), builder)
 
 
 def invoice_counter(year: int) -> str:
@@ -122,7 +126,8 @@ def issue_invoice(deal_id: int, actor: User | None) -> Done[Paper]:
         data = invoice_data(deal, invoice, shop, texts)
         title = f"Счёт №{invoice.code}"
         attachment = _attach(deal, actor, INVOICE, f"Счёт {invoice.code}, заказ {deal.order_no}.pdf",
-                             lambda path: build_invoice(data, path), f"на {format_rub(deal.budget)}")
+                             lambda path: _pdf("invoice_pdf", "build_invoice")(data, path),
+                             f"на {format_rub(deal.budget)}")
         invoice.attachment = attachment
         invoice.save()
         return _paper(INVOICE, title, deal, attachment, deal.budget)
@@ -161,7 +166,7 @@ def make_order_form(deal_id: int, actor: User | None) -> Done[Paper]:
         deal = load_deal(deal_id, lock=True)
         data = order_form_data(deal, shop)
         attachment = _attach(deal, actor, ORDER_FORM, f"Бланк заказа {deal.order_no}.pdf",
-                             lambda path: build_order_form(data, path), "для клиента")
+                             lambda path: _pdf("order_form_pdf", "build_order_form")(data, path), "для клиента")
         return _paper(ORDER_FORM, f"{TITLES[ORDER_FORM]} №{deal.order_no}", deal, attachment)
 
 
@@ -202,7 +207,7 @@ def make_contract(deal_id: int, actor: User | None) -> Done[Paper]:
         data = ContractData(deal.order_no, clock.local_today(), shop, state["contact.full_name"],
                             paper_templates.fill(texts.contract, contract_values(deal, shop, texts, state)))
         attachment = _attach(deal, actor, CONTRACT, f"Договор {deal.order_no}.pdf",
-                             lambda path: build_contract(data, path), "с паспортными данными")
+                             lambda path: _pdf("contract_pdf", "build_contract")(data, path), "с паспортными данными")
         audit(actor, "passport_print", deal, f"Договор с паспортными данными, сделка №{deal.order_no}")
         done = _paper(CONTRACT, f"{TITLES[CONTRACT]} №{deal.order_no}", deal, attachment)
         return Done(done.value, done.changes | Changes(audit=True))

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 from app.documents.cut_plan import SheetPlan, boards_word, percent, plan_sheet
 from app.documents.layout_picture import BoardPicture, fit_label, picture
 from app.documents.pack_data import load_sheet
-from app.documents.part_labels import build_labels, sheet_labels, shop_format
 from app.domain.errors import ServiceError
 from app.services.stock_boards import stock_boards
 from app.store.db import database
@@ -226,6 +225,8 @@ class LayoutsPanel(QWidget):
                                             "PDF (*.pdf)")
         if target is None:
             return
+        from app.documents.part_labels import build_labels, sheet_labels, shop_format  # reportlab: on use
+
         try:
             labels = sheet_labels(load_sheet(self.number), self.plan)
             pages = build_labels(labels, target, shop_format())
