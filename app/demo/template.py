@@ -36,7 +36,10 @@ def template_key() -> str:
     """What the template depends on: program version, schema, builder's source, today's date."""
     digest = hashlib.sha256()
     for name in BUILDER_SOURCES:
-        digest.update((Path(__file__).parent / name).read_bytes())
+        try:
+            digest.update((Path(__file__).parent / name).read_bytes())
+        except OSError:  # an installed bundle holds compiled code only: frozen, so its version says it all
+            digest.update(name.encode())
     return (f"{program_version()}-s{migrations.latest()}-{digest.hexdigest()[:12]}-"
             f"{clock.local_today().isoformat()}")
 
