@@ -19,6 +19,8 @@ Defaults (docs/process.md; where the guide is silent, the choice is said here):
 - passport data, seen and changed; budgets and payments; export: managers;
 - users, permissions and the audit log: the administrator only;
 - creating and cancelling cut sheets: the constructor.
+- «Аналитика»: the sales part (funnel, sources, people) and the money for managers; the workshop
+  part (time in stages, throughput, lead time) for managers and the production chief.
 
 ``actor`` None is the system itself (imports, demo, tests): always allowed.
 """
@@ -43,6 +45,10 @@ USERS_MANAGE = "users.manage"
 EXPORT = "export"
 AUDIT_VIEW = "audit.view"
 CUT_SHEETS = "cutsheets.edit"
+ANALYTICS_SALES = "analytics.sales"
+ANALYTICS_MONEY = "analytics.money"
+ANALYTICS_WORKSHOP = "analytics.workshop"
+ANALYTICS = (ANALYTICS_SALES, ANALYTICS_MONEY, ANALYTICS_WORKSHOP)
 
 MANAGER, DESIGNER, CONSTRUCTOR, CHIEF, ADMIN = (Role.MANAGER, Role.DESIGNER, Role.CONSTRUCTOR,
                                                 Role.PRODUCTION_CHIEF, Role.ADMIN)
@@ -86,6 +92,9 @@ DEFAULTS: dict[str, frozenset[str]] = {
     USERS_MANAGE: frozenset(),
     AUDIT_VIEW: frozenset(),
     CUT_SHEETS: frozenset({CONSTRUCTOR}),
+    ANALYTICS_SALES: frozenset({MANAGER}),
+    ANALYTICS_MONEY: frozenset({MANAGER}),
+    ANALYTICS_WORKSHOP: frozenset({MANAGER, CHIEF}),
 }
 
 ACTION_NAMES: dict[str, str] = {
@@ -97,6 +106,9 @@ ACTION_NAMES: dict[str, str] = {
     USERS_MANAGE: "Управление пользователями и правами",
     AUDIT_VIEW: "Просмотр журнала доступа",
     CUT_SHEETS: "Создание и аннулирование листов раскроя",
+    ANALYTICS_SALES: "Аналитика продаж: воронка, источники, задачи сотрудников",
+    ANALYTICS_MONEY: "Аналитика денег: бюджеты, предоплаты, задолженности",
+    ANALYTICS_WORKSHOP: "Аналитика цеха: время на этапах, выпуск, сроки отгрузки",
 }
 
 # deal fields whose change needs a right of its own

@@ -76,9 +76,16 @@ def _m007_deal_source(db: peewee.Database) -> None:
     ensure_columns(db, models.Deal, "source")
 
 
+
+def _m008_analytics_indexes(db: peewee.Database) -> None:
+    """Indexes of the analytics over the stage history: moves into a stage, a deal's moves, a period."""
+    models.StageHistory._schema.create_indexes(safe=True)
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
-                                                       _m006_change_log, _m007_deal_source]
+                                                       _m006_change_log, _m007_deal_source,
+                                                       _m008_analytics_indexes]
 
 
 def latest() -> int:

@@ -122,6 +122,11 @@ class StageHistory(BaseModel):
     user = pw.ForeignKeyField(User, null=True)
     at = pw.DateTimeField(default=clock.now)
 
+    class Meta:
+        # the analytics' moves into a stage within a period, a deal's moves in order, and the
+        # deals moved within a period; see migration 8
+        indexes = ((("to_stage", "at"), False), (("deal", "at"), False), (("at", "deal"), False))
+
 
 class Task(BaseModel):
     deal = pw.ForeignKeyField(Deal, null=True, backref="tasks", on_delete="CASCADE")
