@@ -599,3 +599,8 @@ def build_report(actor: User | None, flt: AnalyticsFilter) -> Report:
     if parts["money"]:
         report.money = money(flt)
     return report
+
+
+def source_names() -> list[str]:
+    """Every source the deals have ("" — none given), alphabetically."""
+    return [row[0] or "" for row in fetch("SELECT DISTINCT d.source FROM deal d ORDER BY d.source", [])]
