@@ -517,12 +517,13 @@ def sources(flt: AnalyticsFilter) -> list[SourceRow]:
 
 # ---- lists behind the bars ------------------------------------------------------------------
 
-def entered_deals(flt: AnalyticsFilter, stage: str, start: datetime | None = None, end: datetime | None = None,
-                  from_stage: str | None = None) -> list[DealRow]:
-    """The deals that entered ``stage`` within the period (and within [start, end) when given;
-    only the moves from ``from_stage`` when given), by order number."""
+def entered_deals(flt: AnalyticsFilter, stages: str | tuple[str, ...], start: datetime | None = None,
+                  end: datetime | None = None, from_stage: str | None = None) -> list[DealRow]:
+    """The deals that entered ``stages`` (a code or several) within the period (and within
+    [start, end) when given; only the moves from ``from_stage`` when given), by order number."""
     q = _Sql(flt)
-    moves, params = q.moves((pipeline.stage(stage).code,), start, end)
+    codes = (stages,) if isinstance(stages, str) else stages
+    moves, params = q.moves(tuple(pipeline.stage(code).code for code in codes), start, end)
     if from_stage is not None:
         moves += f" AND h.from_stage = {q.p}"
         params.append(from_stage)

@@ -143,7 +143,7 @@ def _throughput(report: Report) -> Table:
     for row in report.throughput:
         table.rows.append([f"{row.week:%d.%m}", row.entered_production, row.shipped])
         start, end = analytics.week_bounds(row.week)
-        table.drills.append(Drill("entered_deals", (analytics.SHIPPED, start, end)))
+        table.drills.append(Drill("entered_deals", ((analytics.PRODUCTION, analytics.SHIPPED), start, end)))
     return table
 
 

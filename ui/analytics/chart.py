@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from app.queries.analytics_tables import Money, Table
 
 SERIES_COLOURS = ("#4C78A8", "#F58518")
+HEADROOM = 1.35  # the value axis reaches this much past the longest bar: the legend sits there
 _pg = None
 
 
@@ -42,7 +43,7 @@ class BarChart(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        self.legend = self.plot.addLegend(offset=(-10, -10), brush=(255, 255, 255, 220))
+        self.legend = self.plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 220))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -64,8 +65,10 @@ class BarChart(QWidget):
         self.rows = len(rows)
         series = table.chart.series
         width = 0.8 / len(series)
+        highest = 0.0
         for number, column in enumerate(series):
             values = [bar_value(row[column]) for row in rows]
+            highest = max([highest, *values])
             offsets = [i - 0.4 + width * (number + 0.5) for i in range(len(rows))]
             brush = pg.mkBrush(SERIES_COLOURS[number % len(SERIES_COLOURS)])
             if self.over_time:
@@ -76,7 +79,7 @@ class BarChart(QWidget):
             self.legend.addItem(bars, table.headers[column])
         labels = [(i, str(row[table.chart.label])) for i, row in enumerate(rows)]
         if self.over_time:
-            step = max(1, len(labels) // 12)
+            step = -(-len(labels) // 8)  # at most 8 labels under the bars
             self.plot.getAxis("bottom").setTicks([labels[::step], []])
             self.plot.getAxis("left").setTicks(None)
             self.plot.getPlotItem().invertY(False)
@@ -84,7 +87,12 @@ class BarChart(QWidget):
             self.plot.getAxis("left").setTicks([labels, []])
             self.plot.getAxis("bottom").setTicks(None)
             self.plot.getPlotItem().invertY(True)  # the first row on top, as in the table
-        self.plot.autoRange()
+        # room above (or right of) the bars for the legend
+        value_range, row_range = (0, (highest or 1) * HEADROOM), (-0.6, max(self.rows, 1) - 0.4)
+        if self.over_time:
+            self.plot.setRange(xRange=row_range, yRange=value_range, padding=0)
+        else:
+            self.plot.setRange(xRange=value_range, yRange=row_range, padding=0)
 
     def row_at(self, scene_pos: QPointF) -> int | None:
         """The table row whose bars are under ``scene_pos`` (None: none)."""
