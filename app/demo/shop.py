@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from app.demo.history import add_archive
 from app.demo.production import add_production_documents
 from app.domain import clock, pipeline
 from app.domain.bed_models import detect_model
@@ -254,5 +255,6 @@ def build_demo(seed: int = 15) -> dict[str, User]:
         for item in DEALS:
             _walk(item, staff, rng, today)
         numbering.ensure_at_least(numbering.ORDER_NO, len(DEALS))
+        add_archive(staff, {STANDARD: SALES_PATH, INDIVIDUAL: DESIGN_PATH})
         add_production_documents(staff)
     return staff

@@ -82,6 +82,6 @@ def test_the_chief_sees_the_workshop_part_without_money_and_the_designer_nothing
 def test_show_analytics_photographs_the_screen(screenshot):
     picture = screenshot("--show", "analytics", "--size", "1366x768")
     assert (picture.width(), picture.height()) == (1366, 768)
-    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
     assert window.tabs.currentWidget().objectName() == "analyticsScreen"
     assert window.screen("analytics").pages["funnel"].model.rowCount() == 7
