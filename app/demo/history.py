@@ -59,23 +59,25 @@ def _choice(rng: random.Random, weighted) -> str:
     return rng.choices(values, weights)[0]
 
 
-def add_archive(staff: dict[str, User], paths: dict[str, list[str]], seed: int = 16) -> int:
-    """Write the archive (call inside the demo's transaction); returns the number of orders."""
+def add_archive(staff: dict[str, User], paths: dict[str, list[str]], seed: int = 16, count: int = ARCHIVE_ORDERS,
+                spread_days: int = SPREAD_DAYS) -> int:
+    """Write ``count`` finished orders created within ``spread_days`` before today (call inside a
+    transaction; the analytics benchmark writes years of them in batches); returns ``count``."""
     rng = random.Random(seed)
     now = clock.now()
     managers = [staff["manager"], staff["manager2"]]
     shops = people.group_named(pipeline.GROUP_SHOPS)
     first_order = numbering.next_number(numbering.ORDER_NO)
     plans = []
-    for i in range(ARCHIVE_ORDERS):
+    for i in range(count):
         kind = OrderKind.INDIVIDUAL if rng.random() < 0.25 else OrderKind.STANDARD
         stages = ["new", *_path(rng, kind, paths)]
         stays = [_stay(rng, stage) for stage in stages[:-1]]
-        created = now - sum(stays, timedelta()) - timedelta(days=rng.uniform(2, SPREAD_DAYS - 60))
+        created = now - sum(stays, timedelta()) - timedelta(days=rng.uniform(2, spread_days - 60))
         bed, price = rng.choice(BEDS)
         surname, name = rng.choice(SURNAMES), rng.choice(NAMES)
         plans.append((first_order + i, kind, stages, stays, created, bed, price, f"{surname} {name}"))
-    numbering.ensure_at_least(numbering.ORDER_NO, first_order + ARCHIVE_ORDERS - 1)
+    numbering.ensure_at_least(numbering.ORDER_NO, first_order + count - 1)
     first_contact = (Contact.select(Contact.id).order_by(Contact.id.desc()).scalar() or 0) + 1
     Contact.insert_many([dict(full_name=plan[7], created_at=plan[4], updated_at=plan[4]) for plan in plans]).execute()
     deal_rows, moves_of = [], []
@@ -121,7 +123,7 @@ def add_archive(staff: dict[str, User], paths: dict[str, list[str]], seed: int =
         StageHistory.insert_many(history[chunk:chunk + 500]).execute()
     Task.insert_many(tasks).execute()
     TimelineEntry.insert_many(timeline).execute()
-    return ARCHIVE_ORDERS
+    return count
 
 
 def _day_start(moment: datetime) -> datetime:

@@ -302,17 +302,19 @@ def lost(flt: AnalyticsFilter) -> list[LostRow]:
 # ---- time in stage --------------------------------------------------------------------------
 
 def _stays(q: _Sql) -> tuple[str, list]:
-    """A CTE body of the stays that ended within the period: (stage, deal_id, v = days)."""
+    """A CTE body of the stays that ended within the period: (stage, deal_id, v = days), from the
+    moves (up to the period's end) of the deals moved within it, each paired with the next one by LEAD."""
     where, params = q.deals()
     p = q.p
     moves = (f'SELECT h.deal_id, h.to_stage AS stage, h."at" AS entered_at, '
              f'LEAD(h."at") OVER (PARTITION BY h.deal_id ORDER BY h."at", h.id) AS left_at '
              f"FROM stage_history h JOIN deal d ON d.id = h.deal_id "
-             f'WHERE h.deal_id IN (SELECT deal_id FROM stage_history WHERE "at" >= {p} AND "at" < {p}){where}')
+             f'WHERE h."at" < {p} AND h.deal_id IN (SELECT deal_id FROM stage_history WHERE "at" >= {p} '
+             f'AND "at" < {p}){where}')
     sql = (f"SELECT m.stage, m.deal_id, {q.dialect.days('m.entered_at', 'm.left_at')} AS v FROM ({moves}) m "
            f"WHERE m.left_at >= {p} AND m.left_at < {p} AND m.stage IN {_in(OPEN_STAGES)}")
     period = [stamp(q.start), stamp(q.end)]
-    return sql, [*period, *params, *period]
+    return sql, [stamp(q.end), *period, *params, *period]
 
 
 def _over_condition(q: _Sql, now: datetime, stages) -> tuple[str, list]:
