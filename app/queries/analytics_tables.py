@@ -7,7 +7,6 @@ per row, what the deals behind it are (``Drill``: the screen lists them on a cli
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from app.domain.codes import OrderKind
 from app.domain.money import format_rub
@@ -67,7 +66,6 @@ class Chart:
 class Table:
     key: str
     title: str
-    part: str  # sales, money, workshop
     headers: list[str]
     rows: list[list] = field(default_factory=list)
     chart: Chart | None = None
@@ -98,7 +96,7 @@ def _days(value: float | None) -> Days | None:
 
 def _funnel(report: Report) -> Table:
     kinds = (OrderKind.STANDARD, OrderKind.INDIVIDUAL)
-    table = Table("funnel", "Воронка продаж", "sales",
+    table = Table("funnel", "Воронка продаж",
                   ["Этап", "Вошли", "Перешли дальше", "Конверсия",
                    *[f"{OrderKind.NAMES[k]}: вошли / дальше" for k in kinds]], chart=Chart((1, 2)))
     for row in report.funnel:
@@ -109,7 +107,7 @@ def _funnel(report: Report) -> Table:
 
 
 def _lost(report: Report) -> Table:
-    table = Table("lost", "Потерянные сделки по этапу, с которого ушли", "sales",
+    table = Table("lost", "Потерянные сделки по этапу, с которого ушли",
                   ["Этап", "Потеряно", *[OrderKind.NAMES[k] for k in OrderKind.NAMES]], chart=Chart((1,)))
     for row in report.lost:
         table.rows.append([row.name, row.lost, *[row.by_kind.get(k, 0) for k in OrderKind.NAMES]])
@@ -118,7 +116,7 @@ def _lost(report: Report) -> Table:
 
 
 def _stage_times(report: Report) -> Table:
-    table = Table("stage_times", "Время на этапах", "workshop",
+    table = Table("stage_times", "Время на этапах",
                   ["Этап", "Медиана", "90 %", "Пребываний", "Норма", "Сейчас дольше нормы"], chart=Chart((1, 2)),
                   note="Пребывания на этапе, закончившиеся в периоде; «90 %» — 9 из 10 уложились в это время.")
     for row in report.stage_times:
@@ -128,8 +126,8 @@ def _stage_times(report: Report) -> Table:
     return table
 
 
-def _deal_list(key: str, title: str, part: str, deals: list[DealRow], value_header: str, value) -> Table:
-    table = Table(key, title, part, ["№", "Сделка", "Этап", value_header])
+def _deal_list(key: str, title: str, deals: list[DealRow], value_header: str, value) -> Table:
+    table = Table(key, title, ["№", "Сделка", "Этап", value_header])
     for deal in deals:
         table.rows.append([deal.order_no, deal.name, deal.stage_name, value(deal)])
         table.deal_ids.append(deal.deal_id)
@@ -138,7 +136,7 @@ def _deal_list(key: str, title: str, part: str, deals: list[DealRow], value_head
 
 
 def _throughput(report: Report) -> Table:
-    table = Table("throughput", "Выпуск по неделям", "workshop",
+    table = Table("throughput", "Выпуск по неделям",
                   ["Неделя с", "Вошли в «Производство»", "Отгружено"], chart=Chart((1, 2), over_time=True))
     for row in report.throughput:
         table.rows.append([f"{row.week:%d.%m}", row.entered_production, row.shipped])
@@ -149,7 +147,7 @@ def _throughput(report: Report) -> Table:
 
 def _lead_time(report: Report) -> Table:
     lead = report.lead_time
-    table = Table("lead_time", "Срок «Оплачено» → «Отгружено»", "workshop", ["Показатель", "Значение"])
+    table = Table("lead_time", "Срок «Оплачено» → «Отгружено»", ["Показатель", "Значение"])
     table.rows = [["Отгружено заказов", lead.shipped], ["Медиана срока", _days(lead.median_days)],
                   ["90 % заказов уложились в", _days(lead.p90_days)],
                   ["Со сроком отгрузки", lead.with_deadline], ["Отгружено позже срока", lead.late],
@@ -160,7 +158,7 @@ def _lead_time(report: Report) -> Table:
 
 def _money_months(report: Report) -> Table:
     money = report.money
-    table = Table("money", "Деньги по месяцам", "money",
+    table = Table("money", "Деньги по месяцам",
                   ["Месяц", "Реализовано сделок", "Бюджет реализованных", "Оплат", "Предоплаты"],
                   chart=Chart((2, 4), over_time=True))
     for row in money.months:
@@ -177,7 +175,7 @@ def _money_months(report: Report) -> Table:
 
 def _debts(report: Report) -> Table:
     money = report.money
-    table = _deal_list("debts", "Контроль задолженности", "money", money.debts, "Задолженность",
+    table = _deal_list("debts", "Контроль задолженности", money.debts, "Задолженность",
                        lambda deal: Money(deal.amount or 0))
     table.note = (f"Сделок с задолженностью: {cell_text(money.debt_deals)}, "
                   f"всего {cell_text(Money(money.debt_total))}")
@@ -185,7 +183,7 @@ def _debts(report: Report) -> Table:
 
 
 def _people(report: Report) -> Table:
-    table = Table("people", "Задачи сотрудников", "sales",
+    table = Table("people", "Задачи сотрудников",
                   ["Сотрудник", "Выполнено", "Из них с опозданием", "Просрочено сейчас"], chart=Chart((1, 3)))
     for row in report.people:
         table.rows.append([row.name, row.done, row.done_late, row.overdue_now])
@@ -195,7 +193,7 @@ def _people(report: Report) -> Table:
 
 def _sources(report: Report, money: bool) -> Table:
     headers = ["Источник", "Заявок", "Реализовано", "Конверсия"] + (["Бюджет реализованных"] if money else [])
-    table = Table("sources", "Источники заявок", "sales", headers, chart=Chart((1, 2)))
+    table = Table("sources", "Источники заявок", headers, chart=Chart((1, 2)))
     for row in report.sources:
         table.rows.append([row.name, row.leads, row.won, _share(row.won, row.leads)]
                           + ([Money(row.won_budget)] if money else []))
@@ -210,7 +208,7 @@ def tables(report: Report) -> list[Table]:
         result += [_funnel(report), _lost(report)]
     if report.stage_times is not None:
         result += [_stage_times(report),
-                   _deal_list("over_now", "Заказы дольше нормы на этапе сейчас", "workshop", report.over_now,
+                   _deal_list("over_now", "Заказы дольше нормы на этапе сейчас", report.over_now,
                               "Дней на этапе", lambda deal: _days(deal.days)),
                    _throughput(report), _lead_time(report)]
     if report.money is not None:
@@ -231,7 +229,3 @@ def filter_text(flt: AnalyticsFilter, responsible_name: str | None = None) -> st
         parts.append(f"источник: {flt.source or analytics.NO_SOURCE}")
     return "; ".join(parts)
 
-
-def default_period(today: date) -> AnalyticsFilter:
-    """The last 90 days up to today."""
-    return AnalyticsFilter(today - timedelta(days=89), today)

@@ -122,8 +122,8 @@ def measure(url: str, deals_count: int) -> dict:
         screen_s = _median_time(redraw)
         raw_s = raw_fetch(flt)
         result[f"last_{days}_days"] = {
-            "report_s": round(report_s, 3), "report_cpu_s": round(report_cpu_s, 3), "screen_s": round(screen_s, 3), "raw_s": round(raw_s, 3),
-            "ratio": round(report_s / raw_s, 2),
+            "report_s": round(report_s, 3), "report_cpu_s": round(report_cpu_s, 3),
+            "screen_s": round(screen_s, 3), "raw_s": round(raw_s, 3), "ratio": round(report_s / raw_s, 2),
             "figures_ms": {name: round(_median_time(lambda f=figure: f(flt)) * 1000, 1)
                            for name, figure in figures.items()}}
     window.close()

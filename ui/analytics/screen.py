@@ -67,7 +67,7 @@ class FigurePage(QWidget):
     def __init__(self, screen: AnalyticsScreen, table: Table) -> None:
         super().__init__(objectName=f"analytics_{table.key}")
         self.setToolTip(table.title)
-        self.screen = screen
+        self.owner = screen
         self.model = FigureTableModel(self)
         self.view = _table_view(f"analyticsTable_{table.key}", self.model)
         self.note = QLabel(wordWrap=True)
@@ -108,7 +108,7 @@ class FigurePage(QWidget):
         self.note.setText(table.note)
         self.note.setVisible(bool(table.note))
         self.deals_box.setVisible(any(table.drills))
-        self.deals.show_deals([], self.screen.with_money)
+        self.deals.show_deals([], self.owner.with_money)
         if self.chart is not None:
             self.chart.show_table(table)
 
@@ -123,11 +123,11 @@ class FigurePage(QWidget):
         drill = self.table.drills[row] if 0 <= row < len(self.table.drills) else None
         if drill is None:
             return
-        deals = drill.deals(self.screen.report.flt)
+        deals = drill.deals(self.owner.report.flt)
         label = self.table.rows[row][0]
         more = " (показаны первые)" if len(deals) >= analytics.LIST_LIMIT else ""
         self.deals_title.setText(f"Сделки — {label}: {len(deals)}{more}. Двойной щелчок открывает карточку.")
-        self.deals.show_deals(deals, self.screen.with_money)
+        self.deals.show_deals(deals, self.owner.with_money)
 
     def _open_row(self, index) -> None:
         if 0 <= index.row() < len(self.table.deal_ids):
@@ -135,7 +135,7 @@ class FigurePage(QWidget):
 
     def _open(self, deal_id: int | None) -> None:
         if deal_id is not None:
-            self.screen.window_.open_deal(deal_id)
+            self.owner.window_.open_deal(deal_id)
 
 
 class AnalyticsScreen(QWidget):
