@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from app.queries.analytics_tables import Money, Table
 
 SERIES_COLOURS = ("#4C78A8", "#F58518")
-HEADROOM = 1.35  # the value axis reaches this much past the longest bar: the legend sits there
+# the value axis reaches this much past the longest bar: the legend sits there
+HEADROOM = {True: 1.35, False: 1.7}  # standing bars (weeks, months), lying bars
 _pg = None
 
 
@@ -24,10 +25,10 @@ def pyqtgraph():
 
 
 def bar_value(value) -> float:
-    """A cell as a bar's length (money in roubles; an empty cell is 0)."""
+    """A cell as a bar's length (money in thousands of roubles; an empty cell is 0)."""
     if value is None or isinstance(value, str):
         return 0.0
-    return int(value) / 100 if isinstance(value, Money) else float(value)
+    return int(value) / 100_000 if isinstance(value, Money) else float(value)
 
 
 class BarChart(QWidget):
@@ -88,7 +89,9 @@ class BarChart(QWidget):
             self.plot.getAxis("bottom").setTicks(None)
             self.plot.getPlotItem().invertY(True)  # the first row on top, as in the table
         # room above (or right of) the bars for the legend
-        value_range, row_range = (0, (highest or 1) * HEADROOM), (-0.6, max(self.rows, 1) - 0.4)
+        value_range, row_range = (0, (highest or 1) * HEADROOM[self.over_time]), (-0.6, max(self.rows, 1) - 0.4)
+        money = any(isinstance(row[column], Money) for row in rows for column in series)
+        self.plot.setLabel("left" if self.over_time else "bottom", "тыс. руб" if money else "")
         if self.over_time:
             self.plot.setRange(xRange=row_range, yRange=value_range, padding=0)
         else:
