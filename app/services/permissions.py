@@ -26,11 +26,10 @@ Defaults (docs/process.md; where the guide is silent, the choice is said here):
 """
 from __future__ import annotations
 
-
 from app.domain import pipeline
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role
-from app.domain.errors import PermissionDeniedError
+from app.domain.errors import PermissionDeniedError, ServiceError
 from app.services.timeline import audit
 from app.store import setting_values
 from app.store.db import database
@@ -45,6 +44,7 @@ USERS_MANAGE = "users.manage"
 EXPORT = "export"
 AUDIT_VIEW = "audit.view"
 CUT_SHEETS = "cutsheets.edit"
+SETTINGS_MANAGE = "settings.manage"
 ANALYTICS_SALES = "analytics.sales"
 ANALYTICS_MONEY = "analytics.money"
 ANALYTICS_WORKSHOP = "analytics.workshop"
@@ -92,6 +92,7 @@ DEFAULTS: dict[str, frozenset[str]] = {
     USERS_MANAGE: frozenset(),
     AUDIT_VIEW: frozenset(),
     CUT_SHEETS: frozenset({CONSTRUCTOR}),
+    SETTINGS_MANAGE: frozenset(),
     ANALYTICS_SALES: frozenset({MANAGER}),
     ANALYTICS_MONEY: frozenset({MANAGER}),
     ANALYTICS_WORKSHOP: frozenset({MANAGER, CHIEF}),
@@ -106,6 +107,7 @@ ACTION_NAMES: dict[str, str] = {
     USERS_MANAGE: "Управление пользователями и правами",
     AUDIT_VIEW: "Просмотр журнала доступа",
     CUT_SHEETS: "Создание и аннулирование листов раскроя",
+    SETTINGS_MANAGE: "Изменение настроек магазина",
     ANALYTICS_SALES: "Аналитика продаж: воронка, источники, задачи сотрудников",
     ANALYTICS_MONEY: "Аналитика денег: бюджеты, предоплаты, задолженности",
     ANALYTICS_WORKSHOP: "Аналитика цеха: время на этапах, выпуск, сроки отгрузки",
@@ -178,7 +180,7 @@ def set_roles(actor: User | None, action: str, roles) -> Done[dict[str, frozense
     """The administrator changes which roles may do ``action``; returns the new rules."""
     require(actor, USERS_MANAGE)
     if action not in DEFAULTS:
-        raise KeyError(f"Неизвестное действие: {action}")
+        raise ServiceError(f"Неизвестное действие: «{action}»")
     roles = sorted({role for role in roles if role in EDITABLE_ROLES}, key=list(Role.NAMES).index)
     with database.atomic():
         stored = _stored()
