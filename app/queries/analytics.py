@@ -228,12 +228,19 @@ class _Sql:
             params.append(self.flt.source)
         return "".join(f" AND {part}" for part in parts), params
 
-    def moves(self, stages, start: datetime | None = None, end: datetime | None = None) -> tuple[str, list]:
+    def history(self, need_deal: bool = False) -> str:
+        """``stage_history h``, joined to its deal ``d`` when the filters (or ``need_deal``) need it:
+        without a filter the history's own indexes answer alone."""
+        joined = need_deal or self.flt.responsible_id is not None or self.flt.kind or self.flt.source is not None
+        return "stage_history h JOIN deal d ON d.id = h.deal_id" if joined else "stage_history h"
+
+    def moves(self, stages, start: datetime | None = None, end: datetime | None = None,
+              need_deal: bool = False) -> tuple[str, list]:
         """FROM … WHERE of the moves into ``stages`` within the period (or within [start, end)
-        inside it) of the filtered deals: ``h`` the history row, ``d`` the deal."""
+        inside it) of the filtered deals: ``h`` the history row (``d`` the deal with ``need_deal``)."""
         start, end = max(start or self.start, self.start), min(end or self.end, self.end)
         where, params = self.deals()
-        return (f'FROM stage_history h JOIN deal d ON d.id = h.deal_id WHERE h.to_stage IN {_in(stages)} '
+        return (f'FROM {self.history(need_deal)} WHERE h.to_stage IN {_in(stages)} '
                 f'AND h."at" >= {self.p} AND h."at" < {self.p}{where}', [stamp(start), stamp(end), *params])
 
     def entered(self, stages, start: datetime | None = None, end: datetime | None = None) -> tuple[str, list]:
@@ -290,7 +297,7 @@ def funnel(flt: AnalyticsFilter) -> list[FunnelRow]:
 def lost(flt: AnalyticsFilter) -> list[LostRow]:
     """Deals lost within the period by the stage they were lost from (board order)."""
     q = _Sql(flt)
-    moves, params = q.moves((LOST,))
+    moves, params = q.moves((LOST,), need_deal=True)
     rows = fetch(f"SELECT h.from_stage, d.kind, COUNT(DISTINCT h.deal_id) {moves} GROUP BY h.from_stage, d.kind",
                  params)
     found = _by_kind(rows, 1)
@@ -308,7 +315,7 @@ def _stays(q: _Sql) -> tuple[str, list]:
     p = q.p
     moves = (f'SELECT h.deal_id, h.to_stage AS stage, h."at" AS entered_at, '
              f'LEAD(h."at") OVER (PARTITION BY h.deal_id ORDER BY h."at", h.id) AS left_at '
-             f"FROM stage_history h JOIN deal d ON d.id = h.deal_id "
+             f"FROM {q.history()} "
              f'WHERE h."at" < {p} AND h.deal_id IN (SELECT deal_id FROM stage_history WHERE "at" >= {p} '
              f'AND "at" < {p}){where}')
     sql = (f"SELECT m.stage, m.deal_id, {q.dialect.days('m.entered_at', 'm.left_at')} AS v FROM ({moves}) m "

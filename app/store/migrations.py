@@ -78,8 +78,10 @@ def _m007_deal_source(db: peewee.Database) -> None:
 
 
 def _m008_analytics_indexes(db: peewee.Database) -> None:
-    """Indexes of the analytics over the stage history: moves into a stage, a deal's moves, a period."""
-    models.StageHistory._schema.create_indexes(safe=True)
+    """Indexes of the analytics: over the stage history (moves into a stage, a deal's moves, a
+    period) and the deals' debts and payment dates."""
+    for model in (models.StageHistory, models.Deal):
+        model._schema.create_indexes(safe=True)
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
