@@ -23,17 +23,10 @@ from reportlab.platypus import Table as PdfTable
 from app.documents.fonts import register_fonts
 from app.domain import clock
 from app.queries.analytics import Report
-from app.queries.analytics_tables import Money, Table, filter_text, tables
+from app.queries.analytics_tables import Table, bar_length, filter_text, tables
 
 SERIES_COLOURS = (colors.HexColor("#4C78A8"), colors.HexColor("#F58518"))
 WIDTH = A4[0] - 30 * mm
-
-
-def chart_value(value) -> float:
-    """A cell as a bar's length (money in roubles; an empty cell is 0)."""
-    if value is None or isinstance(value, str):
-        return 0.0
-    return int(value) / 100 if isinstance(value, Money) else float(value)
 
 
 def chart_drawing(table: Table, font: str) -> Drawing | None:
@@ -55,7 +48,7 @@ def chart_drawing(table: Table, font: str) -> Drawing | None:
         chart.x, chart.y, chart.width, chart.height = left, 24, WIDTH - left - 20, height - 34
         chart.categoryAxis.labels.boxAnchor = "e"
     drawing = Drawing(WIDTH, height)
-    chart.data = [[chart_value(row[column]) for row in rows] for column in table.chart.series]
+    chart.data = [[bar_length(row[column]) for row in rows] for column in table.chart.series]
     chart.categoryAxis.categoryNames = [str(row[table.chart.label]) for row in rows]
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = chart.valueAxis.labels.fontSize = 6 if len(rows) > 30 else 7

@@ -44,6 +44,14 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def bar_length(value, money_unit: int = 100) -> float:
+    """A cell as a bar's length: money in ``money_unit`` kopecks (roubles by default), an empty or
+    text cell 0."""
+    if value is None or isinstance(value, str):
+        return 0.0
+    return int(value) / money_unit if isinstance(value, Money) else float(value)
+
+
 @dataclass(frozen=True)
 class Drill:
     """The deals behind one row: a function of ``analytics`` and its arguments after the filter."""

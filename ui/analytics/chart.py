@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.queries.analytics_tables import Money, Table
+from app.queries.analytics_tables import Money, Table, bar_length
 
 SERIES_COLOURS = ("#4C78A8", "#F58518")
+THOUSAND_ROUBLES = 100_000  # kopecks
 # the value axis reaches this much past the longest bar: the legend sits there
 HEADROOM = {True: 1.35, False: 1.7}  # standing bars (weeks, months), lying bars
 _pg = None
@@ -25,10 +26,8 @@ def pyqtgraph():
 
 
 def bar_value(value) -> float:
-    """A cell as a bar's length (money in thousands of roubles; an empty cell is 0)."""
-    if value is None or isinstance(value, str):
-        return 0.0
-    return int(value) / 100_000 if isinstance(value, Money) else float(value)
+    """A cell as a bar's length (money in thousands of roubles)."""
+    return bar_length(value, THOUSAND_ROUBLES)
 
 
 class BarChart(QWidget):
