@@ -6,7 +6,8 @@
 The database is generated in a child process by the demo's archive writer in batches: four years
 of finished orders (won through the workshop, or lost at a sales stage) with their whole stage
 history (≈ 14 moves an order), two tasks each. A PostgreSQL database must be empty; it is
-migrated first and analysed after the load (``--reuse`` measures it again). The measuring process then, for the last 90 days and the last 365 days:
+migrated first and analysed after the load (``--reuse`` measures it again). The measuring
+process then, for the last 90 days and the last 365 days:
 
 - report_s: every figure of the screen for a manager (``build_report``: funnel, lost, time in
   every stage, orders over their time, throughput, lead time, money and debts, people, sources);
@@ -126,7 +127,8 @@ def measure(url: str, deals_count: int) -> dict:
         raw_s = raw_fetch(flt)
         result[f"last_{days}_days"] = {
             "report_s": round(report_s, 3), "report_cpu_s": round(report_cpu_s, 3),
-            "screen_s": round(screen_s, 3), "screen_cpu_s": round(screen_cpu_s, 3), "raw_s": round(raw_s, 3), "ratio": round(report_s / raw_s, 2),
+            "screen_s": round(screen_s, 3), "screen_cpu_s": round(screen_cpu_s, 3), "raw_s": round(raw_s, 3),
+            "ratio": round(report_s / raw_s, 2),
             "figures_ms": {name: round(_median_time(lambda f=figure: f(flt)) * 1000, 1)
                            for name, figure in figures.items()}}
     window.close()
