@@ -2,7 +2,7 @@
 
 The orders of the seed (``app.demo.shop``) are walked through the services; the archive — finished
 orders of the last eight months, as a shop moving to this program from its old CRM would bring
-them — is written in bulk (a few milliseconds): contacts, deals, their stage history through the
+them — is written in bulk (about 0.13 s of CPU): contacts, deals, their stage history through the
 workshop, the manager's first call and the debt check as tasks done (some late), one line on the
 timeline. Days in each stage follow a log-normal spread around the stage's usual time; «Покраска»
 is the workshop's bottleneck (median 4,5 days, 9 out of 10 within 9 days). A third of the leads are
