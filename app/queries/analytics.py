@@ -309,19 +309,22 @@ def lost(flt: AnalyticsFilter) -> list[LostRow]:
 # ---- time in stage --------------------------------------------------------------------------
 
 def _stays(q: _Sql) -> tuple[str, list]:
-    """A CTE body of the stays that ended within the period: (stage, deal_id, v = days), from the
-    moves (up to the period's end) of the deals moved within it, each paired with the next one by LEAD."""
+    """A CTE body of the stays that ended within the period: (stage, deal_id, v = days). Each move
+    within the period ends a stay in the stage it left; the stay began at the deal's move before
+    it — found by LAG() among the period's moves, or, for a deal's first move of the period, by
+    one look-up in the (deal, time, id, stage) index. (Pairing every move of the moved deals with
+    the next one by LEAD() made PostgreSQL read the whole history.)"""
     where, params = q.deals()
     p = q.p
-    moves = (f'SELECT h.deal_id, h.to_stage AS stage, h."at" AS entered_at, '
-             f'LEAD(h."at") OVER (PARTITION BY h.deal_id ORDER BY h."at", h.id) AS left_at '
-             f"FROM {q.history()} "
-             f'WHERE h."at" < {p} AND h.deal_id IN (SELECT deal_id FROM stage_history WHERE "at" >= {p} '
-             f'AND "at" < {p}){where}')
-    sql = (f"SELECT m.stage, m.deal_id, {q.dialect.days('m.entered_at', 'm.left_at')} AS v FROM ({moves}) m "
-           f"WHERE m.left_at >= {p} AND m.left_at < {p} AND m.stage IN {_in(OPEN_STAGES)}")
-    period = [stamp(q.start), stamp(q.end)]
-    return sql, [stamp(q.end), *period, *params, *period]
+    moves = (f'SELECT h.id, h.deal_id, h.from_stage, h."at", '
+             f'LAG(h."at") OVER (PARTITION BY h.deal_id ORDER BY h."at", h.id) AS before_at '
+             f'FROM {q.history()} WHERE h."at" >= {p} AND h."at" < {p}{where}')
+    entered = ('COALESCE(m.before_at, (SELECT MAX(e."at") FROM stage_history e WHERE e.deal_id = m.deal_id '
+               'AND e."at" <= m."at" AND e.id < m.id))')
+    days = q.dialect.days(entered, 'm."at"')
+    sql = (f"SELECT m.from_stage AS stage, m.deal_id, {days} AS v FROM ({moves}) m "
+           f"WHERE m.from_stage IN {_in(OPEN_STAGES)}")
+    return sql, [stamp(q.start), stamp(q.end), *params]
 
 
 def _over_condition(q: _Sql, now: datetime, stages) -> tuple[str, list]:
