@@ -76,8 +76,12 @@ def _m007_deal_source(db: peewee.Database) -> None:
     ensure_columns(db, models.Deal, "source")
 
 
+def _m008_mail_intake(db: peewee.Database) -> None:
+    """Letters of the shop's mailbox (each handled once) and how far each folder was read."""
+    db.create_tables([models.MailLetter, models.MailFolder])
 
-def _m008_analytics_indexes(db: peewee.Database) -> None:
+
+def _m009_analytics_indexes(db: peewee.Database) -> None:
     """Indexes of the analytics: over the stage history (moves into a stage, a deal's moves, a
     period) and the deals' debts and payment dates."""
     for model in (models.StageHistory, models.Deal):
@@ -87,7 +91,7 @@ def _m008_analytics_indexes(db: peewee.Database) -> None:
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
-                                                       _m008_analytics_indexes]
+                                                       _m008_mail_intake, _m009_analytics_indexes]
 
 
 def latest() -> int:
