@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from app.demo.history import add_archive
 from app.demo.production import add_production_documents
 from app.demo.shop_details import add_shop_details
 from app.domain import clock, pipeline
@@ -263,6 +264,7 @@ def build_demo(seed: int = 15) -> dict[str, User]:
         for item in DEALS:
             _walk(item, staff, rng, today)
         numbering.ensure_at_least(numbering.ORDER_NO, len(DEALS))
+        add_archive(staff, {STANDARD: SALES_PATH, INDIVIDUAL: DESIGN_PATH})
         add_production_documents(staff)
         add_shop_details()
     return staff

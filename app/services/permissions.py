@@ -20,7 +20,9 @@ Defaults (docs/process.md; where the guide is silent, the choice is said here):
 - users, permissions and the audit log: the administrator only;
 - creating and cancelling cut sheets: the constructor;
 - the client's papers (invoice, order form; the contract also needs the passport right): managers
-  (the shop's requisites, document templates and outgoing mail are shop settings: the administrator).
+  (the shop's requisites, document templates and outgoing mail are shop settings: the administrator);
+- «Аналитика»: the sales part (funnel, sources, people) and the money for managers; the workshop
+  part (time in stages, throughput, lead time) for managers and the production chief.
 
 ``actor`` None is the system itself (imports, demo, tests): always allowed.
 """
@@ -46,6 +48,10 @@ AUDIT_VIEW = "audit.view"
 CUT_SHEETS = "cutsheets.edit"
 PAPERS = "papers.make"
 SETTINGS_MANAGE = "settings.manage"
+ANALYTICS_SALES = "analytics.sales"
+ANALYTICS_MONEY = "analytics.money"
+ANALYTICS_WORKSHOP = "analytics.workshop"
+ANALYTICS = (ANALYTICS_SALES, ANALYTICS_MONEY, ANALYTICS_WORKSHOP)
 
 MANAGER, DESIGNER, CONSTRUCTOR, CHIEF, ADMIN = (Role.MANAGER, Role.DESIGNER, Role.CONSTRUCTOR,
                                                 Role.PRODUCTION_CHIEF, Role.ADMIN)
@@ -91,6 +97,9 @@ DEFAULTS: dict[str, frozenset[str]] = {
     CUT_SHEETS: frozenset({CONSTRUCTOR}),
     PAPERS: frozenset({MANAGER}),
     SETTINGS_MANAGE: frozenset(),
+    ANALYTICS_SALES: frozenset({MANAGER}),
+    ANALYTICS_MONEY: frozenset({MANAGER}),
+    ANALYTICS_WORKSHOP: frozenset({MANAGER, CHIEF}),
 }
 
 ACTION_NAMES: dict[str, str] = {
@@ -104,6 +113,9 @@ ACTION_NAMES: dict[str, str] = {
     CUT_SHEETS: "Создание и аннулирование листов раскроя",
     PAPERS: "Счета, договоры и бланки заказа для клиента",
     SETTINGS_MANAGE: "Изменение настроек магазина",
+    ANALYTICS_SALES: "Аналитика продаж: воронка, источники, задачи сотрудников",
+    ANALYTICS_MONEY: "Аналитика денег: бюджеты, предоплаты, задолженности",
+    ANALYTICS_WORKSHOP: "Аналитика цеха: время на этапах, выпуск, сроки отгрузки",
 }
 
 # deal fields whose change needs a right of its own

@@ -94,11 +94,18 @@ def _m010_invoices(db: peewee.Database) -> None:
     db.create_tables([models.Invoice])
 
 
+def _m011_analytics_indexes(db: peewee.Database) -> None:
+    """Indexes of the analytics: over the stage history (moves into a stage, a deal's moves, a
+    period) and the deals' debts and payment dates."""
+    for model in (models.StageHistory, models.Deal):
+        model._schema.create_indexes(safe=True)
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
                                                        _m008_mail_intake, _m009_board_search_and_totals,
-                                                       _m010_invoices]
+                                                       _m010_invoices, _m011_analytics_indexes]
 
 
 def latest() -> int:

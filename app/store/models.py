@@ -112,7 +112,9 @@ class Deal(BaseModel):
 
     class Meta:
         # (stage, budget): the board's column totals; see migration 2
-        indexes = ((("stage", "updated_at"), False), (("stage", "budget"), False))
+        # (debt), (payment_date): the analytics' debts and prepayments; see migration 9
+        indexes = ((("stage", "updated_at"), False), (("stage", "budget"), False), (("debt",), False),
+                   (("payment_date",), False))
 
 
 class StageHistory(BaseModel):
@@ -121,6 +123,11 @@ class StageHistory(BaseModel):
     to_stage = pw.CharField()
     user = pw.ForeignKeyField(User, null=True)
     at = pw.DateTimeField(default=clock.now)
+
+    class Meta:
+        # the analytics' moves into a stage within a period, a deal's moves in order (with their
+        # stage: the index alone answers), and the deals moved within a period; see migration 9
+        indexes = ((("to_stage", "at"), False), (("deal", "at", "id", "to_stage"), False), (("at", "deal"), False))
 
 
 class Task(BaseModel):

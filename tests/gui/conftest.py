@@ -66,7 +66,8 @@ def screenshot(demo_shop, tmp_path, fake_clock, qapp, own_qsettings):
     yield take
     QThreadPool.globalInstance().waitForDone()  # a background job still reading the database
     for widget in set(QApplication.topLevelWidgets()) - before:
-        if widget.parentWidget() is None:  # the main window, a deal card
+        # the main window, a deal card (not the hidden menus pyqtgraph keeps and deletes itself)
+        if widget.parentWidget() is None and widget.isVisible():
             for timer in widget.findChildren(QTimer):
                 timer.stop()  # no reminder check or refresh after this test
             widget.close()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.version import program_version
 from app.store.session import Opened, default_user
+from ui.analytics.install import install_analytics, show_analytics
 from ui.board.board import BoardWidget
 from ui.common import msgbox, window_fit
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
@@ -86,7 +87,9 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     install_tasks(window)
     workstations.install(window)
     install_cutsheets(window)
+    install_analytics(window)
     show_cutsheet(window, args.show)
+    show_analytics(window, args.show)
     if args.show == "tasks" or args.show in workstations.ADMIN_SCREENS:
         window.show_screen(args.show)
     multipc.install(window, opened, start=not getattr(args, "screenshot", None))

@@ -1,0 +1,619 @@
+"""The figures of «Аналитика» and of the printed report, every one counted by the database.
+
+A figure is an aggregate query over the stage history, the deals and the tasks; Python only
+names the rows. Definitions (a period is a range of shop-local days, both ends included):
+
+- **funnel**: a deal *entered* a sales stage when the history has a move into it within the period
+  (counted once per deal); it *moved on* when, at that move or after it, it reached a later stage of
+  the board other than «Закрыто и не реализовано»; conversion = moved on / entered. *Lost* are the
+  moves into «Закрыто и не реализовано» within the period, by the stage they left;
+- **time in stage**: every stay in a stage that ended within the period (from the move into the
+  stage to the next move of the deal), its median and 90th percentile in days (as PostgreSQL's
+  ``percentile_cont``); *over* are the open deals sitting now longer than their stage's normal time
+  (``app.services.stale``);
+- **throughput**: deals entering «Производство» and «Отгружено» per shop-local week (Monday);
+  **lead time** of the deals shipped within the period: from their first «Оплачено» to the
+  shipment, and *late* when shipped after the day of «Крайний срок отгрузки»;
+- **money**: deals that entered «Успешно реализовано» within the period, their budgets per month
+  and the average order; prepayments by «Дата оплаты» within the period; debts outstanding now
+  (every deal with a debt that is not «Закрыто и не реализовано»);
+- **people**: tasks completed within the period by who completed them and how many of those were
+  completed after their due (an all-day task: after its day); open tasks overdue now, by addressee;
+- **sources**: deals created within the period by «Источник», and how many of them are won.
+
+The filters (responsible — the responsible or the manager —, kind of order, source) narrow the deals.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import peewee as pw
+from peewee import fn
+
+from app.domain import clock, pipeline
+from app.queries.analytics_sql import Dialect, as_date, dialect, fetch, percentile, stamp
+from app.queries.board import overdue_condition
+from app.services import permissions, stale
+from app.store.models import Deal, Group, Task, User
+
+SALES_STAGES: tuple[str, ...] = tuple(s.code for s in pipeline.STAGES if s.group == pipeline.SALES)
+OPEN_STAGES: tuple[str, ...] = tuple(s.code for s in pipeline.STAGES if not s.is_closed)
+WORKSHOP_PART: tuple[str, ...] = tuple(s.code for s in pipeline.STAGES if s.group == pipeline.PRODUCTION)
+WON = next(s.code for s in pipeline.STAGES if s.won)
+LOST = next(s.code for s in pipeline.STAGES if s.lost)
+PAID, PRODUCTION, SHIPPED = "paid", "production", "shipped"
+LIST_LIMIT = 500  # rows of a deal list (debts, orders over their time) read at most
+NO_SOURCE = "не указан"
+
+
+@dataclass(frozen=True)
+class AnalyticsFilter:
+    """The period (shop-local days, both included) and the filters above the screen."""
+
+    date_from: date
+    date_to: date
+    responsible_id: int | None = None
+    kind: str | None = None
+    source: str | None = None  # "" — deals without a source
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period as naive UTC [start, end)."""
+        start = clock.from_local(datetime.combine(self.date_from, time()))
+        return start, clock.from_local(datetime.combine(self.date_to + timedelta(days=1), time()))
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    stage: str
+    entered: int
+    moved_on: int
+    by_kind: dict[str, tuple[int, int]]  # kind → (entered, moved on)
+
+    @property
+    def name(self) -> str:
+        return pipeline.stage(self.stage).name
+
+    @property
+    def conversion(self) -> float | None:
+        return self.moved_on / self.entered if self.entered else None
+
+
+@dataclass(frozen=True)
+class LostRow:
+    stage: str  # the stage the deals were lost from
+    lost: int
+    by_kind: dict[str, int]
+
+    @property
+    def name(self) -> str:
+        return pipeline.stage(self.stage).name if self.stage else "—"
+
+
+@dataclass(frozen=True)
+class StageTime:
+    stage: str
+    stays: int  # stays that ended within the period
+    median_days: float | None
+    p90_days: float | None
+    normal_days: int
+    over_now: int  # open deals in the stage now longer than normal_days
+
+    @property
+    def name(self) -> str:
+        return pipeline.stage(self.stage).name
+
+
+@dataclass(frozen=True)
+class DealRow:
+    """One deal of a list behind a figure (double click opens its card)."""
+
+    deal_id: int
+    order_no: int
+    name: str
+    stage: str
+    budget: int  # kopecks
+    days: float | None = None  # the figure's own days (in the stage, lead time, over the deadline)
+    amount: int | None = None  # the figure's own money (the debt)
+
+    @property
+    def stage_name(self) -> str:
+        return pipeline.stage(self.stage).name
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    week: date  # Monday
+    entered_production: int
+    shipped: int
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    shipped: int
+    with_deadline: int
+    late: int
+    median_days: float | None
+    p90_days: float | None
+
+    @property
+    def late_share(self) -> float | None:
+        return self.late / self.with_deadline if self.with_deadline else None
+
+
+@dataclass(frozen=True)
+class MonthMoney:
+    month: str  # «2025-06»
+    won: int
+    won_budget: int
+    paid: int  # deals with «Дата оплаты» in the month
+    prepayments: int
+
+
+@dataclass(frozen=True)
+class Money:
+    months: list[MonthMoney]
+    debts: list[DealRow]  # the largest first, at most LIST_LIMIT
+    debt_deals: int
+    debt_total: int
+
+    @property
+    def won(self) -> int:
+        return sum(m.won for m in self.months)
+
+    @property
+    def won_budget(self) -> int:
+        return sum(m.won_budget for m in self.months)
+
+    @property
+    def prepayments(self) -> int:
+        return sum(m.prepayments for m in self.months)
+
+    @property
+    def average_order(self) -> int | None:
+        return self.won_budget // self.won if self.won else None
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    name: str
+    done: int
+    done_late: int  # completed after their due
+    overdue_now: int
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    source: str  # "" — not given
+    leads: int
+    won: int
+    won_budget: int
+
+    @property
+    def name(self) -> str:
+        return self.source or NO_SOURCE
+
+
+# ---- the SQL shared by the figures ----------------------------------------------------------
+
+def _stage_order(column: str) -> str:
+    cases = " ".join(f"WHEN '{s.code}' THEN {s.order}" for s in pipeline.STAGES)
+    return f"CASE {column} {cases} END"
+
+
+def _in(codes) -> str:
+    return "(" + ", ".join(f"'{code}'" for code in codes) + ")"
+
+
+class _Sql:
+    """The period, the filter's conditions on ``d`` (the deal) and the dialect, for one report."""
+
+    def __init__(self, flt: AnalyticsFilter) -> None:
+        self.flt = flt
+        self.start, self.end = flt.bounds()
+        self.dialect: Dialect = dialect(self.start)
+        self.p = self.dialect.param
+
+    def deals(self) -> tuple[str, list]:
+        """`` AND …`` conditions on ``d`` for the filters, and their parameters."""
+        parts, params = [], []
+        if self.flt.responsible_id is not None:
+            parts.append(f"(d.responsible_id = {self.p} OR d.manager_id = {self.p})")
+            params += [self.flt.responsible_id, self.flt.responsible_id]
+        if self.flt.kind:
+            parts.append(f"d.kind = {self.p}")
+            params.append(self.flt.kind)
+        if self.flt.source is not None:
+            parts.append(f"d.source = {self.p}")
+            params.append(self.flt.source)
+        return "".join(f" AND {part}" for part in parts), params
+
+    def history(self, need_deal: bool = False) -> str:
+        """``stage_history h``, joined to its deal ``d`` when the filters (or ``need_deal``) need it:
+        without a filter the history's own indexes answer alone."""
+        joined = need_deal or self.flt.responsible_id is not None or self.flt.kind or self.flt.source is not None
+        return "stage_history h JOIN deal d ON d.id = h.deal_id" if joined else "stage_history h"
+
+    def moves(self, stages, start: datetime | None = None, end: datetime | None = None,
+              need_deal: bool = False) -> tuple[str, list]:
+        """FROM … WHERE of the moves into ``stages`` within the period (or within [start, end)
+        inside it) of the filtered deals: ``h`` the history row (``d`` the deal with ``need_deal``)."""
+        start, end = max(start or self.start, self.start), min(end or self.end, self.end)
+        where, params = self.deals()
+        return (f'FROM {self.history(need_deal)} WHERE h.to_stage IN {_in(stages)} '
+                f'AND h."at" >= {self.p} AND h."at" < {self.p}{where}', [stamp(start), stamp(end), *params])
+
+    def entered(self, stages, start: datetime | None = None, end: datetime | None = None) -> tuple[str, list]:
+        """A CTE body: each deal's first move into each of ``stages`` (deal_id, stage, at)."""
+        moves, params = self.moves(stages, start, end)
+        return (f'SELECT h.deal_id, h.to_stage AS stage, MIN(h."at") AS at {moves} '
+                f"GROUP BY h.deal_id, h.to_stage"), params
+
+
+def _ranked(values: str, group: str) -> str:
+    """A CTE body ranking ``values`` (columns grp, v) within each group."""
+    return (f"SELECT {group} AS grp, v, ROW_NUMBER() OVER (PARTITION BY {group} ORDER BY v) - 1 AS rk, "
+            f"COUNT(*) OVER (PARTITION BY {group}) AS n FROM {values}")
+
+
+MEDIAN = percentile("v", "n", "rk", 1, 2)
+P90 = percentile("v", "n", "rk", 9, 10)
+
+
+def _rounded(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def _by_kind(rows, key_count: int) -> dict:
+    """Rows (keys…, kind, counts…) summed per key, with the counts per kind beside."""
+    result: dict = {}
+    for row in rows:
+        key, kind, counts = row[:key_count], row[key_count], tuple(int(c or 0) for c in row[key_count + 1:])
+        total, kinds = result.get(key, ((0,) * len(counts), {}))
+        kinds[kind] = counts
+        result[key] = (tuple(a + b for a, b in zip(total, counts)), kinds)
+    return result
+
+
+# ---- funnel ---------------------------------------------------------------------------------
+
+def funnel(flt: AnalyticsFilter) -> list[FunnelRow]:
+    """Entered and moved on per sales stage (in board order), per kind of order."""
+    q = _Sql(flt)
+    entered, params = q.entered(SALES_STAGES)
+    later = (f'EXISTS (SELECT 1 FROM stage_history l WHERE l.deal_id = e.deal_id AND l."at" >= e.at '
+             f"AND l.to_stage <> '{LOST}' AND {_stage_order('l.to_stage')} > {_stage_order('e.stage')})")
+    rows = fetch(f"WITH e AS ({entered}) SELECT e.stage, d.kind, COUNT(*), "
+                 f"SUM(CASE WHEN {later} THEN 1 ELSE 0 END) FROM e JOIN deal d ON d.id = e.deal_id "
+                 f"GROUP BY e.stage, d.kind", params)
+    found = _by_kind(rows, 1)
+    result = []
+    for code in SALES_STAGES:
+        (entered_n, moved), kinds = found.get((code,), ((0, 0), {}))
+        result.append(FunnelRow(code, entered_n, moved, kinds))
+    return result
+
+
+def lost(flt: AnalyticsFilter) -> list[LostRow]:
+    """Deals lost within the period by the stage they were lost from (board order)."""
+    q = _Sql(flt)
+    moves, params = q.moves((LOST,), need_deal=True)
+    rows = fetch(f"SELECT h.from_stage, d.kind, COUNT(DISTINCT h.deal_id) {moves} GROUP BY h.from_stage, d.kind",
+                 params)
+    found = _by_kind(rows, 1)
+    order = {code: i for i, code in enumerate(pipeline.STAGE_CODES)}
+    return [LostRow(key[0], counts[0], {kind: c[0] for kind, c in kinds.items()})
+            for key, (counts, kinds) in sorted(found.items(), key=lambda item: order.get(item[0][0], -1))]
+
+
+# ---- time in stage --------------------------------------------------------------------------
+
+def _stays(q: _Sql) -> tuple[str, list]:
+    """A CTE body of the stays that ended within the period: (stage, deal_id, v = days). Each move
+    within the period ends a stay in the stage it left; the stay began at the deal's move before
+    it — found by LAG() among the period's moves, or, for a deal's first move of the period, by
+    one look-up in the (deal, time, id, stage) index. (Pairing every move of the moved deals with
+    the next one by LEAD() made PostgreSQL read the whole history.)"""
+    where, params = q.deals()
+    p = q.p
+    moves = (f'SELECT h.id, h.deal_id, h.from_stage, h."at", '
+             f'LAG(h."at") OVER (PARTITION BY h.deal_id ORDER BY h."at", h.id) AS before_at '
+             f'FROM {q.history()} WHERE h."at" >= {p} AND h."at" < {p}{where}')
+    entered = ('COALESCE(m.before_at, (SELECT MAX(e."at") FROM stage_history e WHERE e.deal_id = m.deal_id '
+               'AND e."at" <= m."at" AND e.id < m.id))')
+    days = q.dialect.days(entered, 'm."at"')
+    sql = (f"SELECT m.from_stage AS stage, m.deal_id, {days} AS v FROM ({moves}) m "
+           f"WHERE m.from_stage IN {_in(OPEN_STAGES)}")
+    return sql, [stamp(q.start), stamp(q.end), *params]
+
+
+def _over_condition(q: _Sql, now: datetime, stages) -> tuple[str, list]:
+    """Deals ``d`` at one of ``stages`` now longer than the stage's normal time."""
+    limits = stale.thresholds()
+    parts, params = [], []
+    for code in stages:
+        if limits[code] > 0:
+            parts.append(f"(d.stage = '{code}' AND d.stage_entered_at < {q.p})")
+            params.append(stamp(now - timedelta(days=limits[code])))
+    return "(" + (" OR ".join(parts) or "1 = 0") + ")", params
+
+
+def stage_times(flt: AnalyticsFilter, stages=OPEN_STAGES) -> list[StageTime]:
+    """Median and 90th percentile of the stays in each of ``stages`` that ended within the period,
+    and how many open deals exceed the stage's normal time now."""
+    q = _Sql(flt)
+    stays, params = _stays(q)
+    rows = fetch(f"WITH s AS ({stays}), r AS ({_ranked('s', 'stage')}) "
+                 f"SELECT grp, MAX(n), {MEDIAN}, {P90} FROM r GROUP BY grp", params)
+    found = {stage: (int(n), _rounded(median), _rounded(p90)) for stage, n, median, p90 in rows}
+    over, over_params = _over_condition(q, clock.now(), stages)
+    where, deal_params = q.deals()
+    counts = dict(fetch(f"SELECT d.stage, COUNT(*) FROM deal d WHERE {over}{where} GROUP BY d.stage",
+                        [*over_params, *deal_params]))
+    limits = stale.thresholds()
+    return [StageTime(code, *found.get(code, (0, None, None)), limits[code], int(counts.get(code, 0)))
+            for code in stages]
+
+
+def _deal_rows(sql: str, params: list) -> list[DealRow]:
+    """DealRows from (id, order_no, name, stage, budget[, days[, amount]]) rows."""
+    rows = []
+    for row in fetch(sql, params):
+        days = _rounded(row[5]) if len(row) > 5 else None
+        amount = int(row[6]) if len(row) > 6 and row[6] is not None else None
+        rows.append(DealRow(int(row[0]), int(row[1]), row[2], row[3], int(row[4] or 0), days, amount))
+    return rows
+
+
+DEAL_COLUMNS = "d.id, d.order_no, d.name, d.stage, d.budget"
+
+
+def over_now(flt: AnalyticsFilter, stages=OPEN_STAGES) -> list[DealRow]:
+    """The open deals sitting in their stage longer than its normal time, longest over first
+    (``days``: days in the stage)."""
+    q = _Sql(flt)
+    now = clock.now()
+    over, params = _over_condition(q, now, stages)
+    where, deal_params = q.deals()
+    days = q.dialect.days("d.stage_entered_at", q.p)
+    limits = stale.thresholds()
+    excess = f"{days} - CASE d.stage " + " ".join(f"WHEN '{c}' THEN {limits[c]}" for c in stages) + " END"
+    return _deal_rows(f"SELECT {DEAL_COLUMNS}, {days} FROM deal d WHERE {over}{where} "
+                      f"ORDER BY {excess} DESC, d.order_no LIMIT {LIST_LIMIT}",
+                      [stamp(now), *params, *deal_params, stamp(now)])
+
+
+def stay_deals(flt: AnalyticsFilter, stage: str) -> list[DealRow]:
+    """The deals whose stay in ``stage`` ended within the period, longest first."""
+    q = _Sql(flt)
+    stays, params = _stays(q)
+    return _deal_rows(f"WITH s AS ({stays}) SELECT {DEAL_COLUMNS}, s.v FROM s JOIN deal d ON d.id = s.deal_id "
+                      f"WHERE s.stage = '{pipeline.stage(stage).code}' ORDER BY s.v DESC, d.order_no "
+                      f"LIMIT {LIST_LIMIT}", params)
+
+
+# ---- throughput and lead time ---------------------------------------------------------------
+
+def weeks_of(flt: AnalyticsFilter) -> list[date]:
+    """The Mondays of the weeks the period touches."""
+    monday = flt.date_from - timedelta(days=flt.date_from.weekday())
+    return [monday + timedelta(weeks=i) for i in range((flt.date_to - monday).days // 7 + 1)]
+
+
+def throughput(flt: AnalyticsFilter) -> list[WeekRow]:
+    """Deals entering «Производство» and «Отгружено» per week of the period (every week listed)."""
+    q = _Sql(flt)
+    moves, params = q.moves((PRODUCTION, SHIPPED))
+    week = q.dialect.local_week('h."at"')
+    rows = fetch(f"SELECT {week}, h.to_stage, COUNT(DISTINCT h.deal_id) {moves} GROUP BY {week}, h.to_stage",
+                 params)
+    counts = {(as_date(wk), stage): int(n) for wk, stage, n in rows}
+    return [WeekRow(wk, counts.get((wk, PRODUCTION), 0), counts.get((wk, SHIPPED), 0)) for wk in weeks_of(flt)]
+
+
+def _shipments(q: _Sql) -> tuple[str, list]:
+    """A CTE body of the deals shipped within the period: deal_id, v (days from «Оплачено», None
+    without it), late (1/0), dated (1 when the deal has a shipping deadline), over (days late)."""
+    first, params = q.entered((SHIPPED,))
+    paid = (f'(SELECT MIN(p."at") FROM stage_history p WHERE p.deal_id = f.deal_id AND p.to_stage = \'{PAID}\' '
+            f'AND p."at" <= f.at)')
+    shipped_day = q.dialect.local_date("f.at")
+    late = f"d.ship_deadline IS NOT NULL AND {shipped_day} > d.ship_deadline"
+    over = q.dialect.date_days("d.ship_deadline", shipped_day)
+    return (f"SELECT f.deal_id, {q.dialect.days(paid, 'f.at')} AS v, CASE WHEN {late} THEN 1 ELSE 0 END AS late, "
+            f"CASE WHEN d.ship_deadline IS NULL THEN 0 ELSE 1 END AS dated, {over} AS over "
+            f"FROM ({first}) f JOIN deal d ON d.id = f.deal_id"), params
+
+
+def lead_time(flt: AnalyticsFilter) -> LeadTime:
+    """Lead time «Оплачено» → «Отгружено» of the deals shipped within the period, and lateness."""
+    q = _Sql(flt)
+    shipments, params = _shipments(q)
+    ranked = _ranked("(SELECT 0 AS g, v FROM s WHERE v IS NOT NULL) x", "g")
+    shipped, dated, late_n = fetch(f"WITH s AS ({shipments}) SELECT COUNT(*), SUM(dated), SUM(late) FROM s",
+                                   params)[0]
+    stats = fetch(f"WITH s AS ({shipments}), r AS ({ranked}) SELECT {MEDIAN}, {P90} FROM r", params)[0]
+    return LeadTime(int(shipped), int(dated or 0), int(late_n or 0), _rounded(stats[0]), _rounded(stats[1]))
+
+
+def late_deals(flt: AnalyticsFilter) -> list[DealRow]:
+    """The deals shipped late within the period, latest first (``days``: days over the deadline)."""
+    q = _Sql(flt)
+    shipments, params = _shipments(q)
+    return _deal_rows(f"WITH s AS ({shipments}) SELECT {DEAL_COLUMNS}, s.over FROM s JOIN deal d ON d.id = s.deal_id "
+                      f"WHERE s.late = 1 ORDER BY s.over DESC, d.order_no LIMIT {LIST_LIMIT}", params)
+
+
+# ---- money ----------------------------------------------------------------------------------
+
+def months_of(flt: AnalyticsFilter) -> list[str]:
+    """«2025-06» for every month the period touches."""
+    months, day = [], flt.date_from.replace(day=1)
+    while day <= flt.date_to:
+        months.append(day.strftime("%Y-%m"))
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def money(flt: AnalyticsFilter) -> Money:
+    """Budgets won and prepayments per month of the period; the debts outstanding now."""
+    q = _Sql(flt)
+    won, params = q.entered((WON,))
+    month = q.dialect.local_month("w.at")
+    won_rows = fetch(f"WITH w AS ({won}) SELECT {month}, COUNT(*), SUM(d.budget) FROM w "
+                     f"JOIN deal d ON d.id = w.deal_id GROUP BY {month}", params)
+    where, deal_params = q.deals()
+    paid_month = q.dialect.date_month("d.payment_date")
+    paid_rows = fetch(f"SELECT {paid_month}, COUNT(*), SUM(d.prepayment) FROM deal d WHERE d.payment_date >= {q.p} "
+                      f"AND d.payment_date <= {q.p} AND d.prepayment IS NOT NULL{where} GROUP BY {paid_month}",
+                      [flt.date_from.isoformat(), flt.date_to.isoformat(), *deal_params])
+    won_by = {m: (int(n), int(s or 0)) for m, n, s in won_rows}
+    paid_by = {m: (int(n), int(s or 0)) for m, n, s in paid_rows}
+    months = [MonthMoney(m, *won_by.get(m, (0, 0)), *paid_by.get(m, (0, 0))) for m in months_of(flt)]
+    owing = f"FROM deal d WHERE d.debt > 0 AND d.stage <> '{LOST}'{where}"
+    count, total = fetch(f"SELECT COUNT(*), SUM(d.debt) {owing}", deal_params)[0]
+    debts = _deal_rows(f"SELECT {DEAL_COLUMNS}, NULL, d.debt {owing} ORDER BY d.debt DESC, d.order_no "
+                       f"LIMIT {LIST_LIMIT}", deal_params)
+    return Money(months, debts, int(count), int(total or 0))
+
+
+# ---- people and sources ---------------------------------------------------------------------
+
+def _task_filter(query, flt: AnalyticsFilter):
+    """``query`` on Task narrowed to the tasks of the filtered deals (no filter: every task)."""
+    if flt.responsible_id is None and not flt.kind and flt.source is None:
+        return query
+    query = query.join(Deal, on=(Task.deal == Deal.id))
+    if flt.responsible_id is not None:
+        query = query.where((Deal.responsible == flt.responsible_id) | (Deal.manager == flt.responsible_id))
+    if flt.kind:
+        query = query.where(Deal.kind == flt.kind)
+    if flt.source is not None:
+        query = query.where(Deal.source == flt.source)
+    return query
+
+
+def people(flt: AnalyticsFilter) -> list[PersonRow]:
+    """Per person (and group, for the tasks addressed to it): tasks done within the period, done
+    after their due, and overdue now; the busiest first."""
+    q = _Sql(flt)
+    late = ((Task.all_day == False) & (Task.done_at > Task.due_at)  # noqa: E712
+            | (Task.all_day == True) & (Task.done_at >= q.dialect.day_after(Task.due_at)))  # noqa: E712
+    done = _task_filter(Task.select(Task.done_by, fn.COUNT(Task.id), fn.SUM(pw.Case(None, [(late, 1)], 0)))
+                        .where(Task.done_at >= q.start, Task.done_at < q.end), flt).group_by(Task.done_by)
+    overdue = _task_filter(Task.select(Task.assignee_user, Task.assignee_group, fn.COUNT(Task.id))
+                           .where(overdue_condition()), flt).group_by(Task.assignee_user, Task.assignee_group)
+    users = {u.id: u.full_name for u in User.select(User.id, User.full_name)}
+    groups = {g.id: f"{g.name} (группа)" for g in Group.select(Group.id, Group.name)}
+    rows: dict[str, list[int]] = {}
+    for user_id, n, n_late in done.tuples():
+        rows.setdefault(users.get(user_id, "—"), [0, 0, 0])[:2] = [int(n), int(n_late or 0)]
+    for user_id, group_id, n in overdue.tuples():
+        name = users.get(user_id) if user_id else groups.get(group_id, "—")
+        rows.setdefault(name, [0, 0, 0])[2] += int(n)
+    return sorted((PersonRow(name, *counts) for name, counts in rows.items()),
+                  key=lambda r: (-r.done - r.overdue_now, r.name))
+
+
+def sources(flt: AnalyticsFilter) -> list[SourceRow]:
+    """Deals created within the period per source, and how many of them are won (and their budget)."""
+    q = _Sql(flt)
+    where, params = q.deals()
+    rows = fetch(f"SELECT d.source, COUNT(*), SUM(CASE WHEN d.stage = '{WON}' THEN 1 ELSE 0 END), "
+                 f"SUM(CASE WHEN d.stage = '{WON}' THEN d.budget ELSE 0 END) FROM deal d "
+                 f"WHERE d.created_at >= {q.p} AND d.created_at < {q.p}{where} GROUP BY d.source",
+                 [stamp(q.start), stamp(q.end), *params])
+    return sorted((SourceRow(s or "", int(n), int(w or 0), int(b or 0)) for s, n, w, b in rows),
+                  key=lambda r: (-r.leads, r.source))
+
+
+# ---- lists behind the bars ------------------------------------------------------------------
+
+def entered_deals(flt: AnalyticsFilter, stages: str | tuple[str, ...], start: datetime | None = None,
+                  end: datetime | None = None, from_stage: str | None = None) -> list[DealRow]:
+    """The deals that entered ``stages`` (a code or several) within the period (and within
+    [start, end) when given; only the moves from ``from_stage`` when given), by order number."""
+    q = _Sql(flt)
+    codes = (stages,) if isinstance(stages, str) else stages
+    moves, params = q.moves(tuple(pipeline.stage(code).code for code in codes), start, end)
+    if from_stage is not None:
+        moves += f" AND h.from_stage = {q.p}"
+        params.append(from_stage)
+    return _deal_rows(f"SELECT {DEAL_COLUMNS} FROM deal d WHERE d.id IN (SELECT h.deal_id {moves}) "
+                      f"ORDER BY d.order_no LIMIT {LIST_LIMIT}", params)
+
+
+def week_bounds(week: date) -> tuple[datetime, datetime]:
+    """A shop-local week (its Monday) as naive UTC [start, end)."""
+    start = clock.from_local(datetime.combine(week, time()))
+    return start, clock.from_local(datetime.combine(week + timedelta(days=7), time()))
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """A shop-local month («2025-06») as naive UTC [start, end)."""
+    first = date.fromisoformat(month + "-01")
+    following = (first + timedelta(days=32)).replace(day=1)
+    return (clock.from_local(datetime.combine(first, time())),
+            clock.from_local(datetime.combine(following, time())))
+
+
+def source_deals(flt: AnalyticsFilter, source: str) -> list[DealRow]:
+    """The deals created within the period with ``source`` ("" — none), by order number."""
+    q = _Sql(flt)
+    where, params = q.deals()
+    return _deal_rows(f"SELECT {DEAL_COLUMNS} FROM deal d WHERE d.created_at >= {q.p} AND d.created_at < {q.p} "
+                      f"AND d.source = {q.p}{where} ORDER BY d.order_no LIMIT {LIST_LIMIT}",
+                      [stamp(q.start), stamp(q.end), source, *params])
+
+
+# ---- the whole report -----------------------------------------------------------------------
+
+
+
+@dataclass
+class Report:
+    """Every figure of the screen and the printed report; a section the reader may not see is None."""
+
+    flt: AnalyticsFilter
+    made_at: datetime
+    funnel: list[FunnelRow] | None = None
+    lost: list[LostRow] | None = None
+    stage_times: list[StageTime] | None = None
+    over_now: list[DealRow] | None = None
+    throughput: list[WeekRow] | None = None
+    lead_time: LeadTime | None = None
+    money: Money | None = None
+    people: list[PersonRow] | None = None
+    sources: list[SourceRow] | None = None
+    sections: list[str] = field(default_factory=list)
+
+
+def visible_parts(actor: User | None) -> dict[str, bool]:
+    """Which parts of the analytics ``actor`` may see: sales, money, workshop."""
+    return {"sales": permissions.allowed(actor, permissions.ANALYTICS_SALES),
+            "money": permissions.allowed(actor, permissions.ANALYTICS_MONEY),
+            "workshop": permissions.allowed(actor, permissions.ANALYTICS_WORKSHOP)}
+
+
+def build_report(actor: User | None, flt: AnalyticsFilter) -> Report:
+    """Every figure ``actor`` may see for ``flt`` (None: the system, which sees everything); a
+    reader without the sales part sees the time of the workshop stages only."""
+    parts = visible_parts(actor)
+    if not any(parts.values()):
+        permissions.require(actor, permissions.ANALYTICS_WORKSHOP)
+    report = Report(flt, clock.now(), sections=[name for name, seen in parts.items() if seen])
+    if parts["sales"]:
+        report.funnel, report.lost = funnel(flt), lost(flt)
+        report.people, report.sources = people(flt), sources(flt)
+    if parts["workshop"]:
+        stages = OPEN_STAGES if parts["sales"] else WORKSHOP_PART
+        report.stage_times, report.over_now = stage_times(flt, stages), over_now(flt, stages)
+        report.throughput, report.lead_time = throughput(flt), lead_time(flt)
+    if parts["money"]:
+        report.money = money(flt)
+    return report
+
+
+def source_names() -> list[str]:
+    """Every source the deals have ("" — none given), alphabetically."""
+    return [row[0] or "" for row in fetch("SELECT DISTINCT d.source FROM deal d ORDER BY d.source", [])]
