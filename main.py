@@ -24,11 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")
     parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
+    from app.cli import amocrm as amocrm_commands
     from app.cli import maintenance as maintenance_commands
     from app.cli.print_cutsheet import add_print_command
 
     add_print_command(commands, common)
     maintenance_commands.register(commands, common)
+    amocrm_commands.register(commands, common)
     return parser
 
 
