@@ -14,14 +14,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable
 
+from peewee import fn
+
 from app.domain import amocrm, clock, pipeline
 from app.domain.amocrm import ContactRecord, Header, LeadRecord, RowRefused, StageMatcher, Table, fold
 from app.domain.changes import Changes
-from app.domain.codes import Role, TaskType
+from app.domain.codes import OrderKind, Role, TaskType
 from app.services import deal_fields, numbering, people, permissions
-from app.services.tasks import create_task
-from app.store.db import database, note_deal_changed
-from app.store.models import Contact, ContactChannel, Deal, Note, StageHistory, Task, TimelineEntry, User
+from app.services.tasks import created_line
+from app.store import bulk
+from app.store.db import database, is_postgres, note_deal_changed
+from app.store.models import (Contact, ContactChannel, Deal, Note, Passport, StageHistory, Task, TimelineEntry,
+                              User)
 
 IMPORT_TEXT = "Импорт из amoCRM"
 COMPLETE_DATA_RULE = "import.complete_data"
@@ -199,7 +203,7 @@ def _run(batches, importer: _Importer, progress: Progress | None, cancelled, tot
         if cancelled is not None and cancelled():
             raise ImportCancelled
         with database.atomic():
-            importer.begin_batch()
+            importer.begin_batch([record for kind, record in batch if kind == "lead"])
             for kind, record in batch:
                 if kind == "contact":
                     importer.contact_row(record)
@@ -211,6 +215,64 @@ def _run(batches, importer: _Importer, progress: Progress | None, cancelled, tot
             progress(done, total)
 
 
+@dataclass
+class _Person:
+    """A contact as the import knows it (loaded once, kept up to date as rows add to it)."""
+
+    full_name: str
+    company: str
+    address: str
+    amo_id: int | None
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    has_passport: bool = False
+
+
+@dataclass
+class _Gated:
+    """A deal at or past a gate, to check for missing gate fields at the end of its batch."""
+
+    deal_id: int
+    stage: str
+    values: dict[str, object]
+    contact_id: int | None
+    manager_id: int | None
+    is_new: bool
+
+
+class _IdPool:
+    """Ids for the rows a batch inserts in bulk: PostgreSQL reserves them from the table's sequence;
+    SQLite counts on from the largest id (the batch holds the write lock, so nobody else inserts)."""
+
+    BLOCK = 1000
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.free: list[int] = []
+
+    def reset(self) -> None:
+        if not is_postgres():
+            self.free = []  # another PC may have inserted between two batches
+
+    def take(self) -> int:
+        if not self.free:
+            table = self.model._meta.table_name
+            if is_postgres():
+                rows = database.execute_sql(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                                            f"FROM generate_series(1, {self.BLOCK})").fetchall()
+                self.free = sorted((row[0] for row in rows), reverse=True)
+            else:
+                top = self.model.select(fn.MAX(self.model.id)).scalar() or 0
+                self.free = list(range(top + self.BLOCK, top, -1))
+        return self.free.pop()
+
+
+TASK_COLUMNS = ("id", "deal", "type", "text", "assignee_user", "assignee_group", "due_at", "all_day",
+                "created_at", "rule", "version")
+DEAL_DEFAULTS = {"payment_date": None, "prepayment": None, "debt": None, "ship_deadline": None,
+                 "delivery_type": "", "delivery_city": ""}
+
+
 class _Importer:
     """The import's memory between rows and batches: who is who already, by ID, phone and e-mail."""
 
@@ -219,55 +281,100 @@ class _Importer:
         self.actor, self.options, self.matcher, self.report = actor, options, matcher, report
         self.leads_file, self.contacts_file = file_names
         self.users = known_users()
-        self.managers = {user_id for (user_id,) in User.select(User.id).where(User.role == Role.MANAGER).tuples()}
+        self.user_rows = {user.id: user for user in User.select()}
+        self.managers = {user_id for user_id, user in self.user_rows.items() if user.role == Role.MANAGER}
+        self.shops_group = None
+        self.people: dict[int, _Person] = {
+            contact_id: _Person(name, company, address, amo_id) for contact_id, name, company, address, amo_id
+            in Contact.select(Contact.id, Contact.full_name, Contact.company, Contact.address,
+                              Contact.amo_id).tuples()}
+        for (contact_id,) in Passport.select(Passport.contact).tuples():
+            self.people[contact_id].has_passport = True
         self.by_phone: dict[str, int] = {}
         self.by_email: dict[str, int] = {}
         for contact_id, kind, value in ContactChannel.select(
-                ContactChannel.contact, ContactChannel.kind, ContactChannel.value).order_by(ContactChannel.id).tuples():
-            index = self.by_phone if kind == ContactChannel.PHONE else self.by_email
-            index.setdefault(value.lower() if kind == ContactChannel.EMAIL else value, contact_id)
-        self.contact_by_amo = dict(Contact.select(Contact.amo_id, Contact.id).where(
-            Contact.amo_id.is_null(False)).tuples())
+                ContactChannel.contact, ContactChannel.kind, ContactChannel.value).order_by(
+                ContactChannel.position, ContactChannel.id).tuples():
+            person = self.people[contact_id]
+            if kind == ContactChannel.PHONE:
+                person.phones.append(value)
+                self.by_phone.setdefault(value, contact_id)
+            else:
+                person.emails.append(value)
+                self.by_email.setdefault(value.lower(), contact_id)
+        self.contact_by_amo = {person.amo_id: contact_id for contact_id, person in self.people.items()
+                               if person.amo_id is not None}
         self.deal_by_amo = dict(Deal.select(Deal.amo_id, Deal.id).where(Deal.amo_id.is_null(False)).tuples())
         self.order_nos = dict(Deal.select(Deal.order_no, Deal.id).tuples())
+        self.pools = {model: _IdPool(model) for model in (Contact, Deal, Note, Task)}
         self.by_name_phone: dict[tuple[str, str], int] = {}
         for deal_id, name, phone in (Deal.select(Deal.id, Deal.name, ContactChannel.value)
                                      .join(ContactChannel, on=(ContactChannel.contact == Deal.contact))
                                      .where(ContactChannel.kind == ContactChannel.PHONE).tuples()):
             self.by_name_phone.setdefault((fold(name), phone), deal_id)
-        self.contact_touched: set[int] = set()
 
     # -- batches ---------------------------------------------------------------------------------
-    def begin_batch(self) -> None:
+    def begin_batch(self, leads: list[LeadRecord]) -> None:
         self.now = clock.now()
+        known = [self.deal_by_amo[r.amo_id] for r in leads if r.amo_id is not None and r.amo_id in self.deal_by_amo]
+        self.deals = {deal.id: deal for deal in Deal.select().where(Deal.id.in_(known))} if known else {}
+        self.deal_notes: dict[int, set[str]] = {deal_id: set() for deal_id in self.deals}
+        if known:
+            for deal_id, text in Note.select(Note.deal, Note.text).where(Note.deal.in_(known)).tuples():
+                self.deal_notes[deal_id].add(text)
+        for pool in self.pools.values():
+            pool.reset()
+        # rows inserted in bulk at the end of the batch, parents first
+        self.rows: dict[type, list[dict]] = {model: [] for model in (Contact, Deal, Note, Task)}
+        self.pending: dict[type, dict[int, dict]] = {Contact: {}, Deal: {}}
         self.channels: list[dict] = []
         self.history: list[dict] = []
         self.entries: list[dict] = []
-        self.new_contacts: dict[int, ContactRecord] = {}
-        self.search_pending: dict[int, tuple[list[str], int | None]] = {}  # new deals' words, contact
-        self.contact_touched = set()
-        self.gated: list[int] = []
+        self.last_order_no: int | None = None
+        self.searched: set[int] = set()  # deals whose search text this batch wrote
+        self.contact_touched: set[int] = set()  # contacts that got new data after their deals were written
+        self.gated: list[_Gated] = []
+
+    def _flush(self) -> None:
+        """Insert the rows the batch has gathered so far."""
+        for model, rows in (*self.rows.items(), (ContactChannel, self.channels), (StageHistory, self.history),
+                            (TimelineEntry, self.entries)):
+            bulk.insert_rows(model, rows)
+            rows.clear()
+        for pending in self.pending.values():
+            pending.clear()
+
+    def _order_no(self, wanted: int | None) -> int:
+        """The order number of a new deal: the file's when free, else the next of the shop's counter
+        (advanced once per batch, its row locked until the batch commits)."""
+        if wanted is not None and wanted not in self.order_nos:
+            numbering.ensure_at_least(numbering.ORDER_NO, wanted)
+            return wanted
+        number = numbering.next_number(numbering.ORDER_NO) if self.last_order_no is None else self.last_order_no + 1
+        while number in self.order_nos:
+            number += 1
+        self.last_order_no = number
+        return number
 
     def end_batch(self) -> None:
-        for model, rows in ((ContactChannel, self.channels), (StageHistory, self.history),
-                            (TimelineEntry, self.entries)):
-            for start in range(0, len(rows), 200):
-                model.insert_many(rows[start:start + 200]).execute()
-        for deal_id, (words, contact_id) in self.search_pending.items():
-            if contact_id is not None and contact_id in self.new_contacts:
-                contact = self.new_contacts[contact_id]
-                text = deal_fields.search_words(words, [contact.full_name, contact.company],
-                                                contact.phones, contact.emails)
+        self._flush()
+        for gated in self.gated:
+            self._complete_data_task(gated)
+        self._flush()
+        if self.last_order_no is not None:
+            numbering.ensure_at_least(numbering.ORDER_NO, self.last_order_no)
+        if self.contact_touched:
+            for deal_id, order_no, name, tags, products, contact_id in Deal.select(
+                    Deal.id, Deal.order_no, Deal.name, Deal.tags, Deal.products, Deal.contact).where(
+                    Deal.contact.in_(self.contact_touched)).tuples():
+                text = self._search_text([str(order_no), name, tags, products], contact_id)
                 Deal.update(search_text=text).where(Deal.id == deal_id).execute()
-            else:
-                deal = Deal.get_by_id(deal_id)
-                Deal.update(search_text=deal_fields.search_text(deal)).where(Deal.id == deal_id).execute()
-        pending = set(self.search_pending)
-        for deal in Deal.select().where(Deal.contact.in_(self.contact_touched - set(self.new_contacts))):
-            if deal.id not in pending:
-                Deal.update(search_text=deal_fields.search_text(deal)).where(Deal.id == deal.id).execute()
-        for deal_id in self.gated:
-            self._complete_data_task(deal_id)
+
+    def _search_text(self, words: list[str], contact_id: int | None) -> str:
+        person = self.people.get(contact_id) if contact_id is not None else None
+        if person is None:
+            return deal_fields.search_words(words, [], [], [])
+        return deal_fields.search_words(words, [person.full_name, person.company], person.phones, person.emails)
 
     # -- contacts --------------------------------------------------------------------------------
     def contact_row(self, record: ContactRecord) -> None:
@@ -300,51 +407,52 @@ class _Importer:
         return found
 
     def _new_contact(self, record: ContactRecord) -> int:
-        contact_id = Contact.insert(
-            full_name=record.full_name or (record.phones or record.emails or ["—"])[0],
-            company=record.company, address=record.address, amo_id=record.amo_id,
-            created_at=record.created_at or self.now, updated_at=self.now).execute()
+        name = record.full_name or (record.phones or record.emails or ["—"])[0]
+        contact_id = self.pools[Contact].take()
+        row = {"id": contact_id, "full_name": name, "company": record.company, "address": record.address,
+               "amo_id": record.amo_id, "created_at": record.created_at or self.now, "updated_at": self.now,
+               "version": 1}
+        self.rows[Contact].append(row)
+        self.pending[Contact][contact_id] = row
         self.report.contacts_created += 1
-        self.new_contacts[contact_id] = record
-        self._add_channels(contact_id, record.phones, record.emails, 0)
+        self.people[contact_id] = _Person(name, record.company, record.address, record.amo_id)
+        self._add_channels(contact_id, record.phones, record.emails)
         if record.amo_id is not None:
             self.contact_by_amo[record.amo_id] = contact_id
         return contact_id
 
-    def _add_channels(self, contact_id: int, phones: list[str], emails: list[str], position: int) -> None:
-        for kind, values, index in ((ContactChannel.PHONE, phones, self.by_phone),
-                                    (ContactChannel.EMAIL, emails, self.by_email)):
+    def _add_channels(self, contact_id: int, phones: list[str], emails: list[str]) -> None:
+        person = self.people[contact_id]
+        position = len(person.phones) + len(person.emails)
+        for kind, values, known, index in ((ContactChannel.PHONE, phones, person.phones, self.by_phone),
+                                           (ContactChannel.EMAIL, emails, person.emails, self.by_email)):
             for value in values:
                 self.channels.append({"contact": contact_id, "kind": kind, "value": value,
                                       "label": "", "position": position})
                 position += 1
+                known.append(value)
                 index.setdefault(value, contact_id)
 
     def _complete_contact(self, contact_id: int, record: ContactRecord) -> None:
-        if contact_id in self.new_contacts:  # created in this batch: its channels are still pending
-            known = self.new_contacts[contact_id]
-            phones = [p for p in record.phones if p not in known.phones]
-            emails = [e for e in record.emails if e not in known.emails]
-            known.phones += phones
-            known.emails += emails
-            self._add_channels(contact_id, phones, emails, 100)
-            return
-        contact = Contact.get_by_id(contact_id)
-        present = {value for (value,) in ContactChannel.select(ContactChannel.value).where(
-            ContactChannel.contact == contact_id).tuples()}
-        phones = [p for p in record.phones if p not in present]
-        emails = [e for e in record.emails if e not in present]
-        values = {"full_name": contact.full_name or record.full_name, "company": contact.company or record.company,
-                  "address": contact.address or record.address}
-        if record.amo_id is not None and contact.amo_id is None and record.amo_id not in self.contact_by_amo:
+        person = self.people[contact_id]
+        phones = [p for p in record.phones if p not in person.phones]
+        emails = [e for e in record.emails if e not in person.emails]
+        values = {"full_name": person.full_name or record.full_name, "company": person.company or record.company,
+                  "address": person.address or record.address}
+        if record.amo_id is not None and person.amo_id is None and record.amo_id not in self.contact_by_amo:
             values["amo_id"] = record.amo_id
             self.contact_by_amo[record.amo_id] = contact_id
-        changed = {key: value for key, value in values.items() if getattr(contact, key) != value}
+        changed = {key: value for key, value in values.items() if getattr(person, key) != value}
         if not changed and not phones and not emails:
             return
-        self._add_channels(contact_id, phones, emails, len(present))
-        Contact.update(**changed, updated_at=self.now, version=Contact.version + 1).where(
-            Contact.id == contact_id).execute()
+        for key, value in changed.items():
+            setattr(person, key, value)
+        self._add_channels(contact_id, phones, emails)
+        if contact_id in self.pending[Contact]:
+            self.pending[Contact][contact_id].update(changed)
+        else:
+            Contact.update(**changed, updated_at=self.now, version=Contact.version + 1).where(
+                Contact.id == contact_id).execute()
         self.contact_touched.add(contact_id)
         self.report.contacts_updated += 1
 
@@ -386,11 +494,20 @@ class _Importer:
         return user_id
 
     def _find_deal(self, record: LeadRecord) -> int | None:
+        deal_id = self._match_deal(record)
+        if deal_id is not None and deal_id in self.pending[Deal]:
+            self._flush()  # the same deal twice in one batch: the second row updates the first
+        return deal_id
+
+    def _match_deal(self, record: LeadRecord) -> int | None:
         if record.amo_id is not None:
             return self.deal_by_amo.get(record.amo_id)
         if record.order_no is not None and record.order_no in self.order_nos:
             deal_id = self.order_nos[record.order_no]
-            if Deal.select().where(Deal.id == deal_id, Deal.name == record.name).exists():
+            if deal_id in self.pending[Deal]:
+                if self.pending[Deal][deal_id]["name"] == record.name:
+                    return deal_id
+            elif Deal.select().where(Deal.id == deal_id, Deal.name == record.name).exists():
                 return deal_id
         for phone in record.contact.phones if record.contact else ():
             if (fold(record.name), phone) in self.by_name_phone:
@@ -419,15 +536,19 @@ class _Importer:
 
     def _create_deal(self, record: LeadRecord, responsible: int | None) -> None:
         contact_id = self.contact_for(record.contact, None, self.leads_file)
-        order_no = record.order_no if record.order_no is not None and record.order_no not in self.order_nos \
-            else numbering.next_number(numbering.ORDER_NO)
-        if record.order_no is not None:
-            numbering.ensure_at_least(numbering.ORDER_NO, order_no)
+        order_no = self._order_no(record.order_no)
         created, updated, entered = self._dates(record)
-        values = self._values(record, responsible)
-        deal_id = Deal.insert(order_no=order_no, stage=record.stage, stage_entered_at=entered,
-                              contact=contact_id, amo_id=record.amo_id, created_at=created,
-                              updated_at=updated, **values).execute()
+        values = {"responsible_id": None, "manager_id": None, "debt_manual": False, **DEAL_DEFAULTS,
+                  **self._values(record, responsible)}
+        search = self._search_text([str(order_no), values["name"], values["tags"], values["products"]], contact_id)
+        deal_id = self.pools[Deal].take()
+        row = {"id": deal_id, "order_no": order_no, "stage": record.stage, "stage_entered_at": entered,
+               "kind": OrderKind.STANDARD, "contact": contact_id, "amo_id": record.amo_id, "created_at": created,
+               "updated_at": updated, "search_text": search, "version": 1,
+               "responsible": values["responsible_id"], "manager": values["manager_id"],
+               **{key: value for key, value in values.items() if key not in ("responsible_id", "manager_id")}}
+        self.rows[Deal].append(row)
+        self.pending[Deal][deal_id] = row
         note_deal_changed(deal_id)
         self.order_nos[order_no] = deal_id
         if record.amo_id is not None:
@@ -440,13 +561,11 @@ class _Importer:
         self._entry(deal_id, TimelineEntry.DEAL_CREATED,
                     f"{IMPORT_TEXT}{origin}: сделка «{record.name}», этап «{pipeline.stage(record.stage).name}»")
         self._notes(deal_id, record.notes)
-        self.search_pending[deal_id] = ([str(order_no), values["name"], values["tags"], values["products"]],
-                                        contact_id)
-        self._done(deal_id, record, CREATED)
+        self._done(deal_id, record, values, contact_id, True)
         self.report.deals_created += 1
 
     def _update_deal(self, deal_id: int, record: LeadRecord, responsible: int | None) -> None:
-        deal = Deal.get_by_id(deal_id)
+        deal = self.deals.pop(deal_id, None) or Deal.get_by_id(deal_id)  # pop: a second row reads it afresh
         contact_id = self.contact_for(record.contact, deal.contact_id, self.leads_file)
         values = self._values(record, responsible)
         changed = {key: value for key, value in values.items() if getattr(deal, key) != value}
@@ -461,56 +580,80 @@ class _Importer:
                                  "user": self.actor, "at": entered})
             self._entry(deal_id, TimelineEntry.STAGE, f"{IMPORT_TEXT}: этап «{pipeline.stage(record.stage).name}» "
                         f"из «{pipeline.stage(deal.stage).name}»")
-        present = {text for (text,) in Note.select(Note.text).where(Note.deal == deal_id).tuples()}
+        present = self.deal_notes.pop(deal_id, None)
+        if present is None:
+            present = {text for (text,) in Note.select(Note.text).where(Note.deal == deal_id).tuples()}
         notes = [text for text in record.notes if text not in present]
         if not changed and not notes:
             self.report.deals_unchanged += 1
             return
         shown = [deal_fields.label(key.removesuffix("_id")) for key in changed
-                 if key not in ("stage", "stage_entered_at", "amo_id", "manager_id")]
+                 if key not in ("stage", "stage_entered_at", "amo_id", "manager_id", "debt_manual")]
         if shown:
             self._entry(deal_id, TimelineEntry.CHANGE, f"{IMPORT_TEXT} — изменено: {', '.join(shown)}")
         self._notes(deal_id, notes)
+        current = {key: getattr(deal, key) for key in DEAL_FIELDS}
+        current.update(values)
         if changed:
-            Deal.update(**changed, updated_at=max(updated, deal.updated_at), version=Deal.version + 1).where(
-                Deal.id == deal_id).execute()
-            self.search_pending[deal_id] = ([], None)
+            search = self._search_text([str(deal.order_no), current["name"], current["tags"], current["products"]],
+                                       contact_id)
+            Deal.update(**changed, search_text=search, updated_at=max(updated, deal.updated_at),
+                        version=Deal.version + 1).where(Deal.id == deal_id).execute()
         note_deal_changed(deal_id)
         self.report.stages.add(deal.stage)
-        self._done(deal_id, record, UPDATED)
+        self._done(deal_id, record, current, contact_id, False)
         self.report.deals_updated += 1
 
-    def _done(self, deal_id: int, record: LeadRecord, outcome: str) -> None:
+    def _done(self, deal_id: int, record: LeadRecord, values: dict[str, object], contact_id: int | None,
+              is_new: bool) -> None:
         self.report.deal_ids.add(deal_id)
         self.report.stages.add(record.stage)
         stage = pipeline.stage(record.stage)
         if not stage.is_closed and any(s.gate and s.order <= stage.order for s in pipeline.STAGES):
-            self.gated.append(deal_id)
+            self.gated.append(_Gated(deal_id, record.stage, values, contact_id, values.get("manager_id"), is_new))
 
-    def _entry(self, deal_id: int, kind: str, text: str, note: int | None = None) -> None:
+    def _entry(self, deal_id: int, kind: str, text: str, note: int | None = None, task: int | None = None) -> None:
         self.entries.append({"deal": deal_id, "at": self.now, "user": self.actor, "kind": kind,
-                             "text": text, "note": note})
+                             "text": text, "note": note, "task": task})
 
     def _notes(self, deal_id: int, texts: list[str]) -> None:
         for text in texts:
-            note_id = Note.insert(deal=deal_id, author=self.actor, text=text, at=self.now).execute()
+            note_id = self.pools[Note].take()
+            self.rows[Note].append({"id": note_id, "deal": deal_id, "author": self.actor, "text": text,
+                                    "at": self.now})
             self._entry(deal_id, TimelineEntry.NOTE, text, note_id)
             self.report.notes += 1
 
-    def _complete_data_task(self, deal_id: int) -> None:
+    def _state(self, gated: _Gated) -> dict[str, object]:
+        """The gate fields' values of a deal, from what the import knows (no query)."""
+        person = self.people.get(gated.contact_id) if gated.contact_id is not None else None
+        passport = "есть" if person is not None and person.has_passport else ""
+        return {**gated.values, "contact.full_name": person.full_name if person else "",
+                "contact.email": person.emails[0] if person and person.emails else "",
+                "contact.phone": person.phones[0] if person and person.phones else "",
+                "contact.address": person.address if person else "",
+                "passport.series": passport, "passport.number": passport}
+
+    def _complete_data_task(self, gated: _Gated) -> None:
         """The task «Дополнить данные: …» for a deal at or past a gate without the gate's fields."""
-        deal = Deal.get_by_id(deal_id)
-        stage = pipeline.stage(deal.stage)
-        state = deal_fields.current_values(deal)
+        stage, state = pipeline.stage(gated.stage), self._state(gated)
         missing: list[str] = []
-        for gated in pipeline.STAGES:
-            if gated.gate and gated.order <= stage.order:
-                missing += [deal_fields.label(p.field) for p in deal_fields.gate_problems(gated, state)
+        for gate in pipeline.STAGES:
+            if gate.gate and gate.order <= stage.order:
+                missing += [deal_fields.label(p.field) for p in deal_fields.gate_problems(gate, state)
                             if deal_fields.label(p.field) not in missing]
-        if not missing or Task.select().where(Task.deal == deal_id, Task.rule == COMPLETE_DATA_RULE,
-                                              Task.done_at.is_null()).exists():
+        if not missing or not gated.is_new and Task.select().where(
+                Task.deal == gated.deal_id, Task.rule == COMPLETE_DATA_RULE, Task.done_at.is_null()).exists():
             return
-        user, group = people.addressee(deal, pipeline.TO_MANAGER)
-        create_task(deal, None, text=COMPLETE_DATA_TEXT + ", ".join(missing), type=TaskType.CONFIRM,
-                    user=user, group=group, rule=COMPLETE_DATA_RULE)
+        manager = self.user_rows.get(gated.manager_id) if gated.manager_id else None
+        group = None
+        if manager is None or not manager.active:
+            manager = None
+            self.shops_group = self.shops_group or people.group_named(pipeline.GROUP_SHOPS)
+            group = self.shops_group
+        task = Task(id=self.pools[Task].take(), deal=gated.deal_id, type=TaskType.CONFIRM,
+                    text=COMPLETE_DATA_TEXT + ", ".join(missing), assignee_user=manager, assignee_group=group,
+                    due_at=self.now, all_day=False, created_at=self.now, rule=COMPLETE_DATA_RULE)
+        self.rows[Task].append({name: task.__data__.get(name) for name in TASK_COLUMNS})
+        self._entry(gated.deal_id, TimelineEntry.TASK_CREATED, created_line(task, None), task=task.id)
         self.report.tasks_to_complete_data += 1

@@ -60,11 +60,15 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
                        due_at=due_at or clock.now(), all_day=all_day, created_by=actor,
                        created_at=clock.now(), rule=rule, parent=parent)
     if deal is not None:
-        origin = "Автозадача" if actor is None else f"Задача от {actor.full_name}"
-        add_entry(deal, TimelineEntry.TASK_CREATED,
-                  f"{origin} для {addressee_name(task)} до {describe_due(task)}: "
-                  f"{TaskType.NAMES[type]} — {text}", actor, task=task, attachment=attachment)
+        add_entry(deal, TimelineEntry.TASK_CREATED, created_line(task, actor), actor, task=task,
+                  attachment=attachment)
     return task
+
+
+def created_line(task: Task, actor: User | None) -> str:
+    """The timeline's line for a new task: «Автозадача для Магазины до 02.06.2025 12:00: Подтверждение — …»."""
+    origin = "Автозадача" if actor is None else f"Задача от {actor.full_name}"
+    return f"{origin} для {addressee_name(task)} до {describe_due(task)}: {TaskType.NAMES[task.type]} — {task.text}"
 
 
 def task_changes(*tasks: Task) -> Changes:
