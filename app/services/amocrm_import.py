@@ -24,8 +24,7 @@ from app.services import deal_fields, numbering, people, permissions
 from app.services.tasks import created_line
 from app.store import bulk
 from app.store.db import database, is_postgres, note_deal_changed
-from app.store.models import (Contact, ContactChannel, Deal, Note, Passport, StageHistory, Task, TimelineEntry,
-                              User)
+from app.store.models import Contact, ContactChannel, Deal, Note, Passport, StageHistory, Task, TimelineEntry, User
 
 IMPORT_TEXT = "Импорт из amoCRM"
 COMPLETE_DATA_RULE = "import.complete_data"
