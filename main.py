@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_print_command(commands, common)
     maintenance_commands.register(commands, common)
     amocrm_commands.register(commands, common)
+    amocrm_commands.register_export(commands, common)
     return parser
 
 

@@ -1,5 +1,6 @@
 """``python main.py import-amocrm LEADS_FILE [--contacts FILE] [--stage-map FILE.json] [--dry-run]
-[--report REPORT.csv]``: amoCRM's export files into the database; the last stdout line is one JSON object."""
+[--report REPORT.csv]``: amoCRM's export files into the database (the last stdout line is one JSON
+object); ``python main.py export -o FILE.xlsx|FILE.csv``: the shop's data out, without passports."""
 from __future__ import annotations
 
 import argparse
@@ -8,8 +9,9 @@ import sys
 from pathlib import Path
 
 from app.domain.errors import ServiceError
-from app.integrations.amocrm_files import contacts_sheet, read_table, write_report
+from app.integrations.amocrm_files import contacts_sheet, read_table, write_report, write_rows
 from app.services.amocrm_import import ImportOptions, import_tables
+from app.services.data_export import CONTACTS_SHEET, DEALS_SHEET, TASKS_SHEET, export_tables
 from app.store.models import User
 
 
@@ -74,3 +76,32 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     command.add_argument("--dry-run", action="store_true", help="только проверить: ничего не записывать")
     command.add_argument("--report", type=Path, metavar="REPORT.csv", help="отчёт по строкам (CSV или XLSX)")
     command.set_defaults(run=run_import)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the deals, contacts and open tasks (never passport data) to ``args.output``."""
+    output = Path(args.output)
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        print("Ошибка: файл выгрузки — .xlsx или .csv", file=sys.stderr)
+        return 2
+    try:
+        sheets = export_tables(None, with_passport=False).value
+    except ServiceError as error:
+        print(f"Ошибка: {error}", file=sys.stderr)
+        return 2
+    written = write_rows(output, sheets)
+    counts = {name: len(rows) - 1 for name, rows in sheets.items()}
+    print(f"Выгружено: сделок {counts[DEALS_SHEET]}, контактов {counts[CONTACTS_SHEET]}, "
+          f"открытых задач {counts[TASKS_SHEET]} → {', '.join(str(path) for path in written)}")
+    return 0
+
+
+def register_export(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``export`` to main.py's sub-commands."""
+    command = commands.add_parser(
+        "export", parents=[common], help="выгрузить сделки, контакты и задачи в XLSX или CSV",
+        description="Сделки (с контактом, этапом, бюджетом, оплатами, датами, тегами, номером заказа), "
+                    "контакты и открытые задачи — в XLSX (три листа) или CSV (три файла) под именами "
+                    "столбцов amoCRM. Паспортные данные командная строка не выгружает.")
+    command.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FILE.csv", help="куда выгрузить")
+    command.set_defaults(run=run_export)

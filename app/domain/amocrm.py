@@ -255,7 +255,7 @@ def _text(values: dict[str, object], key: str) -> str:
     value = values.get(key)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value or "").split())
+    return " ".join(("" if value is None else str(value)).split())
 
 
 def _amo_id(values: dict[str, object]) -> int | None:

@@ -76,9 +76,13 @@ def read_table(path: Path | str) -> Table:
 
 
 def contacts_sheet(path: Path | str) -> Table | None:
-    """The «Контакты» sheet of an XLSX file (our export carries one), None when absent."""
+    """The contacts that come with a leads file from our own export: its «Контакты» sheet (XLSX) or
+    the ``<stem>-Контакты.csv`` beside it (CSV); None when there are none."""
     path = Path(path)
-    return read_xlsx(path, CONTACTS_SHEET) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx(path, CONTACTS_SHEET)
+    beside = path.with_name(f"{path.stem}-{CONTACTS_SHEET}{path.suffix}")
+    return read_csv(beside) if beside.is_file() else None
 
 
 REPORT_HEADER = ("Файл", "Строка", "Итог", "Причина")
