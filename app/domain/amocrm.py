@@ -288,6 +288,16 @@ class ContactRecord:
 
 
 @dataclass
+class TaskRecord:
+    """An open task of a deal in amoCRM (from the API; the export files have none)."""
+
+    amo_id: int
+    text: str
+    due_at: datetime | None
+    responsible: str = ""
+
+
+@dataclass
 class LeadRecord:
     """A deal as one row of the leads file describes it."""
 
@@ -309,6 +319,7 @@ class LeadRecord:
     products: str = ""
     contact: ContactRecord | None = None
     payment: dict[str, object] = field(default_factory=dict)  # payment and delivery fields present
+    tasks: list[TaskRecord] = field(default_factory=list)
 
 
 def _contact(values: dict[str, object], line: int, formats: tuple[str, ...]) -> ContactRecord:

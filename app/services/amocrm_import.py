@@ -27,6 +27,7 @@ from app.store.db import database, is_postgres, note_deal_changed
 from app.store.models import Contact, ContactChannel, Deal, Note, Passport, StageHistory, Task, TimelineEntry, User
 
 IMPORT_TEXT = "Импорт из amoCRM"
+AMO_TASK_RULE = "amocrm.task:"  # + amoCRM's task id: a task imported from amoCRM, once
 COMPLETE_DATA_RULE = "import.complete_data"
 COMPLETE_DATA_TEXT = "Дополнить данные: "
 BATCH_SIZE = 500
@@ -61,6 +62,7 @@ class ImportReport:
     contacts_merged: int = 0
     contacts_updated: int = 0
     notes: int = 0
+    tasks: int = 0  # open tasks brought over from amoCRM (API)
     tasks_to_complete_data: int = 0
     cancelled: bool = False
     unknown_stages: dict[str, int] = field(default_factory=dict)  # amoCRM stage name → rows
@@ -75,7 +77,7 @@ class ImportReport:
             "dry_run": self.dry_run, "deals_created": self.deals_created, "deals_updated": self.deals_updated,
             "deals_unchanged": self.deals_unchanged, "deals_refused": self.deals_refused,
             "contacts_created": self.contacts_created, "contacts_merged": self.contacts_merged,
-            "contacts_updated": self.contacts_updated, "notes": self.notes,
+            "contacts_updated": self.contacts_updated, "notes": self.notes, "tasks": self.tasks,
             "tasks_to_complete_data": self.tasks_to_complete_data, "cancelled": self.cancelled,
             "unknown_stages": sorted(self.unknown_stages), "unknown_people": sorted(self.unknown_people),
         }
@@ -306,6 +308,7 @@ class _Importer:
         self.deal_by_amo = dict(Deal.select(Deal.amo_id, Deal.id).where(Deal.amo_id.is_null(False)).tuples())
         self.order_nos = dict(Deal.select(Deal.order_no, Deal.id).tuples())
         self.pools = {model: _IdPool(model) for model in (Contact, Deal, Note, Task)}
+        self.amo_tasks = {rule for (rule,) in Task.select(Task.rule).where(Task.rule.startswith(AMO_TASK_RULE)).tuples()}
         self.by_name_phone: dict[tuple[str, str], int] = {}
         for deal_id, name, phone in (Deal.select(Deal.id, Deal.name, ContactChannel.value)
                                      .join(ContactChannel, on=(ContactChannel.contact == Deal.contact))
@@ -560,6 +563,7 @@ class _Importer:
         self._entry(deal_id, TimelineEntry.DEAL_CREATED,
                     f"{IMPORT_TEXT}{origin}: сделка «{record.name}», этап «{pipeline.stage(record.stage).name}»")
         self._notes(deal_id, record.notes)
+        self._tasks(deal_id, record, values["manager_id"])
         self._done(deal_id, record, values, contact_id, True)
         self.report.deals_created += 1
 
@@ -583,7 +587,7 @@ class _Importer:
         if present is None:
             present = {text for (text,) in Note.select(Note.text).where(Note.deal == deal_id).tuples()}
         notes = [text for text in record.notes if text not in present]
-        if not changed and not notes:
+        if not changed and not notes and all(f"{AMO_TASK_RULE}{t.amo_id}" in self.amo_tasks for t in record.tasks):
             self.report.deals_unchanged += 1
             return
         shown = [deal_fields.label(key.removesuffix("_id")) for key in changed
@@ -591,6 +595,7 @@ class _Importer:
         if shown:
             self._entry(deal_id, TimelineEntry.CHANGE, f"{IMPORT_TEXT} — изменено: {', '.join(shown)}")
         self._notes(deal_id, notes)
+        self._tasks(deal_id, record, values.get("manager_id", deal.manager_id))
         current = {key: getattr(deal, key) for key in DEAL_FIELDS}
         current.update(values)
         if changed:
@@ -623,6 +628,32 @@ class _Importer:
             self._entry(deal_id, TimelineEntry.NOTE, text, note_id)
             self.report.notes += 1
 
+    def _addressee(self, user_id: int | None) -> tuple[User | None, object]:
+        """(user, group) of a task: the active user, else «Магазины»."""
+        user = self.user_rows.get(user_id) if user_id else None
+        if user is not None and user.active:
+            return user, None
+        self.shops_group = self.shops_group or people.group_named(pipeline.GROUP_SHOPS)
+        return None, self.shops_group
+
+    def _add_task(self, deal_id: int, text: str, type: str, user_id: int | None, due_at: datetime, rule: str) -> None:
+        user, group = self._addressee(user_id)
+        task = Task(id=self.pools[Task].take(), deal=deal_id, type=type, text=text, assignee_user=user,
+                    assignee_group=group, due_at=due_at, all_day=False, created_at=self.now, rule=rule)
+        self.rows[Task].append({name: task.__data__.get(name) for name in TASK_COLUMNS})
+        self._entry(deal_id, TimelineEntry.TASK_CREATED, created_line(task, None), task=task.id)
+
+    def _tasks(self, deal_id: int, record: LeadRecord, manager_id: int | None) -> None:
+        """amoCRM's open tasks of the deal (API), each once, to its responsible when known."""
+        for task in record.tasks:
+            rule = f"{AMO_TASK_RULE}{task.amo_id}"
+            if rule in self.amo_tasks:
+                continue
+            self.amo_tasks.add(rule)
+            user_id = self.users.get(fold(task.responsible)) if task.responsible else manager_id
+            self._add_task(deal_id, task.text[:2000], TaskType.CONTACT, user_id, task.due_at or self.now, rule)
+            self.report.tasks += 1
+
     def _state(self, gated: _Gated) -> dict[str, object]:
         """The gate fields' values of a deal, from what the import knows (no query)."""
         person = self.people.get(gated.contact_id) if gated.contact_id is not None else None
@@ -644,15 +675,6 @@ class _Importer:
         if not missing or not gated.is_new and Task.select().where(
                 Task.deal == gated.deal_id, Task.rule == COMPLETE_DATA_RULE, Task.done_at.is_null()).exists():
             return
-        manager = self.user_rows.get(gated.manager_id) if gated.manager_id else None
-        group = None
-        if manager is None or not manager.active:
-            manager = None
-            self.shops_group = self.shops_group or people.group_named(pipeline.GROUP_SHOPS)
-            group = self.shops_group
-        task = Task(id=self.pools[Task].take(), deal=gated.deal_id, type=TaskType.CONFIRM,
-                    text=COMPLETE_DATA_TEXT + ", ".join(missing), assignee_user=manager, assignee_group=group,
-                    due_at=self.now, all_day=False, created_at=self.now, rule=COMPLETE_DATA_RULE)
-        self.rows[Task].append({name: task.__data__.get(name) for name in TASK_COLUMNS})
-        self._entry(gated.deal_id, TimelineEntry.TASK_CREATED, created_line(task, None), task=task.id)
+        self._add_task(gated.deal_id, COMPLETE_DATA_TEXT + ", ".join(missing), TaskType.CONFIRM, gated.manager_id,
+                       self.now, COMPLETE_DATA_RULE)
         self.report.tasks_to_complete_data += 1
