@@ -308,7 +308,8 @@ class _Importer:
         self.deal_by_amo = dict(Deal.select(Deal.amo_id, Deal.id).where(Deal.amo_id.is_null(False)).tuples())
         self.order_nos = dict(Deal.select(Deal.order_no, Deal.id).tuples())
         self.pools = {model: _IdPool(model) for model in (Contact, Deal, Note, Task)}
-        self.amo_tasks = {rule for (rule,) in Task.select(Task.rule).where(Task.rule.startswith(AMO_TASK_RULE)).tuples()}
+        self.amo_tasks = {rule for (rule,) in Task.select(Task.rule).where(
+            Task.rule.startswith(AMO_TASK_RULE)).tuples()}
         self.by_name_phone: dict[tuple[str, str], int] = {}
         for deal_id, name, phone in (Deal.select(Deal.id, Deal.name, ContactChannel.value)
                                      .join(ContactChannel, on=(ContactChannel.contact == Deal.contact))
