@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from app.domain.errors import ServiceError
+from app.integrations import amocrm_api
 from app.integrations.amocrm_files import contacts_sheet, read_table, write_report, write_rows
-from app.services.amocrm_import import ImportOptions, import_tables
+from app.services.amocrm_import import ImportOptions, import_records, import_tables
 from app.services.data_export import CONTACTS_SHEET, DEALS_SHEET, TASKS_SHEET, export_tables
 from app.store.models import User
 
@@ -38,17 +40,45 @@ def people_map(raw: dict) -> dict[str, int | None]:
     return mapped
 
 
+def _options(args: argparse.Namespace) -> ImportOptions:
+    return ImportOptions(stage_map=_json_file(args.stage_map, "Сопоставление этапов"),
+                         people_map=people_map(_json_file(args.people_map, "Сопоставление людей")),
+                         dry_run=args.dry_run)
+
+
 def run_import(args: argparse.Namespace) -> int:
     try:
         leads = read_table(args.leads)
         contacts = read_table(args.contacts) if args.contacts else contacts_sheet(args.leads)
-        options = ImportOptions(stage_map=_json_file(args.stage_map, "Сопоставление этапов"),
-                                people_map=people_map(_json_file(args.people_map, "Сопоставление людей")),
-                                dry_run=args.dry_run)
-        report = import_tables(leads, contacts, None, options)
+        report = import_tables(leads, contacts, None, _options(args))
     except (ServiceError, ValueError) as error:
         print(f"Ошибка: {error}", file=sys.stderr)
         return 2
+    return _finish(report, args)
+
+
+def run_import_api(args: argparse.Namespace) -> int:
+    """The same import from amoCRM's API v4 (address: --base-url or the shop's setting; token:
+    $AMOCRM_TOKEN or the one saved in the keyring)."""
+    base = args.base_url or amocrm_api.base_url()
+    client = None
+    try:
+        client = amocrm_api.AmoClient(base, os.environ.get("AMOCRM_TOKEN") or amocrm_api.saved_token(base) or "")
+        data = client.read_all(progress=lambda text: print(text, file=sys.stderr, flush=True))
+        leads, contacts = amocrm_api.records_from_api(data)
+        report = import_records(leads, contacts, None, _options(args),
+                                file_names=("amoCRM: сделки", "amoCRM: контакты"))
+    except (ServiceError, ValueError) as error:
+        print(f"Ошибка: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if client is not None:
+            client.close()
+    return _finish(report, args)
+
+
+def _finish(report, args: argparse.Namespace) -> int:
+    """Print the refused rows and unknown names (stderr), write the report, print the JSON last."""
     for line in report.refused:
         print(f"{line.file}, строка {line.line}: {line.reason}", file=sys.stderr)
     for name, rows in sorted(report.unknown_stages.items()):
@@ -69,13 +99,24 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
                     "ничего не удваивает. Последняя строка вывода — JSON с итогами.")
     command.add_argument("leads", type=Path, metavar="LEADS_FILE", help="файл сделок (XLSX или CSV)")
     command.add_argument("--contacts", type=Path, metavar="CONTACTS_FILE", help="файл контактов")
+    _import_options(command)
+    command.set_defaults(run=run_import)
+    api = commands.add_parser(
+        "import-amocrm-api", parents=[common], help="импорт из amoCRM через API v4",
+        description="Сделки, контакты, открытые задачи и примечания из аккаунта amoCRM. Ключ доступа — "
+                    "переменная AMOCRM_TOKEN или сохранённый в программе.")
+    api.add_argument("--base-url", metavar="URL", help="адрес аккаунта, например https://manya.amocrm.ru")
+    _import_options(api)
+    api.set_defaults(run=run_import_api)
+
+
+def _import_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--stage-map", type=Path, metavar="FILE.json",
                          help='{"этап в amoCRM": "код этапа"} для этапов, которых нет в программе')
     command.add_argument("--people-map", type=Path, metavar="FILE.json",
                          help='{"ответственный в amoCRM": "логин"} для незнакомых имён')
     command.add_argument("--dry-run", action="store_true", help="только проверить: ничего не записывать")
     command.add_argument("--report", type=Path, metavar="REPORT.csv", help="отчёт по строкам (CSV или XLSX)")
-    command.set_defaults(run=run_import)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -168,3 +168,14 @@ def test_refusals_say_what_is_wrong(httpserver, answer, message):
 def test_no_address_or_token_is_said_plainly():
     with pytest.raises(AmoApiError, match="ключ доступа"):
         AmoClient("http://127.0.0.1:1", "")
+
+
+def test_command_line_import_from_the_api(amocrm, db_url, db, staff, monkeypatch, capsys):
+    import json
+
+    from main import main
+
+    monkeypatch.setenv("AMOCRM_TOKEN", "long-lived-token")
+    assert main(["import-amocrm-api", "--base-url", amocrm.url_for("/"), "--db", db_url]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert (summary["deals_created"], summary["tasks"], summary["notes"]) == (2, 1, 2)
