@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.version import program_version
 from app.store.session import Opened, default_user
+from ui.amocrm.install import install_data_exchange, show_import_dialog
 from ui.board.board import BoardWidget
 from ui.common import msgbox
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
@@ -84,6 +85,7 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
         window.show_screen(args.show)
     multipc.install(window, opened, start=not getattr(args, "screenshot", None))
     about.install(window, opened)
+    install_data_exchange(window)
     if window.workstation != "workshop":  # the terminal has no menu bar; its PC is set up once
         autostart.install(window)
     return window
@@ -100,7 +102,8 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
     return card
 
 
-SHOW_WINDOWS = {"deal": show_deal_card}  # screens in their own window; the rest are tabs of the main one
+# screens in their own window; the rest are tabs of the main one
+SHOW_WINDOWS = {"deal": show_deal_card, "amocrm-import": show_import_dialog}
 
 
 def shown_widget(window: MainWindow, what: str | None) -> QWidget:
