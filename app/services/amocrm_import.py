@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable
+from typing import Callable, Sequence
 
 from peewee import fn
 
@@ -168,7 +168,7 @@ def import_tables(leads: Table | None, contacts: Table | None, actor: User | Non
 
 def import_records(leads: list[LeadRecord], contacts: list[ContactRecord], actor: User | None,
                    options: ImportOptions, *, file_names: tuple[str, str] = ("", ""),
-                   refused_leads: list[ReportLine] = (), refused_contacts: Iterable[ReportLine] = (),
+                   refused_leads: Sequence[ReportLine] = (), refused_contacts: Sequence[ReportLine] = (),
                    progress: Progress | None = None,
                    cancelled: Callable[[], bool] | None = None) -> ImportReport:
     """Import records (read from files or from the API) in batches; returns the report."""
@@ -185,12 +185,12 @@ def import_records(leads: list[LeadRecord], contacts: list[ContactRecord], actor
     if progress:
         progress(0, total)
     try:
-        if options.dry_run:
+        if options.dry_run:  # everything inside one transaction, rolled back at the end
             with database.atomic():
-                _run(batches, _Importer(actor, options, matcher, report, file_names), progress, cancelled,
-                     total)
+                _run(batches, _Importer(actor, options, matcher, report, file_names), progress, cancelled, total)
                 raise _DryRunDone
-        _run(batches, _Importer(actor, options, matcher, report, file_names), progress, cancelled, total)
+        else:
+            _run(batches, _Importer(actor, options, matcher, report, file_names), progress, cancelled, total)
     except _DryRunDone:
         pass
     except ImportCancelled:

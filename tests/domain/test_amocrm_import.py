@@ -215,3 +215,12 @@ def test_phones_that_are_not_phones_are_warned_not_refused(staff, tmp_path):
     assert report.deals_created == 1
     assert [line.reason for line in report.lines] == ["«позвонить вечером» — не номер телефона, пропущен"]
     assert ContactChannel.select().count() == 0
+
+
+def test_the_same_deal_twice_in_one_file_is_one_deal(staff, tmp_path):
+    rows = [samples.lead(7, "Фомина (МИА)", "1000", contact="Фомина", mobile="+79215550000"),
+            samples.lead(7, "Фомина (МИА)", "2000", contact="Фомина", mobile="+79215550000", notes=["Доплата"])]
+    report = _import(_leads_file(tmp_path, rows))
+    assert (report.deals_created, report.deals_updated, report.contacts_created) == (1, 1, 1)
+    deal = Deal.get()
+    assert deal.budget == 200000 and [n.text for n in deal.notes] == ["Доплата"]
