@@ -202,32 +202,27 @@ def split_tags(value: object) -> list[str]:
     return [re.sub(r"\s+", "_", tag.strip()) for tag in str(value or "").split(",") if tag.strip()]
 
 
-def clean_phones(raw: list[str]) -> tuple[list[str], list[str]]:
-    """(E.164 phones without repeats, the texts that are not phones)."""
-    phones, bad = [], []
+def _clean_all(raw: list[str], clean) -> tuple[list[str], list[str]]:
+    good, bad = [], []
     for text in raw:
         try:
-            phone = validation.clean_phone(text)
+            value = clean(text)
         except FieldError:
             bad.append(text.strip())
             continue
-        if phone not in phones:
-            phones.append(phone)
-    return phones, bad
+        if value not in good:
+            good.append(value)
+    return good, bad
+
+
+def clean_phones(raw: list[str]) -> tuple[list[str], list[str]]:
+    """(E.164 phones without repeats, the texts that are not phones)."""
+    return _clean_all(raw, validation.clean_phone)
 
 
 def clean_emails(raw: list[str]) -> tuple[list[str], list[str]]:
     """(lower-cased e-mails without repeats, the texts that are not e-mails)."""
-    emails, bad = [], []
-    for text in raw:
-        try:
-            email = validation.clean_email(text)
-        except FieldError:
-            bad.append(text.strip())
-            continue
-        if email not in emails:
-            emails.append(email)
-    return emails, bad
+    return _clean_all(raw, validation.clean_email)
 
 
 class StageMatcher:
@@ -279,7 +274,6 @@ class ContactRecord:
     emails: list[str] = field(default_factory=list)
     amo_id: int | None = None
     created_at: datetime | None = None
-    notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -386,7 +380,6 @@ def contact_record(values: dict[str, object], line: int) -> ContactRecord | None
     if record.is_empty:
         return None
     record.amo_id = _amo_id(values)
-    record.notes = list(values["notes"])
     return record
 
 

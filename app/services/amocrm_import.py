@@ -114,34 +114,29 @@ class ImportCancelled(Exception):
 Progress = Callable[[int, int], None]
 
 
-def read_leads(table: Table) -> tuple[list[LeadRecord], list[ReportLine]]:
-    """The deals of a leads table and the rows refused while reading (line and reason)."""
-    header = Header.read(table.header)
+def _read(table: Table, make: Callable[[dict, int], object], *,
+          contacts: bool = False) -> tuple[list, list[ReportLine]]:
+    header = Header.read(table.header, contacts=contacts)
     records, refused = [], []
     for line, cells in table.rows:
         try:
-            record = amocrm.lead_record(header.row(cells), line)
+            record = make(header.row(cells), line)
         except RowRefused as error:
             refused.append(ReportLine(table.name, line, REFUSED, str(error)))
             continue
         if record is not None:
             records.append(record)
     return records, refused
+
+
+def read_leads(table: Table) -> tuple[list[LeadRecord], list[ReportLine]]:
+    """The deals of a leads table and the rows refused while reading (line and reason)."""
+    return _read(table, amocrm.lead_record)
 
 
 def read_contacts(table: Table) -> tuple[list[ContactRecord], list[ReportLine]]:
     """The people of a contacts table and the rows refused while reading."""
-    header = Header.read(table.header, contacts=True)
-    records, refused = [], []
-    for line, cells in table.rows:
-        try:
-            record = amocrm.contact_record(header.row(cells), line)
-        except RowRefused as error:
-            refused.append(ReportLine(table.name, line, REFUSED, str(error)))
-            continue
-        if record is not None:
-            records.append(record)
-    return records, refused
+    return _read(table, amocrm.contact_record, contacts=True)
 
 
 def known_users() -> dict[str, int]:
