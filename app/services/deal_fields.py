@@ -169,18 +169,19 @@ def consistency_problems(merged: dict[str, Any], touched: set[str]) -> list[Fiel
 
 
 def check(state: dict[str, Any], values: dict[str, Any],
-          stage: pipeline.Stage | None = None) -> tuple[dict[str, Any], dict[str, Any], list[FieldProblem]]:
+          gate: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, Any], list[FieldProblem]]:
     """Typed ``values`` over the deal's ``state``: (clean values, merged state, problems).
 
-    Pure (no writes): per-field checks, rules between fields and, with ``stage``, its gate. A gate
-    form calls it while the user types; the services call it before every write.
+    Pure (no writes): per-field checks, rules between fields and the ``gate`` fields a move needs
+    (``pipeline.gate_of_move``). A gate form calls it while the user types; the services call it
+    before every write.
     """
     clean, problems = read_values(values)
     merged = merge(state, clean, set(values))
     problems += consistency_problems(merged, set(values))
-    if stage is not None:
+    if gate:
         already = {problem.field for problem in problems}
-        problems += [p for p in gate_problems(stage, merged) if p.field not in already]
+        problems += [p for p in gate_problems(gate, merged) if p.field not in already]
     return clean, merged, problems
 
 
@@ -195,9 +196,9 @@ def _missing(key: str, value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def gate_problems(stage: pipeline.Stage, merged: dict[str, Any]) -> list[FieldProblem]:
-    """Fields the stage's gate needs that are still empty."""
-    return [FieldProblem(key, "не заполнено") for key in stage.gate if _missing(key, merged[key])]
+def gate_problems(gate: tuple[str, ...], merged: dict[str, Any]) -> list[FieldProblem]:
+    """Fields of ``gate`` that are still empty."""
+    return [FieldProblem(key, "не заполнено") for key in gate if _missing(key, merged[key])]
 
 
 def _write_channels(contact: Contact, kind: str, values: list[str]) -> None:

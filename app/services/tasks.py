@@ -7,18 +7,41 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import JOIN
 
-from app.domain import clock, pipeline
+from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role, TaskType
-from app.domain.errors import NotFoundError, ServiceError
-from app.services import people
+from app.domain.errors import ConflictError, FieldProblem, NotFoundError, ServiceError, ValidationError
+from app.services import people, permissions
 from app.services.timeline import add_entry
+from app.store import setting_values
 from app.store.db import database
 from app.store.models import Attachment, Deal, Group, Task, TimelineEntry, User
 
 FEASIBILITY_QUESTION = "Возможно ли создать такую кровать технически"
 DESIGN_READY = "Связаться с клиентом. Дизайн готов"
 CONFIRM_RECEIPT = "Подтвердить получение заказа"
+
+
+GRACE_KEY = "tasks.new_lead_grace_minutes"
+DEFAULT_GRACE_MINUTES = 15
+MAX_GRACE_MINUTES = 24 * 60
+
+
+def new_lead_grace() -> timedelta:
+    """How long a new lead's «Связаться с клиентом» waits before it is due (and turns red)."""
+    minutes = setting_values.read(GRACE_KEY, DEFAULT_GRACE_MINUTES)
+    return timedelta(minutes=minutes if isinstance(minutes, int) and 0 <= minutes <= MAX_GRACE_MINUTES
+                     else DEFAULT_GRACE_MINUTES)
+
+
+def set_new_lead_grace(actor: User | None, minutes: int) -> Changes:
+    """The administrator sets the grace of new leads' tasks (0 … 1 440 minutes)."""
+    permissions.require(actor, permissions.SETTINGS_MANAGE)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_GRACE_MINUTES:
+        raise ValidationError([FieldProblem("grace", f"от 0 до {MAX_GRACE_MINUTES} минут")])
+    with database.atomic():
+        setting_values.write(GRACE_KEY, minutes)
+    return Changes()
 
 
 def day_start_utc(day: date) -> datetime:
@@ -90,14 +113,20 @@ def add_task(deal_id: int | None, actor: User | None, **kwargs) -> Done[Task]:
         return _done(create_task(deal, actor, **kwargs))
 
 
+ALREADY_DONE = "Задача уже выполнена"
+
+
 def _finish(task: Task, actor: User | None, result: str) -> Task:
+    """Close ``task`` once: the row is claimed by a conditional update, so of two PCs completing it at
+    the same moment the second gets the conflict message and writes nothing."""
     if task.is_done:
-        raise ServiceError("Задача уже выполнена")
-    task.result = " ".join((result or "").split())
-    task.done_at = clock.now()
-    task.done_by = actor
-    task.version += 1
-    task.save()
+        raise ConflictError(ALREADY_DONE)
+    text = validation.clean_text(result)
+    claimed = (Task.update(result=text, done_at=clock.now(), done_by=actor, version=Task.version + 1)
+               .where(Task.id == task.id, Task.done_at.is_null()).execute())
+    if not claimed:
+        raise ConflictError(f"{ALREADY_DONE} (на другом компьютере)")
+    task = Task.get_by_id(task.id)
     if task.deal_id:
         shown = f" — {task.result}" if task.result else ""
         add_entry(task.deal_id, TimelineEntry.TASK_DONE,
@@ -156,7 +185,7 @@ def answer_feasibility(task_id: int, actor: User, possible: bool,
         question = _get_task(task_id)
         remarks = " ".join((remarks or "").split())
         answer = ("да" if possible else "нет") + (f", {remarks}" if remarks else "")
-        _finish(question, actor, answer)
+        question = _finish(question, actor, answer)
         designer = question.created_by
         target = dict(user=designer) if designer is not None and designer.active else dict(
             group=people.group_named(pipeline.GROUP_DESIGNERS))
@@ -222,21 +251,29 @@ class TaskLine:
     due_at: datetime  # naive UTC
     all_day: bool
     overdue: bool
+    left_stage: str = ""  # the name of the stage that set this task when the deal has left it
 
     @property
     def type_name(self) -> str:
         return TaskType.NAMES.get(self.type, self.type)
 
 
+def _left_stage(task: Task, current: str | None) -> str:
+    origin = pipeline.stage_of_rule(task.rule)
+    return origin.name if origin is not None and origin.code != current else ""
+
+
 def open_tasks(deal_id: int) -> list[TaskLine]:
-    """The deal's open tasks, soonest first."""
+    """The deal's open tasks, soonest first; an automatic task of a stage the deal has left says so."""
     now = clock.now()
+    current = Deal.select(Deal.stage).where(Deal.id == deal_id).scalar()
     query = (Task.select(Task, User, Group)
              .join(User, JOIN.LEFT_OUTER, on=(Task.assignee_user == User.id)).switch(Task)
              .join(Group, JOIN.LEFT_OUTER, on=(Task.assignee_group == Group.id))
              .where(Task.deal == deal_id, Task.done_at.is_null()).order_by(Task.due_at, Task.id))
     return [TaskLine(task.id, task.type, task.text, addressee_name(task), task.due_at, task.all_day,
-                     (day_start_utc(clock.local_today()) if task.all_day else now) > task.due_at)
+                     (day_start_utc(clock.local_today()) if task.all_day else now) > task.due_at,
+                     _left_stage(task, current))
             for task in query]
 
 

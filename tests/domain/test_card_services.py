@@ -36,7 +36,7 @@ def test_check_field_accepts_good_values_and_marks_empty_required_ones():
 def test_check_over_state_reports_gate_and_cross_field_problems(staff):
     deal = new_deal(staff["manager"], budget="10 000")
     state = deal_fields.current_values(deal)
-    _, merged, problems = deal_fields.check(state, {"prepayment": "20 000"}, stage("paid"))
+    _, merged, problems = deal_fields.check(state, {"prepayment": "20 000"}, stage("paid").gate)
     fields = {p.field for p in problems}
     assert "prepayment" in fields and {"payment_date", "ship_deadline", "delivery_type"} <= fields
     assert deal_fields.has_no_debt(0) and not deal_fields.has_no_debt(None) and not deal_fields.has_no_debt(5)

@@ -23,7 +23,7 @@ def no_dialogs(monkeypatch):
 
 
 def test_stage_selector_refuses_a_gated_move_and_opens_the_gate_form(qtbot, staff, counts):
-    deal = new_deal(staff["manager"])
+    deal = new_deal(staff["manager"], **INVOICE_VALUES)
     card = open_card(qtbot, staff["manager"], deal.id)
     before = counts()
     choose(card.stage, "paid")

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
-from app.domain import pipeline, validation
+from app.domain import validation
 from app.domain.errors import FieldProblem
 from app.domain.money import format_rub
 from app.services import deal_fields, permissions
@@ -58,11 +58,11 @@ class FieldForm(QWidget):
 
     edited = Signal()
 
-    def __init__(self, specs: list[FieldSpec], *, stage: pipeline.Stage | None = None,
+    def __init__(self, specs: list[FieldSpec], *, gate: tuple[str, ...] = (),
                  choices: dict[str, list[tuple[Any, str]]] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.specs = {spec.key: spec for spec in specs}
-        self.stage = stage
+        self.gate = gate  # the fields the move being prepared needs (marked *)
         self.state: dict[str, Any] = {}
         self.touched: set[str] = set()
         self.locked: set[str] = set()
@@ -77,7 +77,7 @@ class FieldForm(QWidget):
         layout.setColumnStretch(2, 2)
         layout.setVerticalSpacing(6)
         for row, spec in enumerate(specs):
-            required = stage is not None and spec.key in stage.gate
+            required = spec.key in gate
             label = QLabel(deal_fields.label(spec.key) + (" *" if required else ""))
             editor = self._make_editor(spec, (choices or {}).get(spec.key, []))
             editor.setObjectName(editor_key(spec.key))
@@ -213,12 +213,12 @@ class FieldForm(QWidget):
 
     def problems(self) -> list[FieldProblem]:
         """What the domain says about the typed values now."""
-        _, _, problems = deal_fields.check(self.state, self.values_source(), self.stage)
+        _, _, problems = deal_fields.check(self.state, self.values_source(), self.gate)
         return problems
 
     def merged(self) -> dict[str, Any]:
         """The deal's state with the typed values applied (e.g. the debt computed while typing)."""
-        _, merged, _ = deal_fields.check(self.state, self.values_source(), None)
+        _, merged, _ = deal_fields.check(self.state, self.values_source())
         return merged
 
     def revalidate(self) -> list[FieldProblem]:

@@ -67,14 +67,27 @@ class InstanceServer(QObject):
     def _connected(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
+            # no Python closure holds this object from the socket's side: freeing it while Qt deletes the
+            # socket would delete the socket twice
+            socket.readyRead.connect(self._ready_read)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
                 self._read(socket)
 
+    def _ready_read(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._read(socket)
+
     def _read(self, socket: QLocalSocket) -> None:
         if bytes(socket.readAll()).startswith(MESSAGE.strip()):
             self.activate.emit()
+
+    def close(self) -> None:
+        """Stop listening and drop the connections still open."""
+        self.server.close()
+        for socket in self.server.findChildren(QLocalSocket):
+            socket.abort()
 
 
 def bring_forward(window) -> None:
