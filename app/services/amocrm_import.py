@@ -609,7 +609,7 @@ class _Importer:
         self.report.deal_ids.add(deal_id)
         self.report.stages.add(record.stage)
         stage = pipeline.stage(record.stage)
-        if not stage.is_closed and any(s.gate and s.order <= stage.order for s in pipeline.STAGES):
+        if not stage.is_closed and pipeline.gate_of_move(None, stage):
             self.gated.append(_Gated(deal_id, record.stage, values, contact_id, values.get("manager_id"), is_new))
 
     def _entry(self, deal_id: int, kind: str, text: str, note: int | None = None, task: int | None = None) -> None:
@@ -662,12 +662,8 @@ class _Importer:
 
     def _complete_data_task(self, gated: _Gated) -> None:
         """The task «Дополнить данные: …» for a deal at or past a gate without the gate's fields."""
-        stage, state = pipeline.stage(gated.stage), self._state(gated)
-        missing: list[str] = []
-        for gate in pipeline.STAGES:
-            if gate.gate and gate.order <= stage.order:
-                missing += [deal_fields.label(p.field) for p in deal_fields.gate_problems(gate, state)
-                            if deal_fields.label(p.field) not in missing]
+        gate = pipeline.gate_of_move(None, pipeline.stage(gated.stage))
+        missing = [deal_fields.label(p.field) for p in deal_fields.gate_problems(gate, self._state(gated))]
         if not missing or not gated.is_new and Task.select().where(
                 Task.deal == gated.deal_id, Task.rule == COMPLETE_DATA_RULE, Task.done_at.is_null()).exists():
             return
