@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain import clock, pipeline
+from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes, Done
 from app.domain.codes import OrderKind
-from app.domain.errors import ConflictError, FieldProblem, GateError, NotFoundError, ValidationError
+from app.domain.errors import DEAL_NOT_FOUND, ConflictError, FieldProblem, GateError, NotFoundError, ValidationError
 from app.services import deal_fields, numbering, people, permissions, tasks
 from app.services.sms import queue_sms
 from app.services.tasks import create_task
@@ -32,6 +32,8 @@ class MoveResult:
 
 def load_deal(deal_id: int, *, lock: bool = False) -> Deal:
     """The deal row (locked for update on PostgreSQL when ``lock``); NotFoundError if gone."""
+    if not validation.is_id(deal_id):
+        raise NotFoundError(DEAL_NOT_FOUND)
     query = Deal.select().where(Deal.id == deal_id)
     if lock and is_postgres():
         contact_id = Deal.select(Deal.contact).where(Deal.id == deal_id).scalar()
@@ -42,13 +44,13 @@ def load_deal(deal_id: int, *, lock: bool = False) -> Deal:
         query = query.for_update()
     deal = query.first()
     if deal is None:
-        raise NotFoundError("Сделка не найдена (возможно, удалена на другом компьютере)")
+        raise NotFoundError(DEAL_NOT_FOUND)
     return deal
 
 
 def deal_id_for_order(order_no: int) -> int:
     """The id of the deal with order number ``order_no``; NotFoundError if there is none."""
-    deal = Deal.get_or_none(Deal.order_no == order_no)
+    deal = Deal.get_or_none(Deal.order_no == order_no) if validation.is_id(order_no) else None
     if deal is None:
         raise NotFoundError(f"Нет сделки с номером заказа {order_no}")
     return deal.id

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from types import NoneType
 
 from peewee import JOIN
 
 from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role, TaskType
-from app.domain.errors import ConflictError, FieldProblem, NotFoundError, ServiceError, ValidationError
+from app.domain.errors import (
+    DEAL_NOT_FOUND,
+    TASK_NOT_FOUND,
+    ConflictError,
+    FieldProblem,
+    NotFoundError,
+    ServiceError,
+    ValidationError,
+)
 from app.services import people, permissions
 from app.services.timeline import add_entry
-from app.store import setting_values
+from app.store import lookup, setting_values
 from app.store.db import database
 from app.store.models import Attachment, Deal, Group, Task, TimelineEntry, User
 
@@ -60,10 +69,17 @@ def describe_due(task: Task) -> str:
     return local.strftime("%d.%m.%Y") if task.all_day else local.strftime("%d.%m.%Y %H:%M")
 
 
+def _deal(deal_id: int) -> Deal:
+    deal = lookup.by_id(Deal, deal_id)
+    if deal is None:
+        raise NotFoundError(DEAL_NOT_FOUND)
+    return deal
+
+
 def _get_task(task_id: int) -> Task:
-    task = Task.get_or_none(Task.id == task_id)
+    task = lookup.by_id(Task, task_id)
     if task is None:
-        raise NotFoundError("Задача не найдена (возможно, удалена на другом компьютере)")
+        raise NotFoundError(TASK_NOT_FOUND)
     return task
 
 
@@ -72,13 +88,16 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
                 all_day: bool = False, rule: str | None = None, parent: Task | None = None,
                 attachment: Attachment | None = None) -> Task:
     """A task inside the caller's transaction, with its timeline line (showing ``attachment``)."""
-    text = " ".join((text or "").split())
-    if not text:
-        raise ServiceError("Напишите текст задачи")
-    if type not in TaskType.NAMES:
-        raise ServiceError("Неизвестный тип задачи")
-    if (user is None) == (group is None):
-        raise ServiceError("Выберите, кому задача: человеку или группе")
+    text = validation.checked_text(text, "task.text", required=True)
+    if not isinstance(type, str) or type not in TaskType.NAMES:
+        raise ValidationError([FieldProblem("task.type", "выберите из списка")])
+    if not isinstance(user, (User, NoneType)) or not isinstance(group, (Group, NoneType)) or (
+            (user is None) == (group is None)):
+        raise ValidationError([FieldProblem("task.to", "выберите человека или группу")])
+    if due_at is not None and not _is_moment(due_at):
+        raise ValidationError([FieldProblem("task.due", "не дата и время")])
+    if not isinstance(all_day, bool):
+        raise ValidationError([FieldProblem("task.due", "«весь день» — да или нет")])
     task = Task.create(deal=deal, type=type, text=text, assignee_user=user, assignee_group=group,
                        due_at=due_at or clock.now(), all_day=all_day, created_by=actor,
                        created_at=clock.now(), rule=rule, parent=parent)
@@ -92,6 +111,10 @@ def created_line(task: Task, actor: User | None) -> str:
     """The timeline's line for a new task: «Автозадача для Магазины до 02.06.2025 12:00: Подтверждение — …»."""
     origin = "Автозадача" if actor is None else f"Задача от {actor.full_name}"
     return f"{origin} для {addressee_name(task)} до {describe_due(task)}: {TaskType.NAMES[task.type]} — {task.text}"
+
+
+def _is_moment(value: object) -> bool:
+    return isinstance(value, datetime) and datetime.min + timedelta(days=1) < value < datetime.max - timedelta(days=1)
 
 
 def task_changes(*tasks: Task) -> Changes:
@@ -109,7 +132,7 @@ def _done(task: Task) -> Done[Task]:
 def add_task(deal_id: int | None, actor: User | None, **kwargs) -> Done[Task]:
     """Set a task by hand (one transaction); see ``create_task`` for the arguments."""
     with database.atomic():
-        deal = Deal.get_by_id(deal_id) if deal_id is not None else None
+        deal = _deal(deal_id) if deal_id is not None else None
         return _done(create_task(deal, actor, **kwargs))
 
 
@@ -121,7 +144,7 @@ def _finish(task: Task, actor: User | None, result: str) -> Task:
     the same moment the second gets the conflict message and writes nothing."""
     if task.is_done:
         raise ConflictError(ALREADY_DONE)
-    text = validation.clean_text(result)
+    text = validation.checked_text(result, "task.result")
     claimed = (Task.update(result=text, done_at=clock.now(), done_by=actor, version=Task.version + 1)
                .where(Task.id == task.id, Task.done_at.is_null()).execute())
     if not claimed:
@@ -143,6 +166,10 @@ def complete_task(task_id: int, actor: User | None, result: str = "") -> Done[Ta
 def reschedule_task(task_id: int, actor: User | None, due_at: datetime, *,
                     all_day: bool = False) -> Done[Task]:
     """Move a task's due time."""
+    if not _is_moment(due_at):
+        raise ValidationError([FieldProblem("task.due", "не дата и время")])
+    if not isinstance(all_day, bool):
+        raise ValidationError([FieldProblem("task.due", "«весь день» — да или нет")])
     with database.atomic():
         task = _get_task(task_id)
         if task.is_done:

@@ -66,9 +66,9 @@ def test_complete_task_twice_refused(staff):
 def test_manual_task_needs_text_and_one_addressee(staff, counts):
     deal = new_deal(staff["manager"])
     before = counts()
-    with pytest.raises(ServiceError, match="текст"):
+    with pytest.raises(ServiceError, match="Текст задачи: не заполнено"):
         tasks.add_task(deal.id, staff["manager"], text="  ", user=staff["manager"])
-    with pytest.raises(ServiceError, match="кому"):
+    with pytest.raises(ServiceError, match="Кому: выберите человека или группу"):
         tasks.add_task(deal.id, staff["manager"], text="Позвонить")
     assert counts() == before
 

@@ -20,6 +20,7 @@ from app.services import deal_fields, permissions
 
 TEXT, AMOUNT, DATE, CHOICE, CHECK, LIST, LONG = "text", "amount", "date", "choice", "check", "list", "long"
 ERROR_STYLE = "color: #b3261e;"
+WARNING_STYLE = "color: #9a6700;"  # a value stored with a caveat (a phone kept as typed)
 PLACEHOLDERS = {DATE: "дд.мм.гггг", AMOUNT: "0 руб", LIST: "через запятую"}
 BLANK_ZERO = {"budget"}  # a budget of 0 means «not set yet» (its gate treats it so): shown empty
 
@@ -233,7 +234,10 @@ class FieldForm(QWidget):
             if problem.field in self.specs and problem.message not in by_field.get(problem.field, []):
                 by_field.setdefault(problem.field, []).append(problem.message)
         for key, label in self.messages.items():
-            label.setText("; ".join(by_field.get(key, [])))
+            shown = by_field.get(key, [])
+            warning = None if shown or key != "contact.phone" else validation.phone_warning(str(self.raw(key) or ""))
+            label.setStyleSheet(WARNING_STYLE if warning else ERROR_STYLE)
+            label.setText("; ".join(shown) or warning or "")
 
     def set_auto(self, key: str, value: Any) -> None:
         """Show a computed value in an untouched field (e.g. the debt from budget and prepayment)."""
