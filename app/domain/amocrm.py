@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from app.domain import clock, pipeline, validation
+from app.domain import clock, labels, pipeline, validation
 from app.domain.validation import FieldError
 
 # canonical keys of the columns the import reads, with the header names amoCRM (and our export) writes
@@ -181,18 +181,8 @@ def parse_day(value: object, label: str) -> date | None:
 
 def parse_amount(value: object, label: str) -> int | None:
     """A budget cell as kopecks: «32000», «32 000», «32 000,00», «32000.5», a spreadsheet number; empty → None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        try:
-            kopecks = Decimal(str(value)) * 100
-        except InvalidOperation:
-            kopecks = Decimal(-1)
-        if kopecks < 0 or kopecks != kopecks.to_integral_value():
-            raise RowRefused(f"{label}: «{value}» — не сумма в рублях и копейках")
-        return int(kopecks)
     try:
-        return validation.clean_amount(str(value))
+        return validation.clean_amount(value if isinstance(value, (int, float, Decimal)) else str(value or ""))
     except FieldError as error:
         raise RowRefused(f"{label}: {error}") from None
 
@@ -251,6 +241,22 @@ def _text(values: dict[str, object], key: str) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(("" if value is None else str(value)).split())
+
+
+def _checked(values: dict[str, object], key: str, *, limit: str | None = None) -> str:
+    """The cell's text within the field's length limit (``validation.TEXT_LIMITS``), else RowRefused."""
+    limit = limit or key
+    try:
+        return validation.clean_text(_text(values, key), key=limit)
+    except FieldError as error:
+        raise RowRefused(f"{labels.label(limit)}: {error}") from None
+
+
+def _note(text: str) -> str:
+    try:
+        return validation.clean_text(text, key="note", multiline=True)
+    except FieldError as error:
+        raise RowRefused(f"{labels.label('note')}: {error}") from None
 
 
 def _amo_id(values: dict[str, object]) -> int | None:
@@ -319,9 +325,9 @@ class LeadRecord:
 def _contact(values: dict[str, object], line: int, formats: tuple[str, ...]) -> ContactRecord:
     phones, bad_phones = clean_phones([str(v) for v in values["phone"]])
     emails, bad_emails = clean_emails([str(v) for v in values["email"]])
-    name = _text(values, "contact.full_name") or " ".join(
-        part for part in (_text(values, "last_name"), _text(values, "first_name")) if part)
-    record = ContactRecord(line, name, _text(values, "contact.company"), _text(values, "contact.address"),
+    name = _checked(values, "contact.full_name") or " ".join(
+        part for part in (_text(values, "last_name"), _text(values, "first_name")) if part)[:200]
+    record = ContactRecord(line, name, _checked(values, "contact.company"), _checked(values, "contact.address"),
                            phones, emails, created_at=parse_moment(values.get("created_at"), formats,
                                                                     "Дата создания контакта"))
     record.warnings += [f"«{text}» — не номер телефона, пропущен" for text in bad_phones]
@@ -335,7 +341,7 @@ def lead_record(values: dict[str, object], line: int) -> LeadRecord | None:
             _text(values, key) for key in values if key not in ("phone", "email", "notes")):
         return None
     contact = _contact(values, line, DEAL_DATE_FORMATS)
-    name = _text(values, "name") or contact.full_name
+    name = _checked(values, "name") or contact.full_name
     if not name:
         raise RowRefused("Нет ни названия сделки, ни имени контакта")
     stage_name = _text(values, "stage")
@@ -352,8 +358,8 @@ def lead_record(values: dict[str, object], line: int) -> LeadRecord | None:
         created_at=parse_moment(values.get("created_at"), DEAL_DATE_FORMATS, "Дата создания сделки"),
         updated_at=parse_moment(values.get("updated_at"), DEAL_DATE_FORMATS, "Дата редактирования"),
         closed_at=parse_moment(values.get("closed_at"), DEAL_DATE_FORMATS, "Дата закрытия"),
-        tags=split_tags(values.get("tags")), notes=list(values["notes"]),
-        source=_text(values, "source"), products=_text(values, "products"),
+        tags=split_tags(values.get("tags")), notes=[_note(text) for text in values["notes"]],
+        source=_checked(values, "source"), products=_checked(values, "products"),
         contact=None if contact.is_empty else contact)
     for key in ("prepayment", "debt"):
         if _text(values, key):
@@ -363,9 +369,11 @@ def lead_record(values: dict[str, object], line: int) -> LeadRecord | None:
             record.payment[key] = parse_day(values[key], LEAD_LABELS[key])
     for key in ("delivery_type", "delivery_city"):
         if _text(values, key):
-            record.payment[key] = _text(values, key)
+            record.payment[key] = _checked(values, key)
     if "delivery_city" not in record.payment and _text(values, "city"):
-        record.payment["delivery_city"] = _text(values, "city")
+        record.payment["delivery_city"] = _checked(values, "city", limit="delivery_city")
+    if len(" ".join(record.tags)) > validation.TEXT_LIMITS["tags"]:
+        raise RowRefused(f"{labels.label('tags')}: не длиннее {validation.TEXT_LIMITS['tags']} знаков")
     if record.payment.get("delivery_type", "") not in ("",) + pipeline.DELIVERY_TYPES:
         raise RowRefused(f"Тип доставки: «{record.payment['delivery_type']}» — выберите из: "
                          + ", ".join(pipeline.DELIVERY_TYPES))

@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from peewee import fn
 
-from app.domain import amocrm, clock, pipeline
+from app.domain import amocrm, clock, pipeline, validation
 from app.domain.amocrm import ContactRecord, Header, LeadRecord, RowRefused, StageMatcher, Table, fold
 from app.domain.changes import Changes
 from app.domain.codes import OrderKind, Role, TaskType
@@ -513,8 +513,10 @@ class _Importer:
         return None
 
     def _values(self, record: LeadRecord, responsible: int | None) -> dict[str, object]:
-        values = {"name": record.name[:255], "budget": record.budget, "tags": " ".join(record.tags),
-                  "products": record.products, "source": record.source[:255]}
+        limits = validation.TEXT_LIMITS  # the files' rows are checked; the API's texts are cut to fit
+        values = {"name": record.name[:limits["name"]], "budget": record.budget,
+                  "tags": " ".join(record.tags)[:limits["tags"]], "products": record.products[:limits["products"]],
+                  "source": record.source[:limits["source"]]}
         if record.responsible:  # a known responsible; an unknown one leaves the deal to «Магазины»
             values["responsible_id"] = responsible
             values["manager_id"] = responsible if responsible in self.managers else None

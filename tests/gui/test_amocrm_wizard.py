@@ -24,6 +24,8 @@ def window(qtbot, db, staff):
 def test_check_map_import_and_save_the_report(qtbot, window, staff, tmp_path, monkeypatch, counts):
     leads = samples.write_csv(tmp_path / "leads.csv", samples.LEADS_HEADER, samples.shop_leads(),
                               encoding="cp1251", delimiter=";")
+    errors = []
+    monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
     monkeypatch.setattr(msgbox, "ask", lambda *args: True)
     monkeypatch.setattr(msgbox, "save_file", lambda *args, **kwargs: tmp_path / "report.xlsx")
     announced = []
@@ -33,7 +35,7 @@ def test_check_map_import_and_save_the_report(qtbot, window, staff, tmp_path, mo
     dialog.leads_edit.setText(str(leads))
     before = counts()
     dialog.check_button.click()
-    assert counts() == before and "Будет: сделок новых 4" in dialog.summary.text()
+    assert errors == [] and counts() == before and "Будет: сделок новых 4" in dialog.summary.text()
     assert dialog.model.rowCount() == 4 and dialog.import_button.isEnabled()
     stage_box = dialog.findChild(type(dialog.stage_boxes["Воронка/Замер"]), "stageMap:Воронка/Замер")
     stage_box.setCurrentIndex(stage_box.findData("first_contact"))
@@ -55,6 +57,7 @@ def test_export_with_passports_only_when_asked(qtbot, window, staff, tmp_path, m
     monkeypatch.setattr(msgbox, "save_file", lambda *args, **kwargs: tmp_path / "out.xlsx")
     monkeypatch.setattr(msgbox, "info", lambda *args: None)
     monkeypatch.setattr(msgbox, "ask", lambda *args: False)
+    monkeypatch.setattr(msgbox, "error", lambda parent, title, text: pytest.fail(text))
     assert exchange.export_data(window) == tmp_path / "out.xlsx"
     assert "Серия паспорта" not in read_table(tmp_path / "out.xlsx").header
     monkeypatch.setattr(msgbox, "ask", lambda *args: True)
