@@ -328,7 +328,8 @@ class _Importer:
         self.channels: list[dict] = []
         self.history: list[dict] = []
         self.entries: list[dict] = []
-        self.last_order_no: int | None = None
+        self.last_order_no: int | None = None  # the last number this batch took from the counter
+        self.top_wanted: int | None = None  # the highest number a row of this batch brought along
         self.searched: set[int] = set()  # deals whose search text this batch wrote
         self.contact_touched: set[int] = set()  # contacts that got new data after their deals were written
         self.gated: list[_Gated] = []
@@ -346,7 +347,7 @@ class _Importer:
         """The order number of a new deal: the file's when free, else the next of the shop's counter
         (advanced once per batch, its row locked until the batch commits)."""
         if wanted is not None and wanted not in self.order_nos:
-            numbering.ensure_at_least(numbering.ORDER_NO, wanted)
+            self.top_wanted = max(self.top_wanted or 0, wanted)  # the counter passes it at the batch's end
             return wanted
         number = numbering.next_number(numbering.ORDER_NO) if self.last_order_no is None else self.last_order_no + 1
         while number in self.order_nos:
@@ -359,8 +360,8 @@ class _Importer:
         for gated in self.gated:
             self._complete_data_task(gated)
         self._flush()
-        if self.last_order_no is not None:
-            numbering.ensure_at_least(numbering.ORDER_NO, self.last_order_no)
+        if self.last_order_no is not None or self.top_wanted is not None:
+            numbering.ensure_at_least(numbering.ORDER_NO, max(self.last_order_no or 0, self.top_wanted or 0))
         if self.contact_touched:
             for deal_id, order_no, name, tags, products, contact_id in Deal.select(
                     Deal.id, Deal.order_no, Deal.name, Deal.tags, Deal.products, Deal.contact).where(
