@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from app.domain import clock, labels, pipeline, validation
 from app.domain.validation import FieldError
@@ -152,6 +153,9 @@ class RowRefused(ValueError):
     """A row the import cannot take; ``str(error)`` is the Russian reason for the report."""
 
 
+_MOMENT = re.compile(r"^(\d{1,2})([.-])(\d{1,2})\2(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
 def parse_moment(value: object, formats: tuple[str, ...], label: str) -> datetime | None:
     """A Moscow-time cell (text in ``formats`` or a spreadsheet datetime) as naive UTC; empty → None."""
     if value is None or value == "":
@@ -161,6 +165,14 @@ def parse_moment(value: object, formats: tuple[str, ...], label: str) -> datetim
     if isinstance(value, date):
         return clock.from_local(datetime.combine(value, datetime.min.time()))
     text = " ".join(str(value).split())
+    quick = _MOMENT.match(text)  # amoCRM's own forms without strptime (10,000 rows read in a blink)
+    if quick and any(pattern[2] == quick.group(2) for pattern in formats):
+        day, _, month, year, hour, minute, second = quick.groups()
+        try:
+            return clock.from_local(datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                                             int(second or 0)))
+        except ValueError:
+            pass
     for pattern in formats:
         try:
             return clock.from_local(datetime.strptime(text, pattern))
@@ -195,24 +207,37 @@ def split_tags(value: object) -> list[str]:
 def _clean_all(raw: list[str], clean) -> tuple[list[str], list[str]]:
     good, bad = [], []
     for text in raw:
-        try:
-            value = clean(text)
-        except FieldError:
+        value = clean(text)
+        if value is None:
             bad.append(text.strip())
-            continue
-        if value not in good:
+        elif value not in good:
             good.append(value)
     return good, bad
 
 
+@lru_cache(maxsize=65536)  # the same phone comes in the contacts file and in each of the person's deals
+def _phone(text: str) -> str | None:
+    try:
+        return validation.clean_phone(text)
+    except FieldError:
+        return None
+
+
+def _email(text: str) -> str | None:
+    try:
+        return validation.clean_email(text)
+    except FieldError:
+        return None
+
+
 def clean_phones(raw: list[str]) -> tuple[list[str], list[str]]:
     """(E.164 phones without repeats, the texts that are not phones)."""
-    return _clean_all(raw, validation.clean_phone)
+    return _clean_all(raw, _phone)
 
 
 def clean_emails(raw: list[str]) -> tuple[list[str], list[str]]:
     """(lower-cased e-mails without repeats, the texts that are not e-mails)."""
-    return _clean_all(raw, validation.clean_email)
+    return _clean_all(raw, _email)
 
 
 class StageMatcher:

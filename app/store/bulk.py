@@ -12,11 +12,21 @@ from app.store.db import database
 MAX_PARAMS = 900  # below SQLite's oldest limit of 999 variables a statement
 
 
-def _plain(value, field: peewee.Field, sqlite: bool):
-    value = field.db_value(value)
-    if sqlite and isinstance(value, (datetime, date)):
-        return str(value)  # peewee's own text form; sqlite3's default adapters are deprecated
-    return value
+def _to_id(value):
+    return value.get_id() if isinstance(value, peewee.Model) else value
+
+
+def _to_text(value):
+    return str(value) if isinstance(value, (datetime, date)) else value  # peewee's own text form
+
+
+def _converter(field: peewee.Field, sqlite: bool):
+    """How a value of ``field`` goes to the driver (None: as it is)."""
+    if isinstance(field, peewee.ForeignKeyField):
+        return _to_id
+    if sqlite and isinstance(field, (peewee.DateTimeField, peewee.DateField)):
+        return _to_text  # sqlite3's default date adapters are deprecated
+    return None
 
 
 def insert_rows(model: type[peewee.Model], rows: list[dict]) -> None:
@@ -34,9 +44,13 @@ def insert_rows(model: type[peewee.Model], rows: list[dict]) -> None:
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
     one = "(" + ", ".join([database.param] * len(fields)) + ")"
     per_statement = max(1, MAX_PARAMS // len(fields))
+    converters = [(name, _converter(field, sqlite)) for name, field in zip(names, fields)]
     for start in range(0, len(rows), per_statement):
         chunk = rows[start:start + per_statement]
-        params = [_plain(row[name] if name in row else values[name], field, sqlite)
-                  for row in chunk for name, field in zip(names, fields)]
+        params = []
+        for row in chunk:
+            for name, convert in converters:
+                value = row[name] if name in row else values[name]
+                params.append(convert(value) if convert is not None else value)
         database.execute_sql(f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES '
                              + ", ".join([one] * len(chunk)), params)
