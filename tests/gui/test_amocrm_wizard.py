@@ -64,3 +64,21 @@ def test_export_with_passports_only_when_asked(qtbot, window, staff, tmp_path, m
     exchange.export_data(window)
     assert "Серия паспорта" in read_table(tmp_path / "out.xlsx").header
     assert [e.action for e in AuditEntry.select().order_by(AuditEntry.id)][-2:] == ["export", "passport_export"]
+
+
+def test_import_runs_in_a_worker_thread_with_progress(qtbot, window, tmp_path, monkeypatch):
+    leads = samples.write_csv(tmp_path / "leads.csv", samples.LEADS_HEADER, samples.shop_leads())
+    monkeypatch.setattr(msgbox, "ask", lambda *args: True)
+    monkeypatch.setattr(msgbox, "error", lambda parent, title, text: pytest.fail(text))
+    dialog = ImportDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.leads_edit.setText(str(leads))
+    steps = []
+    dialog.signals.progress.connect(lambda done, total: steps.append((done, total)))
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None, timeout=30_000)
+    dialog.import_button.click()
+    assert dialog.cancel_button.isEnabled() or dialog.worker is None  # «Отмена» while it runs
+    qtbot.waitUntil(lambda: not dialog.report.dry_run and dialog.worker is None, timeout=30_000)
+    assert Deal.select().count() == 4 and not dialog.progress.isVisible()
+    assert steps[0] == (0, 5) and steps[-1] == (5, 5)  # 5 rows read (one then refused for its stage)
