@@ -26,10 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
     from app.cli import amocrm as amocrm_commands
     from app.cli import maintenance as maintenance_commands
+    from app.cli.fetch_mail import add_fetch_mail_command
     from app.cli.print_cutsheet import add_print_command
 
     add_print_command(commands, common)
     maintenance_commands.register(commands, common)
+    add_fetch_mail_command(commands, common)
     amocrm_commands.register(commands, common)
     amocrm_commands.register_export(commands, common)
     return parser

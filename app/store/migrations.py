@@ -76,7 +76,12 @@ def _m007_deal_source(db: peewee.Database) -> None:
     ensure_columns(db, models.Deal, "source")
 
 
-def _m008_amocrm_ids(db: peewee.Database) -> None:
+def _m008_mail_intake(db: peewee.Database) -> None:
+    """Letters of the shop's mailbox (each handled once) and how far each folder was read."""
+    db.create_tables([models.MailLetter, models.MailFolder])
+
+
+def _m009_amocrm_ids(db: peewee.Database) -> None:
     """amoCRM's IDs of imported deals and contacts (unique where present), for a repeated import."""
     ensure_columns(db, models.Deal, "amo_id")
     ensure_columns(db, models.Contact, "amo_id")
@@ -84,7 +89,8 @@ def _m008_amocrm_ids(db: peewee.Database) -> None:
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
-                                                       _m006_change_log, _m007_deal_source, _m008_amocrm_ids]
+                                                       _m006_change_log, _m007_deal_source,
+                                                       _m008_mail_intake, _m009_amocrm_ids]
 
 
 def latest() -> int:
