@@ -28,8 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import maintenance as maintenance_commands
     from app.cli.fetch_mail import add_fetch_mail_command
     from app.cli.print_cutsheet import add_print_command
+    from app.cli.print_labels import add_labels_command
 
     add_print_command(commands, common)
+    add_labels_command(commands, common)
     maintenance_commands.register(commands, common)
     add_fetch_mail_command(commands, common)
     amocrm_commands.register(commands, common)
@@ -41,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "run_without_db", None):  # migrate-to, restore: they open what they need
-        return args.run_without_db(args)
+        from app.cli.failures import run_reporting
+
+        return run_reporting(lambda: args.run_without_db(args), getattr(args, "db", None))
     demo, url = getattr(args, "demo", False), getattr(args, "db", None)
     from ui.shell.logs import arm_crash_file, disarm_crash_file, setup_logging
 
@@ -58,15 +62,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, demo: bool, url: str | None, previous_crash) -> int:
     if args.command:
-        if demo:
-            from app.demo.opening import open_demo
+        from app.cli.failures import run_reporting
 
-            open_demo()
-        else:
-            from app.store.session import open_for_run
-
-            open_for_run(url)
-        return args.run(args)
+        return run_reporting(lambda: _run_command(args, demo, url), url)
     from ui.shell.app import handed_over
     from ui.shell.startup_recovery import open_or_recover
 
@@ -78,6 +76,20 @@ def _run(args: argparse.Namespace, demo: bool, url: str | None, previous_crash) 
     from ui.shell.app import run_gui
 
     return run_gui(args, opened, previous_crash)
+
+
+def _run_command(args: argparse.Namespace, demo: bool, url: str | None) -> int:
+    if demo:
+        from app.demo.opening import open_demo
+
+        open_demo()
+    else:
+        from app.cli.failures import require_existing
+        from app.store.session import open_for_run
+
+        require_existing(url)
+        open_for_run(url)
+    return args.run(args)
 
 
 if __name__ == "__main__":

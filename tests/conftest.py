@@ -21,6 +21,7 @@ _SANDBOX = tempfile.mkdtemp(prefix="workshop-crm-tests-")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_SANDBOX, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_SANDBOX, "data")
 os.environ["XDG_STATE_HOME"] = os.path.join(_SANDBOX, "state")  # the log and crash files
+os.environ["XDG_CACHE_HOME"] = os.path.join(_SANDBOX, "cache")  # the demo template
 
 # The imports come after the sandbox: nothing they load may see this PC's folders.
 import pytest
@@ -260,6 +261,28 @@ def demo_shop(tmp_path_factory) -> DemoShop:
         clock.set_clock(previous_clock)
         database.initialize(previous_db)
     return shop
+
+
+@pytest.fixture
+def demo_builds(monkeypatch, fake_clock, tmp_path):
+    """A small stand-in for the demo builder (the real one is tested in test_demo) with the demo
+    template in this test's own cache folder; the keys of the templates it built."""
+    from app.demo import template as demo_template
+    from app.services import deals, people
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    made: list[str] = []
+
+    def build_demo() -> None:
+        manager = people.create_user("tatiana", "Татьяна", "manager")
+        deals.create_deal(manager, name=f"Демо {len(made) + 1}")
+        (files.files_root() / "чертеж.pdf").write_bytes(b"%PDF-1.4")
+        made.append(demo_template.template_key())
+
+    monkeypatch.setattr("app.demo.shop.build_demo", build_demo)
+    yield made
+    close_database()
+    files.set_files_root(None)
 
 
 def copy_demo(shop: DemoShop, url: str, files_dir: Path) -> None:

@@ -4,22 +4,46 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.documents.layout_pdf import layouts_hook
-from app.documents.pack_data import load_sheet
-from app.documents.pack_pdf import build_pack
 from app.domain.errors import ServiceError
-from app.services.stock_boards import stock_boards
+
+if TYPE_CHECKING:  # reportlab and pypdf take a second to load, which a window's start must not wait for
+    from app.cutting import Board
+    from app.documents.pack_data import SheetData
+
+
+def sheet_and_stock(number: int) -> tuple[SheetData, list[Board]] | None:
+    """Cut sheet ``number`` and the stock boards; None (the error on stderr) if there is no such sheet."""
+    from app.documents.pack_data import load_sheet
+    from app.services.stock_boards import stock_boards
+
+    try:
+        return load_sheet(number), stock_boards()
+    except ServiceError as error:
+        print(f"Ошибка: {error}", file=sys.stderr)
+        return None
+
+
+def add_sheet_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser, name: str,
+                      help_text: str, description: str, run) -> argparse.ArgumentParser:
+    """A subcommand taking a cut sheet number and ``-o FILE.pdf``."""
+    command = commands.add_parser(name, parents=[common], help=help_text, description=description)
+    command.add_argument("number", type=int, metavar="N", help="номер листа раскроя")
+    command.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="куда сохранить PDF")
+    command.set_defaults(run=run)
+    return command
 
 
 def print_cutsheet(args: argparse.Namespace) -> int:
     """Write the pack of cut sheet ``args.number`` to ``args.output``; warnings go to stderr."""
-    try:
-        sheet = load_sheet(args.number)
-        stock = stock_boards()
-    except ServiceError as error:
-        print(f"Ошибка: {error}", file=sys.stderr)
+    from app.documents.layout_pdf import layouts_hook
+    from app.documents.pack_pdf import build_pack
+
+    found = sheet_and_stock(args.number)
+    if found is None:
         return 2
+    sheet, stock = found
     result = build_pack(sheet, Path(args.output), layouts=layouts_hook(stock))
     for warning in result.warnings:
         print(f"Внимание: {warning}", file=sys.stderr)
@@ -29,8 +53,5 @@ def print_cutsheet(args: argparse.Namespace) -> int:
 
 def add_print_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Register ``print-cutsheet`` on the program's subcommands."""
-    command = commands.add_parser("print-cutsheet", parents=[common], help="напечатать лист раскроя в PDF",
-                                  description="Лист раскроя с пакетами заказов в один PDF (A4)")
-    command.add_argument("number", type=int, metavar="N", help="номер листа раскроя")
-    command.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="куда сохранить PDF")
-    command.set_defaults(run=print_cutsheet)
+    add_sheet_command(commands, common, "print-cutsheet", "напечатать лист раскроя в PDF",
+                      "Лист раскроя с пакетами заказов в один PDF (A4)", print_cutsheet)

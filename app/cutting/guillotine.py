@@ -8,14 +8,30 @@ for speed:
 
 - bin: ``[used_y, strips, area]``,
 - strip: ``[height, used_x, stacks]``,
-- stack: ``[width, used_y, entries]`` with entries ``(item, rotated)``.
+- stack: ``[width, used_y, entries, row_height, row_used_x]`` with entries ``(item, rotated)``
+  each opening a row across the stack, or ``(item, rotated, 1)`` next to the entry before it in
+  its row (a fourth stage, only with `rows`); the last two fields describe the top row.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 Bin = list  # [used_y, strips, area]
 Orientation = tuple  # (size_x, size_y, rotated)
+CHECK_EVERY = 32  # items placed between two looks at the clock
+
+
+class Deadline:
+    """A moment of `clock` after which long loops give up; `passed()` reads the clock."""
+
+    def __init__(self, clock: Callable[[], float], at: float) -> None:
+        self.clock = clock
+        self.at = at
+
+    def passed(self) -> bool:
+        """Whether the deadline has passed."""
+        return self.clock() > self.at
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,7 @@ class Items:
     width: int
     stacking: bool = True
     one_stack_per_strip: bool = False
+    rows: bool = False
 
     def orientations(self, i: int) -> tuple[Orientation, ...]:
         """The ways item `i` may lie that fit into an empty bin."""
@@ -51,12 +68,13 @@ class Packer:
     opening a strip stands up (leaving more strip length) unless `flat_strips`.
     """
 
-    def __init__(self, items: Items, new_stack_weight: float = 1.0, flat_strips: bool = False) -> None:
+    def __init__(self, items: Items, new_stack_weight: float = 1.0, flat_strips: bool = False,
+                 alts: list[tuple[Orientation, ...]] | None = None) -> None:
         self.items = items
-        self.alts = [items.orientations(i) for i in range(len(items.sizes))]
+        self.alts = alts if alts is not None else [items.orientations(i) for i in range(len(items.sizes))]
         self.openers = [sorted(a, key=(lambda o: (o[1], o[0])) if flat_strips else (lambda o: (o[0], o[1])))
-                        for a in self.alts]
-        self.areas = [items.area(i) for i in range(len(items.sizes))]
+                        if len(a) > 1 else a for a in self.alts]
+        self.areas = [w * h for w, h in items.sizes]
         self.bin_area = items.length * items.width
         self.new_stack_weight = new_stack_weight
 
@@ -79,6 +97,7 @@ class Packer:
         length = items.length
         stacking = items.stacking
         one_stack = items.one_stack_per_strip
+        rows = items.rows
         best = None
         best_score = None
         for strip in b[1]:
@@ -93,6 +112,10 @@ class Packer:
                             score = (st[0] - w) * h
                             if best_score is None or score < best_score:
                                 best_score, best = score, (0, strip, st, o)
+                        if rows and h <= st[3] and st[4] + w <= st[0]:
+                            score = (st[3] - h) * w
+                            if best_score is None or score < best_score:
+                                best_score, best = score, (2, strip, st, o)
                 if strip[1] + w <= length and not (one_stack and strip[2]):
                     score = (hs - h) * w * self.new_stack_weight
                     if best_score is None or score < best_score:
@@ -110,23 +133,31 @@ class Packer:
         if kind == 0:
             st[1] += o[1]
             st[2].append((i, o[2]))
+            st[3], st[4] = o[1], o[0]
+        elif kind == 2:
+            st[2].append((i, o[2], 1))
+            st[4] += o[0]
         else:
-            strip[2].append([o[0], o[1], [(i, o[2])]])
+            strip[2].append([o[0], o[1], [(i, o[2])], o[1], o[0]])
             strip[1] += o[0]
         b[2] += self.areas[i]
         return True
 
-    def pack(self, order: list[int], bins: list[Bin] | None = None) -> list[Bin]:
-        """Insert the items in `order` into `bins` (new ones if None) and return the bins."""
+    def pack(self, order: list[int], bins: list[Bin] | None = None,
+             deadline: Deadline | None = None) -> list[Bin] | None:
+        """Insert the items in `order` into `bins` (new ones if None) and return the bins; None
+        if the `deadline` passed first (checked every CHECK_EVERY items)."""
         bins = [] if bins is None else bins
-        for i in order:
+        for n, i in enumerate(order, start=1):
+            if deadline is not None and n % CHECK_EVERY == 0 and deadline.passed():
+                return None
             self.insert(bins, i)
         return bins
 
 
 def copy_bin(b: Bin) -> Bin:
     """A deep copy of a bin's nested lists."""
-    return [b[0], [[s[0], s[1], [[t[0], t[1], list(t[2])] for t in s[2]]] for s in b[1]], b[2]]
+    return [b[0], [[s[0], s[1], [[t[0], t[1], list(t[2]), t[3], t[4]] for t in s[2]]] for s in b[1]], b[2]]
 
 
 def bin_items(b: Bin) -> list[int]:
@@ -140,12 +171,17 @@ def positions(b: Bin, items: Items) -> list[tuple[int, int, int, bool]]:
     y = 0
     for hs, _, stacks in b[1]:
         x = 0
-        for ws, _, entries in stacks:
-            yy = y
-            for i, rotated in entries:
+        for ws, _, entries, _, _ in stacks:
+            yy = y  # where the next row begins
+            row_x = row_y = 0
+            for e in entries:
+                i, rotated = e[0], e[1]
                 w, h = items.sizes[i]
-                out.append((i, x, yy, rotated))
-                yy += w if rotated else h
+                if len(e) == 2:
+                    row_x, row_y = x, yy
+                    yy += w if rotated else h
+                out.append((i, row_x, row_y, rotated))
+                row_x += h if rotated else w
             x += ws
         y += hs
     return out
@@ -158,7 +194,7 @@ def free_rectangles(b: Bin, items: Items) -> list[tuple[int, int, int, int]]:
     y = 0
     for hs, used_x, stacks in b[1]:
         x = 0
-        for ws, used_y, _ in stacks:
+        for ws, used_y, *_ in stacks:
             if used_y < hs:
                 out.append((x, y + used_y, ws, hs - used_y))
             x += ws
@@ -197,16 +233,17 @@ def fill_bin(items: Items, members: list[int], standing: bool) -> tuple[Bin, lis
         while base is not None:
             i, (w, h, r) = base
             left.remove(i)
-            stack = [w, h, [(i, r)]]
+            stack = [w, h, [(i, r)], h, w]
             b[2] += items.area(i)
             while items.stacking:
                 top = _largest(left, alts, w, hs - stack[1])
                 if top is None:
                     break
-                j, (_, h2, r2) = top
+                j, (w2, h2, r2) = top
                 left.remove(j)
                 stack[1] += h2
                 stack[2].append((j, r2))
+                stack[3], stack[4] = h2, w2
                 b[2] += items.area(j)
             strip[2].append(stack)
             strip[1] += w

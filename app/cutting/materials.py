@@ -3,6 +3,7 @@ part's material finds its stock board."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .model import Board
 
@@ -19,16 +20,25 @@ def _words(name: str) -> list[str]:
     return name.casefold().replace("ё", "е").split()
 
 
-def stock_board_for(material: str, stock: Sequence[Board]) -> Board | None:
-    """The stock board a part's material is cut from, named after that material: the stock entry
-    of the same name, else the longest one whose words begin the material's name («ЛДСП 16» for
-    «ЛДСП 16 Белый»: same board size, but the colour keeps its own boards). None if none fits."""
+def stock_for(material: str, stock: Sequence[Board]) -> list[Board]:
+    """The stock boards a part's material is cut from, named after that material: the entries
+    of the same name, else of the longest name whose words begin the material's name («ЛДСП 16»
+    for «ЛДСП 16 Белый»: same board sizes, but the colour keeps its own boards). A material may
+    have several sizes (full and cut-down boards); empty if none fits."""
     words = _words(material)
-    best: Board | None = None
+    best = 0
     for board in stock:
         name = _words(board.material)
-        if name and words[:len(name)] == name and (best is None or len(name) > len(_words(best.material))):
-            best = board
-    if best is None:
-        return None
-    return Board(" ".join(material.split()), best.length, best.width, best.trim, best.kerf)
+        if name and words[:len(name)] == name:
+            best = max(best, len(name))
+    if not best:
+        return []
+    name = " ".join(material.split())
+    return [replace(b, material=name) for b in stock
+            if len(_words(b.material)) == best and words[:best] == _words(b.material)]
+
+
+def stock_board_for(material: str, stock: Sequence[Board]) -> Board | None:
+    """The first of stock_for's boards, or None."""
+    boards = stock_for(material, stock)
+    return boards[0] if boards else None

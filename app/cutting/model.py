@@ -10,13 +10,19 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Board:
-    """A stock board of one material: its size, the edge trim cut off each side and the saw kerf."""
+    """A stock board of one material: its size, the edge trim cut off each side, the saw kerf,
+    the cut depth of the saw (at most `stages` stages of guillotine cuts, None for any sequence),
+    how many are in stock (`count`, None: as many as needed) and the `cost` of one. A material
+    may have boards of several sizes (full and cut-down ones)."""
 
     material: str
     length: int
     width: int
     trim: int = 10
     kerf: int = 4
+    stages: int | None = None
+    count: int | None = None
+    cost: float = 0.0
 
     @property
     def usable_length(self) -> int:
@@ -27,6 +33,12 @@ class Board:
     def usable_width(self) -> int:
         """Width left after trimming both long edges."""
         return self.width - 2 * self.trim
+
+
+def stage_limit(board: Board, max_stages: int | None) -> int | None:
+    """The stricter of the board's cut depth and `max_stages` (None: unlimited)."""
+    limits = [s for s in (board.stages, max_stages) if s is not None]
+    return min(limits) if limits else None
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,7 @@ class MaterialSummary:
     material: str
     boards_used: int
     lower_bound: int
+    timed_out: bool = False  # the time limit ended the greedy start: a quick, improvable answer
 
 
 @dataclass
@@ -121,6 +134,16 @@ class CuttingResult:
     def lower_bound(self) -> int:
         """Sum of the proven per-material minimums."""
         return sum(m.lower_bound for m in self.materials)
+
+    @property
+    def cost(self) -> float:
+        """What the boards of all layouts cost together."""
+        return sum(layout.board.cost for layout in self.layouts)
+
+    @property
+    def timed_out(self) -> bool:
+        """True when the time limit cut the search short for some material (see MaterialSummary)."""
+        return any(m.timed_out for m in self.materials)
 
     @property
     def optimal(self) -> bool:

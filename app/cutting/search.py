@@ -8,7 +8,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 
-from .guillotine import Bin, Items, Packer, bin_items, copy_bin, fill_bin
+from .guillotine import CHECK_EVERY, Bin, Deadline, Items, Packer, bin_items, copy_bin, fill_bin
 
 Clock = Callable[[], float]  # seconds; time.monotonic, or time.thread_time for a CPU-time budget
 
@@ -33,9 +33,10 @@ def sort_orders(items: Items) -> list[list[tuple]]:
 
 def packers(items: Items) -> list[Packer]:
     """Greedy packers with different preferences (lying strip openers only for turnable items)."""
-    out = [Packer(items, weight) for weight in (1.0, 0.25, 4.0)]
+    alts = [items.orientations(i) for i in range(len(items.sizes))]
+    out = [Packer(items, weight, alts=alts) for weight in (1.0, 0.25, 4.0)]
     if any(items.rotatable):
-        out += [Packer(items, weight, flat_strips=True) for weight in (1.0, 0.25)]
+        out += [Packer(items, weight, flat_strips=True, alts=alts) for weight in (1.0, 0.25)]
     return out
 
 
@@ -44,25 +45,60 @@ def fill_score(bins: list[Bin]) -> int:
     return sum(b[2] * b[2] for b in bins)
 
 
-def portfolio(items: Items, members: list[int]) -> Iterator[tuple[list[Bin], list[tuple]]]:
-    """Greedy packings of `members` for every sort order and stacking preference, with the order."""
+def portfolio(items: Items, members: list[int], deadline: Deadline | None = None,
+              ) -> Iterator[tuple[list[Bin] | None, list[tuple]]]:
+    """Greedy packings of `members` for every sort order and stacking preference, with the order;
+    None for a packing the `deadline` cut short."""
     orders = sort_orders(items)
     for packer in packers(items):
         for order in orders:
-            yield packer.pack(sorted(members, key=order.__getitem__)), order
+            yield packer.pack(sorted(members, key=order.__getitem__), deadline=deadline), order
+
+
+QUICK_CHUNK = 400  # items per group of the quick first packing
+
+
+def quick_pack(packer: Packer, sequence: list[int]) -> list[Bin]:
+    """A first fit packing in time linear in the number of items: the sequence dealt into
+    groups of about QUICK_CHUNK items (each a sample of all sizes), each group packed on its own,
+    then the items of each group's emptiest bin packed together again."""
+    groups = -(-len(sequence) // QUICK_CHUNK)
+    if groups <= 1:
+        return packer.pack(sequence)
+    bins: list[Bin] = []
+    rest: list[int] = []
+    for g in range(groups):
+        part = packer.pack(sequence[g::groups])
+        part.sort(key=lambda b: -b[2])
+        rest += bin_items(part.pop())
+        bins += part
+    position = {i: n for n, i in enumerate(sequence)}
+    return bins + packer.pack(sorted(rest, key=position.__getitem__))
 
 
 def construct(items: Items, lower: int, deadline: float,
-              clock: Clock = time.monotonic) -> tuple[list[Bin], list[tuple]]:
-    """Best bins found by the greedy portfolio, and the sort order that found them."""
-    best: list[Bin] = []
-    best_order: list[tuple] = []
-    for bins, order in portfolio(items, list(range(len(items.sizes)))):
-        if not best or (len(bins), -fill_score(bins)) < (len(best), -fill_score(best)):
+              clock: Clock = time.monotonic) -> tuple[list[Bin], list[tuple], bool]:
+    """Best bins found by the greedy portfolio, the sort order that found them and whether the
+    portfolio ran to its end. A quick packing (quick_pack, time linear in the number of items)
+    comes first, whatever the time limit, so that there is always an answer; the portfolio's
+    packings give up when the deadline passes."""
+    members = list(range(len(items.sizes)))
+    order = sort_orders(items)[0]
+    best = quick_pack(Packer(items), sorted(members, key=order.__getitem__))
+    best_order = order
+    if len(best) <= lower:
+        return best, best_order, True
+    limit = Deadline(clock, deadline)
+    for bins, order in portfolio(items, members, limit):
+        if bins is None:
+            return best, best_order, False
+        if (len(bins), -fill_score(bins)) < (len(best), -fill_score(best)):
             best, best_order = bins, order
-        if len(best) <= lower or clock() > deadline:
+        if len(best) <= lower:
             break
-    return best, best_order
+        if limit.passed():
+            return best, best_order, False
+    return best, best_order, True
 
 
 def lowest_packing(items: Items, b: Bin) -> Bin:
@@ -70,7 +106,7 @@ def lowest_packing(items: Items, b: Bin) -> Bin:
     stays one large free rectangle."""
     best = b
     for bins, _ in portfolio(items, bin_items(b)):
-        if len(bins) == 1 and bins[0][0] < best[0]:
+        if bins is not None and len(bins) == 1 and bins[0][0] < best[0]:
             best = bins[0]
     return best
 
@@ -99,7 +135,11 @@ class Search:
         alts = [items.orientations(i) for i in range(len(items.sizes))]
         self.wide_y = [min(o[1] for o in a) if all(2 * o[0] > items.length for o in a) else 0 for a in alts]
         self.tall_x = [min(o[0] for o in a) if all(2 * o[1] > items.width for o in a) else 0 for a in alts]
-        self.misfits: set[frozenset[int]] = set()
+        # Identical items are interchangeable: sets are remembered by their kinds of items.
+        kinds: dict[tuple, int] = {}
+        self.kind = [kinds.setdefault((size, r), len(kinds)) for size, r in zip(items.sizes, items.rotatable)]
+        self.misfits: set[tuple[int, ...]] = set()
+        self.deadline: Deadline | None = None  # where long packings give up
 
     def fit(self, members: list[int], count: int = 1) -> list[Bin] | None:
         """At most `count` bins holding all `members`, if some greedy order finds them."""
@@ -110,7 +150,8 @@ class Search:
         if (sum(self.wide_y[i] for i in members) > count * self.items.width
                 or sum(self.tall_x[i] for i in members) > count * self.items.length):
             return None
-        key = frozenset(members)
+        kind = self.kind
+        key = tuple(sorted(kind[i] for i in members))
         if count == 1 and key in self.misfits:
             return None
         bins = self._fit(members, count)
@@ -145,7 +186,7 @@ class Search:
         packer, order = rng.choice(self.variants)
         noise = rng.uniform(0.02, 0.3)
         keys = {i: tuple(v * (1 + noise * rng.random()) for v in order[i]) for i in members}
-        return _first_fit(packer, sorted(members, key=keys.__getitem__), count)
+        return _first_fit(packer, sorted(members, key=keys.__getitem__), count, self.deadline)
 
     def eliminate(self, bins: list[Bin], deadline: float) -> list[Bin] | None:
         """The items of `bins` in one bin fewer, or None if not found by `deadline`. A weakly
@@ -213,10 +254,16 @@ class Search:
         js = list(range(len(kept)))
         rng.shuffle(js)
         tries = 0
+        kind = self.kind
         for j in js:
             members = bin_items(kept[j])
-            victims = [v for v in members if area[v] < area[u] and tabu.get(v, 0) < step
-                       and kept[j][2] - area[v] <= room]
+            seen = {kind[u]}  # swapping identical items changes nothing
+            victims = []
+            for v in members:
+                if (area[v] < area[u] and kind[v] not in seen and tabu.get(v, 0) < step
+                        and kept[j][2] - area[v] <= room):
+                    seen.add(kind[v])
+                    victims.append(v)
             victims.sort(key=area.__getitem__, reverse=True)
             for v in victims[:3]:
                 tries += 1
@@ -273,10 +320,14 @@ class Search:
         return current
 
 
-def _first_fit(packer: Packer, sequence: list[int], count: int) -> list[Bin] | None:
-    """The items of `sequence` packed first fit into at most `count` bins, or None."""
+def _first_fit(packer: Packer, sequence: list[int], count: int,
+               deadline: Deadline | None = None) -> list[Bin] | None:
+    """The items of `sequence` packed first fit into at most `count` bins, or None (also when
+    the `deadline` passes first)."""
     bins: list[Bin] = []
-    for i in sequence:
+    for n, i in enumerate(sequence, start=1):
+        if deadline is not None and n % CHECK_EVERY == 0 and deadline.passed():
+            return None
         if not any(packer.insert_into(b, i) for b in bins):
             if len(bins) == count:
                 return None
@@ -286,12 +337,16 @@ def _first_fit(packer: Packer, sequence: list[int], count: int) -> list[Bin] | N
 
 
 def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
-              clock: Clock = time.monotonic) -> list[Bin]:
-    """Pack all items into as few bins as the search finds within `time_limit` seconds of `clock`."""
+              clock: Clock = time.monotonic) -> tuple[list[Bin], bool]:
+    """Pack all items into as few bins as the search finds within `time_limit` seconds of `clock`;
+    also whether the time ran out before the greedy portfolio was through (a quick answer)."""
     start = clock()
     deadline = start + time_limit
-    best, order = construct(items, lower, deadline, clock)
+    best, order, complete = construct(items, lower, deadline, clock)
+    if not complete:
+        return best, True
     search = Search(items, order, random.Random(seed), clock)
+    search.deadline = Deadline(clock, deadline)
     current = best
     while len(best) > lower and clock() < deadline:
         attempt_end = min(deadline, clock() + max(0.05, (deadline - start) / 4))
@@ -311,4 +366,4 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
             if fewer is not None:
                 best = current = fewer
                 break
-    return best
+    return best, False

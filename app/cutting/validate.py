@@ -7,12 +7,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from .errors import InvalidLayoutError
-from .model import Layout, Part, Placement
+from .model import Layout, Part, Placement, stage_limit
 
 Rect = tuple[int, int, int, int]  # x0, y0, x1, y1
 
 
-def validate_layouts(layouts: Sequence[Layout], parts: Iterable[Part], max_stages: int = 3,
+def validate_layouts(layouts: Sequence[Layout], parts: Iterable[Part], max_stages: int | None = None,
                      first_cut_along_length: bool = True) -> None:
     """Raise InvalidLayoutError unless every layout is cuttable and all parts are placed."""
     parts_by_id = {p.id: p for p in parts}
@@ -25,10 +25,12 @@ def validate_layouts(layouts: Sequence[Layout], parts: Iterable[Part], max_stage
         validate_layout(layout, parts_by_id, max_stages, first_cut_along_length, n)
 
 
-def validate_layout(layout: Layout, parts_by_id: dict[str, Part], max_stages: int = 3,
+def validate_layout(layout: Layout, parts_by_id: dict[str, Part], max_stages: int | None = None,
                     first_cut_along_length: bool = True, number: int = 1) -> None:
-    """Raise InvalidLayoutError unless the layout of board `number` obeys all cutting rules."""
+    """Raise InvalidLayoutError unless the layout of board `number` obeys all cutting rules;
+    cuts in at most `max_stages` stages and the board's own `stages` (None: any guillotine cuts)."""
     board = layout.board
+    max_stages = stage_limit(board, max_stages)
     where = f"Лист {number} ({board.material})"
     rects = []
     for pl in layout.placements:
@@ -44,9 +46,10 @@ def validate_layout(layout: Layout, parts_by_id: dict[str, Part], max_stages: in
         rects.append(rect)
     _check_spacing(rects, layout.placements, board.kerf, where)
     region = (board.trim, board.trim, board.length - board.trim, board.width - board.trim)
-    if not _cuttable(rects, region, board.kerf, 1, max_stages, 0 if first_cut_along_length else 1):
-        raise InvalidLayoutError(
-            f"{where}: раскрой нельзя выполнить сквозными резами за {max_stages} этапа")
+    stages = len(rects) * 2 + 2 if max_stages is None else max_stages
+    if not _cuttable(rects, region, board.kerf, 1, stages, 0 if first_cut_along_length else 1):
+        raise InvalidLayoutError(f"{where}: раскрой нельзя выполнить сквозными резами"
+                                 + ("" if max_stages is None else f" за {max_stages} этапа"))
 
 
 def _check_part(pl: Placement, part: Part, material: str, where: str) -> None:
@@ -87,6 +90,8 @@ def _cuttable(rects: list[Rect], region: Rect, kerf: int, stage: int, max_stages
         return False
     groups = _split(rects, 1 - axis, kerf)
     if len(groups) == 1:
+        if len(_split(rects, axis, kerf)) == 1:
+            return False  # no edge-to-edge cut either way: not guillotine
         return _cuttable(rects, region, kerf, stage + 1, max_stages, 1 - axis)
     lo = 1 if axis == 0 else 0
     for group in groups:

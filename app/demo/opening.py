@@ -4,17 +4,17 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from app.demo.shop import build_demo
+from app.demo import template
 from app.store import files
 from app.store.connection import open_database
 from app.store.session import Opened
 
 
 def open_demo() -> Opened:
-    """Open a fresh demo database (its files in the same temporary folder) and fill it."""
+    """Open a fresh demo database (its files in the same temporary folder): a copy of today's
+    demo template, which is built first when there is none."""
     folder = Path(tempfile.mkdtemp(prefix="workshop-crm-demo-"))
-    url = f"sqlite:///{folder / 'demo.sqlite3'}"
-    files.set_files_root(folder / "files")
-    db = open_database(url)
-    build_demo()
-    return Opened(db, url, True)
+    path = template.copy_template(folder)
+    files.set_files_root(folder / template.FILES_NAME)
+    db = open_database(f"sqlite:///{path}")
+    return Opened(db, f"sqlite:///{path}", True)

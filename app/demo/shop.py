@@ -234,16 +234,23 @@ def _design_loop(deal_id: int, staff: dict[str, User], frozen: clock.FrozenClock
     tasks.complete_task(answer.id, staff["designer"], "ок")
 
 
+# The demo's sign-in (README «Demo users»): PIN 1234 for everyone, «demo-admin» for the administrator.
+# Hashed once here with the program's argon2 parameters: hashing at every demo start would take a second.
+DEMO_PIN, DEMO_ADMIN_PASSWORD = "1234", "demo-admin"
+_PIN_HASH = "$argon2id$v=19$m=65536,t=3,p=4$O9PXhN1gXW2achCRFN4t4Q$S1JTnzlQpmhzYKtIVvXTzW19l2Be7KUXY2e6DRz+28o"
+_ADMIN_HASH = "$argon2id$v=19$m=65536,t=3,p=4$qxkJ+UmGcMVdoLhxgmxWtQ$FxTEsLw0+/l9LOKD/mfXdBQWxZ/redbI4qizTZAs3xA"
+
+
 def create_staff() -> dict[str, User]:
-    """The demo shop's people."""
-    return {
-        "manager": people.create_user("tatiana", "Татьяна Смирнова", Role.MANAGER),
-        "manager2": people.create_user("olga", "Ольга Петрова", Role.MANAGER),
-        "designer": people.create_user("designer", "Екатерина Лебедева", Role.DESIGNER),
-        "constructor": people.create_user("constructor", "Сергей Волков", Role.CONSTRUCTOR),
-        "chief": people.create_user("chief", "Михаил Кузнецов", Role.PRODUCTION_CHIEF),
-        "admin": people.create_user("admin", "Администратор", Role.ADMIN),
-    }
+    """The demo shop's people, each able to sign in (Ctrl+L) with the demo PIN or password."""
+    people_ = (("manager", "tatiana", "Татьяна Смирнова", Role.MANAGER),
+               ("manager2", "olga", "Ольга Петрова", Role.MANAGER),
+               ("designer", "designer", "Екатерина Лебедева", Role.DESIGNER),
+               ("constructor", "constructor", "Сергей Волков", Role.CONSTRUCTOR),
+               ("chief", "chief", "Михаил Кузнецов", Role.PRODUCTION_CHIEF),
+               ("admin", "admin", "Администратор", Role.ADMIN))
+    return {key: people.create_user(login, name, role, password_hash=_ADMIN_HASH if role == Role.ADMIN else _PIN_HASH)
+            for key, login, name, role in people_}
 
 
 def build_demo(seed: int = 15) -> dict[str, User]:

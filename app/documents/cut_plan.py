@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.cutting import Board, CuttingInputError, CuttingResult, Layout, Part, optimise
-from app.cutting.materials import stock_board_for
+from app.cutting.materials import stock_for
 from app.documents.pack_data import SheetData, sheet_parts
+from app.domain.banding import BandingType, banding_by_code, cut_size
+from app.domain.russian import BOARDS, plural
 
 TIME_LIMIT = 2.0  # seconds for the whole sheet, shared by its materials
 _clock: Callable[[], float] = time.monotonic  # what the time limit is measured in
@@ -28,11 +30,7 @@ def set_clock(clock: Callable[[], float]) -> Callable[[], float]:
 
 def boards_word(count: int) -> str:
     """«лист», «листа» or «листов» after a number."""
-    if count % 10 == 1 and count % 100 != 11:
-        return "лист"
-    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
-        return "листа"
-    return "листов"
+    return plural(count, BOARDS)
 
 
 def percent(share: float) -> str:
@@ -46,13 +44,25 @@ class MaterialPlan:
 
     material: str
     parts: int  # pieces to cut
-    board: Board | None = None
+    board: Board | None = None  # the main board size (the first in the stock table)
     result: CuttingResult | None = None
+    boards: list[Board] = field(default_factory=list)  # every size in stock
     error: str = ""
 
     @property
     def layouts(self) -> list[Layout]:
         return self.result.layouts if self.result else []
+
+    @property
+    def sizes(self) -> str:
+        """«2800×2070», or with several sizes taken «2800×2070 × 2, 2800×1040 × 1»."""
+        counts = Counter((layout.board.length, layout.board.width) for layout in self.layouts)
+        if len(counts) > 1:
+            return ", ".join(f"{ln}×{wd} × {n}" for (ln, wd), n in counts.most_common())
+        if counts:
+            (ln, wd), = counts
+            return f"{ln}×{wd}"
+        return f"{self.board.length}×{self.board.width}" if self.board else "—"
 
     @property
     def verdict(self) -> str:
@@ -94,14 +104,30 @@ class SheetPlan:
         return used / sum(layout.board.length * layout.board.width for layout in layouts)
 
 
-def sheet_pieces(sheet: SheetData) -> list[Part]:
+def order_costs(plan: SheetPlan) -> dict[str, float]:
+    """Material cost per order: each board's cost shared by the orders' parts on it by area."""
+    costs: dict[str, float] = {}
+    for m in plan.materials:
+        for layout in m.layouts:
+            areas: dict[str, int] = {}
+            for p in layout.placements:
+                areas[p.order or ""] = areas.get(p.order or "", 0) + p.length * p.width
+            total = sum(areas.values()) or 1
+            for order, area in areas.items():
+                costs[order] = costs.get(order, 0.0) + layout.board.cost * area / total
+    return costs
+
+
+def sheet_pieces(sheet: SheetData, banding: dict[str, BandingType] | None = None) -> list[Part]:
     """The optimiser's parts of a sheet: «21-3» is part 3 of order 21, numbered as in the printed
-    parts list of the sheet."""
+    parts list of the sheet; cut smaller where the `banding` list says so."""
+    types = banding_by_code() if banding is None else banding
     pieces = []
     for order in sheet.orders:
         for n, line in enumerate(sheet_parts(sheet, order), start=1):
-            pieces.append(Part(f"{order.order_no}-{n}", " ".join(line.material.split()), line.length,
-                               line.width, line.quantity, line.may_rotate, str(order.order_no), line.name))
+            length, width = cut_size(line, types)
+            pieces.append(Part(f"{order.order_no}-{n}", " ".join(line.material.split()), length,
+                               width, line.quantity, line.may_rotate, str(order.order_no), line.name))
     return pieces
 
 
@@ -127,13 +153,14 @@ def plan_sheet(sheet: SheetData, stock: Sequence[Board], time_limit: float = TIM
     for material, group in sorted(by_material.items(), key=lambda item: item[0].casefold()):
         count = sum(p.qty for p in group)
         plan = MaterialPlan(material or "материал не указан", count)
-        plan.board = stock_board_for(material, stock) if material else None
+        plan.boards = stock_for(material, stock) if material else []
+        plan.board = plan.boards[0] if plan.boards else None
         if plan.board is None:
             plan.error = ("в таблице «Материалы» нет такого листа — раскрой не рассчитан" if material
                           else "у деталей не указан материал — раскрой не рассчитан")
         else:
             try:
-                plan.result = optimise([plan.board], group, time_limit=time_limit * count / total,
+                plan.result = optimise(plan.boards, group, time_limit=time_limit * count / total,
                                        clock=_clock)
             except CuttingInputError as error:
                 plan.error = str(error)

@@ -10,14 +10,30 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from app.cutting import Board, Layout
-from app.documents.cut_plan import SheetPlan, boards_word, percent, plan_sheet
+from app.documents.cut_plan import (
+    SheetPlan,
+    boards_word,
+    order_costs,
+    percent,
+    plan_sheet,
+)
 from app.documents.fonts import register_fonts
 from app.documents.layout_picture import BoardPicture, fit_label, hatch_lines, picture
-from app.documents.pack_data import SheetData
+from app.documents.pack_data import SheetData, sheet_parts
 from app.documents.pack_pdf import FRAME_W, GRID, SHADE, LayoutHook
+from app.domain.banding import banding_by_code, banding_metres, metres_text
+from app.domain.money import format_rub
 
 PART_FILL = colors.HexColor("#f4efe3")
 BOARD_FILL = colors.HexColor("#d9d9d9")
@@ -28,8 +44,21 @@ MAX_DRAWING_H = 120 * mm
 def layouts_hook(stock: Sequence[Board]) -> LayoutHook:
     """The pack's hook drawing the sheet's layouts on the `stock` boards."""
     def hook(sheet: SheetData) -> list[Flowable]:
-        return layout_flowables(plan_sheet(sheet, stock))
+        return layout_flowables(plan_sheet(sheet, stock), banding_lines(sheet))
     return hook
+
+
+def banding_lines(sheet: SheetData) -> list[str]:
+    """Metres of each banding type (edges plus overhang) per order of the sheet and in all."""
+    types = banding_by_code()
+    lines = []
+    everything = []
+    for order in sheet.orders:
+        parts = sheet_parts(sheet, order)
+        everything += parts
+        lines.append(f"№{order.order_no}: {metres_text(banding_metres(parts, types))}")
+    return [f"Кромка по листу раскроя: <b>{metres_text(banding_metres(everything, types))}</b>"
+            + (f" ({'; '.join(lines)})" if len(lines) > 1 else "") + "."]
 
 
 class _Styles:
@@ -40,14 +69,15 @@ class _Styles:
                                    spaceBefore=6, spaceAfter=2)
 
 
-def layout_flowables(plan: SheetPlan) -> list[Flowable]:
-    """Summary table, each board's drawing and parts, the totals."""
+def layout_flowables(plan: SheetPlan, notes: Sequence[str] = ()) -> list[Flowable]:
+    """Summary table, each board's drawing and parts, the totals; `notes` are printed under the
+    totals (the banding metres)."""
     s = _Styles()
     if not plan.materials:
         return [Paragraph("На листе нет деталей — раскраивать нечего.", s.body)]
     rows = [["Материал", "Лист, мм", "Взять со склада", "Результат", "Использование"]]
     for m in plan.materials:
-        size = f"{m.board.length}×{m.board.width}" if m.board else "—"
+        size = m.sizes
         take = f"{len(m.layouts)} {boards_word(len(m.layouts))}" if m.result else "—"
         rows.append([Paragraph(m.material, s.body), size, take, Paragraph(m.verdict, s.body),
                      percent(m.utilisation) if m.result else "—"])
@@ -57,6 +87,12 @@ def layout_flowables(plan: SheetPlan) -> list[Flowable]:
                              Paragraph(f"Всего взять со склада: <b>{plan.boards_used} "
                                        f"{boards_word(plan.boards_used)}</b>; использование листов "
                                        f"<b>{percent(plan.utilisation)}</b>.", s.body)]
+    story += [Paragraph(note, s.body) for note in notes]
+    costs = order_costs(plan)
+    if any(costs.values()):
+        shares = "; ".join(f"№{order} — {format_rub(round(cost * 100))}" for order, cost in sorted(costs.items()))
+        story.append(Paragraph(f"Стоимость листов по заказам (по площади деталей): {shares}; "
+                               f"всего {format_rub(round(sum(costs.values()) * 100))}.", s.body))
     for m in plan.materials:
         for k, layout in enumerate(m.layouts, start=1):
             head = Paragraph(f"{m.material} · лист {k} из {len(m.layouts)} · {layout.board.length}×"

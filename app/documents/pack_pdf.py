@@ -57,6 +57,7 @@ from reportlab.platypus import (
 from app.documents.fonts import register_fonts
 from app.documents.pack_data import FileRef, OrderData, SheetData, sheet_parts
 from app.domain import clock
+from app.domain.russian import parts_text
 from app.domain.specs import area_m2, edge_label, edge_totals, format_decimal
 
 PAGE_W, PAGE_H = A4
@@ -75,6 +76,8 @@ rl_config.useA85 = 0
 
 LayoutHook = Callable[[SheetData], list[Flowable]]
 Progress = Callable[[int, int], None]
+
+MAX_DRAWING_BYTES = 100 * 2**20  # a drawing is a few MB; anything this big gets its warning page unread
 
 
 @dataclass
@@ -179,15 +182,30 @@ def _pack_canvas(sheet: SheetData, styles: _Styles):
             if self.pack_order_no is not None:
                 parts.append(f"заказ №{self.pack_order_no}")
             parts.append(f"стр. {number} из {total}")
+            _draw_once(self, "packFooter", self._footer_frame)
+            self.setFont(styles.regular, 8)
+            self.setFillColor(colors.black)
+            self.drawString(MARGIN, MARGIN + 2 * mm, " · ".join(parts))
+
+        def _footer_frame(self) -> None:
             self.setStrokeColor(GRID)
             self.setLineWidth(0.5)
             self.line(MARGIN, MARGIN + FOOTER_H - 3 * mm, PAGE_W - MARGIN, MARGIN + FOOTER_H - 3 * mm)
             self.setFont(styles.regular, 8)
             self.setFillColor(colors.black)
-            self.drawString(MARGIN, MARGIN + 2 * mm, " · ".join(parts))
             self.drawRightString(PAGE_W - MARGIN, MARGIN + 2 * mm, "Детские кровати Маня")
 
     return PackCanvas
+
+
+def _draw_once(canv, name: str, draw: Callable[[], None]) -> None:
+    """Draw what ``draw`` draws on this page: the first time into a PDF form XObject ``name``,
+    which every later page only refers to (a header repeated on 200 pages is drawn once)."""
+    if not canv.hasForm(name):
+        canv.beginForm(name)
+        draw()
+        canv.endForm()
+    canv.doForm(name)
 
 
 def _stamp_cancelled(canv) -> None:
@@ -247,30 +265,35 @@ class PackBuilder:
             _stamp_cancelled(canv)
 
     def _order_page(self, order: OrderData, index: int):
-        code = _barcode(str(order.order_no), 11 * mm)
+        form = f"orderHeader{index}"
 
         def on_page(canv, doc) -> None:
             canv.pack_order_no = order.order_no
             if self.progress and self._progress_index < index:
                 self._progress_index = index
                 self.progress(index + 1, len(self.sheet.orders) + 1)
-            s = self.styles
-            top = PAGE_H - MARGIN
-            canv.setFont(s.bold, 20)
-            canv.drawString(MARGIN, top - 9 * mm, f"ЗАКАЗ № {order.order_no}")
-            canv.setFont(s.regular, 9)
-            canv.drawString(MARGIN, top - 15 * mm, f"{order.client} · {order.bed_model or 'модель не указана'}"
-                                                  f" · срок отгрузки {_d(order.deadline)}")
-            canv.setFont(s.regular, 8)
-            canv.drawString(MARGIN, top - 19.5 * mm, f"Лист раскроя №{self.sheet.number}"
-                                                    f"{' · ' + self.sheet.material if self.sheet.material else ''}")
-            renderPDF.draw(code, canv, PAGE_W - MARGIN - code.width, top - 17 * mm)
-            canv.setStrokeColor(GRID)
-            canv.setLineWidth(1)
-            canv.line(MARGIN, top - HEADER_H + 2 * mm, PAGE_W - MARGIN, top - HEADER_H + 2 * mm)
+            _draw_once(canv, form, lambda: self._order_header(canv, order))
             if self.sheet.cancelled:
                 _stamp_cancelled(canv)
         return on_page
+
+    def _order_header(self, canv, order: OrderData) -> None:
+        """The header of every page of an order's pack (drawn once per order, as a form)."""
+        s = self.styles
+        top = PAGE_H - MARGIN
+        canv.setFont(s.bold, 20)
+        canv.drawString(MARGIN, top - 9 * mm, f"ЗАКАЗ № {order.order_no}")
+        canv.setFont(s.regular, 9)
+        canv.drawString(MARGIN, top - 15 * mm, f"{order.client} · {order.bed_model or 'модель не указана'}"
+                                              f" · срок отгрузки {_d(order.deadline)}")
+        canv.setFont(s.regular, 8)
+        canv.drawString(MARGIN, top - 19.5 * mm, f"Лист раскроя №{self.sheet.number}"
+                                                f"{' · ' + self.sheet.material if self.sheet.material else ''}")
+        code = _barcode(str(order.order_no), 11 * mm)
+        renderPDF.draw(code, canv, PAGE_W - MARGIN - code.width, top - 17 * mm)
+        canv.setStrokeColor(GRID)
+        canv.setLineWidth(1)
+        canv.line(MARGIN, top - HEADER_H + 2 * mm, PAGE_W - MARGIN, top - HEADER_H + 2 * mm)
 
     # ---- the cut sheet ----------------------------------------------------------------------
     def _sheet_story(self) -> list:
@@ -285,18 +308,19 @@ class PackBuilder:
         head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                                   ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         story: list = [head, Spacer(1, 4 * mm), Paragraph("Заказы на листе", s.h2)]
-        rows = [["№", "Заказ", "Клиент", "Модель кровати", "Срок отгрузки", "Деталей"]]
+        rows = [["№", "Заказ", "Клиент", "Модель кровати", "Срок отгрузки", "Детали"]]
         for position, order in enumerate(sheet.orders, start=1):
+            parts = self._sheet_parts(order)
             rows.append([str(position), Paragraph(f"<b>№ {order.order_no}</b>", s.cell),
                          Paragraph(_esc(order.surname), s.cell), Paragraph(_esc(order.bed_model or "—"), s.cell),
-                         _d(order.deadline), str(sum(p.quantity for p in self._sheet_parts(order)))])
+                         _d(order.deadline), Paragraph(parts_text(len(parts), sum(p.quantity for p in parts)), s.cell)])
         story.append(_table(rows, [10 * mm, 22 * mm, 58 * mm, 50 * mm, 26 * mm, FRAME_W - 166 * mm], s,
                             extra=[("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (4, 1), (-1, -1), "CENTER")]))
         all_parts = [part for order in sheet.orders for part in self._sheet_parts(order)]
         area = format_decimal(area_m2(all_parts).quantize(Decimal("0.01")))
         story += [Paragraph("Детали по заказам" + (f" — {_esc(sheet.material)}" if sheet.material else ""), s.h2),
                   self._grouped_parts(), Spacer(1, 2 * mm),
-                  Paragraph(f"Итого по листу: <b>{sum(p.quantity for p in all_parts)}</b> деталей, "
+                  Paragraph(f"Итого по листу: <b>{parts_text(len(all_parts), sum(p.quantity for p in all_parts))}</b>, "
                             f"площадь {area} м².", s.body)]
         if self.layouts is not None:
             drawings = self.layouts(sheet)
@@ -401,7 +425,8 @@ class PackBuilder:
         edges = ", ".join(f"{edge_label(code)} мм — {format_decimal(metres.quantize(Decimal('0.1')))} м"
                           for code, metres in edge_totals(order.parts).items()) or "нет"
         area = format_decimal(area_m2(order.parts).quantize(Decimal("0.01")))
-        text = (f"Итого деталей: <b>{sum(p.quantity for p in order.parts)}</b>, площадь {area} м²; "
+        total = parts_text(len(order.parts), sum(p.quantity for p in order.parts))
+        text = (f"Итого: <b>{total}</b>, площадь {area} м²; "
                 f"кромка: {edges}. "
                 f"Д1, Д2 — кромка длинных сторон, Ш1, Ш2 — коротких; «нет» в графе «Поворот» — по текстуре.")
         return [Spacer(1, 2 * mm), Paragraph(text, self.styles.small)]
@@ -429,6 +454,12 @@ class PackBuilder:
         if not ref.path.is_file():
             return [PageBreak(), *self._warning(order, f"Файл не найден: {ref.name}",
                                                 f"{caption}. Файла нет в папке программы — приложите его заново.")]
+        size = ref.path.stat().st_size
+        if size > MAX_DRAWING_BYTES:  # never read into memory: a video or a disk image attached by mistake
+            return [PageBreak(), *self._warning(
+                order, f"Файл слишком большой: {ref.name}",
+                f"{caption}. {size // 2**20} МБ — больше {MAX_DRAWING_BYTES // 2**20} МБ, это не чертеж. "
+                f"Приложите чертеж в PDF, JPG или PNG.")]
         suffix = ref.path.suffix.lower()
         if suffix in IMAGE_TYPES:
             return self._image(order, ref, caption)
@@ -448,6 +479,9 @@ class PackBuilder:
                 probe.verify()
             with PilImage.open(ref.path) as probe:
                 width_px, height_px = probe.size
+                # a JPEG is checked decoded at 1/8 scale (every byte still read, 20× faster);
+                # reportlab embeds the file as it is
+                probe.draft(probe.mode, (max(1, width_px // 8), max(1, height_px // 8)))
                 probe.load()
         except Exception as error:  # noqa: BLE001 - any unreadable image gets the warning page
             return self._broken(order, ref, caption, error)

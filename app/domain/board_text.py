@@ -10,26 +10,12 @@ from datetime import datetime, timedelta
 
 from app.domain import clock
 from app.domain.money import format_rub
-
-DEALS_FORMS = ("сделка", "сделки", "сделок")
-
-
-def plural(count: int, forms: tuple[str, str, str]) -> str:
-    """The Russian form for ``count``: forms of 1, 2–4 and 5+ («сделка», «сделки», «сделок»)."""
-    tail = abs(count) % 100
-    if 11 <= tail <= 14:
-        return forms[2]
-    last = tail % 10
-    if last == 1:
-        return forms[0]
-    if 2 <= last <= 4:
-        return forms[1]
-    return forms[2]
+from app.domain.russian import DEALS, count_text
 
 
 def deals_count(count: int) -> str:
     """«1 сделка», «3 сделки», «17 сделок»."""
-    return f"{count} {plural(count, DEALS_FORMS)}"
+    return count_text(count, DEALS)
 
 
 def column_totals(count: int, budget: int) -> str:

@@ -6,6 +6,8 @@ short edges (Ш1, Ш2), each "" (none) or a thickness in mm from ``EDGE_OPTIONS`
 """
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
@@ -25,6 +27,7 @@ HARDWARE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("item", "Наименование"), ("article", "Артикул"), ("quantity", "Кол-во"), ("unit", "Ед."),
 )
 MAX_SIZE_MM = 5000
+MAX_QUANTITY = 10_000  # a row's count: more is a slip of the keyboard (3 000 000 000 hung the paste)
 
 YES_WORDS = {"да", "+", "1", "можно", "yes", "y", "true", "д"}
 NO_WORDS = {"нет", "-", "0", "нельзя", "no", "n", "false", "н", "по текстуре"}
@@ -120,13 +123,14 @@ def clean_edge(value, label: str = "Кромка") -> str:
 
 
 def clean_rotate(value) -> bool:
-    """Whether a part may be rotated: «да»/«нет» (by grain), empty = may."""
+    """Whether a part may be rotated: «да»/«нет» (by grain); empty = «нет», the grain is kept (a wrong
+    «да» spoils a veneered part, a wrong «нет» costs at most some board)."""
     if isinstance(value, bool):
         return value
     raw = _text(value).lower()
-    if raw == "" or raw in YES_WORDS:
+    if raw in YES_WORDS:
         return True
-    if raw in NO_WORDS:
+    if raw == "" or raw in NO_WORDS:
         return False
     raise SpecError(f"Поворот: «{_text(value)}» — напишите «да» или «нет»")
 
@@ -153,6 +157,8 @@ def clean_part(values: dict) -> PartLine:
     quantity = take(_number, "quantity", "Количество")
     if quantity is not None and (quantity != quantity.to_integral_value() or quantity < 1):
         problems.append("Количество: целое число не меньше 1")
+    elif quantity is not None and quantity > MAX_QUANTITY:
+        problems.append(f"Количество: {quantity} — больше {MAX_QUANTITY:,} в строке, проверьте".replace(",", " "))
     edges = {key: take(clean_edge, key, label) for key, label in PART_COLUMNS if key in EDGE_FIELDS}
     may_rotate = take(clean_rotate, "may_rotate")
     if problems:
@@ -181,6 +187,8 @@ def clean_hardware(values: dict) -> HardwareLine:
     if quantity is not None:
         if quantity <= 0:
             problems.append("Количество: должно быть больше 0")
+        elif quantity > MAX_QUANTITY:
+            problems.append(f"Количество: больше {MAX_QUANTITY:,} в строке, проверьте".replace(",", " "))
         elif unit in COUNTED_UNITS and quantity != quantity.to_integral_value():
             problems.append(f"Количество: для «{unit}» нужно целое число")
     if problems:
@@ -202,8 +210,10 @@ _HEADER_WORDS = re.compile(r"длин|ширин|деталь|наимен|ко�
 
 
 def _rows(text: str) -> list[list[str]]:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [line.split("\t") for line in lines]
+    """Tab-separated rows as a spreadsheet copies them: a cell with a line break or a tab in it
+    comes in quotes (doubled quotes inside), and is read as one cell."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return list(csv.reader(io.StringIO(text), delimiter="\t"))
 
 
 def _parse(text: str, columns: tuple[tuple[str, str], ...], required: int, clean) -> PasteResult:

@@ -5,11 +5,12 @@ Each ``clean_*`` function returns the normalised value or raises ``FieldError``.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import phonenumbers
 
+from app.domain import clock
 from app.domain.errors import FieldProblem, ValidationError
 from app.domain.money import MoneyError, parse_rub
 
@@ -113,23 +114,50 @@ def clean_amount(value: str | int | float | Decimal | None) -> int | None:
         raise FieldError(str(error)) from None
 
 
-def clean_date(value: str | date | None) -> date | None:
-    """A date from a date object or text «14.07.2017» / «2017-07-14»; empty → None."""
+WEEKDAYS = {name: number for number, names in enumerate((
+    ("пн", "понедельник"), ("вт", "вторник"), ("ср", "среда", "среду"), ("чт", "четверг"),
+    ("пт", "пятница", "пятницу"), ("сб", "суббота", "субботу"), ("вс", "воскресенье"))) for name in names}
+RELATIVE_DAYS = {"сегодня": 0, "завтра": 1, "послезавтра": 2}
+_SHORT_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?$")
+
+
+def _spoken_date(text: str, today: date) -> date | None:
+    """«завтра», «через 3 дня», «пн» (the next Monday after today); None for anything else."""
+    word = text.casefold().rstrip(".")
+    if word in RELATIVE_DAYS:
+        return today + timedelta(days=RELATIVE_DAYS[word])
+    if word in WEEKDAYS:
+        return today + timedelta(days=(WEEKDAYS[word] - today.weekday() - 1) % 7 + 1)
+    match = re.fullmatch(r"через (\d{1,3}) (?:день|дня|дней)", word)
+    return today + timedelta(days=int(match.group(1))) if match else None
+
+
+def clean_date(value: str | date | None, today: date | None = None) -> date | None:
+    """A date from a date object or text: «14.07.2017», «2017-07-14», the short «2.12», «02.12»
+    (this year), «2.12.26», and «сегодня», «завтра», «через 3 дня», «пн» (the next Monday); empty → None."""
     if value is None or isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, datetime):
         return value.date()
+    today = today or clock.local_today()
     if not isinstance(value, str):
-        raise FieldError(f"не дата; пример: 14.07.{date.today().year}")
-    text = value.strip()
+        raise FieldError(f"не дата; пример: 14.07.{today.year}")
+    text = " ".join(value.split())
     if not text:
         return None
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise FieldError(f"«{text}» — не дата; пример: 14.07.2025")
+    spoken = _spoken_date(text, today)
+    if spoken is not None:
+        return spoken
+    short = _SHORT_DATE.match(text)
+    try:
+        if short:
+            day, month, year = short.groups()
+            full_year = today.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
+            return date(full_year, int(month), int(day))
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        pass
+    raise FieldError(f"«{text}» — не дата; пример: 14.07.{today.year}, 14.07 или «завтра»")
 
 
 # One length limit per field, the same on SQLite and PostgreSQL (the store's VARCHARs hold 255).

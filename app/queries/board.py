@@ -7,16 +7,19 @@ contact, then their open tasks).
 """
 from __future__ import annotations
 
+import functools
+import operator
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import peewee as pw
 
-from app.domain import clock
 from app.domain.board_text import OpenTask
 from app.domain.validation import phone_search_digits
-from app.services.tasks import day_start_utc
-from app.store.db import is_postgres
+from app.services.tasks import overdue_condition
+from app.store import search_index, stage_totals
+from app.store.db import database, is_postgres
 from app.store.models import Contact, Deal, MailLetter, Task, User
 
 PAGE_SIZE = 40
@@ -38,45 +41,79 @@ class BoardFilter:
         return self == BoardFilter()
 
 
+_PHONE_CHARS = re.compile(r"[\d\s()+\-.]+")
+PHONE_FRAGMENT = 4  # digits: a search of this many or more phone characters is a phone fragment
+FULL_PHONE = 10  # digits: a whole number, written as stored (8 912 … → 7912…)
+
+
 def search_terms(text: str) -> list[str]:
     """What to look for in ``Deal.search_text``: a phone typed in any format becomes its digits
-    («8 (912) 345-67-89» → «79123456789»); other text is matched word by word."""
+    («8 (912) 345-67-89» → «79123456789»; a fragment of 4+ digits as typed: «67-89» → «6789»);
+    other text is matched word by word."""
     text = text.strip()
     if not text:
         return []
-    digits = phone_search_digits(text)
-    if digits is not None:
-        return [digits]
+    digits = re.sub(r"\D", "", text)
+    if _PHONE_CHARS.fullmatch(text) and len(digits) >= PHONE_FRAGMENT:
+        whole = phone_search_digits(text) if len(digits) >= FULL_PHONE else None
+        return [whole or digits]
     return text.lower().split()
 
 
-def overdue_condition(now: datetime | None = None) -> pw.Expression:
-    """Open tasks that are overdue now: timed ones past due, all-day ones whose local day is over."""
-    now = now or clock.now()
-    today_start = day_start_utc(clock.to_local(now).date())
-    return Task.done_at.is_null() & (
-        ((Task.all_day == False) & (Task.due_at < now))  # noqa: E712
-        | ((Task.all_day == True) & (Task.due_at < today_start)))  # noqa: E712
+def _padded_text() -> pw.Expression:
+    """``' ' || search_text``: what the index holds (every word, the first too, starts after a space)."""
+    return pw.Value(" ").concat(Deal.search_text)
 
 
-def _contains(text: str) -> pw.Expression:
-    """``Deal.search_text`` contains ``text`` (both lower-case): a plain substring test, faster
-    than LIKE, which would fold case again and treats % and _ as wildcards."""
-    position = pw.fn.STRPOS(Deal.search_text, text) if is_postgres() else pw.fn.INSTR(Deal.search_text, text)
-    return position > 0
+def _pattern(term: str) -> str:
+    """The substring of ``' ' + search_text`` that makes a deal match ``term``. A number of 1–3
+    digits is the start of a word (e.g. «2» in «Стул 2 шт»), so that «15» does not find every phone
+    with a 1 and a 5 in it; so is a two-character word («ив» → « ив», which the trigram index
+    serves); anything else is a substring anywhere («6789» in a phone)."""
+    if len(term) < search_index.MIN_INDEXED or (term.isdigit() and len(term) < PHONE_FRAGMENT):
+        return " " + term
+    return term
 
 
-def term_condition(term: str) -> pw.Expression:
-    """A short number is an order number (or a word starting with it, e.g. «2» in «Стул 2 шт»),
-    so that «15» does not find every phone with a 1 and a 5 in it; anything else is a substring."""
-    if term.isdigit() and len(term) < 5:
-        return (Deal.order_no == int(term)) | _contains(" " + term)
-    return _contains(term)
+def _scan(patterns: list[str]) -> pw.Expression:
+    """Every pattern is in the padded search text: a substring test on each deal (no index)."""
+    position = pw.fn.STRPOS if is_postgres() else pw.fn.INSTR
+    return functools.reduce(operator.and_, [position(_padded_text(), pattern) > 0 for pattern in patterns])
+
+
+def _indexed(patterns: list[str], order_no: int | None) -> pw.Expression:
+    """The deals containing every pattern (each of 3+ characters), or with order number
+    ``order_no``, through the substring index."""
+    if is_postgres():
+        condition = functools.reduce(operator.and_, [
+            pw.Expression(_padded_text(), pw.OP.LIKE, search_index.like_pattern(pattern)) for pattern in patterns])
+        return condition if order_no is None else condition | (Deal.order_no == order_no)
+    query = " AND ".join(search_index.fts_phrase(pattern) for pattern in patterns)
+    return Deal.id.in_(pw.SQL(search_index.matching_ids(database.obj, query, order_no)))
+
+
+def text_condition(text: str) -> pw.Expression | None:
+    """The deals matching every word of ``text``; a lone number of up to 4 digits is also an order
+    number. Patterns of 3+ characters go through the substring index where the database has it;
+    a one-character word is then checked on the deals they found (alone, it is a scan)."""
+    terms = search_terms(text)
+    if not terms:
+        return None
+    patterns = [_pattern(term) for term in terms]
+    lone = terms[0] if len(terms) == 1 else ""
+    order_no = int(lone) if lone.isdigit() and len(lone) <= PHONE_FRAGMENT else None
+    long = [pattern for pattern in patterns if len(pattern) >= search_index.MIN_INDEXED]
+    if not long or not search_index.available(database.obj):
+        condition = _scan(patterns)
+        return condition if order_no is None else condition | (Deal.order_no == order_no)
+    short = [pattern for pattern in patterns if len(pattern) < search_index.MIN_INDEXED]
+    condition = _indexed(long, order_no)
+    return condition & _scan(short) if short else condition
 
 
 def filter_condition(flt: BoardFilter) -> pw.Expression | None:
     """The WHERE condition on Deal for ``flt`` (None when it filters nothing)."""
-    parts = [term_condition(term) for term in search_terms(flt.text)]
+    parts = [condition for condition in [text_condition(flt.text)] if condition is not None]
     if flt.responsible_id is not None:
         parts.append(Deal.responsible == flt.responsible_id)
     if flt.kind:
@@ -87,18 +124,25 @@ def filter_condition(flt: BoardFilter) -> pw.Expression | None:
         parts.append(Deal.id.in_(Task.select(Task.deal).where(overdue_condition())))
     if not parts:
         return None
-    condition = parts[0]
-    for part in parts[1:]:
-        condition &= part
-    return condition
+    return functools.reduce(operator.and_, parts)
 
 
 def _scanning(query: pw.Select, flt: BoardFilter) -> pw.Select:
-    """A text search has to read every deal: on SQLite, read the table straight through instead
-    of through a stage index (random row lookups made it four times slower at 100,000 deals)."""
+    """On SQLite a text search starts from the matching deals, not from a stage index: the deal
+    ids the substring index returns (rowid lookups are still allowed under NOT INDEXED), or, for
+    a scan, the table read straight through (random row lookups through a stage index made it
+    four times slower at 100,000 deals)."""
     if search_terms(flt.text) and not is_postgres():
         return query.from_(pw.NodeList((Deal, pw.SQL("NOT INDEXED"))))
     return query
+
+
+def _walking(query: pw.Select) -> pw.Select:
+    """On SQLite, walk the column's (stage, updated_at) index newest first, testing each deal
+    against the filter (SQLite would rather read every match and sort them)."""
+    if is_postgres():
+        return query
+    return query.from_(pw.NodeList((Deal, pw.SQL("INDEXED BY deal_stage_updated_at"))))
 
 
 def _where(query: pw.Select, stages: tuple[str, ...], flt: BoardFilter) -> pw.Select:
@@ -114,7 +158,11 @@ class Totals:
 
 
 def totals(stages: tuple[str, ...], flt: BoardFilter = BoardFilter()) -> dict[str, Totals]:
-    """Number of deals and budget sum per stage over all deals under ``flt`` (one query)."""
+    """Number of deals and budget sum per stage over all deals under ``flt`` (one query): the
+    maintained per-stage counters when nothing is filtered."""
+    if flt.is_empty:
+        counted = stage_totals.read(database.obj, stages)
+        return {stage: Totals(*counted.get(stage, (0, 0))) for stage in stages}
     query = _where(_scanning(Deal.select(Deal.stage, pw.fn.COUNT(Deal.id), pw.fn.SUM(Deal.budget)), flt),
                    stages, flt)
     found = {stage: Totals(count, int(budget or 0))
@@ -134,7 +182,7 @@ def page(stages: tuple[str, ...], flt: BoardFilter = BoardFilter(), after: Curso
          limit: int = PAGE_SIZE) -> tuple[list[int], Cursor | None]:
     """The next ``limit`` deal ids of a column, most recently changed first, and the cursor
     after them (None when the column has no more)."""
-    query = _where(Deal.select(Deal.id, Deal.updated_at), stages, flt)
+    query = _where(_scanning(Deal.select(Deal.id, Deal.updated_at), flt), stages, flt)
     if after is not None:
         query = query.where((Deal.updated_at < after.updated_at)
                             | ((Deal.updated_at == after.updated_at) & (Deal.id < after.deal_id)))
@@ -147,23 +195,54 @@ def _page_of(rows: list[tuple[int, datetime]], limit: int) -> tuple[list[int], C
     return [deal_id for deal_id, _ in rows], cursor
 
 
-def first_pages(columns: list[tuple[str, ...]], flt: BoardFilter = BoardFilter(),
-                limit: int = PAGE_SIZE) -> list[tuple[list[int], Cursor | None]]:
-    """``page`` of every column at once. Unfiltered, each column walks its index (one cheap
-    query per column); filtered, the whole board is one query ranking the matches per stage
-    (the filter has to look at every deal anyway)."""
-    if flt.is_empty:
-        return [page(stages, flt, None, limit) for stages in columns]
-    place = pw.fn.ROW_NUMBER().over(partition_by=[Deal.stage],
-                                    order_by=[Deal.updated_at.desc(), Deal.id.desc()])
-    every_stage = tuple(code for stages in columns for code in stages)
+def _walking_is_cheaper(found: dict[str, Totals]) -> bool:
+    """Whether walking each column's (stage, updated_at) index newest first until ``PAGE_SIZE``
+    matches (about deals · PAGE_SIZE / matches steps per stage) reads fewer rows than ranking all
+    the matches at once: so for a common word, not for a rare one."""
+    matched = {stage: totals.count for stage, totals in found.items() if totals.count}
+    sizes = stage_totals.read(database.obj, tuple(matched))
+    steps = sum(sizes.get(stage, (count, 0))[0] * min(1.0, PAGE_SIZE / count) for stage, count in matched.items())
+    return steps < sum(matched.values())
+
+
+def _walked_pages(stages: tuple[str, ...], flt: BoardFilter, limit: int) -> tuple[str, list]:
+    """SQL and parameters of the newest ``limit`` matches of each stage, each walked along its
+    index: one UNION ALL of the same query per stage, generated once (peewee took longer to write
+    22 arms than SQLite to run them)."""
+    condition = filter_condition(flt)
+    newest = (_walking(Deal.select(Deal.id, Deal.stage, Deal.updated_at))
+              .where(Deal.stage == pw.SQL(database.obj.param), *([] if condition is None else [condition]))
+              .order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit).alias("walk"))
+    sql, params = Deal.select(newest.c.id, newest.c.stage, newest.c.updated_at).from_(newest).sql()
+    return " UNION ALL ".join([sql] * len(stages)), [value for stage in stages for value in (stage, *params)]
+
+
+def _ranked_pages(stages: tuple[str, ...], flt: BoardFilter, limit: int) -> pw.Select:
+    """The newest ``limit`` matches of each stage, ranking every match (one query)."""
+    place = pw.fn.ROW_NUMBER().over(partition_by=[Deal.stage], order_by=[Deal.updated_at.desc(), Deal.id.desc()])
     ranked = _where(_scanning(Deal.select(Deal.id, Deal.stage, Deal.updated_at, place.alias("place")), flt),
-                    every_stage, flt).alias("ranked")
-    query = (Deal.select(ranked.c.id, ranked.c.stage, ranked.c.updated_at).from_(ranked)
-             .where(ranked.c.place <= limit))
+                    stages, flt).alias("ranked")
+    return Deal.select(ranked.c.id, ranked.c.stage, ranked.c.updated_at).from_(ranked).where(ranked.c.place <= limit)
+
+
+def first_pages(columns: list[tuple[str, ...]], flt: BoardFilter = BoardFilter(), limit: int = PAGE_SIZE,
+                found: dict[str, Totals] | None = None) -> list[tuple[list[int], Cursor | None]]:
+    """``page`` of every column at once, in one query: unfiltered, or for a common word, each
+    column walks its index until a page (of matches); for a rare word all matches are ranked per
+    stage. ``found``: the column totals under ``flt``, when the caller has them (they choose the
+    way; stages without a match are not read)."""
+    every_stage = tuple(code for stages in columns for code in stages)
+    if found is not None:
+        every_stage = tuple(code for code in every_stage if found[code].count)
     by_stage: dict[str, list[tuple[int, datetime]]] = {}
-    for deal_id, stage, updated_at in query.tuples():
-        by_stage.setdefault(stage, []).append((deal_id, Deal.updated_at.python_value(updated_at)))
+    if every_stage:
+        walk = flt.is_empty or (found is not None and _walking_is_cheaper({code: found[code] for code in every_stage}))
+        if walk:
+            rows = database.execute_sql(*_walked_pages(every_stage, flt, limit))
+        else:
+            rows = database.execute(_ranked_pages(every_stage, flt, limit))
+        for deal_id, stage, updated_at in rows:
+            by_stage.setdefault(stage, []).append((deal_id, _moment(updated_at)))
     pages = []
     for stages in columns:
         rows = sorted((row for code in stages for row in by_stage.get(code, ())),
@@ -200,8 +279,15 @@ def _in(field: pw.Field, ids: list[int]) -> pw.Expression:
     return pw.Expression(field, pw.OP.IN, pw.SQL("(%s)" % ",".join(str(int(i)) for i in ids)))
 
 
+def _moment(value: datetime | str) -> datetime:
+    """A stored moment as a datetime: SQLite returns its ISO text (``fromisoformat`` reads it ten
+    times faster than peewee's format-by-format parsing), PostgreSQL a datetime already."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def cards(ids: list[int]) -> dict[int, CardData]:
-    """Card data of ``ids`` (deals that no longer exist are left out): two queries per 500 ids."""
+    """Card data of ``ids`` (deals that no longer exist are left out): two queries per 500 ids,
+    their rows read straight from the cursor (a board shows 880 cards at once)."""
     found: dict[int, CardData] = {}
     for chunk in _chunks(list(ids)):
         query = (Deal.select(Deal.id, Deal.order_no, Deal.name, Contact.full_name, Deal.budget, Deal.stage,
@@ -211,14 +297,15 @@ def cards(ids: list[int]) -> dict[int, CardData]:
                  .join(MailLetter, pw.JOIN.LEFT_OUTER, on=(MailLetter.deal == Deal.id)
                        & (MailLetter.status == MailLetter.LEAD_CREATED))
                  .where(_in(Deal.id, chunk)))
-        for row in query.tuples():
-            found[row[0]] = CardData(row[0], row[1], row[2], row[3] or "", row[4], row[5], row[6], row[7],
-                                     row[8], imported_from=row[9] or "")
+        for (deal_id, order_no, name, contact, budget, stage, created, entered, version,
+             mailbox) in database.execute(query):
+            found[deal_id] = CardData(deal_id, order_no, name, contact or "", budget, stage, _moment(created),
+                                      _moment(entered), version, imported_from=mailbox or "")
         open_tasks = (Task.select(Task.deal, Task.due_at, Task.all_day)
-                      .where(_in(Task.deal, chunk), Task.done_at.is_null()).tuples())
-        for deal_id, due_at, all_day in open_tasks:
+                      .where(_in(Task.deal, chunk), Task.done_at.is_null()))
+        for deal_id, due_at, all_day in database.execute(open_tasks):
             if deal_id in found:
-                found[deal_id].tasks.append(OpenTask(due_at, bool(all_day)))
+                found[deal_id].tasks.append(OpenTask(_moment(due_at), bool(all_day)))
     return found
 
 

@@ -78,8 +78,10 @@ def _rows(stages: tuple[str, ...]) -> list[OrderRow]:
 
 
 def workshop_orders() -> list[OrderRow]:
-    """The workshop terminal's list: by operation, then the nearest shipping deadline first."""
-    return _rows(WORKSHOP_QUEUE)
+    """The workshop terminal's list, urgent first: the late orders (past or within
+    ``DEADLINE_NEAR_DAYS`` of the shipping deadline) on top, then the others; each by deadline."""
+    today = clock.local_today()
+    return sorted(_rows(WORKSHOP_QUEUE), key=lambda r: (not r.deadline_near(today), r.ship_deadline or date.max))
 
 
 def constructor_orders() -> list[OrderRow]:

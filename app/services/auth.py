@@ -24,6 +24,7 @@ from app.store.db import database
 from app.store.models import User
 
 MIN_PIN_LENGTH = 4  # a PIN: at least 4 digits; a password: anything of at least 4 characters
+MIN_ADMIN_PASSWORD = 8  # the administrator's: a password, never a PIN (they manage everyone's)
 MAX_SECRET_LENGTH = 128
 FREE_ATTEMPTS = 3
 FIRST_DELAY = timedelta(seconds=5)
@@ -55,13 +56,16 @@ class SignInDelayedError(SignInError):
         self.wait_seconds = wait_seconds
 
 
-def check_secret(secret: str) -> str:
-    """The password or PIN if acceptable; UserDataError (in Russian) otherwise."""
+def check_secret(secret: str, role: str | None = None) -> str:
+    """The password or PIN if acceptable for a user of ``role``; UserDataError (in Russian) otherwise."""
     secret = "" if secret is None else secret
     if not isinstance(secret, str) or validation.has_control_characters(secret):
         raise UserDataError("Пароль или PIN — буквы, цифры и знаки, без управляющих символов.")
     if len(secret) > MAX_SECRET_LENGTH:
         raise UserDataError(f"Пароль — не длиннее {MAX_SECRET_LENGTH} знаков.")
+    if role == Role.ADMIN and len(secret) < MIN_ADMIN_PASSWORD:
+        raise UserDataError(f"Пароль администратора — не короче {MIN_ADMIN_PASSWORD} знаков "
+                            "(PIN из цифр подходит другим ролям).")
     if len(secret) < MIN_PIN_LENGTH:
         raise UserDataError(f"Пароль или PIN — не короче {MIN_PIN_LENGTH} знаков.")
     if secret != secret.strip():
@@ -69,9 +73,9 @@ def check_secret(secret: str) -> str:
     return secret
 
 
-def hash_secret(secret: str) -> str:
-    """The argon2 hash of a password or PIN (checked first)."""
-    return _hasher.hash(check_secret(secret))
+def hash_secret(secret: str, role: str | None = None) -> str:
+    """The argon2 hash of a password or PIN (checked first, for a user of ``role``)."""
+    return _hasher.hash(check_secret(secret, role))
 
 
 def verify_secret(password_hash: str | None, secret: str) -> bool:

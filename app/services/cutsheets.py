@@ -131,26 +131,28 @@ class OrderLine:
     bed_model: str
     ship_deadline: date | None
     stage: str
-    parts: int  # quantities summed
+    part_rows: int  # rows of the parts specification (of the sheet's material, on a sheet)
+    parts: int  # pieces: quantities summed
     drawing_kinds: frozenset[str]  # which of "drawing" / "assembly_drawing" are attached
 
 
-def order_lines(deals: peewee.Select) -> list[OrderLine]:
+def order_lines(deals: peewee.Select, material: str = "") -> list[OrderLine]:
     """The lines of the orders ``deals`` selects (a Deal query, kept in its order), in four queries
-    however many orders there are."""
+    however many orders there are; their parts counted of ``material`` only when it is given (as the
+    printed cut sheet counts them)."""
     ids = deals.select(Deal.id)
     rows = list(deals.select(Deal.id, Deal.order_no, Deal.name, Deal.products, Deal.ship_deadline, Deal.stage,
                              Contact.full_name)
                 .join_from(Deal, Contact, JOIN.LEFT_OUTER, on=(Deal.contact == Contact.id)).tuples())
     forms = dict(ProductionForm.select(ProductionForm.deal, ProductionForm.bed_model)
                  .where(ProductionForm.deal.in_(ids)).tuples())
-    parts = part_counts(ids)
+    parts = part_counts(ids, material)
     kinds: dict[int, set[str]] = {}
     for deal_id, kind in (Attachment.select(Attachment.deal, Attachment.kind)
                           .where(Attachment.deal.in_(ids), Attachment.kind.in_(DRAWING_KINDS)).tuples()):
         kinds.setdefault(deal_id, set()).add(kind)
     return [OrderLine(deal_id, order_no, full_name or name, forms.get(deal_id) or detect_model(products, name),
-                      deadline, stage, parts.get(deal_id, 0), frozenset(kinds.get(deal_id, ())))
+                      deadline, stage, *parts.get(deal_id, (0, 0)), frozenset(kinds.get(deal_id, ())))
             for deal_id, order_no, name, products, deadline, stage, full_name in rows]
 
 
@@ -161,7 +163,7 @@ def cutting_queue() -> list[OrderLine]:
 
 def sheet_lines(sheet: CutSheet) -> list[OrderLine]:
     """The lines of the sheet's orders in the order they were put on it."""
-    return order_lines(_sheet_deals(sheet))
+    return order_lines(_sheet_deals(sheet), sheet.material)
 
 
 def materials_of(deal_ids: list[int]) -> list[str]:
@@ -171,11 +173,18 @@ def materials_of(deal_ids: list[int]) -> list[str]:
     return sorted(material for (material,) in query)
 
 
-def part_counts(deal_ids) -> dict[int, int]:
-    """Number of parts (quantities summed) per order (ids as a list or a subquery), for the lists."""
-    query = (PartSpec.select(PartSpec.deal, fn.SUM(PartSpec.quantity)).where(PartSpec.deal.in_(deal_ids))
-             .group_by(PartSpec.deal).tuples())
-    return {deal_id: int(total) for deal_id, total in query}
+def part_counts(deal_ids, material: str = "") -> dict[int, tuple[int, int]]:
+    """Rows and pieces (quantities summed) of the parts per order (ids as a list or a subquery), of
+    ``material`` only when it is given (compared as the printout does, ignoring case)."""
+    query = (PartSpec.select(PartSpec.deal, PartSpec.material, fn.COUNT(PartSpec.id), fn.SUM(PartSpec.quantity))
+             .where(PartSpec.deal.in_(deal_ids)).group_by(PartSpec.deal, PartSpec.material).tuples())
+    wanted = material.casefold()
+    counts: dict[int, tuple[int, int]] = {}
+    for deal_id, part_material, rows, pieces in query:
+        if not wanted or part_material.casefold() == wanted:
+            before = counts.get(deal_id, (0, 0))
+            counts[deal_id] = (before[0] + int(rows), before[1] + int(pieces))
+    return counts
 
 
 def cancel_cut_sheet(number: int, actor: User | None, reason: str = "") -> Done[CutSheet]:

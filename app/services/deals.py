@@ -87,8 +87,11 @@ def _prepare(deal: Deal, values: dict[str, Any] | None, gate_stage: pipeline.Sta
     return state, merged
 
 
-def _touch(deal: Deal) -> None:
-    deal_fields.refresh_search(deal)
+def _touch(deal: Deal, *, search: bool = True) -> None:
+    """Store ``deal`` as changed now (a new version); ``search``: its fields may have changed, so
+    recompute the search text (a plain move leaves it as it is)."""
+    if search:
+        deal_fields.refresh_search(deal)
     deal.updated_at = clock.now()
     deal.version += 1
     deal.save()
@@ -182,11 +185,13 @@ def move_deal(deal_id: int, to_code: str, actor: User | None, values: dict[str, 
         _check_version(deal, expected_version)
         if deal.stage == to.code and not values:
             return MoveResult(deal, deal.stage, deal.stage)
-        state, merged = _prepare(deal, values, to, actor)
-        deal_fields.write_values(deal, state, merged, actor)
+        changed = []
+        if values or pipeline.gate_of_move(deal.stage, to):  # else: nothing to check or write
+            state, merged = _prepare(deal, values, to, actor)
+            changed = deal_fields.write_values(deal, state, merged, actor)
         result = _enter_stage(deal, to, actor) if deal.stage != to.code else MoveResult(
             deal, deal.stage, deal.stage)
-        _touch(deal)
+        _touch(deal, search=bool(changed))
         return result
 
 

@@ -15,10 +15,13 @@ import peewee
 from app.domain import clock, validation
 from app.domain.changes import Changes, Done
 from app.domain.errors import FieldProblem, ValidationError
-from app.domain.reminder_rules import ReminderSettings, is_overdue, remind_at
+from app.domain.reminder_rules import ReminderSettings, remind_at
 from app.services import people
+from app.services.tasks import day_start_utc, overdue_condition
 from app.store.db import database
-from app.store.models import Task, TaskReminder, User
+from app.store.models import Deal, Task, TaskReminder, User
+
+CLAIM_BATCH = 500  # tasks claimed per transaction (PostgreSQL's lock table and SQLite's writers stay small)
 
 
 @dataclass(frozen=True)
@@ -73,12 +76,13 @@ def _is_pending(state: _State | None, due: _Due, now: datetime) -> bool:
 
 
 def _states(user: User, task_ids: list[int]) -> dict[int, _State]:
-    if not task_ids:
-        return {}
-    rows = (TaskReminder.select(TaskReminder.id, TaskReminder.task, TaskReminder.due_at, TaskReminder.shown_at,
-                                TaskReminder.snoozed_until)
-            .where(TaskReminder.user == user, TaskReminder.task.in_(task_ids)).tuples())
-    return {state.task_id: state for state in map(_State._make, rows)}
+    states: dict[int, _State] = {}
+    for start in range(0, len(task_ids), CLAIM_BATCH):
+        rows = (TaskReminder.select(TaskReminder.id, TaskReminder.task, TaskReminder.due_at, TaskReminder.shown_at,
+                                    TaskReminder.snoozed_until)
+                .where(TaskReminder.user == user, TaskReminder.task.in_(task_ids[start:start + CLAIM_BATCH])).tuples())
+        states.update((state.task_id, state) for state in map(_State._make, rows))
+    return states
 
 
 def _pending(user: User, settings: ReminderSettings, now: datetime) -> tuple[list[_Due], dict[int, _State]]:
@@ -88,8 +92,13 @@ def _pending(user: User, settings: ReminderSettings, now: datetime) -> tuple[lis
 
 
 def _tasks(ids: list[int]) -> list[Task]:
-    """Task rows by id, in the order of ``ids``."""
-    found = {task.id: task for task in Task.select().where(Task.id.in_(ids))} if ids else {}
+    """Task rows (with their deals) by id, in the order of ``ids``; read in batches."""
+    found: dict[int, Task] = {}
+    for start in range(0, len(ids), CLAIM_BATCH):
+        chunk = ids[start:start + CLAIM_BATCH]
+        query = (Task.select(Task, Deal).join(Deal, peewee.JOIN.LEFT_OUTER, on=(Task.deal == Deal.id))
+                 .where(Task.id.in_(chunk)))
+        found.update((task.id, task) for task in query)
     return [found[task_id] for task_id in ids if task_id in found]
 
 
@@ -99,15 +108,21 @@ def pending(user: User, settings: ReminderSettings, now: datetime | None = None)
     return _tasks([item.id for item in due])
 
 
-def _claim(due: _Due, user: User, state: _State | None, now: datetime) -> bool:
-    """Record that the task is shown to ``user`` now; False when another PC did it first."""
-    if state is None:
-        try:
-            with database.atomic():
-                TaskReminder.create(task=due.id, user=user, due_at=due.due_at, shown_at=now)
-            return True
-        except peewee.IntegrityError:
-            return False
+def _claim_new(items: list[_Due], user: User, now: datetime) -> list[int]:
+    """Mark tasks never shown to ``user`` as shown now, in one statement; the ids this PC marked
+    (a row another PC inserted first is left alone, and its time is not ours)."""
+    if not items:
+        return []
+    TaskReminder.insert_many([{"task": item.id, "user": user.id, "due_at": item.due_at, "shown_at": now}
+                              for item in items]).on_conflict_ignore().execute()
+    mine = {task_id for (task_id,) in TaskReminder.select(TaskReminder.task).where(
+        TaskReminder.user == user, TaskReminder.task.in_([item.id for item in items]),
+        TaskReminder.shown_at == now).tuples()}
+    return [item.id for item in items if item.id in mine]
+
+
+def _claim(due: _Due, user: User, state: _State, now: datetime) -> bool:
+    """Record that a task shown before (or snoozed) is shown again now; False when another PC did."""
     snoozed = (TaskReminder.snoozed_until.is_null() if state.snoozed_until is None
                else TaskReminder.snoozed_until == state.snoozed_until)
     updated = (TaskReminder.update(due_at=due.due_at, shown_at=now, snoozed_until=None)
@@ -122,10 +137,12 @@ def claim_pending(user: User, settings: ReminderSettings, now: datetime | None =
     twice; the usual minute with nothing new reads only and takes no write lock."""
     now = now or clock.now()
     due, states = _pending(user, settings, now)
-    if not due:
-        return []
-    with database.atomic():
-        claimed = [item.id for item in due if _claim(item, user, states.get(item.id), now)]
+    claimed: list[int] = []
+    for start in range(0, len(due), CLAIM_BATCH):  # bounded transactions: a morning after a holiday
+        chunk = due[start:start + CLAIM_BATCH]      # brings thousands at once
+        with database.atomic():
+            claimed += _claim_new([item for item in chunk if item.id not in states], user, now)
+            claimed += [item.id for item in chunk if item.id in states and _claim(item, user, states[item.id], now)]
     return _tasks(claimed)
 
 
@@ -161,9 +178,17 @@ def snooze_all(user: User, settings: ReminderSettings, minutes: int = 15,
 
 
 def counts(user: User, settings: ReminderSettings, now: datetime | None = None) -> ReminderCounts:
-    """How many of ``user``'s open tasks are due (reminder time reached) and overdue."""
+    """How many of ``user``'s open tasks are due (reminder time reached) and overdue. The overdue
+    ones (all of them reached) are counted by the database over the open-task index; only the few
+    not yet overdue, due before the reminder horizon, are read to check their reminder time."""
     now = now or clock.now()
-    reached = _reached(user, settings, now)
-    overdue = sum(1 for task in reached if is_overdue(task.due_at, task.all_day, now))
-    return ReminderCounts(len(reached) - overdue, overdue)
+    mine = addressed_to(user)
+    overdue = Task.select(peewee.fn.COUNT(Task.id)).where(mine, overdue_condition(now)).scalar()
+    horizon = now + timedelta(minutes=settings.lead_minutes)
+    soon = (Task.select(Task.id, Task.due_at, Task.all_day)
+            .where(mine, Task.done_at.is_null(), Task.due_at <= horizon,
+                   Task.due_at >= min(now, day_start_utc(clock.to_local(now).date())), ~overdue_condition(now))
+            .tuples())
+    due = sum(1 for item in map(_Due._make, soon) if remind_at(item.due_at, item.all_day, settings) <= now)
+    return ReminderCounts(due, overdue)
 

@@ -9,6 +9,7 @@ from app.domain import clock
 from app.domain.bed_models import detect_model
 from app.domain.changes import Changes, Done
 from app.domain.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
+from app.domain.russian import ROWS, count_text, parts_text
 from app.domain.specs import HardwareLine, PartLine, SpecError, clean_hardware, clean_part
 from app.services.deals import load_deal
 from app.services.notes import attach_file
@@ -68,7 +69,7 @@ def save_parts(deal_id: int, actor: User | None, rows: list[dict | PartLine]) ->
         _write_parts(deal, lines)
         total = sum(line.quantity for line in lines)
         add_entry(deal, TimelineEntry.CHANGE,
-                  f"Спецификация деталей: {len(lines)} строк, {total} деталей", actor)
+                  f"Спецификация деталей: {parts_text(len(lines), total)}", actor)
     return Done(lines, changes_of(deal_id))
 
 
@@ -82,7 +83,7 @@ def save_hardware(deal_id: int, actor: User | None,
         if lines:
             HardwareSpec.insert_many([{**line.as_dict(), "deal": deal.id, "position": position}
                                       for position, line in enumerate(lines)]).execute()
-        add_entry(deal, TimelineEntry.CHANGE, f"Спецификация фурнитуры: {len(lines)} строк", actor)
+        add_entry(deal, TimelineEntry.CHANGE, f"Спецификация фурнитуры: {count_text(len(lines), ROWS)}", actor)
     return Done(lines, changes_of(deal_id))
 
 
@@ -152,7 +153,8 @@ def copy_parts_from(deal_id: int, source_deal_id: int, actor: User | None) -> Do
         deal = load_deal(deal_id, lock=True)
         _write_parts(deal, lines)
         add_entry(deal, TimelineEntry.CHANGE,
-                  f"Спецификация деталей скопирована из заказа №{source.order_no} ({len(lines)} строк)", actor)
+                  f"Спецификация деталей скопирована из заказа №{source.order_no} "
+                  f"({count_text(len(lines), ROWS)})", actor)
     return Done(lines, changes_of(deal_id))
 
 

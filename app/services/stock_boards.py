@@ -1,4 +1,5 @@
-"""The shop's stock boards («Материалы»): size, edge trim and saw kerf per material, kept in the
+"""The shop's stock boards («Материалы»): size, edge trim, saw kerf and cut depth (stages; empty
+for any guillotine sequence) per material, kept in the
 shop-wide ``Setting`` table as JSON; the defaults of app/cutting/materials.py until edited."""
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import json
 from app.cutting import DEFAULT_BOARDS, Board
 from app.domain.changes import Changes, Done
 from app.domain.errors import ServiceError
+from app.domain.money import MoneyError, parse_rub
 from app.services import permissions
 from app.store.db import database
 from app.store.models import Setting, User
 
 KEY = "cutting.stock_boards"
-FIELDS = ("material", "length", "width", "trim", "kerf")
+FIELDS = ("material", "length", "width", "trim", "kerf", "stages", "count", "cost")
+STAGES = (2, 3, 4)  # the cut depths a saw may be limited to
+ANY_STAGES = "любая"  # how the table shows an unlimited cut depth
 
 
 def stock_boards() -> list[Board]:
@@ -20,7 +24,36 @@ def stock_boards() -> list[Board]:
     row = Setting.get_or_none(Setting.key == KEY)
     if row is None:
         return list(DEFAULT_BOARDS)
-    return [Board(**{name: item[name] for name in FIELDS}) for item in json.loads(row.value)]
+    return [Board(**{name: item.get(name) for name in FIELDS if name in item}) for item in json.loads(row.value)]
+
+
+def _stages(value: object, where: str) -> int | None:
+    """A row's «Этапы резки»: empty or «любая» for any guillotine sequence, else 2, 3 or 4."""
+    text = "" if value is None else str(value).strip()
+    if text.casefold() in ("", ANY_STAGES):
+        return None
+    if text.isdigit() and int(text) in STAGES:
+        return int(text)
+    raise ServiceError(f"{where}: этапы резки — 2, 3, 4 или «{ANY_STAGES}» (любая гильотинная резка)")
+
+
+def _count(value: object, where: str) -> int | None:
+    """«Количество» of boards in stock: empty for as many as needed."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ServiceError(f"{where}: количество листов — целое число или пусто (без ограничения)")
+    return int(text)
+
+
+def _cost(value: object, where: str) -> float:
+    """«Цена листа» in roubles: empty for none."""
+    try:
+        kopecks = parse_rub(None if value is None else str(value))
+    except MoneyError as error:
+        raise ServiceError(f"{where}: цена листа: {error}") from None
+    return (kopecks or 0) / 100
 
 
 def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]:
@@ -36,11 +69,11 @@ def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]
         where = f"Строка {n}" + (f" («{material}»)" if material else "")
         if not material:
             raise ServiceError(f"{where}: укажите материал")
-        if material.casefold() in seen:
-            raise ServiceError(f"{where}: материал уже есть в таблице")
-        seen.add(material.casefold())
+        if (material.casefold(), str(row.get("length")), str(row.get("width"))) in seen:
+            raise ServiceError(f"{where}: такой лист этого материала уже есть в таблице")
+        seen.add((material.casefold(), str(row.get("length")), str(row.get("width"))))
         try:
-            length, width, trim, kerf = (int(row.get(name)) for name in FIELDS[1:])
+            length, width, trim, kerf = (int(row.get(name)) for name in FIELDS[1:5])
         except (TypeError, ValueError):
             raise ServiceError(f"{where}: размеры, обрезка и пропил — целые миллиметры") from None
         if length <= 0 or width <= 0:
@@ -49,7 +82,8 @@ def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]
             raise ServiceError(f"{where}: обрезка кромок и пропил не могут быть отрицательными")
         if length - 2 * trim <= 0 or width - 2 * trim <= 0:
             raise ServiceError(f"{where}: после обрезки кромок от листа ничего не остаётся")
-        boards.append(Board(material, length, width, trim, kerf))
+        boards.append(Board(material, length, width, trim, kerf, _stages(row.get("stages"), where),
+                            _count(row.get("count"), where), _cost(row.get("cost"), where)))
     value = json.dumps([{name: getattr(b, name) for name in FIELDS} for b in boards], ensure_ascii=False)
     with database.atomic():
         Setting.insert(key=KEY, value=value).on_conflict(

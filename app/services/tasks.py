@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import NoneType
 
+import peewee
 from peewee import JOIN
 
 from app.domain import clock, pipeline, validation
@@ -20,6 +21,7 @@ from app.domain.errors import (
     ServiceError,
     ValidationError,
 )
+from app.domain.russian import GENITIVE, decline
 from app.services import people, permissions
 from app.services.timeline import add_entry
 from app.store import lookup, setting_values
@@ -58,10 +60,29 @@ def day_start_utc(day: date) -> datetime:
     return clock.from_local(datetime.combine(day, time()))
 
 
+def overdue_condition(now: datetime | None = None) -> peewee.Expression:
+    """Open tasks that are overdue now: timed ones past due, all-day ones whose local day is over."""
+    now = now or clock.now()
+    today_start = day_start_utc(clock.to_local(now).date())
+    # the first bound is implied by the other two: it lets the index of open tasks by due time serve
+    return Task.done_at.is_null() & (Task.due_at < max(now, today_start)) & (
+        ((Task.all_day == False) & (Task.due_at < now))  # noqa: E712
+        | ((Task.all_day == True) & (Task.due_at < today_start)))  # noqa: E712
+
+
 def addressee_name(task: Task) -> str:
     if task.assignee_user_id:
         return task.assignee_user.full_name
     return task.assignee_group.name if task.assignee_group_id else "—"
+
+
+def _for_whom(task: Task) -> str:
+    """«для Татьяны Смирновой», «для конструктора»: the addressee in the genitive."""
+    if task.assignee_user_id:
+        return f"для {decline(task.assignee_user.full_name, GENITIVE)}"
+    if task.assignee_group_id:
+        return f"для {decline(task.assignee_group.name, GENITIVE, person=False).lower()}"
+    return "—"
 
 
 def describe_due(task: Task) -> str:
@@ -108,9 +129,9 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
 
 
 def created_line(task: Task, actor: User | None) -> str:
-    """The timeline's line for a new task: «Автозадача для Магазины до 02.06.2025 12:00: Подтверждение — …»."""
-    origin = "Автозадача" if actor is None else f"Задача от {actor.full_name}"
-    return f"{origin} для {addressee_name(task)} до {describe_due(task)}: {TaskType.NAMES[task.type]} — {task.text}"
+    """The timeline's line for a new task: «Автозадача для Магазинов до 02.06.2025 12:00: Подтверждение — …»."""
+    origin = "Автозадача" if actor is None else f"Задача от {decline(actor.full_name, GENITIVE)}"
+    return f"{origin} {_for_whom(task)} до {describe_due(task)}: {TaskType.NAMES[task.type]} — {task.text}"
 
 
 def _is_moment(value: object) -> bool:

@@ -73,7 +73,7 @@ def add_user(actor: User | None, login: str, full_name: str, role: str, secret: 
     permissions.require(actor, permissions.USERS_MANAGE)
     login, full_name, role = clean_login(login), clean_name(full_name), _clean_role(role)
     groups = _clean_groups(groups) if groups is not None else None
-    password_hash = hash_secret(secret)
+    password_hash = hash_secret(secret, role)
     with database.atomic():
         if User.select().where(User.login == login).exists():
             raise UserDataError(f"Имя входа «{login}» уже занято.")
@@ -137,9 +137,9 @@ def edit_user(actor: User | None, user_id: int, *, full_name: str, role: str, gr
 def reset_password(actor: User | None, user_id: int, secret: str) -> Done[User]:
     """A new password or PIN (the administrator's reset); also lifts the sign-in slowdown."""
     permissions.require(actor, permissions.USERS_MANAGE)
-    password_hash = hash_secret(secret)
     with database.atomic():
         user = _get(user_id)
+        password_hash = hash_secret(secret, user.role)
         audit(actor, "user_password", None, f"{user.full_name}: задан новый пароль")
         return _save(user, password_hash=password_hash, failed_logins=0, login_not_before=None)
 
@@ -173,7 +173,7 @@ def group_names() -> list[str]:
 def create_first_admin(login: str, full_name: str, secret: str) -> Done[User]:
     """The first start: the administrator, only while ``needs_first_admin``."""
     login, full_name = clean_login(login), clean_name(full_name)
-    password_hash = hash_secret(secret)
+    password_hash = hash_secret(secret, Role.ADMIN)
     with database.atomic():
         if not needs_first_admin():
             raise ServiceError("Администратор уже создан. Войдите под ним.")

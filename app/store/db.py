@@ -13,6 +13,7 @@ import peewee
 import platformdirs
 from playhouse.db_url import parse as parse_url
 
+from app.store import search_index
 from app.store.tracked_db import TrackedPostgresqlDatabase, TrackedSqliteDatabase
 
 APP_NAME = "workshop-crm"
@@ -122,3 +123,14 @@ def copy_sqlite(source: Path, target: Path, *, timeout: float = BUSY_TIMEOUT_S) 
 def is_postgres() -> bool:
     """Whether the open database is PostgreSQL."""
     return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+def analyze(db: peewee.Database | None = None) -> None:
+    """Bring the planner's picture of the data up to date after a bulk load (``migrate-to``, an
+    import): PostgreSQL's ANALYZE (a column scrolled in 972 ms after a bulk load, 72 ms after it);
+    on SQLite, the search index's segments are merged into one. Call it outside a transaction."""
+    db = db or database.obj
+    if isinstance(db, peewee.PostgresqlDatabase):
+        db.execute_sql("ANALYZE")
+    else:
+        search_index.optimize(db)

@@ -11,7 +11,7 @@ import peewee
 
 from app.domain import clock
 from app.domain.version import program_version
-from app.store import models
+from app.store import models, search_index, stage_totals
 from app.store.db import copy_sqlite
 
 
@@ -81,7 +81,15 @@ def _m008_mail_intake(db: peewee.Database) -> None:
     db.create_tables([models.MailLetter, models.MailFolder])
 
 
-def _m009_amocrm_ids(db: peewee.Database) -> None:
+def _m009_board_search_and_totals(db: peewee.Database) -> None:
+    """The board at 100,000 deals: the substring index of the search, the per-stage counters of the
+    column totals, and the index of the reminders' open tasks; built from the existing deals."""
+    search_index.build(db)
+    stage_totals.build(db)
+    models.Task._schema.create_indexes(safe=True)
+
+
+def _m010_amocrm_ids(db: peewee.Database) -> None:
     """amoCRM's IDs of imported deals and contacts (unique where present), for a repeated import."""
     ensure_columns(db, models.Deal, "amo_id")
     ensure_columns(db, models.Contact, "amo_id")
@@ -90,7 +98,8 @@ def _m009_amocrm_ids(db: peewee.Database) -> None:
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
-                                                       _m008_mail_intake, _m009_amocrm_ids]
+                                                       _m008_mail_intake, _m009_board_search_and_totals,
+                                                       _m010_amocrm_ids]
 
 
 def latest() -> int:

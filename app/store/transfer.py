@@ -12,9 +12,10 @@ from typing import Callable
 import peewee
 
 from app.domain.money import format_rub
+from app.domain.russian import ROWS, count_text
 from app.store import migrations, models
 from app.store.connection_check import check_connection
-from app.store.db import make_database, sqlite_path
+from app.store.db import analyze, make_database, sqlite_path
 
 BATCH = 500
 MONEY = (models.Deal.budget, models.Deal.prepayment, models.Deal.debt)
@@ -120,6 +121,7 @@ def migrate_to(source_url: str, target_url: str, progress: Callable[[str], None]
             for model in ordered:
                 _copy_table(source, target, model, progress)
             _reset_sequences(target)
+        analyze(target)  # a bulk load: the planner's statistics are stale until ANALYZE
         return verify(source, target, progress)
     finally:
         source.close()
@@ -135,14 +137,14 @@ def verify(source: peewee.Database, target: peewee.Database,
         before, after = summarize(source, model), summarize(target, model)
         tables[model._meta.table_name] = after
         if before != after:
-            wrong.append(f"{model._meta.table_name}: было {before.rows} строк, стало {after.rows}"
+            wrong.append(f"{model._meta.table_name}: было {count_text(before.rows, ROWS)}, стало {after.rows}"
                          + ("" if before.rows != after.rows else " (суммы не совпадают)"))
     if wrong:
         raise TransferError("Копия не совпадает с источником: " + "; ".join(wrong))
     deal = models.Deal
     names = [field.name for field in _summed_fields(deal)]
     money = {field.name: tables[deal._meta.table_name].sums[names.index(field.name)] for field in MONEY}
-    progress(f"Проверено: {sum(t.rows for t in tables.values())} строк в {len(tables)} таблицах совпадают; "
+    progress(f"Проверено: {count_text(sum(t.rows for t in tables.values()), ROWS)} в {len(tables)} таблицах совпадают; "
              f"сделок {tables['deal'].rows}, бюджеты {format_rub(money['budget'])}, "
              f"предоплаты {format_rub(money['prepayment'])}, долги {format_rub(money['debt'])}.")
     return TransferReport(tables, money)

@@ -2,19 +2,29 @@
 
     python tests/bench/bench_board.py --deals 10000
     python tests/bench/bench_board.py --deals 100000
+    python tests/bench/bench_board.py --deals 100000 --db postgresql://postgres@127.0.0.1:5432/crm_bench
 
 The database is generated in a child process with bulk inserts (not through the services one by
 one): contacts with phones, deals spread over the stages (most of them closed, as years of work
-leave them), open tasks on the open deals (some overdue). The measuring process then opens it:
+leave them), open tasks on 40 % of the open deals (some overdue: 10,000 open tasks at 100,000 deals). With
+``--db postgresql://…`` the shop is generated into that (scratch!) database instead, then ANALYZEd
+as an import does. The measuring process then opens it:
 
 - open_s: from "open database" to the first painted board (main window with the board, grabbed);
 - peak_mb: the measuring process's peak resident memory;
 - filter_ms: median time to apply a typed word to every column (totals + first pages);
+  raw_filter_ms: the same matching rows read by raw SQL through the same index (the raw count per
+  stage and the first page per stage); filter_phone_ms: phone fragments («6789», «67-89», …);
+- totals_ms: the unfiltered column totals (maintained counters); totals_scan_ms: the same totals
+  by GROUP BY over the covering (stage, budget) index, the alternative measured against them;
+- reminder_counts_ms: the tray's due/overdue counts of a manager who sees every open task;
 - move_ms_median: median time of one move through the service including the refresh of both
   columns' models and totals (move_painted_ms_median: also until Qt has painted them);
 - raw_fetch_s: a raw sqlite3 fetch of the same visible rows (totals, first page per column with
   contact, their open tasks); ratio = open_s / raw_fetch_s;
-- paint_queries: SQL queries to open and paint the board.
+- paint_queries: SQL queries to open and paint the board;
+- *_cpu_ms: this process's CPU time of the same work (fairer than wall time on a busy machine;
+  PostgreSQL's server time is not in it), and the load average while measuring.
 The last stdout line is one JSON object.
 """
 from __future__ import annotations
@@ -37,7 +47,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-TARGETS = {"open_s": {10_000: 0.5, 100_000: 2.0}, "peak_mb": 300, "filter_ms": 50, "move_ms_median": 10}
+TARGETS = {"open_s": {10_000: 0.5, 100_000: 2.0}, "peak_mb": 300, "filter_ms": 30, "move_ms_median": 10,
+           "totals_ms": 10, "reminder_counts_ms": 10}
 SURNAMES = ["Иванова", "Петрова", "Смирнова", "Кузнецова", "Попова", "Васильева", "Соколова", "Михайлова",
             "Новикова", "Федорова", "Морозова", "Волкова", "Алексеева", "Лебедева", "Семенова", "Егорова",
             "Павлова", "Козлова", "Степанова", "Николаева", "Орлова", "Андреева", "Макарова", "Никитина"]
@@ -62,7 +73,7 @@ def generate(url: str, count: int, seed: int = 15) -> None:
     from app.domain.codes import OrderKind, Role
     from app.services import numbering, people
     from app.store.connection import open_database
-    from app.store.db import database
+    from app.store.db import analyze, database
     from app.store.models import Contact, ContactChannel, Deal, Task
 
     rng = random.Random(seed)
@@ -106,7 +117,7 @@ def generate(url: str, count: int, seed: int = 15) -> None:
             Deal.insert_many(deal_rows).execute()
             tasks = []
             for i, row in enumerate(deal_rows):
-                if pipeline.stage(row["stage"]).is_closed:
+                if pipeline.stage(row["stage"]).is_closed or rng.random() >= 0.4:
                     continue
                 due = now + timedelta(hours=rng.uniform(-120, 240))
                 tasks.append(dict(deal=first_deal + i, text="Связаться с клиентом", assignee_group=shops.id,
@@ -114,39 +125,102 @@ def generate(url: str, count: int, seed: int = 15) -> None:
             if tasks:
                 Task.insert_many(tasks).execute()
     numbering.ensure_at_least(numbering.ORDER_NO, count)
+    analyze(database.obj)
     database.close()
 
 
-def raw_fetch(path: Path, stages: list[str]) -> float:
-    """Seconds for plain sqlite3 to read what the first painted board shows."""
+def raw_connect(url: str):
+    """A plain DB-API connection to ``url`` and its parameter mark."""
+    from app.store.db import postgres_params, sqlite_path
+
+    if url.startswith("sqlite"):
+        return sqlite3.connect(str(sqlite_path(url))), "?"
+    import psycopg2
+
+    params = postgres_params(url)
+    params["dbname"] = params.pop("database")
+    return psycopg2.connect(**params), "%s"
+
+
+def raw_fetch(url: str, stages: list[str]) -> float:
+    """Seconds for plain DB-API SQL to read what the first painted board shows."""
     started = time.perf_counter()
-    raw = sqlite3.connect(str(path))
-    raw.execute("SELECT stage, COUNT(id), SUM(budget) FROM deal GROUP BY stage").fetchall()
+    raw, mark = raw_connect(url)
+    cursor = raw.cursor()
+    cursor.execute("SELECT stage, COUNT(id), SUM(budget) FROM deal GROUP BY stage")
+    cursor.fetchall()
     for stage in stages:
-        rows = raw.execute(
+        cursor.execute(
             "SELECT d.id, d.order_no, d.name, c.full_name, d.budget, d.stage, d.created_at, "
             "d.stage_entered_at, d.version FROM deal d LEFT JOIN contact c ON d.contact_id = c.id "
-            "WHERE d.stage = ? ORDER BY d.updated_at DESC, d.id DESC LIMIT 40", (stage,)).fetchall()
-        ids = [row[0] for row in rows]
+            f"WHERE d.stage = {mark} ORDER BY d.updated_at DESC, d.id DESC LIMIT 40", (stage,))
+        ids = [row[0] for row in cursor.fetchall()]
         if ids:
-            raw.execute(f"SELECT deal_id, due_at, all_day FROM task WHERE done_at IS NULL AND deal_id IN "
-                        f"({','.join('?' * len(ids))})", ids).fetchall()
+            cursor.execute(f"SELECT deal_id, due_at, all_day FROM task WHERE done_at IS NULL AND deal_id IN "
+                           f"({','.join(str(i) for i in ids)})")
+            cursor.fetchall()
     raw.close()
     return time.perf_counter() - started
 
 
-def measure(url: str, path: Path, deals_count: int) -> dict:
+def raw_filter_ms(url: str, words: list[str]) -> float:
+    """Median ms for raw SQL to read the rows a typed word shows (count and budget per stage, the
+    first 40 per stage), through the same substring index, for the words of ``words`` of 3+ letters."""
+    raw, mark = raw_connect(url)
+    cursor = raw.cursor()
+    postgres = mark == "%s"
+    match = ("(' ' || search_text) LIKE %s" if postgres
+             else "id IN (SELECT rowid FROM deal_search WHERE deal_search MATCH ?)")
+    times = []
+    for word in words:
+        value = f"%{word}%" if postgres else f'"{word}"'
+        for _ in range(3):
+            began = time.perf_counter()
+            cursor.execute(f"SELECT stage, COUNT(*), SUM(budget) FROM deal WHERE {match} GROUP BY stage", (value,))
+            cursor.fetchall()
+            cursor.execute(f"SELECT id, stage FROM (SELECT id, stage, ROW_NUMBER() OVER (PARTITION BY stage "
+                           f"ORDER BY updated_at DESC, id DESC) AS place FROM deal WHERE {match}) AS ranked "
+                           f"WHERE place <= 40", (value,))
+            cursor.fetchall()
+            times.append((time.perf_counter() - began) * 1000)
+    raw.close()
+    return statistics.median(times)
+
+
+def raw_totals_ms(url: str) -> float:
+    """Median ms of the column totals as one GROUP BY over the covering (stage, budget) index."""
+    raw, _ = raw_connect(url)
+    cursor = raw.cursor()
+    times = []
+    for _ in range(15):
+        began = time.perf_counter()
+        cursor.execute("SELECT stage, COUNT(id), SUM(budget) FROM deal GROUP BY stage")
+        cursor.fetchall()
+        times.append((time.perf_counter() - began) * 1000)
+    raw.close()
+    return statistics.median(times)
+
+
+WORDS = ["иванова", "ярус", "8 (912) 345-67-89", "замок с", "мия", "срочно", "орлова анна", ""]
+PHONE_FRAGMENTS = ["6789", "67-89", "345-67-89", "912 34"]
+
+
+def measure(url: str, settings_path: Path, deals_count: int) -> dict:
     from playhouse.test_utils import count_queries
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    settings = QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat)
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
     from app.domain import pipeline
+    from app.domain.reminder_rules import ReminderSettings
+    from app.queries import board as board_queries
     from app.queries.board import BoardFilter
+    from app.services import reminders
     from app.store.connection import open_database
     from app.store.db import database
     from app.store.models import Deal, User
+    from tests.bench.bench_reminders import median_ms
     from ui.board.board import BoardWidget
     from ui.shell.main_window import MainWindow
 
@@ -163,49 +237,97 @@ def measure(url: str, path: Path, deals_count: int) -> dict:
         window.grab()
     open_s = time.perf_counter() - started
     paint_queries = counter.count
-    raw_s = min(raw_fetch(path, list(pipeline.STAGE_CODES)) for _ in range(3))
+    raw_s = min(raw_fetch(url, list(pipeline.STAGE_CODES)) for _ in range(3))
 
-    filter_times = []
-    for word in ["иванова", "ярус", "8 (912) 345-67-89", "замок с", "мия", "срочно", "орлова анна", ""]:
-        for _ in range(3):
-            began = time.perf_counter()
-            board.set_filter(BoardFilter(text=word))
-            app.processEvents()
-            filter_times.append((time.perf_counter() - began) * 1000)
-    board.set_filter(BoardFilter())
+    def typed(words: list[str]) -> tuple[list[float], list[float]]:
+        times, cpu = [], []
+        for word in words:
+            for _ in range(3):
+                began, cpu_began = time.perf_counter(), time.process_time()
+                board.set_filter(BoardFilter(text=word))
+                app.processEvents()
+                times.append((time.perf_counter() - began) * 1000)
+                cpu.append((time.process_time() - cpu_began) * 1000)
+        board.set_filter(BoardFilter())
+        return times, cpu
+
+    (filter_times, filter_cpu), (phone_times, _) = typed(WORDS), typed(PHONE_FRAGMENTS)
+    raw_filter = raw_filter_ms(url, ["иванова", "ярус", "79123456789", "мия", "срочно", "6789"])
+    every_stage = tuple(pipeline.STAGE_CODES)
+    totals_ms = median_ms(lambda: board_queries.totals(every_stage), 15)
+    totals_scan_ms = raw_totals_ms(url)
+    manager = User.select().where(User.login == "m0").get()
+    counts_ms = median_ms(lambda: reminders.counts(manager, ReminderSettings()), 15)
 
     ids = [d.id for d in Deal.select(Deal.id).where(Deal.stage == "first_contact").limit(15)]
-    move_times, painted_times = [], []
+    move_times, painted_times, move_cpu = [], [], []
     for deal_id in ids:
         for stage in ("design_agreement", "first_contact"):
-            began = time.perf_counter()
+            began, cpu_began = time.perf_counter(), time.process_time()
             board.move_deals([deal_id], stage)  # service + announce + refresh of both columns
             moved = time.perf_counter()
+            move_cpu.append((time.process_time() - cpu_began) * 1000)
             app.processEvents()  # Qt paints the two columns
             move_times.append((moved - began) * 1000)
             painted_times.append((time.perf_counter() - began) * 1000)
+    backend = database.obj.__class__.__name__
     database.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "deals": deals_count,
+        "backend": "postgresql" if "Postgres" in backend else "sqlite",
         "open_s": round(open_s, 3),
         "peak_mb": round(peak_mb, 1),
         "filter_ms": round(statistics.median(filter_times), 1),
         "filter_ms_max": round(max(filter_times), 1),
+        "filter_cpu_ms": round(statistics.median(filter_cpu), 1),
+        "filter_phone_ms": round(statistics.median(phone_times), 1),
+        "raw_filter_ms": round(raw_filter, 1),
+        "ratio_filter_to_raw": round(statistics.median(filter_times) / raw_filter, 1),
+        "totals_ms": round(totals_ms, 2),
+        "totals_scan_ms": round(totals_scan_ms, 2),
+        "reminder_counts_ms": round(counts_ms, 2),
         "move_ms_median": round(statistics.median(move_times), 2),
+        "move_cpu_ms_median": round(statistics.median(move_cpu), 2),
         "move_painted_ms_median": round(statistics.median(painted_times), 2),
         "raw_fetch_s": round(raw_s, 4),
         "ratio_open_to_raw": round(open_s / raw_s, 1),
         "paint_queries": paint_queries,
+        "load_average": round(os.getloadavg()[0], 1),
         "targets": {"open_s": TARGETS["open_s"].get(deals_count), "peak_mb": TARGETS["peak_mb"],
-                    "filter_ms": TARGETS["filter_ms"], "move_ms_median": TARGETS["move_ms_median"]},
+                    "filter_ms": TARGETS["filter_ms"], "move_ms_median": TARGETS["move_ms_median"],
+                    "totals_ms": TARGETS["totals_ms"], "reminder_counts_ms": TARGETS["reminder_counts_ms"]},
     }
+
+
+def _generated(url: str, count: int) -> bool:
+    """Whether ``url`` already holds a generated shop of ``count`` deals (a kept database)."""
+    try:
+        raw, _ = raw_connect(url)
+    except Exception:  # noqa: BLE001 - no database yet
+        return False
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SELECT COUNT(*) FROM deal")
+        return cursor.fetchone()[0] == count
+    except Exception:  # noqa: BLE001 - no schema yet
+        return False
+    finally:
+        raw.close()
+
+
+def _wipe_postgres(url: str) -> None:
+    raw, _ = raw_connect(url)
+    raw.autocommit = True
+    raw.cursor().execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    raw.close()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deals", type=int, default=10_000)
     parser.add_argument("--keep", metavar="DIR", help="keep (and reuse) the generated database in DIR")
+    parser.add_argument("--db", metavar="URL", help="a scratch PostgreSQL database to generate into (wiped)")
     parser.add_argument("--generate-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
@@ -213,14 +335,15 @@ def main() -> int:
         return 0
     folder = Path(args.keep or tempfile.mkdtemp(prefix="bench-board-"))
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"board-{args.deals}.sqlite3"
-    url = f"sqlite:///{path}"
-    if not path.exists():
+    url = args.db or f"sqlite:///{folder / f'board-{args.deals}.sqlite3'}"
+    if not _generated(url, args.deals):
+        if args.db:
+            _wipe_postgres(url)
         began = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--deals", str(args.deals), "--generate-only", url],
                        check=True)
-        print(f"generated {args.deals} deals in {time.perf_counter() - began:.1f} s: {path}", file=sys.stderr)
-    print(json.dumps(measure(url, path, args.deals), ensure_ascii=False))
+        print(f"generated {args.deals} deals in {time.perf_counter() - began:.1f} s: {url}", file=sys.stderr)
+    print(json.dumps(measure(url, folder / f"board-{args.deals}.ini", args.deals), ensure_ascii=False))
     return 0
 
 

@@ -1,6 +1,7 @@
 """Benchmark of the cut-layout optimiser (run by hand, not collected by pytest).
 
     python tests/bench/bench_cutting.py [--instances PATH] [--limit N] [--no-rectpack]
+    python tests/bench/bench_cutting.py --furniture [--scale 0.2] [--time-limit 2]
 
 On the 500 standard 2D bin packing instances (Berkey–Wang classes 1–6, Martello–Vigo 7–10) it
 runs the optimiser in its default 3-stage mode, first cuts along x (the instance's width, i.e.
@@ -8,6 +9,11 @@ horizontal first-stage cuts as in 3NHO/3NHR), without and with rotation, compare
 known 3-stage results and with rectpack (best of 40 guillotine configurations per instance), times
 ~100- and ~500-part instances and solves furniture cut sheets. Progress goes to stderr; the last
 line on stdout is one JSON object with the totals.
+
+With --furniture it runs the generated furniture sets (furniture_instances.py) instead, without
+and with rotation, against rectpack at its best: per instance the fewest boards of its 18
+guillotine algorithms × 6 sort orders (bin = the trimmed board, parts and bin inflated by the
+kerf, so both sides cut the same); rectpack's results are cached in --rectpack-cache.
 """
 from __future__ import annotations
 
@@ -22,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app.cutting import DEFAULT_BOARDS, Board, Part, optimise  # noqa: E402
+from tests.bench.furniture_instances import furniture_cases, furniture_sets  # noqa: E402
 
 DEFAULT_INSTANCES = ROOT.parent / "shared/bench/2bp-standard.json"
 SECONDS_PER_PART = 0.009  # time limit per instance: 0.9 s for 100 parts, less for fewer
@@ -38,7 +45,7 @@ def solve(instance: dict, rotate: bool, time_limit: float) -> tuple[int, int, fl
     parts = [Part(str(n), "bench", w, h, qty=c, rotate=rotate)
              for n, (w, h, c) in enumerate(instance["items"])]
     start, cpu = time.perf_counter(), time.thread_time()
-    result = optimise([board], parts, time_limit=time_limit, clock=CLOCK)
+    result = optimise([board], parts, time_limit=time_limit, max_stages=3, clock=CLOCK)
     return result.boards_used, result.lower_bound, time.perf_counter() - start, time.thread_time() - cpu
 
 
@@ -81,43 +88,6 @@ def merged(instances: list[dict]) -> dict:
     return {"bin": instances[0]["bin"], "items": [it for inst in instances for it in inst["items"]]}
 
 
-def furniture_cases() -> dict[str, list[Part]]:
-    """Cut sheets of bed models (ЛДСП 16; facades keep the grain, inner parts may turn)."""
-    m = DEFAULT_BOARDS[0].material
-
-    def bed(order: str, model: str, rows: list[tuple[str, int, int, int, bool]]) -> list[Part]:
-        return [Part(f"{order}-{n}", m, ln, wd, qty, rot, order, f"{model}: {name}")
-                for n, (name, ln, wd, qty, rot) in enumerate(rows, start=1)]
-
-    drawers = [("Фасад ящика", 890, 180, 2, False), ("Бок ящика", 700, 150, 4, True),
-               ("Задняя стенка ящика", 820, 150, 2, True)]
-    yarus = bed("21", "Ярус", [
-        ("Боковина", 1932, 300, 4, False), ("Спинка", 1700, 860, 2, False),
-        ("Спинка низкая", 900, 860, 2, False), ("Ламель-царга", 1900, 100, 4, True),
-        ("Ступень", 400, 250, 4, True), ("Бортик", 1500, 200, 2, False), *drawers])
-    izbushka = bed("22", "Избушка", [
-        ("Фронтон", 1250, 900, 2, False), ("Стойка", 1600, 100, 4, True),
-        ("Конёк", 1950, 120, 1, True), ("Боковина", 1932, 250, 2, False),
-        ("Бортик", 1200, 150, 2, False), ("Дно", 1900, 800, 1, True), *drawers])
-    zamok = bed("23", "Замок", [
-        ("Башня", 1750, 500, 2, False), ("Стена", 1950, 700, 2, False),
-        ("Зубец", 300, 200, 8, True), ("Царга", 1932, 200, 2, False),
-        ("Лестница: тетива", 1500, 120, 2, True), ("Ступень", 450, 220, 4, True),
-        ("Полка", 800, 300, 3, True), *drawers])
-    ostrov = bed("24", "Остров", [
-        ("Борт округлый", 2000, 450, 2, False), ("Изголовье", 1700, 900, 1, False),
-        ("Изножье", 1700, 600, 1, False), ("Царга", 1632, 160, 2, True),
-        ("Опора", 700, 150, 6, True), *drawers])
-    cherdak = bed("25", "Чердак", [
-        ("Стойка", 1800, 120, 4, True), ("Боковина", 1932, 250, 2, False),
-        ("Торец", 900, 250, 2, False), ("Столешница", 1200, 600, 1, False),
-        ("Тумба: бок", 720, 500, 2, True), ("Тумба: полка", 500, 460, 3, True),
-        ("Шкаф: бок", 1500, 500, 2, True), ("Шкаф: дверь", 1450, 450, 1, False),
-        ("Ступень", 500, 250, 5, True), ("Бортик", 1400, 180, 2, False)])
-    return {"Ярус": yarus, "Избушка": izbushka, "Замок": zamok, "Остров": ostrov,
-            "Чердак": cherdak, "Неделя: все пять": yarus + izbushka + zamok + ostrov + cherdak}
-
-
 def run_furniture() -> list[dict]:
     """Boards, bound and utilisation for each furniture cut sheet (default time limit)."""
     board = DEFAULT_BOARDS[0]
@@ -136,8 +106,105 @@ def run_furniture() -> list[dict]:
     return out
 
 
+def rectpack_all_guillotine() -> list[tuple]:
+    """All 18 guillotine algorithms × 6 sort orders of rectpack, bin first fit."""
+    import rectpack
+    from rectpack import guillotine as g
+
+    names = [f"Guillotine{fit}{split}" for fit in ("Bssf", "Blsf", "Baf")
+             for split in ("Sas", "Las", "Slas", "Llas", "Maxas", "Minas")]
+    sorts = (rectpack.SORT_AREA, rectpack.SORT_PERI, rectpack.SORT_DIFF, rectpack.SORT_SSIDE,
+             rectpack.SORT_LSIDE, rectpack.SORT_RATIO)
+    return [(getattr(g, name), sort, rectpack.PackingBin.BFF) for name in names for sort in sorts]
+
+
+def kerf_instance(inst: dict) -> dict:
+    """A furniture instance as a kerf-free one: parts and the trimmed board grown by the kerf."""
+    length, width, trim, kerf = inst["board"]
+    return {"bin": [length - 2 * trim + kerf, width - 2 * trim + kerf],
+            "items": [[a + kerf, b + kerf, q] for a, b, q in inst["items"]]}
+
+
+def rectpack_best(inst: dict, rotate: bool, cache: dict) -> int:
+    """rectpack's fewest boards over all its guillotine configurations (cached by content)."""
+    key = json.dumps([inst["board"], inst["items"], rotate])
+    if key not in cache:
+        plain = kerf_instance(inst)
+        cache[key] = min(rectpack_bins(plain, rotate, c) for c in rectpack_all_guillotine())
+    return cache[key]
+
+
+def solve_furniture(inst: dict, rotate: bool, time_limit: float) -> tuple[int, int, float, float]:
+    """Our boards, lower bound, wall-clock and CPU seconds for one furniture instance."""
+    length, width, trim, kerf = inst["board"]
+    board = Board("ЛДСП 16", length, width, trim, kerf)
+    parts = [Part(str(n), board.material, a, b, qty=q, rotate=rotate)
+             for n, (a, b, q) in enumerate(inst["items"])]
+    start, cpu = time.perf_counter(), time.thread_time()
+    result = optimise([board], parts, time_limit=time_limit, clock=CLOCK)
+    return result.boards_used, result.lower_bound, time.perf_counter() - start, time.thread_time() - cpu
+
+
+def run_distinct(count: int, time_limit: float) -> dict:
+    """The time limit on a large input: `count` distinct random parts on one board size."""
+    import random
+
+    rng = random.Random(19)
+    board = DEFAULT_BOARDS[0]
+    parts = [Part(str(n), board.material, rng.randint(50, 1200), rng.randint(50, 800))
+             for n in range(count)]
+    start, cpu = time.perf_counter(), time.thread_time()
+    result = optimise([board], parts, time_limit=time_limit, clock=CLOCK)
+    row = {"parts": count, "time_limit": time_limit, "boards_used": result.boards_used,
+           "lower_bound": result.lower_bound, "timed_out": result.timed_out,
+           "seconds": round(time.perf_counter() - start, 2), "cpu_seconds": round(time.thread_time() - cpu, 2)}
+    print(f"{count} distinct parts: {row}", file=sys.stderr)
+    return row
+
+
+def run_furniture_sets(args: argparse.Namespace) -> dict:
+    """Totals per furniture set and rotation mode: ours, rectpack's best, the bound, the ratio."""
+    cache_path: Path = args.rectpack_cache
+    cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
+    out: dict = {}
+    for set_name, instances in furniture_sets(args.scale).items():
+        for rotate in (False, True):
+            row = {"instances": len(instances), "ours": 0, "rectpack_best": 0, "lower_bound": 0,
+                   "ours_better": 0, "ours_worse": 0, "max_seconds": 0.0, "max_cpu_seconds": 0.0,
+                   "seconds": 0.0}
+            for inst in instances:
+                ours, bound, seconds, cpu = solve_furniture(inst, rotate, args.time_limit)
+                rp = rectpack_best(inst, rotate, cache)
+                row["ours"] += ours
+                row["rectpack_best"] += rp
+                row["lower_bound"] += bound
+                row["ours_better"] += ours < rp
+                row["ours_worse"] += ours > rp
+                row["max_seconds"] = round(max(row["max_seconds"], seconds), 2)
+                row["max_cpu_seconds"] = round(max(row["max_cpu_seconds"], cpu), 2)
+                row["seconds"] = round(row["seconds"] + seconds, 1)
+                print(f"{inst['name']} rotate={rotate}: ours {ours} rectpack {rp} bound {bound} "
+                      f"{seconds:.2f} s ({cpu:.2f} s CPU)", file=sys.stderr)
+            cache_path.write_text(json.dumps(cache))
+            row["saving_vs_rectpack"] = round(1 - row["ours"] / row["rectpack_best"], 4)
+            mode = "rot" if rotate else "norot"
+            out[f"{set_name}_{mode}"] = row
+            print(f"{set_name} {mode}: {row}", file=sys.stderr)
+    ours = sum(r["ours"] for r in out.values())
+    rp = sum(r["rectpack_best"] for r in out.values())
+    return {"sets": out, "ours": ours, "rectpack_best": rp, "ratio": round(ours / rp, 4),
+            "saving_vs_rectpack": round(1 - ours / rp, 4),
+            "time_limit": args.time_limit, "clock": "cpu" if args.cpu_clock else "wall",
+            "distinct_10000": run_distinct(10_000, args.time_limit)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--furniture", action="store_true", help="the furniture sets against rectpack")
+    parser.add_argument("--scale", type=float, default=1.0, help="share of the furniture instances")
+    parser.add_argument("--time-limit", type=float, default=2.0, help="per furniture instance")
+    parser.add_argument("--rectpack-cache", type=Path,
+                        default=Path("/tmp/bench_cutting_rectpack_furniture.json"))
     parser.add_argument("--instances", type=Path, default=DEFAULT_INSTANCES)
     parser.add_argument("--limit", type=int, default=0, help="only the first N instances")
     parser.add_argument("--every", type=int, default=1, help="only every N-th instance")
@@ -149,6 +216,9 @@ def main() -> None:
     args = parser.parse_args()
     global CLOCK
     CLOCK = time.thread_time if args.cpu_clock else time.monotonic
+    if args.furniture:
+        print(json.dumps(run_furniture_sets(args), ensure_ascii=False))
+        return
     cpu_started = time.process_time()
     started = time.perf_counter()
     instances = json.loads(args.instances.read_text(encoding="utf-8"))["instances"]

@@ -1,5 +1,6 @@
 """The optimiser: valid layouts on random instances, bounds, exact tilings, input errors. Its time
 limits are counted in steps of the search (StepClock), never in seconds of this machine."""
+import random
 from collections import Counter
 
 import pytest
@@ -16,6 +17,7 @@ from app.cutting import (
 )
 from app.cutting.bounds import lower_bound, one_dimensional_bound
 from app.cutting.guillotine import Items
+from tests.bench.furniture_instances import BOARDS, cabinet_items
 from tests.step_clock import StepClock
 
 CHIPBOARD = DEFAULT_BOARDS[0]
@@ -33,7 +35,7 @@ def instances(draw):
         if draw(st.booleans()):  # small parts too, so that boards hold many
             length, width = max(1, length // 5), max(1, width // 4)
         parts.append(Part(f"1-{n}", board.material, length, width, draw(st.integers(1, 8)), rotate))
-    return board, parts, draw(st.integers(1, 4)), draw(st.booleans())
+    return board, parts, draw(st.one_of(st.none(), st.integers(1, 4))), draw(st.booleans())
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -137,3 +139,35 @@ def test_big_items_each_need_a_bin():
     # Turnable 60×45 items are wide one way, not the other: only area counts for them.
     items = Items(((60, 45),) * 4, (True,) * 4, 100, 100)
     assert lower_bound(items) == 2
+
+
+def test_time_limit_holds_for_ten_thousand_distinct_parts():
+    # Too many for the greedy portfolio within the limit: the quick first packing is the answer,
+    # whole and valid, and the result says the time ran out.
+    rng = random.Random(19)
+    parts = [Part(str(n), CHIPBOARD.material, rng.randint(50, 1200), rng.randint(50, 800))
+             for n in range(10_000)]
+    result = optimise([CHIPBOARD], parts, time_limit=0.01, clock=StepClock())
+    assert result.timed_out and result.materials[0].timed_out
+    validate_layouts(result.layouts, parts)
+    assert result.lower_bound <= result.boards_used <= 1.15 * result.lower_bound
+
+
+def test_small_input_is_not_timed_out():
+    parts = [Part("1", CHIPBOARD.material, 700, 500, qty=9)]
+    assert not optimise([CHIPBOARD], parts, time_limit=0.2, clock=StepClock()).timed_out
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6), st.integers(0, 2), st.integers(2, 8), st.booleans(),
+       st.one_of(st.none(), st.integers(2, 4)))
+def test_furniture_instances_give_valid_layouts(seed, board_no, sizes, rotate, stages):
+    # Cabinet-like lists of the furniture benchmark (long narrow parts, parts near a half or a
+    # third of the board), quantities cut down to keep the test fast.
+    length, width, trim, kerf = BOARDS[board_no]
+    board = Board("ЛДСП 16", length, width, trim, kerf, stages=stages)
+    items = cabinet_items(random.Random(seed), BOARDS[board_no], sizes)
+    parts = [Part(f"1-{n}", board.material, a, b, min(q, 5), rotate) for n, (a, b, q) in enumerate(items)]
+    result = optimise([board], parts, time_limit=0.02, clock=StepClock())
+    validate_layouts(result.layouts, parts, stages)
+    assert result.lower_bound <= result.boards_used

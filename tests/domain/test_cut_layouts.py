@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from app.cutting import DEFAULT_BOARDS, Board
 from app.cutting.materials import stock_board_for
-from app.documents.cut_plan import percent, plan_sheet, sheet_pieces
+from app.documents.cut_plan import order_costs, percent, plan_sheet, sheet_pieces
 from app.documents.layout_pdf import layouts_hook
 from app.documents.pack_data import OrderData, SheetData, load_sheet
 from app.documents.pack_pdf import build_pack
@@ -117,3 +117,56 @@ def test_printed_cut_sheet_shows_boards_to_take_and_utilisation(staff, tmp_path)
     assert f"{PLY} · лист 1 из 1 · 2440×1220 мм · использование {percent(4 * 1208 * 598 / (2440 * 1220))}" in text
     assert f"{WHITE} · лист 2 из 2" in text
     assert f"{first.order_no}-1" in text and f"№{second.order_no}" in text  # parts on the drawing and list
+
+
+def test_stock_boards_keep_the_cut_depth_and_the_layouts_obey_it(staff):
+    rows = [{"material": "Фанера 18", "length": "2440", "width": "1220", "trim": "10", "kerf": "4",
+             "stages": "3"},
+            {"material": "МДФ 16", "length": "2440", "width": "1220", "trim": "10", "kerf": "4",
+             "stages": "любая"}]
+    stock_boards.save_stock_boards(staff["constructor"], rows)
+    assert [b.stages for b in stock_boards.stock_boards()] == [3, None]
+    assert stock_board_for("Фанера 18 Берёза", stock_boards.stock_boards()).stages == 3
+    for bad in ("1", "пять", "5"):
+        with pytest.raises(ServiceError, match="этапы резки") as error:
+            stock_boards.save_stock_boards(staff["constructor"], [rows[0], {**rows[1], "stages": bad}])
+        assert "Строка 2" in str(error.value)
+    assert [b.stages for b in stock_boards.stock_boards()] == [3, None]
+
+
+def test_several_board_sizes_with_costs_and_the_material_cost_per_order(staff, tmp_path):
+    first, second = two_order_sheet(staff)
+    rows = [{"material": "ЛДСП 16", "length": "2800", "width": "2070", "trim": "10", "kerf": "4",
+             "cost": "3 000"},
+            {"material": "ЛДСП 16", "length": "2800", "width": "1040", "trim": "10", "kerf": "4",
+             "count": "5", "cost": "1600"},
+            {"material": PLY, "length": "2440", "width": "1220", "trim": "10", "kerf": "4", "cost": "2000,00"}]
+    stock_boards.save_stock_boards(staff["constructor"], rows)
+    stock = stock_boards.stock_boards()
+    assert [(b.width, b.count, b.cost) for b in stock] == [(2070, None, 3000), (1040, 5, 1600), (1220, None, 2000)]
+    sheet = load_sheet(1)
+    plan = plan_sheet(sheet, stock)
+    white = next(m for m in plan.materials if m.material == WHITE)
+    assert sorted(layout.board.width for layout in white.layouts) == [1040, 2070]  # the third side on a cut-down
+    assert set(white.sizes.split(", ")) == {"2800×2070 × 1", "2800×1040 × 1"}
+    costs = order_costs(plan)
+    assert costs == {str(first.order_no): pytest.approx(3000 + 1600 + 1000), str(second.order_no): pytest.approx(1000)}
+    result = build_pack(sheet, tmp_path / "pack.pdf", layouts=layouts_hook(stock))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(result.path)).pages).split())
+    assert "Стоимость листов по заказам (по площади деталей)" in text
+    with pytest.raises(ServiceError, match="Строка 2.*количество"):
+        stock_boards.save_stock_boards(staff["constructor"], [rows[0], {**rows[1], "count": "много"}])
+    with pytest.raises(ServiceError, match="Строка 2.*цена"):
+        stock_boards.save_stock_boards(staff["constructor"], [rows[0], {**rows[1], "cost": "дорого"}])
+
+
+def test_printed_layouts_show_the_banding_metres_per_order_and_sheet(staff, tmp_path):
+    first, second = two_order_sheet(staff)
+    specs.save_parts(second.id, staff["constructor"], [{**QUARTER, "edge_l1": "2", "edge_w1": "0.4"}])
+    sheet = load_sheet(1)
+    shelves = [p for p in sheet_pieces(sheet) if p.order == str(second.order_no)]
+    assert [(p.length, p.width) for p in shelves] == [(1208, 596)]  # 2 mm banding on a long edge
+    result = build_pack(sheet, tmp_path / "pack.pdf", layouts=layouts_hook(stock_boards.stock_boards()))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(result.path)).pages).split())
+    assert "Кромка по листу раскроя: ПВХ 0,4 — 1,2 м; ПВХ 2 — 2,5 м" in text  # 2 × (598 + 20), 2 × (1208 + 20)
+    assert f"№{first.order_no}: нет; №{second.order_no}: ПВХ 0,4 — 1,2 м; ПВХ 2 — 2,5 м" in text

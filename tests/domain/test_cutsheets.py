@@ -166,8 +166,8 @@ def test_queue_lines_read_in_the_same_few_queries_for_any_number_of_orders(staff
 
     few, lines = queries()
     (line,) = lines
-    assert (line.order_no, line.client, line.bed_model, line.parts, line.drawing_kinds) == (
-        first.order_no, "Тестов Тест Тестович", "Замок", 2 + 3, frozenset({"drawing"}))
+    assert (line.order_no, line.client, line.bed_model, line.part_rows, line.parts, line.drawing_kinds) == (
+        first.order_no, "Тестов Тест Тестович", "Замок", 2, 2 + 3, frozenset({"drawing"}))
     for n in range(8):
         cutting_deal(staff["manager"], name=f"Петрова Остров {n}")
     many, lines = queries()

@@ -44,7 +44,7 @@ def test_design_loop_no_then_yes_then_design_ready(staff):
         "Связаться с клиентом. Дизайн готов", TaskType.CONTACT, "Магазины")
     feed = _timeline(deal.id)
     assert "Подтверждение: Возможно ли создать такую кровать технически — да, такую кровать сделать можем" in feed
-    assert any("Дизайн готов" in line and "Магазины" in line for line in feed)
+    assert any("Дизайн готов" in line and "для магазинов" in line for line in feed)
 
 
 def test_answer_goes_to_designers_group_when_asker_unknown(staff):

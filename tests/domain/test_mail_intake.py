@@ -16,6 +16,7 @@ from app.integrations.imap_mail import ImapFolder, MailboxError, check_account
 from app.queries.board import cards
 from app.services import deals, mail_intake
 from app.store import files
+from app.store.connection import open_database
 from app.store.db import copy_sqlite, database
 from app.store.models import Attachment, ContactChannel, Deal, MailFolder, MailLetter, Note, Task, TimelineEntry
 from tests import mail_samples as samples
@@ -311,6 +312,8 @@ def test_fetch_mail_command_prints_one_json_line(tmp_path, mail_server, capsys, 
 
 def test_fetch_mail_command_without_a_mailbox_explains(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    open_database(url)  # a shop without mail settings (a command never makes a new database)
+    database.close()
     try:
         assert main.main(["--db", url, "fetch-mail"]) == 2
         assert main.main(["--db", url, "fetch-mail", "--imap", "http://x"]) == 2

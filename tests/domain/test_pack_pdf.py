@@ -11,9 +11,12 @@ from pypdf import PdfReader
 
 from app.demo.production import make_pdf_drawing, make_png_assembly
 from app.documents.pack_data import load_sheet
+from app.documents import pack_pdf
 from app.documents.pack_pdf import build_pack
 from app.services import cutsheets, notes, specs
+from app.store import files
 from app.store.db import copy_sqlite
+from app.store.models import Attachment
 from tests.domain.helpers import cutting_deal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,3 +191,18 @@ def test_password_protected_drawing_gets_its_own_warning(staff, tmp_path):
     result = build_pack(load_sheet(1), tmp_path / "pack.pdf")
     assert f"Заказ №{deal.order_no}: Файл защищён паролем: закрыт.pdf" in result.warnings
     assert any("Файл защищён паролем: закрыт.pdf" in " ".join(page.split()) for page in _pages_text(result.path))
+
+
+def test_a_file_too_large_to_be_a_drawing_gets_its_warning_page_unread(sheet_with_orders, tmp_path, monkeypatch):
+    _, broken, _ = sheet_with_orders
+    stored = files.path_of(Attachment.get(Attachment.deal == broken.id, Attachment.kind == "drawing").stored_name)
+    with stored.open("r+b") as huge:  # sparse: 101 MB on paper, nothing on the disk
+        huge.truncate(101 * 2**20)
+    opened = []
+    real_reader = pack_pdf.PdfReader
+    monkeypatch.setattr(pack_pdf, "PdfReader", lambda path, *a, **k: opened.append(path) or real_reader(path, *a, **k))
+    result = build_pack(load_sheet(1), tmp_path / "pack.pdf")
+    assert f"Заказ №{broken.order_no}: Файл слишком большой: испорчен.pdf" in result.warnings
+    assert str(stored) not in opened
+    pages = [page for page in _pages_text(result.path) if f"заказ №{broken.order_no} ·" in page]
+    assert any("101 МБ" in page and "это не чертеж" in page for page in pages)

@@ -12,7 +12,7 @@ from app.domain.reminder_rules import ReminderSettings
 from app.services import deals, people, reminders, tasks
 from app.store import migrations
 from app.store.connection import open_database
-from app.store.db import close_database
+from app.store.db import close_database, database
 from app.store.models import Task, TaskReminder
 from tests.domain.helpers import INVOICE_VALUES, new_deal
 
@@ -158,3 +158,23 @@ def test_migration_adds_reminder_table_to_an_older_database(tmp_path, fake_clock
         TaskReminder.create(task=task, user=user, due_at=task.due_at, shown_at=task.due_at)
         TaskReminder.create(task=task, user=user, due_at=task.due_at, shown_at=task.due_at)
     close_database()
+
+
+def test_ten_thousand_tasks_falling_due_at_once_are_claimed_in_batches(staff, fake_clock, monkeypatch):
+    """The morning after a long holiday (or an import): every task is shown once, none twice, and no
+    transaction holds thousands of locks."""
+    manager = staff["manager"]
+    due = fake_clock.now() - timedelta(days=3)
+    Task.insert_many([{"text": f"Перезвонить {n}", "type": "contact", "assignee_user": manager.id, "due_at": due,
+                       "created_at": due} for n in range(10_000)]).execute()
+    real = database.obj.atomic
+    transactions = []
+    monkeypatch.setattr(database.obj, "atomic", lambda *args, **kwargs: transactions.append(1) or real(*args, **kwargs))
+    shown = reminders.claim_pending(manager, ReminderSettings())
+    monkeypatch.undo()
+    assert len(shown) == 10_000 and len({task.id for task in shown}) == 10_000
+    # bounded transactions, no savepoint per task (one transaction of 10,000 savepoints ran PostgreSQL out
+    # of shared memory, and SQLite reported «database is locked» at 20,000)
+    assert len(transactions) <= 20
+    assert reminders.claim_pending(manager, ReminderSettings()) == []  # shown once
+    assert shown[0].deal_id is None and shown[0].text == "Перезвонить 0"

@@ -96,12 +96,12 @@ def test_admin_reset_lifts_the_slowdown(staff, fake_clock):
 
 def test_first_start_creates_the_administrator_once(db, counts):
     assert auth.needs_first_admin() and auth.sign_in_choices() == []
-    admin = users.create_first_admin("Boss", "Мария Ивановна", "пароль1").value
+    admin = users.create_first_admin("Boss", "Мария Ивановна", "пароль-один").value
     assert (admin.login, admin.role) == ("boss", Role.ADMIN)
     assert not auth.needs_first_admin()
     with pytest.raises(ServiceError, match="уже создан"):
-        users.create_first_admin("other", "Другой", "пароль2")
-    assert auth.sign_in(admin.id, "пароль1").value.full_name == "Мария Ивановна"
+        users.create_first_admin("other", "Другой", "пароль-два")
+    assert auth.sign_in(admin.id, "пароль-один").value.full_name == "Мария Ивановна"
 
 
 def test_user_without_password_cannot_sign_in(staff):
@@ -139,7 +139,7 @@ def test_last_admin_cannot_be_removed(staff):
         users.set_role(admin, admin.id, Role.MANAGER)
     with pytest.raises(ServiceError, match="самого себя"):
         users.set_active(admin, admin.id, False)
-    second = users.add_user(admin, "admin2", "Второй админ", Role.ADMIN, "1234").value
+    second = users.add_user(admin, "admin2", "Второй админ", Role.ADMIN, "длинный-пароль").value
     users.set_role(second, admin.id, Role.MANAGER)
     assert User.get_by_id(admin.id).role == Role.MANAGER
 
@@ -169,6 +169,29 @@ def test_migration_adds_slowdown_columns_to_an_old_database(tmp_path, fake_clock
     open_database(f"sqlite:///{path}")
     assert User.get_by_id(1).failed_logins == 0
     close_database()
+
+
+def test_the_administrator_needs_a_password_others_may_have_a_pin(staff, counts):
+    admin = staff["admin"]
+    before = counts()
+    with pytest.raises(ServiceError, match="Пароль администратора — не короче 8 знаков"):
+        users.add_user(admin, "admin2", "Второй админ", Role.ADMIN, "1234")
+    with pytest.raises(ServiceError, match="не короче 8"):
+        users.reset_password(admin, admin.id, "4711")
+    with pytest.raises(ServiceError, match="не короче 8"):
+        users.create_first_admin("boss", "Босс", "1234")
+    assert counts() == before
+    assert users.add_user(admin, "kassa", "Касса", Role.MANAGER, "4711").value.role == Role.MANAGER
+
+
+def test_every_demo_user_can_sign_in(db):
+    from app.demo.shop import DEMO_ADMIN_PASSWORD, DEMO_PIN, create_staff
+
+    staff = create_staff()
+    assert auth.sign_in(staff["admin"].id, DEMO_ADMIN_PASSWORD).value.role == Role.ADMIN
+    assert auth.sign_in(staff["manager"].id, DEMO_PIN).value.login == "tatiana"
+    pins = {user.password_hash for key, user in staff.items() if key != "admin"}
+    assert pins == {staff["manager"].password_hash}  # the same PIN for every other demo user
 
 
 def test_parallel_wrong_guesses_each_meet_the_slowdown(staff, fake_clock):

@@ -18,7 +18,7 @@ def test_good_rows_read_with_header_skipped():
     assert (first.name, first.length, first.width, first.quantity) == ("Боковина", 2000, 400, 2)
     assert (first.edge_l1, first.edge_l2, first.edge_w1, first.edge_w2) == ("2", "0.4", "", "")
     assert first.may_rotate is False and first.notes == "волна"
-    assert second.may_rotate is True and second.thickness == Decimal(18)
+    assert second.may_rotate is False and second.thickness == Decimal(18)  # no «Поворот»: the grain is kept
 
 
 def test_bad_rows_reported_by_row_number_and_good_rows_kept():
@@ -69,3 +69,22 @@ def test_edge_totals_in_metres():
     part = clean_part({"name": "Фасад", "thickness": "16", "length": "570", "width": "180", "quantity": "4",
                        "edge_l1": "2", "edge_l2": "2", "edge_w1": "0,4", "edge_w2": "0.4"})
     assert edge_totals([part]) == {"0.4": Decimal("1.44"), "2": Decimal("4.56")}
+
+
+def test_quoted_cells_with_line_breaks_and_quotes_stay_one_cell():
+    text = ('"Боковина\nлевая"\tФанера 18\t18\t2000\t400\t2\n'
+            '"Полка ""Экспорт"""\tЛДСП 16\t16\t800\t300\t3\n'
+            'Дно 18"\tЛДСП 16\t16\t700\t500\t1')
+    result = parse_parts(text)
+    assert result.problems == []
+    assert [line.name for line in result.lines] == ["Боковина левая", 'Полка "Экспорт"', 'Дно 18"']
+    assert [line.quantity for line in result.lines] == [2, 3, 1]
+
+
+def test_absurd_quantities_are_refused_not_accepted():
+    result = parse_parts("Ламель\tФанера 12\t12\t790\t70\t3000000000\nЛамель\tФанера 12\t12\t790\t70\t10000")
+    assert [line.quantity for line in result.lines] == [10_000]
+    (problem,) = result.problems
+    assert "больше 10 000 в строке" in str(problem)
+    with pytest.raises(SpecError, match="больше 10 000"):
+        clean_hardware({"item": "Конфирмат", "quantity": "1e12", "unit": "шт"})

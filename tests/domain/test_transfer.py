@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import pytest
+from peewee import fn
 
 import main
+from app.domain import pipeline
+from app.queries import board as bq
+from app.queries.board import BoardFilter
 from app.services import deals
 from app.store.connection import open_database
-from app.store.db import close_database, copy_sqlite, masked_url
+from app.store.db import close_database, copy_sqlite, database, is_postgres, masked_url
 from app.store.models import Deal, StageHistory, User
 from app.store.transfer import TransferError, migrate_to
 from tests.conftest import table_counts
@@ -34,6 +38,14 @@ def test_demo_copied_with_ids_counts_and_totals(demo_file, blank_db_url, capsys)
         # the sequences continue after the copied ids; order numbers continue too
         created = deals.create_deal(User.get(User.login == "tatiana"), name="После переезда").deal
         assert created.id > deal.id and created.order_no == max(d.order_no for d in Deal.select())
+        # the board's counters and search index hold the copied deals; the planner knows the table
+        assert {s: t for s, t in bq.totals(tuple(pipeline.STAGE_CODES)).items() if t.count} == {
+            stage: bq.Totals(count, budget) for stage, count, budget in
+            Deal.select(Deal.stage, fn.COUNT(Deal.id), fn.SUM(Deal.budget)).group_by(Deal.stage).tuples()}
+        assert len(bq.page(("new",), BoardFilter(text="переезда"))[0]) == 1
+        if is_postgres():
+            reltuples = database.execute_sql("SELECT reltuples FROM pg_class WHERE relname = 'deal'").fetchone()[0]
+            assert reltuples == counts["Deal"]
     finally:
         close_database()
 

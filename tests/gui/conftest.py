@@ -15,6 +15,19 @@ from app.store.session import Opened
 from tests.conftest import copy_demo
 
 
+@pytest.fixture(autouse=True)
+def desktop_screen():
+    """Windows open on a 1920×1080 screen played by ``window_fit`` (the offscreen one is 800×800),
+    whatever an earlier test (a screenshot at 1280×800) played."""
+    from PySide6.QtCore import QSize
+
+    from ui.common import window_fit
+
+    window_fit.simulate_screen(QSize(1920, 1080))
+    yield
+    window_fit.simulate_screen(QSize(1920, 1080))
+
+
 @pytest.fixture
 def own_qsettings(qapp, tmp_path):
     """QSettings() of this test only (the program names the application and writes the workstation)."""

@@ -263,6 +263,8 @@ def test_undo_of_the_last_move_from_the_status_bar(make_board, staff, qtbot):
     assert Task.select().where(Task.deal == deal.id, Task.rule.startswith("design.")).count() == 0
     assert ids_in(board, "new") == [deal.id] and ids_in(board, "design") == []
     assert not bar.isVisible()
+    status = board.window_.statusBar().currentMessage()
+    assert status == f"Перевод отменён: сделка №{deal.order_no} снова в «Неразобранное»"
     # the offer runs out after a few seconds
     drop(board, "new", [0], "first_contact")
     assert bar.isVisible()
@@ -292,6 +294,27 @@ def test_quick_add_creates_the_deal_with_its_task(make_board, staff, qtbot, monk
     assert errors and "телефон" in errors[0].lower()
     assert quick.name.text() == "Ошибка"  # nothing lost on bad input
     assert Deal.select().count() == 1
+
+
+def test_quick_add_names_the_deal_after_the_model_never_the_contact(make_board, staff, qtbot):
+    board = make_board()
+    quick = board.column("new").findChild(QuickAdd, "quickAdd")
+    quick.name.setText("Петрова Анна (Замок)")
+    qtbot.keyClick(quick.name, Qt.Key.Key_Return)
+    quick.name.setText("Сидорова Мария")
+    quick.model.setCurrentText("Ярус")
+    qtbot.keyClick(quick.name, Qt.Key.Key_Return)
+    assert sorted((deal.name, deal.contact.full_name) for deal in Deal.select()) == [
+        ("Петрова Анна (Замок)", "Петрова Анна"), ("Сидорова Мария (Ярус)", "Сидорова Мария")]
+
+
+def test_esc_in_the_search_field_clears_it(make_board, staff, qtbot):
+    board = make_board()
+    search = board.filters.search
+    search.setText("Иванова")
+    search.setFocus()
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert search.text() == ""
 
 
 def test_search_by_phone_typed_in_any_format(make_board, staff, qtbot):

@@ -3,6 +3,7 @@ with its labelled parts, and the «Материалы» table that changes the b
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.services import stock_boards
 from tests.domain.test_cut_layouts import PLY, two_order_sheet
@@ -81,3 +82,27 @@ def test_stock_table_change_recomputes_the_layouts(qtbot, window, sheet, message
     qtbot.waitUntil(lambda: panel.plan is not None and panel.job is None
                     and any(b.picture.length == 1300 for b in panel.boards), timeout=20_000)
     assert "Взять со склада: <b>4 листа</b>" in panel.summary.text()  # 2 plywood boards + 2 chipboard
+
+
+def test_stock_table_sets_the_cut_depth_count_and_price(qtbot, window, messages):
+    dialog = StockBoardsDialog(window)
+    model = dialog.model
+    assert model.headerData(5, Qt.Orientation.Horizontal) == "Этапы резки"
+    assert model.data(model.index(0, 5)) == "любая"
+    model.setData(model.index(0, 5), "3")
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (6, 7)] == ["На складе, шт", "Цена листа, руб"]
+    model.setData(model.index(0, 6), "12")
+    model.setData(model.index(0, 7), "4 350,50")
+    dialog.save()
+    assert not messages and stock_boards.stock_boards()[0].stages == 3
+    assert (stock_boards.stock_boards()[0].count, stock_boards.stock_boards()[0].cost) == (12, 4350.5)
+    again = StockBoardsDialog(window).model
+    assert again.data(again.index(0, 5)) == "3"
+
+
+def test_print_labels_button_saves_one_label_per_part(qtbot, window, sheet, messages, tmp_path):
+    panel = _open_layouts(qtbot, window)
+    target = tmp_path / "labels.pdf"
+    panel.save_labels(target)
+    assert not messages and target.exists()
+    assert "Бирки: 7 шт., 1 стр." in window.statusBar().currentMessage()

@@ -104,6 +104,21 @@ def test_order_documents_paste_and_save(window, staff, messages, qtbot):
     assert dialog.result() == dialog.DialogCode.Accepted
 
 
+def test_order_documents_import_a_cutting_programs_csv(window, staff, messages, qtbot, tmp_path):
+    deal = cutting_deal(staff["manager"], name="Иванова Ярус")
+    dialog = order_docs.OrderDocsDialog(window, deal.id)
+    qtbot.addWidget(dialog)
+    export = tmp_path / "maxcut.csv"
+    export.write_bytes("Name;Length;Width;Quantity;Material\nБоковина;2000;400;2;Фанера 18\nЦарга;0;150;4;Фанера 18\n"
+                       .encode("cp1251"))
+    dialog.parts.import_file(export)
+    assert dialog.parts.model.rowCount() == 1
+    assert messages and "Строка 3" in messages[0] and "Длина" in messages[0]
+    dialog.save()
+    assert [(p.name, p.length, p.thickness) for p in PartSpec.select().where(PartSpec.deal == deal.id)] == [
+        ("Боковина", 2000, 18)]
+
+
 def test_order_documents_bad_row_keeps_dialog_open(window, staff, messages, qtbot):
     deal = cutting_deal(staff["manager"], name="Иванова Ярус")
     dialog = order_docs.OrderDocsDialog(window, deal.id)
@@ -220,7 +235,7 @@ def test_panel_under_the_constructor_queue_follows_its_selection(qtbot, staff, m
     workstations.install(win)
     install_cutsheets(win)
     host = win.screen("constructor")
-    assert host.panels.currentWidget() is win.cutsheets
+    assert host.panels.currentWidget() is win.cutsheets.left  # the lists under the queue
     show_cutsheet(win, "cutsheet:1")
     assert win.tabs.currentWidget() is host and win.cutsheets.current == 1
     host.orders_view.setCurrentIndex(host.orders.index(host.orders.row_of_deal(deal.id), 0))

@@ -21,11 +21,11 @@ from app.services.reminders import ReminderCounts
 from app.store.models import Task, TimelineEntry
 from tests.domain.helpers import INVOICE_VALUES, new_deal
 from ui.common import msgbox
+from ui.shell.app_icon import icon_pixmap
 from ui.shell.main_window import MainWindow
 from ui.tasks import dialogs
 from ui.tasks.install import IN_TRAY_TEXT, install_tasks, overdue_title
 from ui.tasks.model import TaskRole
-from ui.shell.app_icon import icon_pixmap
 from ui.tasks.tray import count_icon
 
 
@@ -94,8 +94,11 @@ def test_complete_from_the_notice_updates_the_timeline(make_window, staff, fake_
     window = make_window()
     (notice,) = window.tasks_feature.panel.model.notices
     assert notice.deal_id == deal.id and "Краева Ольга (МИА)" in notice.text
-    monkeypatch.setattr(msgbox, "ask_text", lambda parent, title, prompt, text="": "Дозвонилась, придёт в субботу")
+    prompts = []
+    monkeypatch.setattr(msgbox, "ask_text", lambda parent, title, prompt, text="": prompts.append(prompt)
+                        or "Дозвонилась, придёт в субботу")
     window.tasks_feature.panel.findChild(QPushButton, "reminderComplete").click()
+    assert prompts[0].startswith(f"Заказ №{deal.order_no} «Краева Ольга (МИА)»")  # says what it acts on
     feed = [e.text for e in TimelineEntry.select().where(TimelineEntry.deal == deal.id)]
     assert "Связаться с клиентом: Связаться с клиентом — Дозвонилась, придёт в субботу" in feed
     assert _panel_texts(window) == [] and window.tasks_feature.panel.isHidden()
@@ -207,7 +210,7 @@ def test_tasks_view_lists_sections_filters_and_moves_due(make_window, staff, fak
     view.findChild(QPushButton, "openDeal").click()
     assert opened == [deal.id]
 
-    monkeypatch.setattr(dialogs, "ask_due", lambda parent, day, at: (day + timedelta(days=7), None))
+    monkeypatch.setattr(dialogs, "ask_due", lambda parent, day, at, subject="": (day + timedelta(days=7), None))
     view.findChild(QPushButton, "pickDate").click()
     moved = Task.get_by_id(task_id)
     assert moved.all_day and view.selected_task().section == Section.LATER
@@ -249,6 +252,23 @@ def test_tray_shows_a_balloon_for_each_new_task_in_turn(make_window, staff):
     assert tray.current.task_id == first.id and [n.task_id for n in tray.queue] == [second.id]
     tray.balloon_timer.timeout.emit()
     assert tray.current.task_id == second.id and tray.queue == []
+
+
+def test_many_reminders_at_once_make_one_summary_balloon(make_window, staff, fake_clock, monkeypatch):
+    """A morning after a long holiday: one balloon sums them up and opens «Мои задачи», the panel lists all."""
+    window = make_window(tray=True)
+    tray = window.tasks_feature.tray
+    shown = _balloons(monkeypatch, tray)
+    due = fake_clock.now() - timedelta(days=2)
+    Task.insert_many([{"text": f"Перезвонить {n}", "type": "contact", "assignee_user": staff["manager"].id,
+                       "due_at": due, "created_at": due} for n in range(1240)]).execute()
+    window.tasks_feature.scheduler.timer.timeout.emit()
+    assert shown == ["Просрочено 1\u00a0240 задач — открыть"] and tray.queue == []
+    window.tasks_feature.show_tasks = lambda: shown.append("«Мои задачи»")
+    tray.openTasks.disconnect()
+    tray.openTasks.connect(window.tasks_feature.show_tasks)
+    tray.icon.messageClicked.emit()
+    assert shown[-1] == "«Мои задачи»"
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from app.domain.codes import Role
@@ -89,6 +89,51 @@ def test_workshop_terminal_moves_scanned_order_from_sawing_to_milling(qtbot, sta
     row = terminal.model.row_of_deal(deal.id)
     assert terminal.model.data(terminal.model.index(row, 3)) == "Фрезеровка"
     assert Deal.get_by_id(other.id).stage == "sawing"
+
+
+def test_workshop_terminal_puts_late_orders_on_top_in_red_and_pages_with_big_buttons(qtbot, staff, no_dialogs):
+    # today is 02.06.2025 (the tests' clock)
+    relaxed = at_stage(staff["manager"], "sawing", ship_deadline="20.06.2025")
+    soon = at_stage(staff["manager"], "packing", ship_deadline="04.06.2025")
+    late = at_stage(staff["manager"], "priming", ship_deadline="28.05.2025", payment_date="20.05.2025")
+    later = at_stage(staff["manager"], "sawing", ship_deadline="30.06.2025")
+    window = open_window(qtbot, staff["chief"], "workshop")
+    window.resize(1366, 768)
+    window.show()
+    terminal = window.screen("workshop")
+    assert [row.deal_id for row in terminal.model.rows] == [late.id, soon.id, relaxed.id, later.id]
+    model = terminal.model
+    assert model.data(model.index(0, 1), Qt.ItemDataRole.ForegroundRole).color().name() == "#a40000"
+    assert model.data(model.index(2, 1), Qt.ItemDataRole.ForegroundRole) is None
+    for _ in range(12):
+        at_stage(staff["manager"], "sawing")
+    terminal.refresh()
+    qtbot.waitUntil(lambda: terminal.table.verticalScrollBar().maximum() > 0)
+    down, up = terminal.page_buttons["down"], terminal.page_buttons["up"]
+    assert down.height() >= 64 and down.isEnabled() and not up.isEnabled()
+    qtbot.mouseClick(down, Qt.MouseButton.LeftButton)
+    assert terminal.table.verticalScrollBar().value() > 0 and up.isEnabled()
+
+
+def test_every_terminal_row_is_readable_at_1366x768(qtbot, staff, no_dialogs):
+    """No cell of the workshop terminal is cut short on a small laptop: the bed's name gets the room."""
+    at_stage(staff["manager"], "priming", products="Замок с комодом",
+             **{"contact.full_name": "Добровольская Анна Геннадьевна"})
+    at_stage(staff["manager"], "painting", products="Ярус с ящиками и лестницей-комодом")
+    window = open_window(qtbot, staff["chief"], "workshop")
+    window.resize(1366, 768)
+    window.show()
+    terminal = window.screen("workshop")
+    table, model = terminal.table, terminal.model
+    qtbot.waitUntil(lambda: table.columnWidth(2) > 0)
+    metrics = table.fontMetrics()
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            text = str(model.data(model.index(row, column)) or "")
+            room = QRect(0, 0, table.columnWidth(column) - 4, 10_000)
+            wrap = Qt.TextFlag.TextWordWrap if table.wordWrap() else Qt.TextFlag(0)
+            needed = metrics.boundingRect(room, wrap, text)
+            assert needed.width() <= room.width() and needed.height() <= table.rowHeight(row), (row, column, text)
 
 
 def test_workshop_terminal_undo_keeps_the_order_where_it_was(qtbot, staff, no_dialogs):
@@ -207,6 +252,17 @@ def test_switching_user_swaps_the_administrator_screens(qtbot, staff, monkeypatc
     monkeypatch.setattr(signin, "ask_sign_in", lambda parent, preselect="": staff["designer"])
     window.findChild(type(window.actions()[0]), "switchUserAction").trigger()
     assert not window.has_screen("users") and window.user.role == Role.DESIGNER
+
+
+def test_after_switching_user_each_role_lands_on_its_main_screen(qtbot, staff, monkeypatch):
+    window = open_window(qtbot, staff["admin"], "constructor")
+    window.add_screen("board", "Сделки", QLabel("доска"))
+    switch = window.findChild(type(window.actions()[0]), "switchUserAction")
+    for who, screen in (("admin", "users"), ("manager", "board"), ("constructor", "constructor")):
+        window.show_screen("journal" if window.has_screen("journal") else "board")
+        monkeypatch.setattr(signin, "ask_sign_in", lambda parent, preselect="", who=who: staff[who])
+        switch.trigger()
+        assert window.tabs.currentWidget() is window.screen(screen), who
 
 
 def test_users_screen_adds_and_deactivates(qtbot, staff, no_dialogs, monkeypatch, qtmodeltester):

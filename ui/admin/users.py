@@ -165,7 +165,7 @@ def ask_new_password(parent: QWidget | None, user: User) -> str | None:
     dialog.setWindowTitle(f"Новый пароль: {user.full_name}")
     secret = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
     layout = QFormLayout(dialog)
-    layout.addRow("Пароль или PIN", secret)
+    layout.addRow("Пароль (не короче 8 знаков)" if user.role == Role.ADMIN else "Пароль или PIN", secret)
     layout.addRow(dialog_buttons("Задать пароль", "Отмена", dialog.accept, dialog.reject))
     return secret.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
 

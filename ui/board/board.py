@@ -24,7 +24,7 @@ from ui.board.column import ColumnWidget, stage_colour
 from ui.board.column_model import ColumnModel
 from ui.board.filter_bar import FilterBar
 from ui.board.quick_add import QuickAdd
-from ui.board.undo_bar import UndoBar
+from ui.board.undo_bar import UndoBar, describe_undone
 from ui.common import msgbox
 from ui.deal import gate_form
 
@@ -32,6 +32,7 @@ GROUP_KEY = "production_group"
 PRODUCTION_GROUP = ("production", *pipeline.WORKSHOP_STAGES)
 DEFAULT_WIDTH, MIN_WIDTH = 262, 190
 REPAINT_MS = 60_000
+UNDONE_MESSAGE_MS = 8000  # how long the status bar says what an undo undid
 FOLD_TEXT, UNFOLD_TEXT = "◂▸", "▸◂"
 BOARD_STYLE = """
 #boardStrip, #boardScroll { background: #eef1f5; }
@@ -175,19 +176,20 @@ class BoardWidget(QWidget):
     def column_of_stage(self, stage_code: str) -> ColumnWidget | None:
         return next((c for c in self.columns.values() if stage_code in c.stages), None)
 
-    def _show_totals(self, columns: list[ColumnWidget]) -> None:
+    def _show_totals(self, columns: list[ColumnWidget]) -> dict[str, board_queries.Totals]:
         stages = tuple(code for column in columns for code in column.stages)
         found = board_queries.totals(stages, self.filter) if stages else {}
         for column in columns:
             parts = [found[code] for code in column.stages]
             column.header.set_totals(sum(p.count for p in parts), sum(p.budget for p in parts))
+        return found
 
     def reload(self) -> None:
         """Read every column from the first page (after a filter or fold change)."""
         self.delegate.stale_days = stale.thresholds()
         columns = self.visible_columns()
-        self._show_totals(columns)
-        pages = board_queries.first_pages([column.stages for column in columns], self.filter)
+        found = self._show_totals(columns)
+        pages = board_queries.first_pages([column.stages for column in columns], self.filter, found=found)
         cards = board_queries.cards([deal_id for ids, _ in pages for deal_id in ids])
         for column, (ids, cursor) in zip(columns, pages):
             column.model.show_page(self.filter, ids, cursor, {i: cards[i] for i in ids if i in cards})
@@ -265,8 +267,10 @@ class BoardWidget(QWidget):
             problems = again[0].problems
 
     def undo(self, records: list[MoveRecord]) -> None:
-        self.window_.action_runner.run(self, "Отменить нельзя",
-                                       lambda: board_moves.undo_move(records, self.window_.user))
+        """Undo the move and say in the status bar what was undone."""
+        if self.window_.action_runner.run(self, "Отменить нельзя",
+                                          lambda: board_moves.undo_move(records, self.window_.user)) is not None:
+            self.window_.statusBar().showMessage(describe_undone(records), UNDONE_MESSAGE_MS)
 
     def step(self, column: ColumnWidget, step: int) -> None:
         """Ctrl+→ / Ctrl+←: move the selected cards to the next / previous column."""

@@ -1,7 +1,8 @@
 """Search and filters above the board, and the column switches (fold production, hide closed)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from app.domain.codes import OrderKind
@@ -10,6 +11,16 @@ from app.queries.board import BoardFilter
 from ui.common.compact_combo import make_compact
 
 SEARCH_DELAY_MS = 200
+
+
+class SearchEdit(QLineEdit):
+    """The search field: Esc clears what was typed (and so the search)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
 
 
 class FilterBar(QWidget):
@@ -21,7 +32,7 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self.setObjectName("boardFilters")
         self.user_id = user_id
-        self.search = QLineEdit(objectName="boardSearch", clearButtonEnabled=True)
+        self.search = SearchEdit(objectName="boardSearch", clearButtonEnabled=True)
         self.search.setPlaceholderText("Поиск: имя, сделка, телефон, e-mail, № заказа, теги  (Ctrl+F)")
         self.search.setMinimumWidth(180)
         self.responsible = QComboBox(objectName="filterResponsible")

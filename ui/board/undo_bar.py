@@ -22,6 +22,14 @@ def describe(records: list[MoveRecord]) -> str:
     return f"{deals_count(len(records))} переведены в «{stage}»"
 
 
+def describe_undone(records: list[MoveRecord]) -> str:
+    """«Перевод отменён: сделка №15 снова в «Счет выставлен»» (the status bar's confirmation)."""
+    stage = pipeline.stage(records[-1].from_stage).name
+    if len(records) == 1:
+        return f"Перевод отменён: сделка №{records[0].order_no} снова в «{stage}»"
+    return f"Перевод отменён: {deals_count(len(records))} снова в «{stage}»"
+
+
 class UndoBar(QWidget):
     """Offers to undo the last move until ``timer`` (named ``undoTimer``) runs out."""
 

@@ -16,6 +16,21 @@ def ask(parent: QWidget | None, title: str, text: str) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def ask_save(parent: QWidget | None, title: str, text: str) -> str:
+    """Unsaved edits: «Сохранить» (SAVE), «Не сохранять» (DISCARD) or «Отмена» (CANCEL, also Esc)."""
+    buttons = QMessageBox.StandardButton
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons.Save | buttons.Discard | buttons.Cancel, parent)
+    for button, label in ((buttons.Save, "Сохранить"), (buttons.Discard, "Не сохранять"), (buttons.Cancel, "Отмена")):
+        box.button(button).setText(label)
+    box.setDefaultButton(buttons.Save)
+    box.setEscapeButton(buttons.Cancel)
+    answer = box.exec()
+    return {buttons.Save: SAVE, buttons.Discard: DISCARD}.get(buttons(answer), CANCEL)
+
+
 def error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 

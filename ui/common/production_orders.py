@@ -81,10 +81,10 @@ class OrdersModel(ListTableModel):
         near = row.deadline_near(self.today)
         if role == Qt.ItemDataRole.BackgroundRole and near:
             return QBrush(NEAR_BACKGROUND)
-        if role == Qt.ItemDataRole.ForegroundRole and near and column in ("deadline", "order_no"):
+        if role == Qt.ItemDataRole.ForegroundRole and near:
             return QBrush(NEAR_TEXT)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("order_no", "days"):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole and near:
-            return "Крайний срок отгрузки близко"
+            return "Срок отгрузки прошёл или наступит в ближайшие 3 дня"
         return None

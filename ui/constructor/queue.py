@@ -24,13 +24,15 @@ from PySide6.QtWidgets import (
 from app.domain import clock
 from app.domain.changes import Changes
 from app.domain.codes import TaskType
+from app.queries.task_subject import task_subject
 from app.queries.workstation_queues import CONSTRUCTOR_QUEUE, constructor_orders, constructor_tasks
 from app.services import deals, tasks
 from ui.common import msgbox
 from ui.common.list_table_model import ListTableModel
 from ui.common.production_orders import OrdersModel, Roles
 
-ORDER_COLUMNS = ("order_no", "surname", "model", "stage", "days", "deadline")
+QUEUE_WIDTH = 560  # the left column of the workspace: the queue and the lists
+ORDER_COLUMNS = ("order_no", "surname", "model", "stage", "deadline")
 
 
 class TasksModel(ListTableModel):
@@ -65,7 +67,9 @@ class ConstructorScreen(QWidget):
         self.orders = OrdersModel(ORDER_COLUMNS, self)
         self.orders_view = self._table("constructorOrders", self.orders)
         self.orders_view.horizontalHeader().setSectionResizeMode(
-            ORDER_COLUMNS.index("model"), QHeaderView.ResizeMode.Stretch)
+            ORDER_COLUMNS.index("model"), QHeaderView.ResizeMode.Stretch)  # elided in a narrow column
+        self.orders_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.orders_view.verticalHeader().setDefaultSectionSize(24)
         self.orders_view.selectionModel().currentRowChanged.connect(self._order_changed)
         to_production = QPushButton("В производство", objectName="constructorToProduction")
         to_production.setToolTip("Документация и листы раскроя готовы: передать заказ в производство")
@@ -94,11 +98,19 @@ class ConstructorScreen(QWidget):
         tasks_layout.addWidget(self.tasks_view)
 
         self.panels = QTabWidget(objectName="constructorPanels")
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
-        splitter.addWidget(self.panels)
-        splitter.setSizes([500, 400])
-        QVBoxLayout(self).addWidget(splitter)
+        column = QSplitter(Qt.Orientation.Vertical)
+        column.addWidget(top)
+        column.addWidget(self.panels)
+        column.setSizes([300, 600])
+        # the right: the open cut sheet (its layouts get most of the screen), see set_sheet_area
+        self.sheet_slot = QWidget(objectName="constructorSheetSlot")
+        QVBoxLayout(self.sheet_slot).setContentsMargins(0, 0, 0, 0)
+        self.workspace = QSplitter(Qt.Orientation.Horizontal, objectName="constructorWorkspace")
+        self.workspace.addWidget(column)
+        self.workspace.addWidget(self.sheet_slot)
+        self.workspace.setStretchFactor(1, 1)
+        self.workspace.setSizes([QUEUE_WIDTH, 1600 - QUEUE_WIDTH])
+        QVBoxLayout(self).addWidget(self.workspace)
         self.add_panel("Задачи конструктора", tasks_panel)
         window.changed.connect(self.on_changed)
         self.refresh()
@@ -113,6 +125,10 @@ class ConstructorScreen(QWidget):
         view.verticalHeader().hide()
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return view
+
+    def set_sheet_area(self, widget: QWidget) -> None:
+        """What fills the workspace's right side (the open cut sheet)."""
+        self.sheet_slot.layout().addWidget(widget)
 
     def add_panel(self, title: str, widget: QWidget) -> None:
         """Another panel under the queue (e.g. «Листы раскроя»); it may follow ``order_selected``."""
@@ -159,13 +175,13 @@ class ConstructorScreen(QWidget):
             return
         task = self.tasks.rows[index.row()]
         if task.text.startswith(tasks.FEASIBILITY_QUESTION):
-            possible = msgbox.ask(self, "Ответ дизайнеру", "Такую кровать сделать можно?")
+            possible = msgbox.ask(self, "Ответ дизайнеру", f"{task_subject(task)}\n\nТакую кровать сделать можно?")
             remarks = msgbox.ask_text(self, "Ответ дизайнеру", "Замечания (можно пусто):")
             if remarks is not None:
                 self.window_.action_runner.run(self, "Задача не выполнена", lambda: tasks.answer_feasibility(
                     task.id, self.window_.user, possible, remarks))
             return
-        result = msgbox.ask_text(self, "Выполнить задачу", task.text)
+        result = msgbox.ask_text(self, "Выполнить задачу", f"{task_subject(task)}\n\nРезультат:")
         if result is not None:
             self.window_.action_runner.run(self, "Задача не выполнена",
                                            lambda: tasks.complete_task(task.id, self.window_.user, result))

@@ -22,10 +22,11 @@ def install_cutsheets(window) -> CutSheetsScreen | None:
     screen = CutSheetsScreen(window)
     window.cutsheets = screen
     host = _constructor_screen(window)
-    if host is not None:
-        screen.set_wide(True)
-        host.add_panel(TITLE, screen)
-        host.panels.setCurrentWidget(screen)
+    if host is not None:  # the lists under the queue, the open sheet filling the right
+        lists = screen.lists_apart()
+        host.add_panel(TITLE, lists)
+        host.panels.setCurrentWidget(lists)
+        host.set_sheet_area(screen)
         host.order_selected.connect(screen.focus_order)
     else:
         window.add_screen("cutsheets", TITLE, screen)
@@ -41,7 +42,7 @@ def show_cutsheet(window, what: str | None) -> None:
     host = _constructor_screen(window)
     if host is not None:
         window.show_screen("constructor")
-        host.panels.setCurrentWidget(screen)
+        host.panels.setCurrentWidget(screen.left)
     else:
         window.show_screen("cutsheets")
     _, number, *tab = what.split(":")

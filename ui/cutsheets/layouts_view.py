@@ -6,8 +6,18 @@ from __future__ import annotations
 
 import logging
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QRectF,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,8 +34,11 @@ from PySide6.QtWidgets import (
 from app.documents.cut_plan import SheetPlan, boards_word, percent, plan_sheet
 from app.documents.layout_picture import BoardPicture, fit_label, picture
 from app.documents.pack_data import load_sheet
+from app.documents.part_labels import build_labels, sheet_labels, shop_format
+from app.domain.errors import ServiceError
 from app.services.stock_boards import stock_boards
 from app.store.db import database
+from ui.common import msgbox
 
 log = logging.getLogger(__name__)
 
@@ -187,9 +200,13 @@ class LayoutsPanel(QWidget):
         large = QPushButton("В окне…", objectName="layoutsWindowButton")
         large.setToolTip("Схемы раскроя в отдельном большом окне")
         large.clicked.connect(self.open_window)
+        labels = QPushButton("Печать бирок…", objectName="printLabelsButton")
+        labels.setToolTip("Бирки деталей в PDF: по одной на деталь, со штрихкодом номера заказа")
+        labels.clicked.connect(lambda: self.save_labels())
         buttons = QVBoxLayout()
         buttons.addWidget(large)
         buttons.addWidget(stock)
+        buttons.addWidget(labels)
         buttons.addStretch(1)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -199,6 +216,26 @@ class LayoutsPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.progress)
         layout.addWidget(self.view, 1)
+
+    def save_labels(self, target: Path | None = None) -> None:
+        """Write the part labels of the shown layouts to a PDF the user names (shop's format)."""
+        if self.plan is None or self.number is None:
+            msgbox.error(self, "Печать бирок", "Раскрой ещё не рассчитан")
+            return
+        target = target or msgbox.save_file(self, "Бирки деталей", str(Path.home() / f"Бирки {self.number}.pdf"),
+                                            "PDF (*.pdf)")
+        if target is None:
+            return
+        try:
+            labels = sheet_labels(load_sheet(self.number), self.plan)
+            pages = build_labels(labels, target, shop_format())
+        except ServiceError as error:
+            msgbox.error(self, "Печать бирок", str(error))
+            return
+        except OSError as error:
+            msgbox.error(self, "Печать бирок", f"Не удалось сохранить {target}: {error.strerror}")
+            return
+        self.window_.statusBar().showMessage(f"Бирки: {len(labels)} шт., {pages} стр. → {target}", 10_000)
 
     def show_sheet(self, number: int | None) -> None:
         """Compute and show the layouts of sheet `number` (None: nothing); while the panel is
@@ -265,7 +302,7 @@ class LayoutsPanel(QWidget):
             self.summary.setText("")
             return
         lines = [f"<b>{escape(m.material)}</b>: {escape(m.verdict)}"
-                 + (f", лист {m.board.length}×{m.board.width}, использование {percent(m.utilisation)}"
+                 + (f", лист {m.sizes}, использование {percent(m.utilisation)}"
                     if m.result else "") for m in plan.materials]
         lines.append(f"Взять со склада: <b>{plan.boards_used} {boards_word(plan.boards_used)}</b>"
                      + (f", использование {percent(plan.utilisation)}" if plan.boards_used else ""))

@@ -2,6 +2,8 @@
 specifications (tables; Ctrl+V pastes rows from a spreadsheet) and the attached drawings."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.bed_models import BED_MODELS
+from app.domain.part_import import decode_text, read_parts_csv
 from app.domain.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
 from app.services import specs
 from app.store.models import Attachment, Deal
@@ -36,9 +39,10 @@ DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
 class SpecEditor(QWidget):
     """A specification table with add/remove rows and Ctrl+V paste of tab-separated rows."""
 
-    def __init__(self, columns, parse, parent=None) -> None:
+    def __init__(self, columns, parse, parent=None, read_file=None) -> None:
         super().__init__(parent)
         self.parse = parse
+        self.read_file = read_file  # text of a CSV export → PasteResult (parts only)
         self.model = SpecTableModel(columns, self)
         self.view = QTableView(objectName="specTable")
         self.view.setModel(self.model)
@@ -56,6 +60,12 @@ class SpecEditor(QWidget):
         self.buttons = QHBoxLayout()
         for button in (add, remove, paste_button):
             self.buttons.addWidget(button)
+        if read_file is not None:
+            import_button = QPushButton("Импорт из файла…", objectName="importPartsButton")
+            import_button.setToolTip("CSV из MaxCut, CutList Plus, optiCutter или своей таблицы: "
+                                     "столбцы узнаются по заголовкам")
+            import_button.clicked.connect(lambda: self.import_file())
+            self.buttons.addWidget(import_button)
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(self.buttons)
@@ -68,12 +78,25 @@ class SpecEditor(QWidget):
     def paste(self, text: str | None = None) -> None:
         """Add the rows of the clipboard; rows that cannot be read are listed, nothing is lost."""
         text = text if isinstance(text, str) else QApplication.clipboard().text()
-        result = self.parse(text)
+        self._append(self.parse(text), "Вставка из таблицы")
+
+    def import_file(self, path: Path | None = None) -> None:
+        """Add the parts of a CSV export; rows that cannot be read are listed as for a paste."""
+        path = path or msgbox.open_file(self, "Импорт деталей", "Таблицы CSV (*.csv *.txt);;Все файлы (*)")
+        if path is None:
+            return
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            msgbox.error(self, "Импорт деталей", f"Не удалось прочитать файл {path.name}: {error.strerror}")
+            return
+        self._append(self.read_file(decode_text(data)), "Импорт деталей")
+
+    def _append(self, result, title: str) -> None:
         self.model.append_pasted(result)
         if result.problems:
             lines = "\n".join(str(problem) for problem in result.problems[:20])
-            msgbox.error(self, "Вставка из таблицы",
-                         f"Вставлено строк: {len(result.lines)}. Не прочитаны:\n{lines}")
+            msgbox.error(self, title, f"Вставлено строк: {len(result.lines)}. Не прочитаны:\n{lines}")
 
 
 class OrderDocsDialog(QDialog):
@@ -101,7 +124,7 @@ class OrderDocsDialog(QDialog):
             form_layout.addRow(label, editors[key])
         form_layout.addRow(QLabel("Номер, даты, клиент (фамилия и инициалы) и ответственный берутся из сделки; "
                                   "телефон и паспорт в документы для производства не попадают."))
-        self.parts = SpecEditor(PART_COLUMNS, parse_parts)
+        self.parts = SpecEditor(PART_COLUMNS, parse_parts, read_file=read_parts_csv)
         self.parts.model.set_lines(specs.parts_of(deal_id))
         copy = QPushButton("Скопировать из заказа той же модели…", objectName="copyPartsButton")
         copy.clicked.connect(self.copy_parts)
@@ -117,6 +140,27 @@ class OrderDocsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
+        self.saved = self._state()  # what is stored: closing with anything else asks
+
+    def _state(self) -> dict:
+        return {"form": (self.model_box.currentText(), *(edit.text() for edit in self.fields.values()),
+                         self.options.toPlainText()),
+                "parts": self.parts.model.values(), "hardware": self.hardware.model.values()}
+
+    def is_dirty(self) -> bool:
+        return self._state() != self.saved
+
+    def reject(self) -> None:
+        """«Закрыть», Esc or the window's close button: unsaved edits (a pasted part list) ask first."""
+        if not self.is_dirty():
+            super().reject()
+            return
+        answer = msgbox.ask_save(self, "Несохранённые изменения",
+                                 f"В документах заказа №{self.order_no} есть несохранённые изменения.")
+        if answer == msgbox.SAVE:
+            self.save()
+        elif answer == msgbox.DISCARD:
+            super().reject()
 
     def _drawings_page(self) -> QWidget:
         page = QWidget()
@@ -166,6 +210,7 @@ class OrderDocsDialog(QDialog):
             self, "Копирование", lambda: specs.copy_parts_from(self.deal_id, source_id, self.window_.user))
         if copied is not None:
             self.parts.model.set_lines(copied.value)
+            self.saved["parts"] = self.parts.model.values()  # stored by the copy
 
     def save(self) -> None:
         form = specs.FormValues(bed_model=self.model_box.currentText(),
@@ -174,4 +219,5 @@ class OrderDocsDialog(QDialog):
         parts, hardware = self.parts.model.values(), self.hardware.model.values()
         if self.window_.action_runner.run(self, "Документы заказа", lambda: specs.save_all(
                 self.deal_id, self.window_.user, form, parts, hardware)) is not None:
+            self.saved = self._state()
             self.accept()

@@ -11,9 +11,7 @@ from PySide6.QtCore import QObject, QRect, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
-from app.documents.layout_pdf import layouts_hook
 from app.documents.pack_data import load_sheet
-from app.documents.pack_pdf import build_pack
 from app.services.stock_boards import stock_boards
 from app.store.db import database
 
@@ -44,6 +42,10 @@ class PackJob(QRunnable):
         self.signals = JobSignals()
 
     def run(self) -> None:
+        # imported at the first pack, not at the program's start (reportlab and pypdf take a second)
+        from app.documents.layout_pdf import layouts_hook
+        from app.documents.pack_pdf import build_pack
+
         try:
             database.connect(reuse_if_open=True)
             try:

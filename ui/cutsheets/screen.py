@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
@@ -27,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.documents.pack_pdf import PackResult
 from app.domain import clock, pipeline
 from app.domain.changes import Changes
 from app.domain.errors import ServiceError
 from app.domain.names import PersonName
+from app.domain.russian import parts_text
 from app.services import cutsheets
 from app.store.models import CutSheet
 from ui.common import msgbox
@@ -39,6 +40,9 @@ from ui.cutsheets import printing
 from ui.cutsheets.layouts_view import LayoutsPanel
 from ui.cutsheets.models import Role, RowsModel
 from ui.cutsheets.order_docs import OrderDocsDialog
+
+if TYPE_CHECKING:
+    from app.documents.pack_pdf import PackResult
 
 
 def ask_print(parent: QWidget, printer: QPrinter) -> bool:
@@ -51,16 +55,30 @@ def open_in_viewer(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def _table(model, name: str) -> QTableView:
+def _table(model, name: str, stretch: int) -> QTableView:
+    """A compact list: every column as wide as its contents but column ``stretch``, which takes (or
+    gives back, eliding its text) the rest, so the list never scrolls sideways."""
     view = QTableView(objectName=name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(24)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(False)
+    header.setMinimumSectionSize(24)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.setAlternatingRowColors(True)
     return view
+
+
+def _drawings(kinds: frozenset[str]) -> str:
+    """«да», «да + сб.» (an assembly drawing too) or «нет»."""
+    if "drawing" not in kinds:
+        return "нет" + (" (есть сб.)" if "assembly_drawing" in kinds else "")
+    return "да + сб." if "assembly_drawing" in kinds else "да"
 
 
 
@@ -77,8 +95,8 @@ class CutSheetsScreen(QWidget):
         self.last_result: PackResult | None = None
         self._then = None  # what to do with the PDF once the running job has built it
 
-        self.orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Деталей", "Чертежи"], self)
-        self.orders_view = _table(self.orders, "cuttingOrders")
+        self.orders = RowsModel(["Заказ", "Клиент", "Модель", "Отгрузка", "Строк / шт", "Чертеж"], self)
+        self.orders_view = _table(self.orders, "cuttingOrders", 1)
         self.orders_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.orders_view.doubleClicked.connect(lambda _: self.edit_documents())
         self.orders_view.selectionModel().selectionChanged.connect(lambda *_: self._fill_materials())
@@ -100,8 +118,8 @@ class CutSheetsScreen(QWidget):
         orders_layout.addLayout(row)
         orders_layout.addWidget(docs, 0, Qt.AlignmentFlag.AlignLeft)
 
-        self.sheets = RowsModel(["№", "Дата", "Материал", "Заказы", "Статус", "Составил"], self)
-        self.sheets_view = _table(self.sheets, "cutSheetsList")
+        self.sheets = RowsModel(["№", "Дата", "Материал", "Заказы", "Статус"], self)
+        self.sheets_view = _table(self.sheets, "cutSheetsList", 3)
         self.sheets_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.sheets_view.selectionModel().currentRowChanged.connect(self._sheet_chosen)
         self.show_cancelled = QCheckBox("показывать аннулированные", checked=True)
@@ -113,16 +131,18 @@ class CutSheetsScreen(QWidget):
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(orders_box)
         self.left.addWidget(sheets_box)
+        self.left.setStretchFactor(0, 3)  # the orders to put on a sheet before the sheets made
+        self.left.setStretchFactor(1, 2)
 
         self.title = QLabel(objectName="sheetTitle")
         self.title.setStyleSheet("font-size: 20px; font-weight: bold;")
-        self.info = QLabel(objectName="sheetInfo")
-        self.sheet_orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Этап", "Деталей"], self)
-        self.sheet_orders_view = _table(self.sheet_orders, "sheetOrders")
+        self.info = QLabel(objectName="sheetInfo", wordWrap=True)
+        self.sheet_orders = RowsModel(["Заказ", "Клиент", "Модель", "Срок отгрузки", "Этап", "Детали"], self)
+        self.sheet_orders_view = _table(self.sheet_orders, "sheetOrders", 1)
         self.sheet_orders_view.doubleClicked.connect(
             lambda index: OrderDocsDialog(self.window_, self.sheet_orders.data(index, Role.ROW_ID)).exec())
         self.buttons = {}
-        actions, more_actions = QHBoxLayout(), QHBoxLayout()
+        actions = QHBoxLayout()
         for key, text, slot, shortcut in (
                 ("print", "Печать", self.print_pack, "Ctrl+P"), ("open", "Открыть PDF", self.open_pdf, None),
                 ("save", "Сохранить PDF", self.save_pdf, "Ctrl+S"),
@@ -133,30 +153,32 @@ class CutSheetsScreen(QWidget):
             if shortcut:
                 QShortcut(QKeySequence(shortcut), self, slot)
             self.buttons[key] = button
-            (actions if key in ("print", "open", "save") else more_actions).addWidget(button)
+            actions.addWidget(button)
         actions.addStretch(1)
-        more_actions.addStretch(1)
         self.progress = QProgressBar(objectName="packProgress", visible=False)
         self.warnings = QLabel(objectName="packWarnings", wordWrap=True)
         self.warnings.setStyleSheet("color: #a00000;")
-        right = QWidget()
+        # the open sheet: two short lines of title and actions, then its layouts take the rest
+        right = QWidget(objectName="sheetArea")
         right_layout = QVBoxLayout(right)
-        right_layout.addWidget(self.title)
-        right_layout.addWidget(self.info)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addWidget(self.info, 1)
+        right_layout.addLayout(heading)
         right_layout.addLayout(actions)
-        right_layout.addLayout(more_actions)
         right_layout.addWidget(self.progress)
         right_layout.addWidget(self.warnings)
         self.layouts = LayoutsPanel(window)
         self.sheet_tabs = QTabWidget(objectName="sheetTabs")
-        self.sheet_tabs.addTab(self.sheet_orders_view, "Заказы")
         self.sheet_tabs.addTab(self.layouts, "Раскрой")
+        self.sheet_tabs.addTab(self.sheet_orders_view, "Заказы листа")
         right_layout.addWidget(self.sheet_tabs, 1)
 
         self.splitter = QSplitter()
         self.splitter.addWidget(self.left)
         self.splitter.addWidget(right)
-        self.splitter.setSizes([700, 800])
+        self.splitter.setSizes([560, 1040])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         window.changed.connect(self.on_changed)
@@ -175,9 +197,8 @@ class CutSheetsScreen(QWidget):
         selected = set(self.selected_deal_ids())
         lines = cutsheets.cutting_queue()
         rows = [(f"№{line.order_no}", PersonName.parse(line.client).short or "—", line.bed_model or "—",
-                 _date(line.ship_deadline), line.parts or "—",
-                 ("чертеж" if "drawing" in line.drawing_kinds else "нет чертежа")
-                 + (", сборочный" if "assembly_drawing" in line.drawing_kinds else ""))
+                 _date(line.ship_deadline), f"{line.part_rows} / {line.parts}" if line.parts else "—",
+                 _drawings(line.drawing_kinds))
                 for line in lines]
         self.orders.set_rows(rows, [line.deal_id for line in lines])
         selection = self.orders_view.selectionModel()
@@ -187,7 +208,7 @@ class CutSheetsScreen(QWidget):
                                  | selection.SelectionFlag.Rows)
         sheet_rows = cutsheets.list_sheets(self.show_cancelled.isChecked())
         self.sheets.set_rows([(f"№{r.number}", f"{clock.to_local(r.created_at):%d.%m.%Y}", r.material or "все",
-                               ", ".join(f"№{n}" for n in r.order_nos), r.status_name, r.created_by)
+                               ", ".join(f"№{n}" for n in r.order_nos), r.status_name)
                               for r in sheet_rows], [r.number for r in sheet_rows])
         if self.current is not None:
             self.open_sheet(self.current)
@@ -237,12 +258,19 @@ class CutSheetsScreen(QWidget):
         lines = cutsheets.sheet_lines(sheet)
         self.sheet_orders.set_rows(
             [(f"№{line.order_no}", PersonName.parse(line.client).surname or "—", line.bed_model or "—",
-              _date(line.ship_deadline), pipeline.stage(line.stage).name, line.parts) for line in lines],
+              _date(line.ship_deadline), pipeline.stage(line.stage).name, parts_text(line.part_rows, line.parts))
+             for line in lines],
             [line.deal_id for line in lines])
         self.buttons["production"].setEnabled(not cancelled and any(line.stage == cutsheets.CUTTING
                                                                     for line in lines))
         self.buttons["cancel"].setEnabled(not cancelled)
         self.layouts.show_sheet(sheet.number)
+
+    def lists_apart(self) -> QWidget:
+        """Take the two lists (orders at «Раскрой», the cut sheets) out of this screen, for a host that
+        shows them in a column of its own; this screen keeps the open sheet."""
+        self.left.setParent(None)
+        return self.left
 
     def set_wide(self, wide: bool) -> None:
         """Side by side (orders | sheets | open sheet) for a wide, low panel; stacked otherwise."""

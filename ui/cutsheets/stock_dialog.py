@@ -1,5 +1,5 @@
-"""«Материалы»: the stock boards table (material, board length and width, edge trim, saw kerf)
-the cut layouts are computed on; saved through app.services.stock_boards."""
+"""«Материалы»: the stock boards table (material, board length and width, edge trim, saw kerf,
+cut depth) the cut layouts are computed on; saved through app.services.stock_boards."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -17,15 +17,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.cutting import DEFAULT_BOARDS, Board
+from app.domain.money import format_rub
 from app.services import stock_boards
 from ui.common.dialog_buttons import dialog_buttons
 
 Index = QModelIndex | QPersistentModelIndex
-HEADERS = ["Материал", "Длина, мм", "Ширина, мм", "Обрезка кромок, мм", "Пропил, мм"]
+HEADERS = ["Материал", "Длина, мм", "Ширина, мм", "Обрезка кромок, мм", "Пропил, мм", "Этапы резки",
+           "На складе, шт", "Цена листа, руб"]
 
 
 def _row(board: Board) -> dict:
-    return {name: getattr(board, name) for name in stock_boards.FIELDS}
+    row = {name: getattr(board, name) for name in stock_boards.FIELDS}
+    if row["stages"] is None:
+        row["stages"] = stock_boards.ANY_STAGES
+    row["count"] = "" if row["count"] is None else row["count"]
+    row["cost"] = format_rub(round(row["cost"] * 100), with_unit=False) if row["cost"] else ""
+    return row
 
 
 class StockModel(QAbstractTableModel):
@@ -68,7 +75,8 @@ class StockModel(QAbstractTableModel):
 
     def add(self) -> int:
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows))
-        self.rows.append({"material": "", "length": "2800", "width": "2070", "trim": "10", "kerf": "4"})
+        self.rows.append({"material": "", "length": "2800", "width": "2070", "trim": "10", "kerf": "4",
+                          "stages": stock_boards.ANY_STAGES, "count": "", "cost": ""})
         self.endInsertRows()
         return len(self.rows) - 1
 
@@ -85,7 +93,7 @@ class StockBoardsDialog(QDialog):
         self.window_ = window
         self.setObjectName("stockBoardsDialog")
         self.setWindowTitle("Материалы — листы для раскроя")
-        self.resize(720, 360)
+        self.resize(980, 400)
         self.model = StockModel(stock_boards.stock_boards(), self)
         self.view = QTableView(objectName="stockBoardsTable")
         self.view.setModel(self.model)
@@ -94,7 +102,11 @@ class StockBoardsDialog(QDialog):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.verticalHeader().hide()
         hint = QLabel("Деталь берёт лист своего материала или материала, с которого начинается его название "
-                      "(«ЛДСП 16» — для «ЛДСП 16 Белый»); разные цвета раскраиваются на разных листах.",
+                      "(«ЛДСП 16» — для «ЛДСП 16 Белый»); разные цвета раскраиваются на разных листах. "
+                      "Этапы резки: «любая» — любые сквозные резы, как на форматно-раскроечном станке, "
+                      "или 2, 3, 4 — не больше стольких этапов. У материала может быть несколько "
+                      "размеров листов (целые и обрезки): пустое «На складе» — без ограничения; "
+                      "раскрой ищет самую низкую стоимость, затем наименьшее число листов.",
                       wordWrap=True)
         add = QPushButton("Добавить", objectName="addStockButton")
         add.clicked.connect(self.add_row)

@@ -377,9 +377,12 @@ class DealCard(QDialog):
 
     # --- closing -------------------------------------------------------------------------------
     def _may_close(self) -> bool:
-        return not self.is_dirty() or msgbox.ask(
-            self, "Несохранённые изменения",
-            "В карточке есть несохранённые изменения. Закрыть без сохранения?")
+        """Nothing unsaved, or the person chose «Не сохранять», or «Сохранить» and it saved."""
+        if not self.is_dirty():
+            return True
+        answer = msgbox.ask_save(self, "Несохранённые изменения",
+                                 f"В карточке «{self.windowTitle()}» есть несохранённые изменения.")
+        return answer == msgbox.DISCARD or answer == msgbox.SAVE and self.save()
 
     def closeEvent(self, event) -> None:
         if self._may_close():

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, QSettings
 from PySide6.QtWidgets import QDateTimeEdit, QHBoxLayout, QPushButton, QWidget
 
 from app.domain import clock
+from ui.tasks import settings as reminder_settings
 
 QUICK = (("сегодня", 0), ("завтра", 1), ("через 3 дня", 3))
 
@@ -41,9 +42,13 @@ class DueEdit(QWidget):
         self.edit.setDateTime(QDateTime(moment.date(), moment.time()))
 
     def set_days_ahead(self, days: int) -> None:
-        """Today + ``days`` (shop date), keeping the chosen time."""
-        chosen = self.local()
-        self.set_local(datetime.combine(clock.local_today() + timedelta(days=days), chosen.time()))
+        """«сегодня»: today at the chosen time; «завтра», «через 3 дня»: that day at the start of the
+        working day (this PC's setting, 09:00 unless changed in «Задачи»), not at night."""
+        if days == 0:
+            self.set_local(datetime.combine(clock.local_today(), self.local().time()))
+            return
+        start = reminder_settings.load(QSettings()).work_start
+        self.set_local(datetime.combine(clock.local_today() + timedelta(days=days), start))
 
     def local(self) -> datetime:
         value = self.edit.dateTime()

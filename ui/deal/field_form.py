@@ -17,11 +17,12 @@ from app.domain import validation
 from app.domain.errors import FieldProblem
 from app.domain.money import format_rub
 from app.services import deal_fields, permissions
+from ui.common.date_field import add_calendar
 
 TEXT, AMOUNT, DATE, CHOICE, CHECK, LIST, LONG = "text", "amount", "date", "choice", "check", "list", "long"
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #9a6700;"  # a value stored with a caveat (a phone kept as typed)
-PLACEHOLDERS = {DATE: "дд.мм.гггг", AMOUNT: "0 руб", LIST: "через запятую"}
+PLACEHOLDERS = {DATE: "дд.мм.гггг, 2.12, завтра", AMOUNT: "0 руб", LIST: "через запятую"}
 BLANK_ZERO = {"budget"}  # a budget of 0 means «not set yet» (its gate treats it so): shown empty
 
 
@@ -114,6 +115,8 @@ class FieldForm(QWidget):
         else:
             editor = QLineEdit(placeholderText=spec.hint or PLACEHOLDERS.get(spec.kind, ""))
             editor.textEdited.connect(touched)
+            if spec.kind == DATE:
+                add_calendar(editor)
         return editor
 
     def raw(self, key: str) -> Any:

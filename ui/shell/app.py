@@ -13,13 +13,14 @@ from app.domain.version import program_version
 from app.store.session import Opened, default_user
 from ui.amocrm.install import install_data_exchange, show_import_dialog
 from ui.board.board import BoardWidget
-from ui.common import msgbox
+from ui.common import msgbox, window_fit
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.database import multipc
 from ui.mail.install import install_mail
 from ui.shell import about, autostart, signin, single_instance, workstations
 from ui.shell.app_icon import app_icon
 from ui.shell.crash import CrashHandler, previous_crash_text
+from ui.shell.key_names import KeyNamesTranslator
 from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
 from ui.tasks.install import install_tasks
@@ -36,11 +37,13 @@ def application() -> QApplication:
         if translator.load(QLocale(QLocale.Language.Russian), "qtbase", "_",
                            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(translator)
+        app.installTranslator(KeyNamesTranslator(app, objectName="keyNames"))  # installed last: asked first
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    app.setApplicationDisplayName("CRM «Детские кровати Маня»")
+    # no applicationDisplayName: Qt would append it to every dialog's title; the main window names the shop
     app.setApplicationVersion(program_version())
     app.setWindowIcon(app_icon())
+    window_fit.install(app)
     return app
 
 
@@ -70,6 +73,8 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     """The main window of this PC's workstation, for the demo user or whoever signs in (None: the
     sign-in was cancelled)."""
     workstation = workstation_of(args)
+    if args.show in workstations.ADMIN_SCREENS and workstation == "workshop":
+        workstation = "counter"  # the terminal has no administrator's screens: show them on the counter's
     if opened.demo:
         user = default_user(workstation, args.user or workstations.login_for_show(args.show))
     else:
@@ -115,10 +120,14 @@ def shown_widget(window: MainWindow, what: str | None) -> QWidget:
 
 
 def save_screenshot(window: QWidget, target: Path, size: str | None) -> None:
-    """Render the window offscreen at ``size`` («1600x900»; None: its own size) and save it as PNG."""
+    """Render the window offscreen and save it as PNG: the main window fills a screen of ``size``
+    («1600x900»), any other window opens at its own size fitted to that screen (None: its own size)."""
     if size:
-        width, height = (int(v) for v in size.lower().split("x"))
-        window.resize(width, height)
+        window_fit.simulate_screen(window_fit.parse_size(size))
+        if isinstance(window, MainWindow):
+            window_fit.fill_screen(window)
+        else:
+            window_fit.fit_to_screen(window)
     window.show()
     for _ in range(3):
         QApplication.processEvents()
@@ -156,6 +165,7 @@ def _screenshot(args: argparse.Namespace, opened: Opened) -> int:
         # Nobody is there to sign in: photograph what a person would see first, never sign in.
         save_screenshot(signin.start_dialog(args.user or ""), Path(args.screenshot), None)
         return 0
+    window_fit.simulate_screen(window_fit.parse_size(args.size))  # the windows open on the screen played
     window = build_window(args, opened)
     if window is not None:
         save_screenshot(shown_widget(window, args.show), Path(args.screenshot), args.size)

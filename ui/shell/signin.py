@@ -96,7 +96,7 @@ class FirstAdminDialog(QDialog):
         form = QFormLayout()
         form.addRow("Имя входа", self.login)
         form.addRow("Имя и фамилия", self.full_name)
-        form.addRow("Пароль", self.secret)
+        form.addRow("Пароль (не короче 8 знаков)", self.secret)
         form.addRow("Пароль ещё раз", self.repeat)
         buttons = dialog_buttons("Создать", "Отмена", self.create, self.reject)
         layout = QVBoxLayout(self)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import peewee
 
-from app.demo.opening import open_demo
 from app.domain import clock
 from app.domain.errors import ConnectionLostError
 from app.store import backups, migrations
@@ -14,6 +13,7 @@ from app.store.db import DatabaseUrlError
 from app.store.integrity import DatabaseDamagedError
 from app.store.session import Opened, configured_url, files_dir_for, open_for_run
 from ui.common import msgbox
+from ui.shell.demo_start import open_demo_showing_progress
 
 TITLE_DAMAGED = "База данных повреждена"
 
@@ -56,7 +56,7 @@ def open_or_recover(url: str | None, demo: bool) -> Opened | None:
 
     while True:
         try:
-            return open_demo() if demo else open_for_run(url)
+            return open_demo_showing_progress() if demo else open_for_run(url)
         except DatabaseDamagedError as damaged:
             application()
             if not offer_restore(damaged):

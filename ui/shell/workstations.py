@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from app.domain.codes import Role
 from app.services import permissions
 from ui.shell import signin
 
@@ -18,6 +19,12 @@ WORKSTATIONS = ("counter", "constructor", "workshop")
 WORKSTATION_NAMES = {"counter": "Магазин", "constructor": "Конструктор", "workshop": "Цех"}
 ADMIN_SCREENS = {"users": (permissions.USERS_MANAGE, "Пользователи"),
                  "journal": (permissions.AUDIT_VIEW, "Журнал")}
+
+
+# the screen each role works on first, in the order tried (a screen this PC's mode lacks is skipped)
+MAIN_SCREENS = {Role.MANAGER: ("board",), Role.DESIGNER: ("board",),
+                Role.CONSTRUCTOR: ("constructor", "cutsheets", "board"),
+                Role.PRODUCTION_CHIEF: ("workshop", "constructor", "board"), Role.ADMIN: ("users", "board")}
 
 
 def login_for_show(show: str | None) -> str | None:
@@ -71,6 +78,15 @@ def switch_user(window) -> None:
     user = signin.ask_sign_in(window)
     if user is not None:
         window.set_user(user)
+        show_main_screen(window)
+
+
+def show_main_screen(window) -> None:
+    """The signed-in person's own main screen: a manager «Сделки», a constructor «Конструктор» …"""
+    for key in MAIN_SCREENS.get(window.user.role, ("board",)):
+        if window.has_screen(key):
+            window.show_screen(key)
+            return
 
 
 def show_mode(window) -> Qt.WindowState:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow
 from app.domain import clock
 from app.domain.changes import Changes
 from app.domain.reminder_rules import ReminderSettings
+from app.queries.task_subject import task_subject
 from app.services import my_tasks, reminders
 from app.services import tasks as task_service
 from app.store.models import Task
@@ -46,7 +47,7 @@ class TaskActions:
         task = self._task(task_id, "Выполнить задачу")
         if task is None:
             return False
-        result = msgbox.ask_text(self.window, "Выполнить задачу", f"{task.text}\n\nРезультат:")
+        result = msgbox.ask_text(self.window, "Выполнить задачу", f"{task_subject(task)}\n\nРезультат:")
         if result is None:
             return False
         return self._run("Выполнить задачу",
@@ -63,7 +64,8 @@ class TaskActions:
         if task is None:
             return False
         local = clock.to_local(task.due_at)
-        chosen = dialogs.ask_due(self.window, local.date(), None if task.all_day else local.time())
+        chosen = dialogs.ask_due(self.window, local.date(), None if task.all_day else local.time(),
+                                 task_subject(task))
         if chosen is None:
             return False
         return self._run("Перенести задачу", lambda: my_tasks.move_to(task_id, self.window.user, *chosen))

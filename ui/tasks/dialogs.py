@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from PySide6.QtCore import QDate, QTime
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QFormLayout, QTimeEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QFormLayout, QLabel, QTimeEdit, QWidget
 
 from ui.common.dialog_buttons import dialog_buttons
 
@@ -13,7 +13,7 @@ from ui.common.dialog_buttons import dialog_buttons
 class DueDialog(QDialog):
     """Pick a day and a time, or the whole day."""
 
-    def __init__(self, parent: QWidget | None, day: date, at: time | None) -> None:
+    def __init__(self, parent: QWidget | None, day: date, at: time | None, subject: str = "") -> None:
         super().__init__(parent, objectName="dueDialog")
         self.setWindowTitle("Перенести срок задачи")
         self.date_edit = QDateEdit(QDate(day.year, day.month, day.day), objectName="dueDate")
@@ -27,6 +27,8 @@ class DueDialog(QDialog):
         self.time_edit.setDisabled(at is None)
         buttons = dialog_buttons("Перенести", "Отмена", self.accept, self.reject)
         form = QFormLayout(self)
+        if subject:  # what is moved: the order, its client, the task
+            form.addRow(QLabel(subject, objectName="dueSubject", wordWrap=True))
         form.addRow("Дата:", self.date_edit)
         form.addRow("Время:", self.time_edit)
         form.addRow("", self.all_day)
@@ -37,7 +39,8 @@ class DueDialog(QDialog):
         return day, None if self.all_day.isChecked() else self.time_edit.time().toPython()
 
 
-def ask_due(parent: QWidget | None, day: date, at: time | None) -> tuple[date, time | None] | None:
-    """A new (day, time) for a task — time None for the whole day; None when cancelled."""
-    dialog = DueDialog(parent, day, at)
+def ask_due(parent: QWidget | None, day: date, at: time | None, subject: str = "") -> tuple[date, time | None] | None:
+    """A new (day, time) for a task (``subject`` says which) — time None for the whole day; None when
+    cancelled."""
+    dialog = DueDialog(parent, day, at, subject)
     return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None

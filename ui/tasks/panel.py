@@ -4,19 +4,35 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QBrush, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QGridLayout, QListView, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain import clock
 from app.domain.changes import Changes
 from app.domain.reminder_rules import ReminderSettings, remind_at
 from app.store.models import Task
+from ui.common.window_fit import available_area
 from ui.tasks.actions import TaskActions
 from ui.tasks.model import OVERDUE_COLOR, TaskRole
 from ui.tasks.scheduler import Notice
 
 SNOOZE_CHOICES = ((15, "на 15 минут"), (60, "на 1 час"))
+COLLAPSED_KEY = "reminders/panel_collapsed"
+STRIP_WIDTH = 32
+WIDE_SCREEN = 1600  # narrower: the panel starts as a strip
 
 
 class NoticeModel(QAbstractListModel):
@@ -39,9 +55,11 @@ class NoticeModel(QAbstractListModel):
 
     def add(self, notices: list[Notice]) -> None:
         """Append new notices; a notice of a task already listed replaces it in place."""
+        rows = {old.task_id: i for i, old in enumerate(self.notices)}
         for notice in notices:
-            row = next((i for i, old in enumerate(self.notices) if old.task_id == notice.task_id), None)
+            row = rows.get(notice.task_id)
             if row is None:
+                rows[notice.task_id] = len(self.notices)
                 self.beginInsertRows(QModelIndex(), len(self.notices), len(self.notices))
                 self.notices.append(notice)
                 self.endInsertRows()
@@ -90,16 +108,65 @@ class ReminderPanel(QDockWidget):
         buttons.addWidget(open_button, 0, 0)
         buttons.addWidget(complete_button, 0, 1)
         buttons.addWidget(snooze_button, 1, 0, 1, 2)
-        body = QWidget()
-        layout = QVBoxLayout(body)
+        self.body = QWidget()
+        layout = QVBoxLayout(self.body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
-        self.setWidget(body)
+        # collapsed: a narrow strip with the count, so the board keeps its columns on a small screen
+        self.strip = QToolButton(objectName="reminderStrip")
+        self.strip.setToolTip("Показать напоминания")
+        self.strip.setFixedWidth(STRIP_WIDTH)
+        self.strip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.strip.clicked.connect(lambda: self.set_collapsed(False))
+        holder = QWidget()
+        holder_layout = QHBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.strip)
+        holder_layout.addWidget(self.body, 1)
+        self.setWidget(holder)
+        self.title_bar = QWidget()
+        title_layout = QHBoxLayout(self.title_bar)
+        title_layout.setContentsMargins(6, 2, 2, 2)
+        title_layout.addWidget(QLabel("Напоминания"), 1)
+        collapse = QToolButton(objectName="reminderCollapse", text="»")
+        collapse.setToolTip("Свернуть в полоску у края окна")
+        collapse.clicked.connect(lambda: self.set_collapsed(True))
+        title_layout.addWidget(collapse)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.collapsed = False
+        self.set_collapsed(self._remembered_collapsed(window))
+        model_changed = self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset
+        for signal in model_changed:
+            signal.connect(self._show_count)
         window.changed.connect(self.on_changed)
         self.hide()
+
+    @staticmethod
+    def _remembered_collapsed(window) -> bool:
+        """As left on this PC; at first a strip where the screen is narrow (a 1366 px laptop)."""
+        value = QSettings().value(COLLAPSED_KEY)
+        if value is None:
+            return available_area(window).width() < WIDE_SCREEN
+        return str(value).lower() in ("true", "1")
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        """Fold the panel to a strip at the window's edge (or open it again); remembered on this PC."""
+        self.collapsed = collapsed
+        self.body.setVisible(not collapsed)
+        self.strip.setVisible(collapsed)
+        self.setTitleBarWidget(QWidget() if collapsed else self.title_bar)  # the strip needs no title
+        self._show_count()
+        QSettings().setValue(COLLAPSED_KEY, collapsed)
+        if collapsed:
+            self.setFixedWidth(STRIP_WIDTH + 4)
+        else:
+            self.setMinimumWidth(0)
+            self.setMaximumWidth(16777215)
+
+    def _show_count(self, *_args) -> None:
+        self.strip.setText("«\n" + "\n".join(str(len(self.model.notices))))
 
     def show_notices(self, notices: list[Notice]) -> None:
         """List the new notices and bring the panel up."""

@@ -6,11 +6,20 @@ from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
+from app.domain.russian import TASKS, plural
 from app.services.reminders import ReminderCounts
 from ui.shell.app_icon import icon_pixmap
 from ui.tasks.scheduler import Notice
 
 BALLOON_MS = 8_000
+MAX_BALLOONS = 5  # more reminders at once are summed up in one balloon
+
+
+def summary_text(count: int, overdue: int) -> str:
+    """«Просрочено 1 240 задач — открыть» (or «Напоминаний: 12 — открыть» when none is overdue)."""
+    if overdue:
+        return f"Просрочено {overdue:,} {plural(overdue, TASKS)} — открыть".replace(",", "\u00a0")
+    return f"Напоминаний: {count:,} — открыть".replace(",", "\u00a0")
 ICON_SIZE, BADGE_SIZE = 64, 40
 DUE, OVERDUE = QColor("#ef6c00"), QColor("#c62828")
 
@@ -77,6 +86,7 @@ class ReminderTray(QObject):
         self.balloon_timer.timeout.connect(self._next_balloon)
         self.queue: list[Notice] = []
         self.current: Notice | None = None
+        self.summary = False  # the balloon shown sums up many reminders
         self.set_counts(ReminderCounts(0, 0))
         self.icon.show()
 
@@ -85,17 +95,28 @@ class ReminderTray(QObject):
         self.icon.setToolTip(f"CRM «Детские кровати Маня»\n{counts_text(counts)}")
 
     def show_notices(self, notices: list[Notice]) -> None:
-        """A balloon for each notice, one after another."""
+        """A balloon for each notice, one after another — or, when many arrive at once (a morning
+        after a holiday, an import), one summary balloon that opens «Мои задачи»."""
         self.queue.extend(notices)
+        if len(self.queue) > MAX_BALLOONS:
+            overdue = sum(notice.overdue for notice in self.queue)
+            self.queue.clear()
+            self.balloon_timer.stop()
+            self.current = None
+            self.summary = True
+            self.icon.showMessage("Напоминания", summary_text(len(notices), overdue),
+                                  QSystemTrayIcon.MessageIcon.Warning, BALLOON_MS)
+            return
         if not self.balloon_timer.isActive():
             self._next_balloon()
 
     def show_message(self, title: str, text: str) -> None:
         """A balloon that is no reminder (clicking it opens no deal); the reminders queued go on."""
-        self.current = None
+        self.current, self.summary = None, False
         self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, BALLOON_MS)
 
     def _next_balloon(self) -> None:
+        self.summary = False
         self.current = self.queue.pop(0) if self.queue else None
         if self.current is None:
             return
@@ -104,7 +125,9 @@ class ReminderTray(QObject):
         self.balloon_timer.start()
 
     def _balloon_clicked(self) -> None:
-        if self.current is not None:
+        if self.summary:
+            self.openTasks.emit()
+        elif self.current is not None:
             self.openDeal.emit(self.current.deal_id, self.current.task_id)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

@@ -32,6 +32,7 @@ from ui.workshop.confirm_bar import ConfirmBar
 
 UNDO_SECONDS = 5
 BASE_POINT_SIZE = 20
+PAGE_BUTTON_SIZE = 72  # ▲ ▼ for a finger
 COLUMNS = ("order_no", "surname", "model", "stage", "days", "deadline", "next")
 
 
@@ -73,13 +74,13 @@ class WorkshopTerminal(QWidget):
         self.title = QLabel("Цех: заказы в работе", objectName="workshopTitle")
         self.title.setFont(QFont(font.family(), BASE_POINT_SIZE + 6, QFont.Weight.Bold))
         self.scan = QLineEdit(objectName="workshopScan")
-        self.scan.setPlaceholderText("Номер заказа или штрихкод, затем Enter")
+        self.scan.setPlaceholderText("№ заказа или штрихкод, Enter")
         self.scan.setMinimumHeight(64)
         self.scan.returnPressed.connect(self.jump_to_scanned)
         self.switch_button = QPushButton("Сменить пользователя", objectName="workshopSwitchUser")
         self.switch_button.setMinimumHeight(64)
         header = QHBoxLayout()
-        header.addWidget(self.title, 1)
+        header.addWidget(self.title)
         header.addWidget(self.scan, 1)
         header.addWidget(self.switch_button)
 
@@ -94,14 +95,33 @@ class WorkshopTerminal(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(72)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column in ("surname", "model"):
-            self.table.horizontalHeader().setSectionResizeMode(COLUMNS.index(column), QHeaderView.ResizeMode.Stretch)
-        self.table.setWordWrap(False)
+        # the bed's name takes what the other columns leave: a surname is short, «Замок с комодом» is not
+        self.table.horizontalHeader().setSectionResizeMode(COLUMNS.index("model"), QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)  # a long bed name takes a second line of its row, not «…»
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.horizontalHeader().setMinimumHeight(56)
         header_font = QFont(font)
         header_font.setPointSize(BASE_POINT_SIZE - 4)
         self.table.horizontalHeader().setFont(header_font)
         self.table.clicked.connect(lambda index: self.advance_row(index.row()))
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.verticalScrollBar().setStyleSheet(f"QScrollBar:vertical {{ width: {PAGE_BUTTON_SIZE // 2}px; }}")
+        self.page_buttons = {}
+        pages = QVBoxLayout()
+        for key, text, step in (("up", "▲", -1), ("down", "▼", 1)):
+            button = QPushButton(text, objectName=f"workshopPage{key.title()}")
+            button.setToolTip("Предыдущие заказы" if step < 0 else "Следующие заказы")
+            button.setFixedSize(PAGE_BUTTON_SIZE, PAGE_BUTTON_SIZE * 2)
+            button.clicked.connect(lambda _=False, step=step: self.page(step))
+            self.page_buttons[key] = button
+            pages.addWidget(button)
+            if step < 0:
+                pages.addStretch(1)
+        self.table.verticalScrollBar().valueChanged.connect(lambda _: self._show_page_buttons())
+        self.table.verticalScrollBar().rangeChanged.connect(lambda *_: self._show_page_buttons())
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addLayout(pages)
 
         self.confirm_bar = ConfirmBar(BASE_POINT_SIZE)
         self.confirm_bar.accepted.connect(self.schedule_move)
@@ -123,7 +143,7 @@ class WorkshopTerminal(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.table, 1)
+        layout.addLayout(body, 1)
         layout.addWidget(self.confirm_bar)
         layout.addWidget(self.undo_bar)
         layout.addWidget(self.status)
@@ -149,6 +169,21 @@ class WorkshopTerminal(QWidget):
         self.status.setText(f"Заказов в работе: {len(self.model.rows)}")
         if selected is not None:
             self.select_deal(selected.deal_id)
+
+    def page(self, step: int) -> None:
+        """▲ / ▼: scroll the list by a page (its visible height) up or down."""
+        bar = self.table.verticalScrollBar()
+        bar.setValue(bar.value() + step * max(bar.pageStep(), 1))
+        self._show_page_buttons()
+
+    def _show_page_buttons(self) -> None:
+        bar = self.table.verticalScrollBar()
+        self.page_buttons["up"].setEnabled(bar.value() > bar.minimum())
+        self.page_buttons["down"].setEnabled(bar.value() < bar.maximum())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._show_page_buttons()
 
     def current_row(self) -> OrderRow | None:
         index = self.table.currentIndex()

@@ -1,0 +1,118 @@
+"""The substring index of the board's search over ``deal.search_text``.
+
+SQLite: an FTS5 table with the trigram tokenizer (``deal_search``, contentless), kept in step by
+triggers on ``deal`` in the same transaction as any write. PostgreSQL: a ``pg_trgm`` GIN index on
+the same text (the database keeps it in step itself). Both index ``' ' || search_text`` so that a
+two-character word start (« ив») is a three-character pattern the index can serve. Where neither
+is available (an SQLite built without FTS5/trigram, a server without ``pg_trgm``) the search stays
+a plain scan and finds the same deals.
+"""
+from __future__ import annotations
+
+import peewee
+
+FTS_TABLE = "deal_search"
+PG_INDEX = "deal_search_trgm"
+MIN_INDEXED = 3  # trigrams: a pattern shorter than this cannot use the index
+
+_SQLITE_TRIGGERS = (
+    f"""CREATE TRIGGER IF NOT EXISTS deal_search_insert AFTER INSERT ON deal BEGIN
+      INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, ' ' || new.search_text);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS deal_search_delete AFTER DELETE ON deal BEGIN
+      INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, ' ' || old.search_text);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS deal_search_update AFTER UPDATE OF search_text ON deal
+    WHEN old.search_text IS NOT new.search_text BEGIN
+      INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, ' ' || old.search_text);
+      INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, ' ' || new.search_text);
+    END""",
+)
+
+
+def _is_postgres(db: peewee.Database) -> bool:
+    return isinstance(db, peewee.PostgresqlDatabase)
+
+
+def build(db: peewee.Database) -> bool:
+    """Create the index (and its triggers) and fill it from the existing deals; a no-op when it
+    exists. Returns whether the database has the index now."""
+    db._deal_search_index = _build_postgres(db) if _is_postgres(db) else _build_sqlite(db)
+    return db._deal_search_index
+
+
+def _build_sqlite(db: peewee.Database) -> bool:
+    if db.table_exists(FTS_TABLE):
+        return True
+    try:
+        with db.atomic():
+            db.execute_sql(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(text, content='', tokenize='trigram')")
+    except peewee.OperationalError:  # no FTS5 or no trigram tokenizer (SQLite < 3.34)
+        return False
+    db.execute_sql(f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, ' ' || search_text FROM deal")
+    for statement in _SQLITE_TRIGGERS:
+        db.execute_sql(statement)
+    return True
+
+
+def _build_postgres(db: peewee.Database) -> bool:
+    try:
+        with db.atomic():  # a savepoint: a failure must not abort the migration's transaction
+            db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except (peewee.ProgrammingError, peewee.OperationalError, peewee.NotSupportedError):
+        return False  # not installed on the server, or no right to create it
+    db.execute_sql(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON deal USING gin ((' ' || search_text) gin_trgm_ops)")
+    return True
+
+
+def available(db: peewee.Database) -> bool:
+    """Whether ``db`` has the search index (remembered on the connection object)."""
+    known = getattr(db, "_deal_search_index", None)
+    if known is None:
+        if _is_postgres(db):
+            known = db.execute_sql("SELECT 1 FROM pg_indexes WHERE indexname = %s", (PG_INDEX,)).fetchone() is not None
+        else:
+            known = db.table_exists(FTS_TABLE)
+        db._deal_search_index = known
+    return known
+
+
+def fts_phrase(pattern: str) -> str:
+    """``pattern`` as one FTS5 string (a substring for the trigram tokenizer)."""
+    return '"' + pattern.replace('"', '""') + '"'
+
+
+def like_pattern(pattern: str) -> str:
+    """``pattern`` as a LIKE pattern matching it anywhere (wildcards in it taken literally)."""
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def optimize(db: peewee.Database) -> None:
+    """Merge the SQLite index's segments into one (after a bulk load; quicker matches)."""
+    if not _is_postgres(db) and available(db):
+        db.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+
+
+MATCH_TABLE = "temp.deal_match"
+
+
+def matching_ids(db: peewee.Database, fts_query: str, order_no: int | None = None) -> str:
+    """A subquery of the ids of the deals matching ``fts_query`` (SQLite) or having order number
+    ``order_no``, read from the index into a temporary table of this connection. The board asks
+    several queries of one search in a row (totals, the pages of the columns): the table is filled
+    once and reused while neither this connection nor another one has written since
+    (``total_changes``, ``data_version``); a new connection (or another thread's) has no table yet."""
+    connection = db.connection()
+    key = (fts_query, order_no, db.execute_sql("PRAGMA data_version").fetchone()[0], connection.total_changes)
+    present = db.execute_sql("SELECT 1 FROM sqlite_temp_master WHERE name = 'deal_match'").fetchone()
+    if not present or getattr(db, "_deal_match_key", None) != key:
+        db.execute_sql("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY)")
+        db.execute_sql(f"DELETE FROM {MATCH_TABLE}")
+        db.execute_sql(f"INSERT INTO {MATCH_TABLE}(id) SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
+                       (fts_query,))
+        if order_no is not None:
+            db.execute_sql(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id) SELECT id FROM deal WHERE order_no = ?",
+                           (order_no,))
+        db._deal_match_key = (*key[:3], connection.total_changes)
+    return f"(SELECT id FROM {MATCH_TABLE})"

@@ -1,0 +1,108 @@
+"""The board's search index and column counters: what they find, kept in step with every change,
+built for an existing database (SQLite's FTS5 trigram table, PostgreSQL's pg_trgm index)."""
+from __future__ import annotations
+
+import peewee as pw
+import pytest
+
+from app.domain import pipeline
+from app.queries import board as bq
+from app.queries.board import BoardFilter
+from app.services import board_moves, deals
+from app.store import migrations, search_index, stage_totals
+from app.store.db import analyze, database, is_postgres
+from app.store.models import Deal
+from tests.domain.helpers import new_deal
+
+EVERY_STAGE = tuple(pipeline.STAGE_CODES)
+
+
+def found(text: str) -> set[int]:
+    """Ids of the deals the board shows for ``text`` (every column)."""
+    return {deal_id for ids, _ in bq.first_pages([(code,) for code in EVERY_STAGE], BoardFilter(text=text))
+            for deal_id in ids}
+
+
+def counted(text: str = "") -> dict[str, bq.Totals]:
+    return {stage: value for stage, value in bq.totals(EVERY_STAGE, BoardFilter(text=text)).items() if value.count}
+
+
+def scanned() -> dict[str, bq.Totals]:
+    """The column totals as a plain GROUP BY over every deal (what the counters must equal)."""
+    rows = Deal.select(Deal.stage, pw.fn.COUNT(Deal.id), pw.fn.SUM(Deal.budget)).group_by(Deal.stage).tuples()
+    return {stage: bq.Totals(count, int(budget)) for stage, count, budget in rows}
+
+
+@pytest.fixture
+def maria(staff):
+    deal = new_deal(staff["manager"], "Воскресенская Ярус", **{
+        "contact.full_name": "Воскресенская Мария Юрьевна", "contact.phone": "+7 912 345-67-89",
+        "contact.email": "maria.v@mail.ru"})
+    deals.update_deal(deal.id, staff["manager"], {"tags": "инд срочно"})
+    new_deal(staff["manager"], "Другая Замок", **{"contact.phone": "+7 921 000-00-00"})
+    return deal
+
+
+def test_the_database_has_the_index(maria):
+    assert search_index.available(database.obj)
+
+
+def test_search_finds_by_phone_fragments_email_tags_and_words(maria):
+    for typed in ("6789", "67-89", "345-67-89", "912 345", "8 (912) 345-67-89", "maria.v@mail", "MAIL.RU",
+                  "срочно", "инд", "воскрес", "ярус", "мария юрьевна", "во", "ярус в"):
+        assert found(typed) == {maria.id}, typed
+
+
+def test_search_by_order_number_and_no_false_matches(maria):
+    assert found(str(maria.order_no)) == {maria.id}
+    assert found("нет такого") == set()
+    assert found("100%") == set() and found("a_b") == set()  # wildcards of LIKE are plain characters
+    assert counted("6789") == {"new": bq.Totals(1, 0)}
+
+
+def test_the_index_follows_edits_moves_and_deletes(staff, maria):
+    deals.update_deal(maria.id, staff["manager"], {"contact.full_name": "Петрова Анна Ивановна",
+                                                   "contact.phone": "+7 911 222-33-44"})
+    assert found("6789") == set() and found("юрьевна") == set()
+    assert found("петрова") == {maria.id} and found("3344") == {maria.id}
+    board_moves.move_many([maria.id], "first_contact", staff["manager"])
+    assert found("петрова") == {maria.id}
+    assert counted("петрова") == {"first_contact": bq.Totals(1, 0)}
+    Deal.delete().where(Deal.id == maria.id).execute()
+    assert found("петрова") == set()
+
+
+def test_column_counters_follow_creates_moves_budget_edits_and_deletes(staff, maria):
+    assert counted() == scanned()
+    other = new_deal(staff["manager"], "Третья", budget="12 500")
+    assert counted() == scanned() and counted()["new"].budget == 12_500_00
+    deals.update_deal(other.id, staff["manager"], {"budget": "20 000"})
+    board_moves.move_many([other.id, maria.id], "first_contact", staff["manager"])
+    assert counted() == scanned() == {"new": bq.Totals(1, 0), "first_contact": bq.Totals(2, 20_000_00)}
+    Deal.delete().where(Deal.id == other.id).execute()
+    Deal.insert(order_no=999, name="Импорт", stage="paid", budget=5_00, search_text="999 импорт").execute()
+    assert counted() == scanned()
+    assert found("импорт") == {Deal.get(Deal.order_no == 999).id}
+
+
+def test_the_migration_builds_index_and_counters_for_an_existing_database(staff, maria):
+    """A database of the previous schema, with deals written before the index existed."""
+    db = database.obj
+    if is_postgres():
+        db.execute_sql(f"DROP INDEX {search_index.PG_INDEX}")
+        db.execute_sql("DROP TRIGGER stage_total_keep ON deal")
+    else:
+        db.execute_sql(f"DROP TABLE {search_index.FTS_TABLE}")
+        for name in ("deal_search_insert", "deal_search_delete", "deal_search_update", "stage_total_insert",
+                     "stage_total_delete", "stage_total_update"):
+            db.execute_sql(f"DROP TRIGGER {name}")
+    db.execute_sql(f"DROP TABLE {stage_totals.TABLE}")
+    db.execute_sql("UPDATE schema_version SET version = 7")
+    db._deal_search_index = None
+    assert not search_index.available(db)
+    assert found("6789") == {maria.id}  # without the index: a scan finds the same
+    migrations.upgrade(db)
+    analyze(db)
+    assert search_index.available(db)
+    assert found("6789") == {maria.id} and found("замок") == {Deal.get(Deal.name == "Другая Замок").id}
+    assert counted() == scanned()
