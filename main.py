@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")
     parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
+    from app.cli import amocrm as amocrm_commands
     from app.cli import maintenance as maintenance_commands
     from app.cli.fetch_mail import add_fetch_mail_command
     from app.cli.print_cutsheet import add_print_command
@@ -38,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_command(commands, common)
     maintenance_commands.register(commands, common)
     add_fetch_mail_command(commands, common)
+    amocrm_commands.register(commands, common)
+    amocrm_commands.register_export(commands, common)
     return parser
 
 

@@ -260,15 +260,23 @@ def write_values(deal: Deal, state: dict[str, Any], merged: dict[str, Any], user
     return changed
 
 
+def search_words(deal_parts: list[str], contact_parts: list[str], phones: list[str], emails: list[str]) -> str:
+    """The search text of a deal from its words (order number, name, tags, products), its contact's
+    (name, company), phones (E.164) and e-mails."""
+    parts = deal_parts + contact_parts + [phone.lstrip("+") for phone in phones] + emails
+    return " ".join(part for part in parts if part).lower()
+
+
 def search_text(deal: Deal) -> str:
     """Everything a board search may match for ``deal``, lower-cased."""
-    parts = [str(deal.order_no), deal.name, deal.tags, deal.products]
-    if deal.contact_id:
-        contact = deal.contact
-        parts += [contact.full_name, contact.company]
-        for channel in contact.channels:
-            parts.append(channel.value.lstrip("+") if channel.kind == ContactChannel.PHONE else channel.value)
-    return " ".join(part for part in parts if part).lower()
+    deal_parts = [str(deal.order_no), deal.name, deal.tags, deal.products]
+    if not deal.contact_id:
+        return search_words(deal_parts, [], [], [])
+    contact = deal.contact
+    channels = list(contact.channels)
+    return search_words(deal_parts, [contact.full_name, contact.company],
+                        [c.value for c in channels if c.kind == ContactChannel.PHONE],
+                        [c.value for c in channels if c.kind != ContactChannel.PHONE])
 
 
 def refresh_search(deal: Deal) -> None:

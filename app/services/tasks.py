@@ -123,11 +123,15 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
                        due_at=due_at or clock.now(), all_day=all_day, created_by=actor,
                        created_at=clock.now(), rule=rule, parent=parent)
     if deal is not None:
-        origin = "Автозадача" if actor is None else f"Задача от {decline(actor.full_name, GENITIVE)}"
-        add_entry(deal, TimelineEntry.TASK_CREATED,
-                  f"{origin} {_for_whom(task)} до {describe_due(task)}: "
-                  f"{TaskType.NAMES[type]} — {text}", actor, task=task, attachment=attachment)
+        add_entry(deal, TimelineEntry.TASK_CREATED, created_line(task, actor), actor, task=task,
+                  attachment=attachment)
     return task
+
+
+def created_line(task: Task, actor: User | None) -> str:
+    """The timeline's line for a new task: «Автозадача для Магазинов до 02.06.2025 12:00: Подтверждение — …»."""
+    origin = "Автозадача" if actor is None else f"Задача от {decline(actor.full_name, GENITIVE)}"
+    return f"{origin} {_for_whom(task)} до {describe_due(task)}: {TaskType.NAMES[task.type]} — {task.text}"
 
 
 def _is_moment(value: object) -> bool:

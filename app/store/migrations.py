@@ -101,11 +101,18 @@ def _m011_analytics_indexes(db: peewee.Database) -> None:
         model._schema.create_indexes(safe=True)
 
 
+def _m012_amocrm_ids(db: peewee.Database) -> None:
+    """amoCRM's IDs of imported deals and contacts (unique where present), for a repeated import."""
+    ensure_columns(db, models.Deal, "amo_id")
+    ensure_columns(db, models.Contact, "amo_id")
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
                                                        _m008_mail_intake, _m009_board_search_and_totals,
-                                                       _m010_invoices, _m011_analytics_indexes]
+                                                       _m010_invoices, _m011_analytics_indexes,
+                                                       _m012_amocrm_ids]
 
 
 def latest() -> int:

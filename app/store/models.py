@@ -52,6 +52,7 @@ class Contact(BaseModel):
     full_name = pw.CharField()
     company = pw.CharField(default="")
     address = pw.TextField(default="")
+    amo_id = pw.BigIntegerField(null=True, unique=True)  # the contact's ID in amoCRM, once imported
     created_at = pw.DateTimeField(default=clock.now)
     updated_at = pw.DateTimeField(default=clock.now)
     version = pw.IntegerField(default=1)
@@ -92,6 +93,7 @@ class Deal(BaseModel):
     tags = pw.CharField(default="")  # space separated, as typed: «инд срочно»
     products = pw.TextField(default="")  # bed model and options, e.g. «Ярус с комодом»
     source = pw.CharField(default="")  # where the lead came from: «e-mail», «сайт», amoCRM's «Источник»
+    amo_id = pw.BigIntegerField(null=True, unique=True)  # the lead's ID in amoCRM, once imported
     assembly_needed = pw.BooleanField(default=False)
     # payment and delivery («Оплачено» gate)
     payment_date = pw.DateField(null=True)

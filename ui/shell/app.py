@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.version import program_version
 from app.store.session import Opened, default_user
+from ui.amocrm.install import install_data_exchange, show_import_dialog
 from ui.analytics.install import install_analytics, show_analytics
 from ui.board.board import BoardWidget
 from ui.common import msgbox, window_fit
@@ -95,6 +96,7 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     multipc.install(window, opened, start=not getattr(args, "screenshot", None))
     install_mail(window, start=not getattr(args, "screenshot", None))
     about.install(window, opened)
+    install_data_exchange(window)
     if window.workstation != "workshop":  # the terminal has no menu bar; its PC is set up once
         autostart.install(window)
         install_papers(window)
@@ -113,7 +115,8 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
 
 
 # screens in their own window; the rest are tabs of the main one
-SHOW_WINDOWS = {"deal": show_deal_card, **{key: show_dialog for key in SHOW_DIALOGS}}
+SHOW_WINDOWS = {"deal": show_deal_card, "amocrm-import": show_import_dialog,
+                **{key: show_dialog for key in SHOW_DIALOGS}}
 
 
 def shown_widget(window: MainWindow, what: str | None) -> QWidget:

@@ -1,0 +1,1 @@
+"""Moving data in from amoCRM and out again: the import wizard and «Выгрузить…»."""
