@@ -3,17 +3,17 @@ analytics report without a display (run as the system: every part)."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from app.documents.analytics_pdf import build_report_pdf
-from app.documents.analytics_xlsx import build_report_xlsx
 from app.domain.codes import OrderKind
 from app.queries.analytics import AnalyticsFilter, build_report
 from app.store.models import User
 
-WRITERS = {".pdf": build_report_pdf, ".xlsx": build_report_xlsx}
+# imported when a report is written: reportlab and openpyxl must not slow every start of the program
+WRITERS = {".pdf": ("analytics_pdf", "build_report_pdf"), ".xlsx": ("analytics_xlsx", "build_report_xlsx")}
 
 
 def parse_day(text: str) -> date:
@@ -29,10 +29,12 @@ def parse_day(text: str) -> date:
 def run_report(args: argparse.Namespace) -> int:
     """Write the report of ``args`` to ``args.output`` (the format from its extension)."""
     target = Path(args.output)
-    writer = WRITERS.get(target.suffix.lower())
-    if writer is None:
+    found = WRITERS.get(target.suffix.lower())
+    if found is None:
         print("Ошибка: файл отчёта должен быть .pdf или .xlsx", file=sys.stderr)
         return 2
+    module, builder = found
+    writer = getattr(importlib.import_module(f"app.documents.{module}"), builder)
     if args.date_to < args.date_from:
         print("Ошибка: дата «по» раньше даты «с»", file=sys.stderr)
         return 2

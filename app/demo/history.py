@@ -17,7 +17,7 @@ from datetime import datetime, time, timedelta
 from app.domain import clock, pipeline
 from app.domain.codes import OrderKind, TaskType
 from app.services import numbering, people
-from app.store.models import Contact, Deal, StageHistory, Task, TimelineEntry, User
+from app.store.models import Contact, ContactChannel, Deal, StageHistory, Task, TimelineEntry, User
 
 ARCHIVE_ORDERS = 160
 SPREAD_DAYS = 240  # the archive's orders were created within this many days before today
@@ -80,6 +80,9 @@ def add_archive(staff: dict[str, User], paths: dict[str, list[str]], seed: int =
     numbering.ensure_at_least(numbering.ORDER_NO, first_order + count - 1)
     first_contact = (Contact.select(Contact.id).order_by(Contact.id.desc()).scalar() or 0) + 1
     Contact.insert_many([dict(full_name=plan[7], created_at=plan[4], updated_at=plan[4]) for plan in plans]).execute()
+    ContactChannel.insert_many([dict(contact=first_contact + n, kind=ContactChannel.PHONE,
+                                     value=f"+7921{3_000_000 + n:07d}")  # every client left a phone
+                                for n in range(len(plans))]).execute()
     deal_rows, moves_of = [], []
     for n, (order_no, kind, stages, stays, created, bed, price, person) in enumerate(plans):
         moments = [created]

@@ -85,7 +85,15 @@ FACTORIES = {
         "ui.database.connection_dialog", fromlist=["x"]).ConnectionDialog(SettingsStore(Path(o.url[10:]).parent), w),
     "ui.shell.signin.SignInDialog": lambda w, o: __import__("ui.shell.signin", fromlist=["x"]).SignInDialog(w),
     "ui.shell.signin.FirstAdminDialog": lambda w, o: __import__("ui.shell.signin", fromlist=["x"]).FirstAdminDialog(w),
+    "ui.papers.card_papers.PaperDialog": lambda w, o: __import__("ui.papers.card_papers", fromlist=["x"]).PaperDialog(
+        w, _paper()),
 }
+
+
+def _paper():
+    from app.services.client_papers import ORDER_FORM, Paper
+
+    return Paper(ORDER_FORM, "Бланк заказа №15", deal_id_for_order(15), 15, 0, Path("бланк.pdf"), "бланк.pdf")
 EXTRA = {  # top-level windows shown by functions, not classes of their own; and the other workstations
     "constructor window": lambda w, o: _main_window(o, "constructor", "constructor"),
     "workshop window": lambda w, o: _main_window(o, "workshop", "chief"),
