@@ -26,8 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
     from app.cli import maintenance as maintenance_commands
     from app.cli.print_cutsheet import add_print_command
+    from app.cli.send_sms import add_send_sms_command
 
     add_print_command(commands, common)
+    add_send_sms_command(commands, common)
     maintenance_commands.register(commands, common)
     return parser
 

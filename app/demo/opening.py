@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from app.demo.shop import build_demo
+from app.demo.sms import use_demo_key
 from app.store import files
 from app.store.connection import open_database
 from app.store.session import Opened
@@ -17,4 +18,5 @@ def open_demo() -> Opened:
     files.set_files_root(folder / "files")
     db = open_database(url)
     build_demo()
+    use_demo_key()
     return Opened(db, url, True)

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from app.demo.production import add_production_documents
+from app.demo.sms import add_demo_sms
 from app.domain import clock, pipeline
 from app.domain.bed_models import detect_model
 from app.domain.codes import Role
@@ -255,4 +256,5 @@ def build_demo(seed: int = 15) -> dict[str, User]:
             _walk(item, staff, rng, today)
         numbering.ensure_at_least(numbering.ORDER_NO, len(DEALS))
         add_production_documents(staff)
+        add_demo_sms()
     return staff
