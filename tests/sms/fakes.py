@@ -55,6 +55,7 @@ class FakeGateway:
 
 class FakeSmsRu(FakeGateway):
     send_path = "/sms/send"
+    KEYS = ("test-key", "demo-test-key")
     status_path = "/sms/status"
 
     def __init__(self, server) -> None:
@@ -69,7 +70,7 @@ class FakeSmsRu(FakeGateway):
             "status": "ERROR", "status_code": code, "status_text": text}}, "balance": 10.5}
 
     def accepted(self, request: Request, number: int) -> Response:
-        if request.form.get("api_id") != "test-key":
+        if request.form.get("api_id") not in self.KEYS:
             return _json({"status": "ERROR", "status_code": 200, "status_text": "Неправильный api_id"})
         sms_id = f"000000-{number:08d}"
         self.states.setdefault(sms_id, 100)
@@ -86,7 +87,7 @@ class FakeSmsRu(FakeGateway):
         return _json({"status": "OK", "status_code": 100, "sms": {sms_id: part}, "balance": 4122.56})
 
     def _balance(self, request: Request) -> Response:
-        if request.form.get("api_id") != "test-key":
+        if request.form.get("api_id") not in self.KEYS:
             return _json({"status": "ERROR", "status_code": 200, "status_text": "Неправильный api_id"})
         return _json({"status": "OK", "status_code": 100, "balance": 4122.56})
 
