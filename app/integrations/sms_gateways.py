@@ -72,7 +72,8 @@ class HttpGateway:
             log.warning("%s: %s failed: %s", self.name, path, type(error).__name__)
             return GatewayAnswer(Outcome.NETWORK)
         if response.status_code >= 500:
-            return GatewayAnswer(Outcome.TEMPORARY, detail=f"HTTP {response.status_code}", code=str(response.status_code))
+            return GatewayAnswer(Outcome.TEMPORARY, detail=f"HTTP {response.status_code}",
+                                 code=str(response.status_code))
         if response.status_code >= 400:
             return GatewayAnswer(Outcome.TEMPORARY if response.status_code == 429 else Outcome.BAD_KEY,
                                  detail=f"HTTP {response.status_code}", code=str(response.status_code))

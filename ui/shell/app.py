@@ -20,6 +20,7 @@ from ui.shell.app_icon import app_icon
 from ui.shell.crash import CrashHandler, previous_crash_text
 from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
+from ui.sms.install import install_sms
 from ui.tasks.install import install_tasks
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,9 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     install_tasks(window)
     workstations.install(window)
     install_cutsheets(window)
+    install_sms(window, start=not getattr(args, "screenshot", None))
     show_cutsheet(window, args.show)
-    if args.show == "tasks" or args.show in workstations.ADMIN_SCREENS:
+    if args.show in ("tasks", "sms") or args.show in workstations.ADMIN_SCREENS:
         window.show_screen(args.show)
     multipc.install(window, opened, start=not getattr(args, "screenshot", None))
     about.install(window, opened)
