@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from app.store.db import close_database
 
@@ -48,12 +48,14 @@ class Background(QObject):
         self.worker.done.connect(self._finished)
         self.worker.failed.connect(self._failed)
         self.thread.finished.connect(self.worker.deleteLater)
-        self.thread.start()
+        QCoreApplication.instance().aboutToQuit.connect(self.stop)
 
     def start(self, call: Callable[[], object]) -> bool:
         if self.busy:
             return False
         self.busy = True
+        if not self.thread.isRunning():  # started on first use: a window never sending has no thread
+            self.thread.start()
         self._run.emit(call)
         return True
 
@@ -67,5 +69,6 @@ class Background(QObject):
 
     def stop(self) -> None:
         """End the thread (after the running call, if any)."""
-        self.thread.quit()
-        self.thread.wait()
+        if self.thread.isRunning():
+            self.thread.quit()
+            self.thread.wait()
