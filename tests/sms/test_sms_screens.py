@@ -3,7 +3,7 @@ templates editor, the deal card's «СМС» tab, the outbox screen and sending 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QTime, QTimer
+from PySide6.QtCore import QThreadPool, QTime, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit
 
@@ -39,6 +39,7 @@ def window(qtbot, staff):
     yield make
     for sender in windows:
         sender.stop()
+    QThreadPool.globalInstance().waitForDone()
 
 
 def test_settings_dialog_checks_the_balance_and_keeps_the_key_in_the_keyring(window, smsru, staff, qtbot,

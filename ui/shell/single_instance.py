@@ -67,10 +67,17 @@ class InstanceServer(QObject):
     def _connected(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
+            # a bound method, not a lambda holding ``self``: no reference cycle, so the server is freed
+            # at once when dropped, never by a garbage collection run inside a socket's destructor
+            socket.readyRead.connect(self._ready)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
                 self._read(socket)
+
+    def _ready(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._read(socket)
 
     def _read(self, socket: QLocalSocket) -> None:
         if bytes(socket.readAll()).startswith(MESSAGE.strip()):

@@ -38,7 +38,6 @@ def install_sms(window, *, timer: QTimer | None = None, start: bool = True) -> S
     sender.statusChanged.connect(status.setText)
     sender.sent.connect(window.announce)
     window.changed.connect(sender.on_changed)
-    window.destroyed.connect(lambda *_: sender.stop())
     window.sms_sender = sender
     sender.show_status()
     if start:

@@ -90,5 +90,5 @@ class SmsSender(QObject):
         self.show_status()
 
     def stop(self) -> None:
+        """No more passes (the one running, if any, finishes on the pool)."""
         self.timer.stop()
-        self.background.stop()

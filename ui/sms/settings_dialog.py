@@ -93,7 +93,6 @@ class SmsSettingsDialog(QDialog):
         self.background = Background(self, "smsCheckBackground")
         self.background.done.connect(self._checked)
         self.background.failed.connect(lambda message: self.check_result.setText(f"Ошибка: {message}"))
-        self.finished.connect(lambda *_: self.background.stop())
         self._gateway_chosen()
 
     @staticmethod
