@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app.store import backups
-from app.store.db import sqlite_path
+from app.store.db import masked_url, sqlite_path
 from app.store.session import configured_url, files_dir_for
 from app.store.transfer import TransferError, migrate_to
 
@@ -41,9 +41,9 @@ def run_migrate_to(args: argparse.Namespace) -> int:
     try:
         migrate_to(source, args.target, progress=lambda line: print(line, flush=True))
     except TransferError as error:
-        print(f"Ошибка: {error}", file=sys.stderr)
+        print(f"Ошибка: {str(error).replace(args.target, masked_url(args.target))}", file=sys.stderr)
         return 1
-    print("Готово. Теперь запустите программу так: python main.py --db " + args.target.split("?")[0]
+    print("Готово. Теперь запустите программу так: python main.py --db " + masked_url(args.target.split("?")[0])
           + "  (или выберите сервер в «Файл → Подключение…»).")
     return 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from app.demo.production import add_production_documents
@@ -165,11 +166,11 @@ def _invoice_values(item: DemoDeal, rng: random.Random) -> dict:
             "passport.series": f"{rng.randint(4000, 4099)}", "passport.number": f"{rng.randint(100000, 999999)}",
             "contact.address": f"г. Санкт-Петербург, {rng.choice(STREETS)}, д. {rng.randint(1, 120)}, "
                                f"кв. {rng.randint(1, 300)}",
-            "budget": item.budget * 100 or 100}
+            "budget": item.budget or 1}
 
 
 def _paid_values(item: DemoDeal, paid_on: date, rng: random.Random) -> dict:
-    prepayment = item.budget * 100 if rng.random() < 0.4 else item.budget * 50
+    prepayment = item.budget if rng.random() < 0.4 else Decimal(item.budget) / 2
     values = {"payment_date": paid_on, "prepayment": prepayment, "ship_deadline": paid_on + timedelta(days=42),
               "delivery_type": item.delivery, "delivery_city": "Санкт-Петербург",
               "assembly_needed": item.assembly, "planned_delivery_date": paid_on + timedelta(days=45)}
@@ -193,7 +194,7 @@ def _walk(item: DemoDeal, staff: dict[str, User], rng: random.Random, today: dat
         manager = staff["manager2"] if rng.random() < 0.3 else staff["manager"]
         values = _contact_values(item, rng)
         if item.budget:
-            values["budget"] = item.budget * 100
+            values["budget"] = item.budget
         values["products"] = item.products or detect_model(item.name) or KIND_PRODUCTS.get(item.kind, "")
         deal = deals.create_deal(manager, name=item.name, kind=item.kind, values=values).deal
         path = _path_to(item.stage, item.kind)

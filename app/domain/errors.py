@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.domain.pipeline import FIELD_LABELS
+from app.domain.labels import label
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class FieldProblem:
 
     @property
     def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
+        return label(self.field)
 
 
 class ServiceError(Exception):
@@ -24,6 +24,10 @@ class ServiceError(Exception):
 
 class NotFoundError(ServiceError):
     pass
+
+
+DEAL_NOT_FOUND = "Сделка не найдена (возможно, удалена на другом компьютере)"
+TASK_NOT_FOUND = "Задача не найдена (возможно, удалена на другом компьютере)"
 
 
 class ValidationError(ServiceError):

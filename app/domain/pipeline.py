@@ -46,6 +46,7 @@ class AutoTask:
     due: timedelta = timedelta(0)
     when: Callable[[object], bool] | None = None  # condition on the deal
     condition_text: str = ""
+    grace: bool = False  # due after the shop's grace for new leads, not at once (see app.services.tasks)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ PAID_GATE = ("payment_date", "prepayment", "debt", "ship_deadline", "delivery_ty
 
 STAGES: tuple[Stage, ...] = (
     Stage("new", "Неразобранное", 1, SALES, normal_days=1, tasks=(
-        AutoTask("new.contact", "Связаться с клиентом", TaskType.CONTACT, TO_MANAGER),)),
+        AutoTask("new.contact", "Связаться с клиентом", TaskType.CONTACT, TO_MANAGER, grace=True),)),
     Stage("first_contact", "Первичный контакт", 2, SALES, normal_days=3, tasks=(
         AutoTask("first_contact.offer", "Предложить согласовать БЗ", TaskType.CONTACT, TO_MANAGER),)),
     Stage("design_agreement", "Согласование дизайна", 3, SALES, normal_days=14),
@@ -139,7 +140,7 @@ STAGES: tuple[Stage, ...] = (
         sms=(AutoSms(lambda deal: "Отгружено ТК", when=needs_transport_company),)),
     Stage("delivered", "Доставлено", 20, PRODUCTION, normal_days=7),
     Stage("won", "Успешно реализовано", 21, CLOSED, won=True, normal_days=0, tasks=(
-        AutoTask("won.feedback", "Связаться с клиентом – Напомнить об акции. Получить отзыв",
+        AutoTask("won.feedback", "Напомнить об акции. Получить отзыв",
                  TaskType.CONTACT, TO_MANAGER, due=timedelta(days=7)),)),
     Stage("lost", "Закрыто и не реализовано", 22, CLOSED, lost=True, normal_days=0, tasks=(
         AutoTask("lost.promo", "Проинформировать клиента о текущей акции", TaskType.CONTACT,
@@ -169,15 +170,52 @@ FIELD_LABELS = {
     "delivery_city": "Город доставки",
     "name": "Название сделки",
     "planned_delivery_date": "Плановая дата доставки",
+    "stage": "Этап",
+    "grace": "Отсрочка задачи нового обращения",
 }
 
 
+class UnknownStageError(KeyError):
+    """A stage code the pipeline does not have; ``str()`` is the Russian message."""
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
 def stage(code: str) -> Stage:
-    """The stage with ``code``; KeyError names it in Russian when unknown."""
+    """The stage with ``code``; UnknownStageError (a KeyError) names it in Russian when unknown."""
     try:
         return STAGE_BY_CODE[code]
-    except KeyError:
-        raise KeyError(f"Нет такого этапа: {code}") from None
+    except (KeyError, TypeError):
+        raise UnknownStageError(f"Нет такого этапа: «{code}»") from None
+
+
+def is_move_back(from_code: str | None, to: Stage) -> bool:
+    """A move to an earlier stage of the board from an open stage (free of gates)."""
+    if from_code is None:
+        return False
+    source = stage(from_code)
+    return not source.is_closed and source.order > to.order
+
+
+def gate_of_move(from_code: str | None, to: Stage) -> tuple[str, ...]:
+    """The fields a move into ``to`` needs: the gates of ``to`` and of every stage before it, so no
+    path skips «Счет выставлен» or «Оплачено» without their fields. Moves back and into the lost
+    stage need none."""
+    if to.lost or is_move_back(from_code, to):
+        return ()
+    keys: list[str] = []
+    for earlier in STAGES:
+        if earlier.order <= to.order and not earlier.lost:
+            keys += [key for key in earlier.gate if key not in keys]
+    return tuple(keys)
+
+
+def stage_of_rule(rule: str | None) -> Stage | None:
+    """The stage whose automatic task ``rule`` is («design.check» → «Дизайн»); None for other tasks."""
+    code = (rule or "").partition(".")[0]
+    found = STAGE_BY_CODE.get(code)
+    return found if found is not None and any(task.rule == rule for task in found.tasks) else None
 
 
 def next_stage(code: str) -> Stage | None:

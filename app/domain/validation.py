@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 import phonenumbers
 
+from app.domain.errors import FieldProblem, ValidationError
 from app.domain.money import MoneyError, parse_rub
 
 DEFAULT_REGION = "RU"
@@ -18,25 +20,46 @@ class FieldError(ValueError):
     """A value that cannot be stored; ``str(error)`` is the Russian message for the user."""
 
 
-def clean_phone(text: str) -> str:
-    """A phone in any usual form («8 (912) 345-67-89») as E.164 (+79123456789)."""
-    raw = (text or "").strip()
+_PHONE_AS_TYPED = re.compile(r"^\+?[\d\s().\-]+(?:\s*(?:доб\.?|ext\.?|#)\s*\d+)?$", re.IGNORECASE)
+
+
+def clean_phone(text: str, *, lenient: bool = False) -> str:
+    """A phone in any usual form («8 (912) 345-67-89») as E.164 (+79123456789).
+
+    ``lenient``: a number the phone library cannot validate but that looks like a phone (digits,
+    spaces, brackets, dashes; 5 to 20 digits) is kept as typed — the counter never has to invent
+    digits; ``phone_warning`` says so beside the field."""
+    raw = " ".join((text or "").split())
     if not raw:
         raise FieldError("Телефон не указан")
+    number = _parsed_phone(raw)
+    if number is not None:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if lenient and _PHONE_AS_TYPED.match(raw) and 5 <= len(re.sub(r"\D", "", raw)) <= 20:
+        return raw
+    raise FieldError(f"«{raw[:40]}» — не номер телефона; пример: +7 912 345-67-89")
+
+
+def _parsed_phone(raw: str) -> phonenumbers.PhoneNumber | None:
     try:
         number = phonenumbers.parse(raw, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
-        raise FieldError(f"«{raw}» — не номер телефона; пример: +7 912 345-67-89") from None
-    if not phonenumbers.is_valid_number(number):
-        raise FieldError(f"Неверный номер телефона «{raw}»; пример: +7 912 345-67-89")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def phone_warning(text: str) -> str | None:
+    """The warning beside a phone stored as typed (None for a number the library validates)."""
+    raw = " ".join((text or "").split())
+    if not raw or _parsed_phone(raw) is not None:
+        return None
+    return "номер не удалось проверить — сохранится как введён"
 
 
 def format_phone(e164: str) -> str:
     """A stored E.164 phone as the shop writes it: «+7 912 345-67-89»."""
-    try:
-        number = phonenumbers.parse(e164, DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
+    number = _parsed_phone(e164)
+    if number is None:  # kept as typed
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
@@ -82,16 +105,8 @@ def clean_passport_number(text: str) -> str:
     return value
 
 
-def clean_amount(value: str | int | None) -> int | None:
-    """An amount ≥ 0 in kopecks; ints are taken as kopecks, text as roubles («32 000»)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise FieldError("Сумма должна быть числом")
-    if isinstance(value, int):
-        if value < 0:
-            raise FieldError("Сумма не может быть отрицательной")
-        return value
+def clean_amount(value: str | int | float | Decimal | None) -> int | None:
+    """An amount ≥ 0 in kopecks from roubles typed or passed («32 000», 32000); see ``money.parse_rub``."""
     try:
         return parse_rub(value)
     except MoneyError as error:
@@ -104,6 +119,8 @@ def clean_date(value: str | date | None) -> date | None:
         return value
     if isinstance(value, datetime):
         return value.date()
+    if not isinstance(value, str):
+        raise FieldError(f"не дата; пример: 14.07.{date.today().year}")
     text = value.strip()
     if not text:
         return None
@@ -115,8 +132,49 @@ def clean_date(value: str | date | None) -> date | None:
     raise FieldError(f"«{text}» — не дата; пример: 14.07.2025")
 
 
-def clean_text(value: str | None, *, required: bool = False, label: str = "Поле") -> str:
-    text = " ".join((value or "").split())
+# One length limit per field, the same on SQLite and PostgreSQL (the store's VARCHARs hold 255).
+TEXT_LIMITS: dict[str, int] = {
+    "name": 200, "contact.full_name": 200, "contact.company": 200, "contact.address": 500, "tags": 250,
+    "products": 2000, "source": 100, "delivery_city": 100, "transport_company": 100, "waybill_no": 60,
+    "note": 20_000, "comment": 500, "task.text": 1000, "task.result": 2000, "full_name": 100,
+}
+DEFAULT_TEXT_LIMIT = 255
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+MAX_ID = 2**63 - 1
+
+
+def clean_text(value: str | None, *, required: bool = False, key: str = "",
+               multiline: bool = False) -> str:
+    """Typed text with its spaces tidied (line breaks kept when ``multiline``); refused when it is not
+    text, holds control characters or exceeds the field's limit (``TEXT_LIMITS[key]``)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise FieldError("нужен текст")
+    if _CONTROL.search(value):
+        raise FieldError("недопустимые (управляющие) символы")
+    if multiline:
+        lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        text = "\n".join(lines).strip()
+    else:
+        text = " ".join(value.split())
     if required and not text:
-        raise FieldError(f"{label}: не заполнено")
+        raise FieldError("не заполнено")
+    limit = TEXT_LIMITS.get(key, DEFAULT_TEXT_LIMIT)
+    if len(text) > limit:
+        raise FieldError(f"не длиннее {limit} знаков (сейчас {len(text)})")
     return text
+
+
+def checked_text(value: object, key: str, *, required: bool = False, multiline: bool = True) -> str:
+    """``clean_text`` for a service's argument: a refusal is the services' ValidationError naming
+    the field ``key`` by its Russian label."""
+    try:
+        return clean_text(value, key=key, required=required, multiline=multiline)
+    except FieldError as error:
+        raise ValidationError([FieldProblem(key, str(error))]) from None
+
+
+def is_id(value: object) -> bool:
+    """Whether ``value`` can be a row id (an int within a bigint, not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID

@@ -19,7 +19,7 @@ from app.domain.changes import Changes, Done
 from app.domain.codes import Role
 from app.domain.errors import ServiceError
 from app.services.timeline import audit
-from app.store.db import database
+from app.store.db import database, is_postgres
 from app.store.models import User
 
 MIN_PIN_LENGTH = 4  # a PIN: at least 4 digits; a password: anything of at least 4 characters
@@ -100,7 +100,10 @@ def sign_in(user_id: int, secret: str) -> Done[User]:
     """The user, if ``secret`` is their password or PIN; otherwise SignInError, and the wrong
     attempt is counted (and slows down the next ones)."""
     with database.atomic():
-        user = User.get_or_none(User.id == user_id)
+        # the user's row is locked until the attempt is counted, so parallel guesses queue and each
+        # one meets the slowdown the previous ones earned (SQLite's write transactions queue anyway)
+        query = User.select().where(User.id == user_id)
+        user = (query.for_update() if is_postgres() else query).first()
         if user is None or not user.active:
             raise SignInError("Такого пользователя нет или он отключён администратором.")
         seconds = wait_seconds(user)
@@ -116,21 +119,21 @@ def sign_in(user_id: int, secret: str) -> Done[User]:
                 User.update(password_hash=_hasher.hash(secret)).where(User.id == user.id).execute()
             audit(user, "sign_in", None, "Вход в программу")
             return Done(User.get_by_id(user.id), Changes(audit=True))
-    return _count_failure(user)
-
-
-def _count_failure(user: User) -> User:
-    """Record one wrong password in its own transaction and raise."""
-    with database.atomic():
-        failed = User.get_by_id(user.id).failed_logins + 1
-        delay = delay_after(failed)
-        User.update(failed_logins=failed, login_not_before=clock.now() + delay if delay else None
-                    ).where(User.id == user.id).execute()
-        audit(user, "sign_in_failed", None, f"Неверный пароль ({failed}-й подряд)")
+        delay = _count_failure(user)
     message = "Неверный пароль."
     if delay:
         message += f" Следующая попытка — через {_wait_text(int(delay.total_seconds()))}."
     raise SignInError(message)
+
+
+def _count_failure(user: User) -> timedelta:
+    """Record one wrong password (inside the sign-in's transaction); returns the wait it earned."""
+    failed = user.failed_logins + 1
+    delay = delay_after(failed)
+    User.update(failed_logins=failed, login_not_before=clock.now() + delay if delay else None
+                ).where(User.id == user.id).execute()
+    audit(user, "sign_in_failed", None, f"Неверный пароль ({failed}-й подряд)")
+    return delay
 
 
 def needs_first_admin() -> bool:

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from app.domain import clock, pipeline
 from app.domain.changes import Changes
 from app.domain.errors import ConflictError, GateError, ServiceError
-from app.services import deals
+from app.services import deals, permissions
 from app.services.timeline import add_entry
 from app.store.db import database
 from app.store.models import Deal, OutboxSms, StageHistory, Task, TimelineEntry, User
@@ -99,7 +99,10 @@ def move_many(deal_ids: list[int], to_code: str, actor: User | None) -> BatchMov
 
 
 def undo_move(records: list[MoveRecord], actor: User | None) -> Changes:
-    """Undo the moves of ``records`` together (one transaction); see the module's docstring."""
+    """Undo the moves of ``records`` together (one transaction); see the module's docstring. Putting
+    a deal back is a move into its old stage: it needs the same right."""
+    for from_stage in sorted({record.from_stage for record in records}):
+        permissions.require(actor, permissions.move_action(from_stage))
     with database.atomic():
         for record in records:
             deal = deals.load_deal(record.deal_id, lock=True)

@@ -1,6 +1,6 @@
 """The editable fields of a deal, its contact and passport: read, check, gate, write.
 
-Field keys are those of ``app.domain.pipeline.FIELD_LABELS`` plus ``contact.phones``/``contact.emails``
+Field keys are those of ``app.domain.labels.LABELS``: ``contact.phones``/``contact.emails``
 (lists), ``contact.company``, ``tags``, ``products``, ``kind``, ``assembly_needed``,
 ``transport_company``, ``waybill_no`` and ``responsible`` (a user id).
 """
@@ -11,6 +11,7 @@ from typing import Any
 from app.domain import clock, pipeline, validation
 from app.domain.codes import OrderKind
 from app.domain.errors import FieldProblem
+from app.domain.labels import label
 from app.domain.money import format_rub
 from app.domain.validation import FieldError
 from app.services.timeline import add_entry, audit
@@ -21,66 +22,56 @@ DEAL_AMOUNTS = ("budget", "prepayment", "debt")
 DEAL_DATES = ("payment_date", "ship_deadline", "planned_delivery_date")
 CONTACT_TEXT = ("contact.full_name", "contact.company", "contact.address")
 PASSPORT = ("passport.series", "passport.number")
-
-EXTRA_LABELS = {
-    "contact.company": "Компания",
-    "contact.phones": "Телефоны",
-    "contact.emails": "E-mail",
-    "tags": "Теги",
-    "products": "Товары",
-    "source": "Источник",
-    "kind": "Тип заказа",
-    "assembly_needed": "Нужна сборка",
-    "transport_company": "Транспортная компания",
-    "waybill_no": "Номер накладной",
-    "responsible": "Ответственный",
-}
-
-
-def label(key: str) -> str:
-    return pipeline.FIELD_LABELS.get(key) or EXTRA_LABELS.get(key, key)
+MULTILINE = ("products", "contact.address")
 
 
 def _clean_one(key: str, value: Any) -> Any:
     if key in DEAL_AMOUNTS:
-        return validation.clean_amount(value if value != "" else None)
+        amount = validation.clean_amount(value if value != "" else None)
+        return 0 if key == "budget" and amount is None else amount  # an emptied budget is «not set»
     if key in DEAL_DATES:
         return validation.clean_date(value)
     if key == "name":
-        return validation.clean_text(value, required=True, label="Название сделки")
+        return validation.clean_text(value, required=True, key=key)
     if key in DEAL_TEXT or key in CONTACT_TEXT:
-        return validation.clean_text(value)
+        return validation.clean_text(value, key=key, multiline=key in MULTILINE)
     if key == "delivery_type":
-        text = validation.clean_text(value)
+        text = validation.clean_text(value, key=key)
         if text and text not in pipeline.DELIVERY_TYPES:
-            raise FieldError("Выберите тип доставки из списка: " + ", ".join(pipeline.DELIVERY_TYPES))
+            raise FieldError("выберите из списка: " + ", ".join(pipeline.DELIVERY_TYPES))
         return text
     if key == "kind":
-        if value not in OrderKind.NAMES:
-            raise FieldError("Неизвестный тип заказа")
+        if not isinstance(value, str) or value not in OrderKind.NAMES:
+            raise FieldError("выберите из списка: " + ", ".join(OrderKind.NAMES.values()))
         return value
     if key == "assembly_needed":
+        if not isinstance(value, (bool, int)) or isinstance(value, int) and value not in (0, 1):
+            raise FieldError("да или нет")
         return bool(value)
     if key == "responsible":
         if value is None:
             return None
-        user = User.get_or_none(User.id == int(value))
+        user = User.get_or_none(User.id == value) if validation.is_id(value) else None
         if user is None or not user.active:
-            raise FieldError("Нет такого активного пользователя")
+            raise FieldError("нет такого активного пользователя")
         return user.id
+    if key in ("contact.phones", "contact.emails"):
+        if not isinstance(value, (list, tuple)):
+            raise FieldError("нужен список")
+        one = "contact.phone" if key == "contact.phones" else "contact.email"
+        return [clean for clean in (_clean_one(one, item) for item in value) if clean]
+    text = validation.clean_text(value, key=key)
+    if not text:
+        return ""
     if key == "contact.phone":
-        return validation.clean_phone(value) if (value or "").strip() else ""
+        return validation.clean_phone(text, lenient=True)
     if key == "contact.email":
-        return validation.clean_email(value) if (value or "").strip() else ""
-    if key == "contact.phones":
-        return [validation.clean_phone(v) for v in value if (v or "").strip()]
-    if key == "contact.emails":
-        return [validation.clean_email(v) for v in value if (v or "").strip()]
+        return validation.clean_email(text)
     if key == "passport.series":
-        return validation.clean_passport_series(value) if (value or "").strip() else ""
+        return validation.clean_passport_series(text)
     if key == "passport.number":
-        return validation.clean_passport_number(value) if (value or "").strip() else ""
-    raise FieldError(f"Неизвестное поле {key}")
+        return validation.clean_passport_number(text)
+    raise FieldError(f"неизвестное поле «{key}»")
 
 
 def check_field(key: str, value: Any, *, required: bool = False) -> str | None:
@@ -169,18 +160,19 @@ def consistency_problems(merged: dict[str, Any], touched: set[str]) -> list[Fiel
 
 
 def check(state: dict[str, Any], values: dict[str, Any],
-          stage: pipeline.Stage | None = None) -> tuple[dict[str, Any], dict[str, Any], list[FieldProblem]]:
+          gate: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, Any], list[FieldProblem]]:
     """Typed ``values`` over the deal's ``state``: (clean values, merged state, problems).
 
-    Pure (no writes): per-field checks, rules between fields and, with ``stage``, its gate. A gate
-    form calls it while the user types; the services call it before every write.
+    Pure (no writes): per-field checks, rules between fields and the ``gate`` fields a move needs
+    (``pipeline.gate_of_move``). A gate form calls it while the user types; the services call it
+    before every write.
     """
     clean, problems = read_values(values)
     merged = merge(state, clean, set(values))
     problems += consistency_problems(merged, set(values))
-    if stage is not None:
+    if gate:
         already = {problem.field for problem in problems}
-        problems += [p for p in gate_problems(stage, merged) if p.field not in already]
+        problems += [p for p in gate_problems(gate, merged) if p.field not in already]
     return clean, merged, problems
 
 
@@ -195,9 +187,9 @@ def _missing(key: str, value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def gate_problems(stage: pipeline.Stage, merged: dict[str, Any]) -> list[FieldProblem]:
-    """Fields the stage's gate needs that are still empty."""
-    return [FieldProblem(key, "не заполнено") for key in stage.gate if _missing(key, merged[key])]
+def gate_problems(gate: tuple[str, ...], merged: dict[str, Any]) -> list[FieldProblem]:
+    """Fields of ``gate`` that are still empty."""
+    return [FieldProblem(key, "не заполнено") for key in gate if _missing(key, merged[key])]
 
 
 def _write_channels(contact: Contact, kind: str, values: list[str]) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain import clock, pipeline
+from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes, Done
 from app.domain.codes import OrderKind
-from app.domain.errors import ConflictError, GateError, NotFoundError, ValidationError
-from app.services import deal_fields, numbering, people, permissions
+from app.domain.errors import DEAL_NOT_FOUND, ConflictError, FieldProblem, GateError, NotFoundError, ValidationError
+from app.services import deal_fields, numbering, people, permissions, tasks
 from app.services.sms import queue_sms
 from app.services.tasks import create_task
 from app.services.timeline import add_entry
@@ -32,6 +32,8 @@ class MoveResult:
 
 def load_deal(deal_id: int, *, lock: bool = False) -> Deal:
     """The deal row (locked for update on PostgreSQL when ``lock``); NotFoundError if gone."""
+    if not validation.is_id(deal_id):
+        raise NotFoundError(DEAL_NOT_FOUND)
     query = Deal.select().where(Deal.id == deal_id)
     if lock and is_postgres():
         contact_id = Deal.select(Deal.contact).where(Deal.id == deal_id).scalar()
@@ -42,16 +44,24 @@ def load_deal(deal_id: int, *, lock: bool = False) -> Deal:
         query = query.for_update()
     deal = query.first()
     if deal is None:
-        raise NotFoundError("Сделка не найдена (возможно, удалена на другом компьютере)")
+        raise NotFoundError(DEAL_NOT_FOUND)
     return deal
 
 
 def deal_id_for_order(order_no: int) -> int:
     """The id of the deal with order number ``order_no``; NotFoundError if there is none."""
-    deal = Deal.get_or_none(Deal.order_no == order_no)
+    deal = Deal.get_or_none(Deal.order_no == order_no) if validation.is_id(order_no) else None
     if deal is None:
         raise NotFoundError(f"Нет сделки с номером заказа {order_no}")
     return deal.id
+
+
+def stage_of(code: str) -> pipeline.Stage:
+    """The stage with ``code``; the services' own error for an unknown one."""
+    try:
+        return pipeline.stage(code)
+    except pipeline.UnknownStageError as error:
+        raise ValidationError([FieldProblem("stage", str(error))]) from None
 
 
 def _check_version(deal: Deal, expected_version: int | None) -> None:
@@ -65,7 +75,8 @@ def _prepare(deal: Deal, values: dict[str, Any] | None, gate_stage: pipeline.Sta
     """Clean ``values``, check the actor's rights to change them, check them with the deal's state
     and the gate; raise before any write."""
     state = deal_fields.current_values(deal)
-    clean, merged, problems = deal_fields.check(state, values or {}, gate_stage)
+    gate = pipeline.gate_of_move(deal.stage, gate_stage) if gate_stage is not None else ()
+    clean, merged, problems = deal_fields.check(state, values or {}, gate)
     permissions.require_fields(actor, [key for key in clean if clean[key] != state.get(key)])
     if problems:
         if gate_stage is not None:
@@ -88,12 +99,15 @@ def _apply_entry_effects(deal: Deal, stage: pipeline.Stage, actor: User | None, 
             deal.responsible = new_responsible
             add_entry(deal, TimelineEntry.CHANGE, f"Ответственный: {new_responsible.full_name}", actor)
     now = clock.now()
+    still_open = set(Task.select(Task.rule).where(Task.deal == deal, Task.done_at.is_null(),
+                                                  Task.rule.is_null(False)).tuples())
     for rule in stage.tasks:
-        if rule.when is not None and not rule.when(deal):
-            continue
+        if rule.when is not None and not rule.when(deal) or (rule.rule,) in still_open:
+            continue  # a stage entered again does not set a second copy of a task still open
         user, group = people.addressee(deal, rule.to)
+        due = now + (tasks.new_lead_grace() if rule.grace else rule.due)
         result.tasks.append(create_task(deal, None, text=rule.text, type=rule.type, user=user,
-                                        group=group, due_at=now + rule.due, rule=rule.rule))
+                                        group=group, due_at=due, rule=rule.rule))
     for sms in stage.sms:
         if sms.when is None or sms.when(deal):
             result.sms.append(queue_sms(deal, sms.template(deal), actor))
@@ -157,7 +171,7 @@ def move_deal(deal_id: int, to_code: str, actor: User | None, values: dict[str, 
               expected_version: int | None = None) -> MoveResult:
     """Move a deal to a stage (any direction). The gate is checked first (with ``values`` the
     gate form supplies); then stage, history, timeline and automatic tasks commit together."""
-    to = pipeline.stage(to_code)
+    to = stage_of(to_code)
     permissions.require(actor, permissions.move_action(to.code))
     with database.atomic():
         deal = load_deal(deal_id, lock=True)
@@ -172,9 +186,13 @@ def move_deal(deal_id: int, to_code: str, actor: User | None, values: dict[str, 
         return result
 
 
+def gate_for(deal_id: int, to_code: str) -> tuple[str, ...]:
+    """The fields a move of the deal to ``to_code`` needs (every gate up to it; none going back)."""
+    return pipeline.gate_of_move(load_deal(deal_id).stage, stage_of(to_code))
+
+
 def missing_for(deal_id: int, to_code: str) -> list:
     """The gate problems a move to ``to_code`` would meet now (for the gate form)."""
-    deal = load_deal(deal_id)
-    state = deal_fields.current_values(deal)
-    return deal_fields.gate_problems(pipeline.stage(to_code), state) + deal_fields.consistency_problems(
-        state, set(pipeline.stage(to_code).gate))
+    gate = gate_for(deal_id, to_code)
+    state = deal_fields.current_values(load_deal(deal_id))
+    return deal_fields.gate_problems(gate, state) + deal_fields.consistency_problems(state, set(gate))

@@ -1,26 +1,28 @@
 """Notes and attached files on a deal."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.domain import clock
+from app.domain import clock, validation
 from app.domain.changes import Changes, Done
-from app.domain.errors import ServiceError
+from app.domain.errors import FieldProblem, ServiceError, ValidationError
+from app.services.deals import load_deal
 from app.services.timeline import add_entry
 from app.store import files
 from app.store.db import database
-from app.store.models import Attachment, Deal, Note, TimelineEntry, User
+from app.store.models import Attachment, Note, TimelineEntry, User
+
+log = logging.getLogger(__name__)
 
 
 def add_note(deal_id: int, actor: User | None, text: str) -> Done[Note]:
     """A note on the deal's timeline."""
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError("Примечание пустое")
+    text = validation.checked_text(text, "note", required=True)
     with database.atomic():
-        deal = Deal.get_by_id(deal_id)
+        deal = load_deal(deal_id)
         note = Note.create(deal=deal, author=actor, text=text, at=clock.now())
         add_entry(deal, TimelineEntry.NOTE, text, actor, note=note)
         return Done(note, Changes(frozenset({deal.id}), timeline=True))
@@ -29,21 +31,29 @@ def add_note(deal_id: int, actor: User | None, text: str) -> Done[Note]:
 def attach_file(deal_id: int, actor: User | None, source: Path | str, kind: str = "other",
                 comment: str = "") -> Done[Attachment]:
     """Copy a file into the managed folder and show it on the deal's timeline."""
+    if not isinstance(kind, str) or kind not in Attachment.KINDS:
+        raise ValidationError([FieldProblem("file", "неизвестный вид файла")])
+    comment = validation.checked_text(comment, "comment")
+    if not isinstance(source, (str, Path)) or not str(source).strip() or "\x00" in str(source):
+        raise ValidationError([FieldProblem("file", "не указан")])
     source = Path(source)
-    if kind not in Attachment.KINDS:
-        raise ServiceError("Неизвестный вид файла")
-    if not source.is_file():
-        raise ServiceError(f"Файл не найден: {source.name}")
-    stored, size, sha = files.store(source, deal_id)
+    load_deal(deal_id)
+    try:
+        if not source.is_file():
+            raise ServiceError(f"Файл не найден: {source.name}")
+        stored, size, sha = files.store(source, deal_id)
+    except OSError as error:
+        log.warning("Attaching %s failed: %s", source, error)
+        raise ServiceError(f"Файл «{source.name}» не прикреплён: {files.os_error_text(error)}") from None
     try:
         with database.atomic():
-            deal = Deal.get_by_id(deal_id)
+            deal = load_deal(deal_id)
             attachment = Attachment.create(
                 deal=deal, kind=kind, original_name=files.sanitize_filename(source.name),
                 stored_name=stored, size=size, sha256=sha, added_by=actor, added_at=clock.now())
             text = f"{Attachment.KINDS[kind]}: {attachment.original_name}"
-            if comment.strip():
-                text += f" — {comment.strip()}"
+            if comment:
+                text += f" — {comment}"
             add_entry(deal, TimelineEntry.FILE, text, actor, attachment=attachment)
             return Done(attachment, Changes(frozenset({deal.id}), timeline=True, files=True))
     except Exception:

@@ -24,11 +24,10 @@ Defaults (docs/process.md; where the guide is silent, the choice is said here):
 """
 from __future__ import annotations
 
-
 from app.domain import pipeline
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role
-from app.domain.errors import PermissionDeniedError
+from app.domain.errors import PermissionDeniedError, ServiceError
 from app.services.timeline import audit
 from app.store import setting_values
 from app.store.db import database
@@ -43,6 +42,7 @@ USERS_MANAGE = "users.manage"
 EXPORT = "export"
 AUDIT_VIEW = "audit.view"
 CUT_SHEETS = "cutsheets.edit"
+SETTINGS_MANAGE = "settings.manage"
 
 MANAGER, DESIGNER, CONSTRUCTOR, CHIEF, ADMIN = (Role.MANAGER, Role.DESIGNER, Role.CONSTRUCTOR,
                                                 Role.PRODUCTION_CHIEF, Role.ADMIN)
@@ -86,6 +86,7 @@ DEFAULTS: dict[str, frozenset[str]] = {
     USERS_MANAGE: frozenset(),
     AUDIT_VIEW: frozenset(),
     CUT_SHEETS: frozenset({CONSTRUCTOR}),
+    SETTINGS_MANAGE: frozenset(),
 }
 
 ACTION_NAMES: dict[str, str] = {
@@ -97,6 +98,7 @@ ACTION_NAMES: dict[str, str] = {
     USERS_MANAGE: "Управление пользователями и правами",
     AUDIT_VIEW: "Просмотр журнала доступа",
     CUT_SHEETS: "Создание и аннулирование листов раскроя",
+    SETTINGS_MANAGE: "Изменение настроек магазина",
 }
 
 # deal fields whose change needs a right of its own
@@ -166,7 +168,7 @@ def set_roles(actor: User | None, action: str, roles) -> Done[dict[str, frozense
     """The administrator changes which roles may do ``action``; returns the new rules."""
     require(actor, USERS_MANAGE)
     if action not in DEFAULTS:
-        raise KeyError(f"Неизвестное действие: {action}")
+        raise ServiceError(f"Неизвестное действие: «{action}»")
     roles = sorted({role for role in roles if role in EDITABLE_ROLES}, key=list(Role.NAMES).index)
     with database.atomic():
         stored = _stored()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.changes import Changes, Done
-from app.domain.errors import NotFoundError
+from app.domain.errors import DEAL_NOT_FOUND, NotFoundError
 from app.services import permissions
 from app.services.timeline import audit
+from app.store import lookup
 from app.store.db import database
 from app.store.models import Deal, Passport, User
 
@@ -28,7 +29,7 @@ def can_see_passport(user: User | None) -> bool:
 
 def masked_passport(deal_id: int) -> PassportView:
     """What other roles see: the mask when a passport is stored, empty when there is none."""
-    deal = Deal.get_or_none(Deal.id == deal_id)
+    deal = lookup.by_id(Deal, deal_id)
     stored = deal is not None and deal.contact_id and Passport.select().where(
         Passport.contact == deal.contact_id).exists()
     return PassportView(MASKED_SERIES, MASKED_NUMBER) if stored else PassportView("", "")
@@ -39,9 +40,9 @@ def read_passport(deal_id: int, user: User | None) -> Done[PassportView]:
     log every time (PermissionDeniedError for the others, who see ``masked_passport``)."""
     permissions.require(user, permissions.PASSPORT_VIEW)
     with database.atomic():
-        deal = Deal.get_or_none(Deal.id == deal_id)
+        deal = lookup.by_id(Deal, deal_id)
         if deal is None:
-            raise NotFoundError("Сделка не найдена (возможно, удалена на другом компьютере)")
+            raise NotFoundError(DEAL_NOT_FOUND)
         passport = Passport.get_or_none(Passport.contact == deal.contact_id) if deal.contact_id else None
         audit(user, "passport_view", deal, f"Просмотр паспортных данных, сделка №{deal.order_no}")
         view = PassportView(passport.series, passport.number) if passport else PassportView("", "")

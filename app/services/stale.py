@@ -8,8 +8,8 @@ from __future__ import annotations
 from app.domain import pipeline
 from app.domain.changes import Changes
 from app.domain.errors import ServiceError
-from app.store.db import database
 from app.store import setting_values
+from app.store.db import database
 
 KEY_PREFIX = "stale_days."
 

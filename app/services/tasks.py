@@ -4,21 +4,53 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from types import NoneType
 
 from peewee import JOIN
 
-from app.domain import clock, pipeline
+from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role, TaskType
-from app.domain.errors import NotFoundError, ServiceError
-from app.services import people
+from app.domain.errors import (
+    DEAL_NOT_FOUND,
+    TASK_NOT_FOUND,
+    ConflictError,
+    FieldProblem,
+    NotFoundError,
+    ServiceError,
+    ValidationError,
+)
+from app.services import people, permissions
 from app.services.timeline import add_entry
+from app.store import lookup, setting_values
 from app.store.db import database
 from app.store.models import Attachment, Deal, Group, Task, TimelineEntry, User
 
 FEASIBILITY_QUESTION = "Возможно ли создать такую кровать технически"
 DESIGN_READY = "Связаться с клиентом. Дизайн готов"
 CONFIRM_RECEIPT = "Подтвердить получение заказа"
+
+
+GRACE_KEY = "tasks.new_lead_grace_minutes"
+DEFAULT_GRACE_MINUTES = 15
+MAX_GRACE_MINUTES = 24 * 60
+
+
+def new_lead_grace() -> timedelta:
+    """How long a new lead's «Связаться с клиентом» waits before it is due (and turns red)."""
+    minutes = setting_values.read(GRACE_KEY, DEFAULT_GRACE_MINUTES)
+    return timedelta(minutes=minutes if isinstance(minutes, int) and 0 <= minutes <= MAX_GRACE_MINUTES
+                     else DEFAULT_GRACE_MINUTES)
+
+
+def set_new_lead_grace(actor: User | None, minutes: int) -> Changes:
+    """The administrator sets the grace of new leads' tasks (0 … 1 440 minutes)."""
+    permissions.require(actor, permissions.SETTINGS_MANAGE)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_GRACE_MINUTES:
+        raise ValidationError([FieldProblem("grace", f"от 0 до {MAX_GRACE_MINUTES} минут")])
+    with database.atomic():
+        setting_values.write(GRACE_KEY, minutes)
+    return Changes()
 
 
 def day_start_utc(day: date) -> datetime:
@@ -37,10 +69,17 @@ def describe_due(task: Task) -> str:
     return local.strftime("%d.%m.%Y") if task.all_day else local.strftime("%d.%m.%Y %H:%M")
 
 
+def _deal(deal_id: int) -> Deal:
+    deal = lookup.by_id(Deal, deal_id)
+    if deal is None:
+        raise NotFoundError(DEAL_NOT_FOUND)
+    return deal
+
+
 def _get_task(task_id: int) -> Task:
-    task = Task.get_or_none(Task.id == task_id)
+    task = lookup.by_id(Task, task_id)
     if task is None:
-        raise NotFoundError("Задача не найдена (возможно, удалена на другом компьютере)")
+        raise NotFoundError(TASK_NOT_FOUND)
     return task
 
 
@@ -49,13 +88,16 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
                 all_day: bool = False, rule: str | None = None, parent: Task | None = None,
                 attachment: Attachment | None = None) -> Task:
     """A task inside the caller's transaction, with its timeline line (showing ``attachment``)."""
-    text = " ".join((text or "").split())
-    if not text:
-        raise ServiceError("Напишите текст задачи")
-    if type not in TaskType.NAMES:
-        raise ServiceError("Неизвестный тип задачи")
-    if (user is None) == (group is None):
-        raise ServiceError("Выберите, кому задача: человеку или группе")
+    text = validation.checked_text(text, "task.text", required=True)
+    if not isinstance(type, str) or type not in TaskType.NAMES:
+        raise ValidationError([FieldProblem("task.type", "выберите из списка")])
+    if not isinstance(user, (User, NoneType)) or not isinstance(group, (Group, NoneType)) or (
+            (user is None) == (group is None)):
+        raise ValidationError([FieldProblem("task.to", "выберите человека или группу")])
+    if due_at is not None and not _is_moment(due_at):
+        raise ValidationError([FieldProblem("task.due", "не дата и время")])
+    if not isinstance(all_day, bool):
+        raise ValidationError([FieldProblem("task.due", "«весь день» — да или нет")])
     task = Task.create(deal=deal, type=type, text=text, assignee_user=user, assignee_group=group,
                        due_at=due_at or clock.now(), all_day=all_day, created_by=actor,
                        created_at=clock.now(), rule=rule, parent=parent)
@@ -65,6 +107,10 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
                   f"{origin} для {addressee_name(task)} до {describe_due(task)}: "
                   f"{TaskType.NAMES[type]} — {text}", actor, task=task, attachment=attachment)
     return task
+
+
+def _is_moment(value: object) -> bool:
+    return isinstance(value, datetime) and datetime.min + timedelta(days=1) < value < datetime.max - timedelta(days=1)
 
 
 def task_changes(*tasks: Task) -> Changes:
@@ -82,18 +128,24 @@ def _done(task: Task) -> Done[Task]:
 def add_task(deal_id: int | None, actor: User | None, **kwargs) -> Done[Task]:
     """Set a task by hand (one transaction); see ``create_task`` for the arguments."""
     with database.atomic():
-        deal = Deal.get_by_id(deal_id) if deal_id is not None else None
+        deal = _deal(deal_id) if deal_id is not None else None
         return _done(create_task(deal, actor, **kwargs))
 
 
+ALREADY_DONE = "Задача уже выполнена"
+
+
 def _finish(task: Task, actor: User | None, result: str) -> Task:
+    """Close ``task`` once: the row is claimed by a conditional update, so of two PCs completing it at
+    the same moment the second gets the conflict message and writes nothing."""
     if task.is_done:
-        raise ServiceError("Задача уже выполнена")
-    task.result = " ".join((result or "").split())
-    task.done_at = clock.now()
-    task.done_by = actor
-    task.version += 1
-    task.save()
+        raise ConflictError(ALREADY_DONE)
+    text = validation.checked_text(result, "task.result")
+    claimed = (Task.update(result=text, done_at=clock.now(), done_by=actor, version=Task.version + 1)
+               .where(Task.id == task.id, Task.done_at.is_null()).execute())
+    if not claimed:
+        raise ConflictError(f"{ALREADY_DONE} (на другом компьютере)")
+    task = Task.get_by_id(task.id)
     if task.deal_id:
         shown = f" — {task.result}" if task.result else ""
         add_entry(task.deal_id, TimelineEntry.TASK_DONE,
@@ -110,6 +162,10 @@ def complete_task(task_id: int, actor: User | None, result: str = "") -> Done[Ta
 def reschedule_task(task_id: int, actor: User | None, due_at: datetime, *,
                     all_day: bool = False) -> Done[Task]:
     """Move a task's due time."""
+    if not _is_moment(due_at):
+        raise ValidationError([FieldProblem("task.due", "не дата и время")])
+    if not isinstance(all_day, bool):
+        raise ValidationError([FieldProblem("task.due", "«весь день» — да или нет")])
     with database.atomic():
         task = _get_task(task_id)
         if task.is_done:
@@ -152,7 +208,7 @@ def answer_feasibility(task_id: int, actor: User, possible: bool,
         question = _get_task(task_id)
         remarks = " ".join((remarks or "").split())
         answer = ("да" if possible else "нет") + (f", {remarks}" if remarks else "")
-        _finish(question, actor, answer)
+        question = _finish(question, actor, answer)
         designer = question.created_by
         target = dict(user=designer) if designer is not None and designer.active else dict(
             group=people.group_named(pipeline.GROUP_DESIGNERS))
@@ -218,21 +274,29 @@ class TaskLine:
     due_at: datetime  # naive UTC
     all_day: bool
     overdue: bool
+    left_stage: str = ""  # the name of the stage that set this task when the deal has left it
 
     @property
     def type_name(self) -> str:
         return TaskType.NAMES.get(self.type, self.type)
 
 
+def _left_stage(task: Task, current: str | None) -> str:
+    origin = pipeline.stage_of_rule(task.rule)
+    return origin.name if origin is not None and origin.code != current else ""
+
+
 def open_tasks(deal_id: int) -> list[TaskLine]:
-    """The deal's open tasks, soonest first."""
+    """The deal's open tasks, soonest first; an automatic task of a stage the deal has left says so."""
     now = clock.now()
+    current = Deal.select(Deal.stage).where(Deal.id == deal_id).scalar()
     query = (Task.select(Task, User, Group)
              .join(User, JOIN.LEFT_OUTER, on=(Task.assignee_user == User.id)).switch(Task)
              .join(Group, JOIN.LEFT_OUTER, on=(Task.assignee_group == Group.id))
              .where(Task.deal == deal_id, Task.done_at.is_null()).order_by(Task.due_at, Task.id))
     return [TaskLine(task.id, task.type, task.text, addressee_name(task), task.due_at, task.all_day,
-                     (day_start_utc(clock.local_today()) if task.all_day else now) > task.due_at)
+                     (day_start_utc(clock.local_today()) if task.all_day else now) > task.due_at,
+                     _left_stage(task, current))
             for task in query]
 
 

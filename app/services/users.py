@@ -11,6 +11,7 @@ from app.domain.errors import NotFoundError, ServiceError
 from app.services import people, permissions
 from app.services.auth import UserDataError, hash_secret, needs_first_admin
 from app.services.timeline import audit
+from app.store import lookup
 from app.store.db import database
 from app.store.models import Group, User, UserGroup
 
@@ -40,7 +41,7 @@ def _clean_role(role: str) -> str:
 
 
 def _get(user_id: int) -> User:
-    user = User.get_or_none(User.id == user_id)
+    user = lookup.by_id(User, user_id)
     if user is None:
         raise NotFoundError("Пользователь не найден")
     return user

@@ -34,6 +34,15 @@ class DatabaseUrlError(ValueError):
     """A database URL this program cannot open."""
 
 
+def masked_url(url: str) -> str:
+    """``url`` fit to print or log: its password (if any) replaced by «***»."""
+    parts = urlparse(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
 def data_dir() -> Path:
     """The per-user folder for the database, backups and attached files."""
     path = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))

@@ -4,6 +4,7 @@ A user's file name is only a label: it is sanitised, and the stored name is neve
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 import shutil
@@ -40,8 +41,27 @@ def sanitize_filename(name: str) -> str:
         stem, ext = name, ""
     if stem.lower() in _WINDOWS_RESERVED or not stem:
         stem = "file_" + stem
-    stem, ext = stem[:100], ext[:10]
+    stem, ext = _cut_to_bytes(stem, STEM_BYTES), _cut_to_bytes(ext, 16)
     return f"{stem}.{ext}" if ext else stem
+
+
+STEM_BYTES = 150  # with the stored name's prefix and the extension, well under a file system's 255 bytes
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` shortened to at most ``limit`` bytes of UTF-8 without splitting a character."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
+_OS_ERRORS = {errno.ENOSPC: "на диске нет места", errno.EACCES: "нет доступа к файлу или папке",
+              errno.EPERM: "нет доступа к файлу или папке", errno.ENAMETOOLONG: "слишком длинное имя файла",
+              errno.ENOENT: "файл не найден", errno.EROFS: "диск только для чтения",
+              errno.EIO: "ошибка чтения или записи диска"}
+
+
+def os_error_text(error: OSError) -> str:
+    """A Russian explanation of a file system error."""
+    return _OS_ERRORS.get(error.errno, f"ошибка файловой системы ({error.strerror or error.errno})")
 
 
 def store(source: Path, deal_id: int) -> tuple[str, int, str]:
@@ -51,10 +71,14 @@ def store(source: Path, deal_id: int) -> tuple[str, int, str]:
     target = files_root() / stored
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    with source.open("rb") as src, target.open("wb") as dst:
-        for chunk in iter(lambda: src.read(1 << 20), b""):
-            digest.update(chunk)
-            dst.write(chunk)
+    try:
+        with source.open("rb") as src, target.open("wb") as dst:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                dst.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)  # no half-copied file left behind
+        raise
     return stored, target.stat().st_size, digest.hexdigest()
 
 

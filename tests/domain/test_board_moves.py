@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.domain.errors import ConflictError
+from app.domain.errors import ConflictError, PermissionDeniedError
 from app.services import board_moves, deals, tasks
 from app.store.models import Deal, OutboxSms, StageHistory, Task, TimelineEntry
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
@@ -78,3 +78,17 @@ def test_move_many_moves_the_free_and_reports_the_gated(staff, counts):
     assert batch.errors and "не найдена" in batch.errors[0]
     assert Deal.get_by_id(ready.id).stage == "invoice" and Deal.get_by_id(empty.id).stage == "new"
     assert batch.changes.stages == {"new", "invoice"}
+
+
+def test_undo_needs_the_right_of_the_move_it_reverses(staff, counts):
+    """Undoing a move out of «Счет выставлен» puts the deal back into it: the production chief, who may
+    not enter that stage, is refused, and nothing changes."""
+    deal = complete_deal(staff["manager"])
+    deals.move_deal(deal.id, "invoice", staff["manager"])
+    moved = board_moves.move_recorded(deal.id, "paid", None)  # e.g. the system, or an administrator
+    before = counts()
+    with pytest.raises(PermissionDeniedError, match="Счет выставлен"):
+        board_moves.undo_move([moved.record], staff["chief"])
+    assert counts() == before and Deal.get_by_id(deal.id).stage == "paid"
+    board_moves.undo_move([moved.record], staff["manager"])
+    assert Deal.get_by_id(deal.id).stage == "invoice"

@@ -69,9 +69,10 @@ def test_filters_by_responsible_kind_mine_and_overdue(staff, fake_clock):
     assert bq.page(everything, BoardFilter(responsible_id=staff["manager2"].id))[0] == [other.id]
     assert bq.page(everything, BoardFilter(kind=OrderKind.INDIVIDUAL))[0] == [other.id]
     assert bq.page(everything, BoardFilter(mine_user_id=staff["manager"].id))[0] == [mine.id]
-    # both automatic «Связаться с клиентом» tasks are due now: overdue a minute later
+    # both automatic «Связаться с клиентом» tasks are due after the new leads' grace of 15 minutes
+    fake_clock.advance(timedelta(minutes=14))
     assert bq.page(everything, BoardFilter(overdue_only=True))[0] == []
-    fake_clock.advance(timedelta(minutes=1))
+    fake_clock.advance(timedelta(minutes=2))
     assert set(bq.page(everything, BoardFilter(overdue_only=True))[0]) == {mine.id, other.id}
     for task in Task.select().where(Task.deal == other.id):
         tasks.complete_task(task.id, staff["manager2"])

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.domain import clock
+from app.domain import clock, validation
 from app.domain.codes import TaskType
 from app.domain.errors import PermissionDeniedError, ServiceError
 from app.domain.pipeline import stage
@@ -16,7 +16,8 @@ from tests.domain.helpers import INVOICE_VALUES, complete_deal, new_deal
 
 
 @pytest.mark.parametrize("key, value, message", [
-    ("contact.phone", "12345", "номер телефона"),
+    ("contact.phone", "позвонить вечером", "номер телефона"),
+    ("contact.phone", "12-34", "номер телефона"),
     ("contact.email", "test@", "e-mail"),
     ("passport.series", "36a1", "4 цифры"),
     ("prepayment", "сто", "не сумма"),
@@ -36,7 +37,7 @@ def test_check_field_accepts_good_values_and_marks_empty_required_ones():
 def test_check_over_state_reports_gate_and_cross_field_problems(staff):
     deal = new_deal(staff["manager"], budget="10 000")
     state = deal_fields.current_values(deal)
-    _, merged, problems = deal_fields.check(state, {"prepayment": "20 000"}, stage("paid"))
+    _, merged, problems = deal_fields.check(state, {"prepayment": "20 000"}, stage("paid").gate)
     fields = {p.field for p in problems}
     assert "prepayment" in fields and {"payment_date", "ship_deadline", "delivery_type"} <= fields
     assert deal_fields.has_no_debt(0) and not deal_fields.has_no_debt(None) and not deal_fields.has_no_debt(5)
@@ -130,3 +131,11 @@ def test_a_deal_keeps_where_it_came_from(staff):
     assert stored.source == "e-mail"
     assert deal_fields.current_values(stored)["source"] == "e-mail"
     assert deal_fields.label("source") == "Источник"
+
+
+def test_a_phone_the_library_cannot_check_is_kept_as_typed_with_a_warning(staff):
+    assert deal_fields.check_field("contact.phone", "12 34 56") is None
+    assert validation.phone_warning("12 34 56") == "номер не удалось проверить — сохранится как введён"
+    assert validation.phone_warning("8 912 345-67-89") is None
+    deal = deals.create_deal(staff["manager"], name="Соколова", values={"contact.phone": "12 34 56"}).deal
+    assert deal_fields.current_values(deals.load_deal(deal.id))["contact.phone"] == "12 34 56"

@@ -7,10 +7,10 @@ import pytest
 
 from app.domain import clock
 from app.domain.codes import TaskType
-from app.domain.errors import ServiceError
+from app.domain.errors import ConflictError, ServiceError
 from app.services import deals, tasks
 from app.store.models import Task, TimelineEntry
-from tests.domain.helpers import new_deal
+from tests.domain.helpers import new_deal, run_together
 
 
 def _timeline(deal_id):
@@ -66,9 +66,9 @@ def test_complete_task_twice_refused(staff):
 def test_manual_task_needs_text_and_one_addressee(staff, counts):
     deal = new_deal(staff["manager"])
     before = counts()
-    with pytest.raises(ServiceError, match="текст"):
+    with pytest.raises(ServiceError, match="Текст задачи: не заполнено"):
         tasks.add_task(deal.id, staff["manager"], text="  ", user=staff["manager"])
-    with pytest.raises(ServiceError, match="кому"):
+    with pytest.raises(ServiceError, match="Кому: выберите человека или группу"):
         tasks.add_task(deal.id, staff["manager"], text="Позвонить")
     assert counts() == before
 
@@ -80,3 +80,26 @@ def test_reschedule_moves_due_and_logs(staff, fake_clock):
     tasks.reschedule_task(task.id, staff["manager"], later)
     assert Task.get_by_id(task.id).due_at == later
     assert any("перенесён" in line for line in _timeline(deal.id))
+
+
+def test_a_task_is_completed_once_when_four_pcs_complete_it_at_once(staff):
+    """Four PCs press «Выполнить» on the same tasks at the same moment: one wins each task, the others
+    are told it is done already; one timeline line each."""
+    deal = new_deal(staff["manager"])
+    ids = [tasks.add_task(deal.id, staff["manager"], text=f"Перезвонить {n}", user=staff["manager"]).value.id
+           for n in range(12)]
+    conflicts = []
+
+    def complete_all(order):
+        for task_id in order:
+            try:
+                tasks.complete_task(task_id, staff["manager"], "готово")
+            except ConflictError as error:
+                conflicts.append(str(error))
+
+    errors = run_together(*(lambda o=order: complete_all(o) for order in (ids, ids[::-1], ids[6:] + ids[:6], ids)))
+    assert errors == []
+    assert len(conflicts) == 3 * len(ids) and all("уже выполнена" in text for text in conflicts)
+    done_lines = TimelineEntry.select().where(TimelineEntry.deal == deal.id,
+                                              TimelineEntry.kind == TimelineEntry.TASK_DONE)
+    assert done_lines.count() == len(ids)

@@ -7,7 +7,8 @@ import pytest
 
 from app.domain import pipeline
 from app.domain.codes import TaskType
-from app.services import deals
+from app.domain.errors import PermissionDeniedError, ValidationError
+from app.services import deals, tasks
 from app.store.models import OutboxSms, Task
 from tests.domain.helpers import complete_deal
 
@@ -76,11 +77,23 @@ def test_entering_stage_sets_its_tasks(staff, fake_clock, code):
             assert task.assignee_user_id == staff["manager"].id
 
 
-def test_new_deal_gets_contact_task_due_now(staff, fake_clock):
+def test_new_deal_gets_contact_task_due_after_the_grace(staff, fake_clock):
     result = deals.create_deal(staff["manager"], name="Маякова Анастасия (замеры)")
     (task,) = result.tasks
     assert (task.text, task.type, task.assignee_user_id, task.due_at) == (
-        "Связаться с клиентом", TaskType.CONTACT, staff["manager"].id, fake_clock.now())
+        "Связаться с клиентом", TaskType.CONTACT, staff["manager"].id, fake_clock.now() + timedelta(minutes=15))
+    (line,) = tasks.open_tasks(result.deal.id)
+    assert not line.overdue  # not red the minute the lead arrives
+
+
+def test_the_administrator_sets_the_grace_of_new_leads(staff, fake_clock):
+    with pytest.raises(PermissionDeniedError):
+        tasks.set_new_lead_grace(staff["manager"], 60)
+    with pytest.raises(ValidationError, match="Отсрочка задачи нового обращения: от 0 до 1440"):
+        tasks.set_new_lead_grace(staff["admin"], -5)
+    tasks.set_new_lead_grace(staff["admin"], 60)
+    (task,) = deals.create_deal(staff["manager"], name="Лебедева Ирина").tasks
+    assert task.due_at == fake_clock.now() + timedelta(hours=1)
 
 
 def test_manager_task_goes_to_shops_group_without_a_manager(staff):
@@ -127,3 +140,27 @@ def test_shipped_tasks_depend_on_delivery_and_assembly(staff, delivery, assembly
         assert "СДЭК" in sms.text and "1234567" in sms.text
     else:
         assert result.sms == []
+
+
+def test_entering_a_stage_again_sets_no_second_copy_of_an_open_task(staff):
+    manager = staff["manager"]
+    deal = complete_deal(manager)
+    for code in ("design", "order_form", "design", "order_form", "design"):
+        deals.move_deal(deal.id, code, manager)
+    rules = [task.rule for task in Task.select().where(Task.deal == deal.id, Task.rule.startswith("design."))]
+    assert sorted(rules) == ["design.check", "design.contact"]  # not four, not six
+    lines = {line.text: line for line in tasks.open_tasks(deal.id)}
+    deals.move_deal(deal.id, "order_form", manager)  # back: the design tasks stay open, marked
+    lines = {line.text: line for line in tasks.open_tasks(deal.id)}
+    assert lines["Дизайн. Связаться с клиентом для уточнения деталей"].left_stage == "Дизайн"
+    done = Task.get(Task.deal == deal.id, Task.rule == "design.check")
+    tasks.complete_task(done.id, manager, "да")
+    deals.move_deal(deal.id, "design", manager)  # a done task is set again on a new visit
+    assert Task.select().where(Task.deal == deal.id, Task.rule == "design.check").count() == 2
+
+
+def test_the_won_stage_asks_for_feedback_without_repeating_the_type(staff):
+    deal = complete_deal(None)
+    result = deals.move_deal(deal.id, "won", None)
+    (task,) = result.tasks
+    assert (task.text, task.type) == ("Напомнить об акции. Получить отзыв", TaskType.CONTACT)

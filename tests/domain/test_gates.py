@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain import pipeline
-from app.domain.errors import GateError
+from app.domain.errors import GateError, ValidationError
 from app.services import deals
 from app.store.models import Deal, Passport, StageHistory, Task
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, complete_deal, new_deal
@@ -114,3 +114,41 @@ def test_move_to_same_stage_changes_nothing(staff, counts):
     result = deals.move_deal(deal.id, "new", staff["manager"])
     assert result.tasks == [] and counts() == before
     assert Task.select().where(Task.deal == deal.id).count() == 1
+
+
+@pytest.mark.parametrize("target", ["cutting", "painting", "shipped", "won"])
+def test_no_path_skips_the_invoice_and_payment_gates(staff, counts, target):
+    """A manager jumping from «Первичный контакт» past «Счет выставлен» meets both gates at once."""
+    deal = new_deal(staff["manager"])
+    deals.move_deal(deal.id, "first_contact", None)
+    before = counts()
+    with pytest.raises(GateError) as refused:
+        deals.move_deal(deal.id, target, None)
+    assert set(refused.value.fields) == set(INVOICE_FIELDS) | set(PAID_FIELDS)
+    assert counts() == before and Deal.get_by_id(deal.id).stage == "first_contact"
+    deals.move_deal(deal.id, target, None, values={**INVOICE_VALUES, **PAID_VALUES})
+    assert Deal.get_by_id(deal.id).stage == target
+
+
+def test_with_the_invoice_fields_only_the_payment_gate_is_left(staff):
+    deal = new_deal(staff["manager"], **INVOICE_VALUES)
+    assert {p.field for p in deals.missing_for(deal.id, "production")} == set(PAID_FIELDS)
+    assert deals.missing_for(deal.id, "design") == []
+
+
+def test_moves_back_and_into_lost_stay_free(staff):
+    deal = complete_deal(staff["manager"])
+    deals.move_deal(deal.id, "paid", None)
+    Deal.update(delivery_city="", prepayment=None).where(Deal.id == deal.id).execute()  # emptied later
+    deals.move_deal(deal.id, "invoice", None)  # back: no gate
+    assert deals.missing_for(deal.id, "first_contact") == []
+    deals.move_deal(deal.id, "lost", None)
+    assert Deal.get_by_id(deal.id).stage == "lost"
+    with pytest.raises(GateError):  # a lost deal brought back to «Оплачено» meets the gate again
+        deals.move_deal(deal.id, "paid", None)
+
+
+def test_an_unknown_stage_is_the_services_own_error(staff):
+    deal = new_deal(staff["manager"])
+    with pytest.raises(ValidationError, match="Этап: Нет такого этапа: «nowhere»"):
+        deals.move_deal(deal.id, "nowhere", staff["manager"])

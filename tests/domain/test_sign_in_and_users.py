@@ -14,7 +14,7 @@ from app.store import migrations
 from app.store.connection import open_database
 from app.store.db import close_database
 from app.store.models import AuditEntry, Task, User
-from tests.domain.helpers import new_deal
+from tests.domain.helpers import new_deal, run_together
 
 
 def _raw_dump(db) -> str:
@@ -169,3 +169,22 @@ def test_migration_adds_slowdown_columns_to_an_old_database(tmp_path, fake_clock
     open_database(f"sqlite:///{path}")
     assert User.get_by_id(1).failed_logins == 0
     close_database()
+
+
+def test_parallel_wrong_guesses_each_meet_the_slowdown(staff, fake_clock):
+    """Eight PCs guessing at once get no more checks than one PC guessing eight times."""
+    user = users.add_user(staff["admin"], "irina", "Ирина", Role.MANAGER, "верный").value
+    refused, delayed = [], []
+
+    def guess():
+        try:
+            auth.sign_in(user.id, "0000-wrong")
+        except auth.SignInDelayedError:
+            delayed.append(1)
+        except auth.SignInError as error:
+            assert "Неверный пароль" in str(error)
+            refused.append(1)
+
+    assert run_together(*[guess] * 8) == []
+    assert (len(refused), len(delayed)) == (auth.FREE_ATTEMPTS, 8 - auth.FREE_ATTEMPTS)
+    assert User.get_by_id(user.id).failed_logins == auth.FREE_ATTEMPTS

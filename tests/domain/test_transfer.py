@@ -6,7 +6,7 @@ import pytest
 import main
 from app.services import deals
 from app.store.connection import open_database
-from app.store.db import close_database, copy_sqlite
+from app.store.db import close_database, copy_sqlite, masked_url
 from app.store.models import Deal, StageHistory, User
 from app.store.transfer import TransferError, migrate_to
 from tests.conftest import table_counts
@@ -46,3 +46,22 @@ def test_target_in_use_is_refused(demo_file, blank_db_url, capsys):
         migrate_to(source, target, progress=lambda line: None)
     assert main.main(["--db", source, "migrate-to", target]) == 1
     assert "не пуста" in capsys.readouterr().err
+
+
+def test_no_message_shows_the_servers_password(demo_file, blank_db_url, capsys):
+    """The URL typed with a password is echoed masked, on success and on refusal alike."""
+    if not blank_db_url.startswith("postgres"):
+        pytest.skip("a SQLite target has no password")
+    target = blank_db_url.replace("://postgres@", "://postgres:S3cret-Pa55@", 1)  # trust auth takes any
+    source, _, _ = demo_file
+    assert main.main(["--db", source, "migrate-to", target]) == 0
+    assert main.main(["--db", source, "migrate-to", target]) == 1  # now in use
+    printed = capsys.readouterr()
+    assert "S3cret-Pa55" not in printed.out + printed.err
+    assert "postgres:***@" in printed.out
+
+
+def test_masked_url_hides_only_the_password():
+    assert masked_url("postgresql://crm:p%40ss@db.local:5432/shop") == "postgresql://crm:***@db.local:5432/shop"
+    assert masked_url("postgresql://crm@db.local/shop") == "postgresql://crm@db.local/shop"
+    assert masked_url("sqlite:////home/shop/crm.sqlite3") == "sqlite:////home/shop/crm.sqlite3"

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
+from app.domain import validation
 from app.domain.errors import ValidationError
+from app.domain.money import MoneyError, parse_rub
 from app.domain.validation import clean_phone, phone_search_digits
 from app.services import deals
 from app.store.models import Deal
 from tests.domain.helpers import complete_deal, run_together
 
 BAD = [
-    ("contact.phone", "12345", "номер телефона"),
+    ("contact.phone", "звонить после 18", "номер телефона"),
     ("contact.phone", "+7 912 ABC", "номер телефона"),
     ("contact.email", "test@", "e-mail"),
     ("contact.email", "мама мыла", "e-mail"),
@@ -25,7 +28,7 @@ BAD = [
     ("prepayment", -5, "отрицательной"),
     ("debt", "-1", "отрицательной"),
     ("payment_date", "31.02.2025", "не дата"),
-    ("delivery_type", "Телепортация", "тип доставки"),
+    ("delivery_type", "Телепортация", "выберите из списка"),
     ("name", "   ", "не заполнено"),
 ]
 
@@ -121,3 +124,25 @@ def test_two_deals_of_one_client_edited_at_once_both_land(db_url, staff):
     for deal_id in (first.id, second.id):
         stored = Deal.get_by_id(deal_id)
         assert "79123456789" in stored.search_text and "ромашка" in stored.search_text
+
+
+@pytest.mark.parametrize("given, kopecks", [
+    ("32 000", 3_200_000), ("32000,50", 3_200_050), ("32 000,00", 3_200_000), ("32000.5", 3_200_050),
+    ("1 500 руб", 150_000), ("7\u202f990 ₽", 799_000), (32000, 3_200_000), (Decimal("32000.50"), 3_200_050),
+    (32000.5, 3_200_050), (0, 0), ("", None), (None, None),
+])
+def test_a_number_typed_or_passed_means_roubles(given, kopecks):
+    assert parse_rub(given) == kopecks
+    assert validation.clean_amount(given) == kopecks
+
+
+@pytest.mark.parametrize("given, message", [
+    (-5, "отрицательной"), ("-5", "отрицательной"), (10**19, "Слишком большая"), ("9" * 30, "не сумма"),
+    (float("nan"), "числом"), (float("inf"), "числом"), (True, "числом"), ([1], "числом"), ("сто", "не сумма"),
+    ("32000,555", "не сумма"), (Decimal("1.005"), "двух знаков"), (2_000_000_000, "Слишком большая"),
+])
+def test_what_is_not_an_amount_is_refused_in_russian(given, message):
+    with pytest.raises(MoneyError, match=message):
+        parse_rub(given)
+    with pytest.raises(validation.FieldError, match=message):
+        validation.clean_amount(given)

@@ -8,6 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QLabel
 
 from app.domain.version import program_version
@@ -26,7 +27,8 @@ def test_the_version_comes_from_pyproject():
 def test_a_second_start_hands_over_to_the_running_copy(qtbot, tmp_path):
     """The real command line started twice: the second one brings the first forward and ends."""
     name = f"crm-test-{os.getpid()}"
-    server = single_instance.InstanceServer(None, name)
+    holder = QObject()  # owns the server as the main window does; deleted with the test's widgets
+    server = single_instance.InstanceServer(holder, name)
     assert server.listen()
     asked = []
     server.activate.connect(lambda: asked.append(True))
@@ -39,7 +41,8 @@ def test_a_second_start_hands_over_to_the_running_copy(qtbot, tmp_path):
     finally:
         if second.poll() is None:
             second.kill()
-        server.server.close()
+        server.close()
+        holder.deleteLater()
 
 
 def test_without_a_running_copy_nothing_answers(qapp):

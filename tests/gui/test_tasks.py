@@ -188,7 +188,7 @@ def test_tasks_view_lists_sections_filters_and_moves_due(make_window, staff, fak
     today = model.index(0, 1, model.index(1, 0))
     assert today.data() == f"№{deal.order_no} Краева Ольга (МИА)"
     assert [model.index(0, c, model.index(1, 0)).data() for c in (0, 2, 4, 5)] == [
-        "02.06.2025 12:00", "Связаться с клиентом", "Система", staff["manager"].full_name]
+        "02.06.2025 12:15", "Связаться с клиентом", "Система", staff["manager"].full_name]  # after the grace
 
     view.who.setCurrentIndex(view.who.findText(staff["manager2"].full_name))
     assert [model.index(r, 0).data() for r in range(3)] == ["Просрочено (0)", "Сегодня (0)", "Завтра (0)"]
@@ -197,7 +197,7 @@ def test_tasks_view_lists_sections_filters_and_moves_due(make_window, staff, fak
     task_id = Task.get(Task.deal == deal.id).id
     assert view.select_task(task_id)
     view.findChild(QPushButton, "plusHour").click()
-    assert tasks.clock.to_local(Task.get_by_id(task_id).due_at).strftime("%H:%M") == "13:00"
+    assert tasks.clock.to_local(Task.get_by_id(task_id).due_at).strftime("%H:%M") == "13:15"
     assert view.selected_task().id == task_id  # the selection survives the refresh
     view.findChild(QPushButton, "tomorrow").click()
     assert view.selected_task().section == Section.TOMORROW
@@ -354,7 +354,7 @@ def test_overdue_count_replaces_itself_in_any_title():
 
 def test_opening_from_a_notice_shows_the_deal_card_or_the_task(make_window, staff, qtbot):
     deal = new_deal(staff["manager"])
-    loose = _task_in(staff, 0, text="Сверить остатки")
+    loose = _task_in(staff, 15, text="Сверить остатки")  # due with the new lead's task, set after it
     window = make_window()
     panel = window.tasks_feature.panel
     assert [n.deal_id for n in panel.model.notices] == [deal.id, None]

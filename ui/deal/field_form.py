@@ -13,13 +13,14 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
-from app.domain import pipeline, validation
+from app.domain import validation
 from app.domain.errors import FieldProblem
 from app.domain.money import format_rub
 from app.services import deal_fields, permissions
 
 TEXT, AMOUNT, DATE, CHOICE, CHECK, LIST, LONG = "text", "amount", "date", "choice", "check", "list", "long"
 ERROR_STYLE = "color: #b3261e;"
+WARNING_STYLE = "color: #9a6700;"  # a value stored with a caveat (a phone kept as typed)
 PLACEHOLDERS = {DATE: "дд.мм.гггг", AMOUNT: "0 руб", LIST: "через запятую"}
 BLANK_ZERO = {"budget"}  # a budget of 0 means «not set yet» (its gate treats it so): shown empty
 
@@ -58,11 +59,11 @@ class FieldForm(QWidget):
 
     edited = Signal()
 
-    def __init__(self, specs: list[FieldSpec], *, stage: pipeline.Stage | None = None,
+    def __init__(self, specs: list[FieldSpec], *, gate: tuple[str, ...] = (),
                  choices: dict[str, list[tuple[Any, str]]] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.specs = {spec.key: spec for spec in specs}
-        self.stage = stage
+        self.gate = gate  # the fields the move being prepared needs (marked *)
         self.state: dict[str, Any] = {}
         self.touched: set[str] = set()
         self.locked: set[str] = set()
@@ -77,7 +78,7 @@ class FieldForm(QWidget):
         layout.setColumnStretch(2, 2)
         layout.setVerticalSpacing(6)
         for row, spec in enumerate(specs):
-            required = stage is not None and spec.key in stage.gate
+            required = spec.key in gate
             label = QLabel(deal_fields.label(spec.key) + (" *" if required else ""))
             editor = self._make_editor(spec, (choices or {}).get(spec.key, []))
             editor.setObjectName(editor_key(spec.key))
@@ -213,12 +214,12 @@ class FieldForm(QWidget):
 
     def problems(self) -> list[FieldProblem]:
         """What the domain says about the typed values now."""
-        _, _, problems = deal_fields.check(self.state, self.values_source(), self.stage)
+        _, _, problems = deal_fields.check(self.state, self.values_source(), self.gate)
         return problems
 
     def merged(self) -> dict[str, Any]:
         """The deal's state with the typed values applied (e.g. the debt computed while typing)."""
-        _, merged, _ = deal_fields.check(self.state, self.values_source(), None)
+        _, merged, _ = deal_fields.check(self.state, self.values_source())
         return merged
 
     def revalidate(self) -> list[FieldProblem]:
@@ -233,7 +234,10 @@ class FieldForm(QWidget):
             if problem.field in self.specs and problem.message not in by_field.get(problem.field, []):
                 by_field.setdefault(problem.field, []).append(problem.message)
         for key, label in self.messages.items():
-            label.setText("; ".join(by_field.get(key, [])))
+            shown = by_field.get(key, [])
+            warning = None if shown or key != "contact.phone" else validation.phone_warning(str(self.raw(key) or ""))
+            label.setStyleSheet(WARNING_STYLE if warning else ERROR_STYLE)
+            label.setText("; ".join(shown) or warning or "")
 
     def set_auto(self, key: str, value: Any) -> None:
         """Show a computed value in an untouched field (e.g. the debt from budget and prepayment)."""

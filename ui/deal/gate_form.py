@@ -42,9 +42,12 @@ class GateForm(QDialog):
         self.setWindowTitle(f"Перевод в «{self.stage.name}» — заказ №{deal.order_no}")
         intro = QLabel(f"Чтобы перевести сделку «{deal.name}» в этап «{self.stage.name}», "
                        "заполните поля (отмечены *).", wordWrap=True)
-        shown = [key for key in self.stage.gate if keys is None or key in keys]
+        gate = deals.gate_for(deal_id, to_code)
+        if keys is None:  # the stage's own fields, and what earlier gates still miss
+            keys = [*self.stage.gate, *(problem.field for problem in deals.missing_for(deal_id, to_code))]
+        shown = [key for key in gate if key in keys]
         specs = [FieldSpec(key, KINDS.get(key, "text")) for key in shown]
-        self.form = FieldForm(specs, stage=self.stage, choices=field_choices(), parent=self)
+        self.form = FieldForm(specs, gate=gate, choices=field_choices(), parent=self)
         self.form.edited.connect(self._show_debt)
         self.form.forbid_without_rights(window.user)
         state = deal_fields.current_values(deal)

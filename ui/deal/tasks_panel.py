@@ -50,7 +50,8 @@ class TasksModel(ListTableModel):
         if line is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (due_text(line), line.type_name, line.addressee, line.text)[index.column()]
+            text = line.text + (f" (этап «{line.left_stage}» пройден)" if line.left_stage else "")
+            return (due_text(line), line.type_name, line.addressee, text)[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and line.overdue:
             return QColor("#b3261e")
         if role == Qt.ItemDataRole.UserRole:

@@ -67,14 +67,14 @@ class InstanceServer(QObject):
     def _connected(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            # a bound method, not a lambda holding ``self``: no reference cycle, so the server is freed
-            # at once when dropped, never by a garbage collection run inside a socket's destructor
-            socket.readyRead.connect(self._ready)
+            # no Python closure holds this object from the socket's side: freeing it while Qt deletes the
+            # socket would delete the socket twice
+            socket.readyRead.connect(self._ready_read)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
                 self._read(socket)
 
-    def _ready(self) -> None:
+    def _ready_read(self) -> None:
         socket = self.sender()
         if isinstance(socket, QLocalSocket):
             self._read(socket)
@@ -82,6 +82,12 @@ class InstanceServer(QObject):
     def _read(self, socket: QLocalSocket) -> None:
         if bytes(socket.readAll()).startswith(MESSAGE.strip()):
             self.activate.emit()
+
+    def close(self) -> None:
+        """Stop listening and drop the connections still open."""
+        self.server.close()
+        for socket in self.server.findChildren(QLocalSocket):
+            socket.abort()
 
 
 def bring_forward(window) -> None:

@@ -1,0 +1,41 @@
+"""The Russian name of every field a message can name, in one place: the deal card's fields (the
+gates' ones come from the pipeline) and the other things people type — notes, tasks, users."""
+from __future__ import annotations
+
+from app.domain.pipeline import FIELD_LABELS as GATE_LABELS
+
+LABELS: dict[str, str] = {
+    **GATE_LABELS,
+    "contact.company": "Компания",
+    "contact.phones": "Телефоны",
+    "contact.emails": "E-mail",
+    "tags": "Теги",
+    "products": "Товары",
+    "source": "Источник",
+    "kind": "Тип заказа",
+    "assembly_needed": "Нужна сборка",
+    "transport_company": "Транспортная компания",
+    "waybill_no": "Номер накладной",
+    "responsible": "Ответственный",
+    "deal": "Сделка",
+    "task": "Задача",
+    "user": "Пользователь",
+    "note": "Примечание",
+    "comment": "Комментарий",
+    "file": "Файл",
+    "task.text": "Текст задачи",
+    "task.type": "Тип задачи",
+    "task.result": "Результат",
+    "task.due": "Срок задачи",
+    "task.to": "Кому",
+    "login": "Имя входа",
+    "full_name": "Имя пользователя",
+    "role": "Роль",
+    "minutes": "Минуты",
+    "days": "Дней на этапе",
+}
+
+
+def label(key: str) -> str:
+    """The Russian label of ``key`` (the key itself only for a key nobody named — a bug to fix)."""
+    return LABELS.get(key, key)
