@@ -48,6 +48,7 @@ class HttpGateway:
     code = ""
     name = ""
     default_base_url = ""
+    balance_path = ""
     max_parts = 8
     supports_client_id = False
 
@@ -60,6 +61,28 @@ class HttpGateway:
 
     def close(self) -> None:
         self.client.close()
+
+    def _params(self, **extra) -> dict:
+        """The request's parameters with the account's credentials."""
+        raise NotImplementedError
+
+    def _refusal(self, answer: dict) -> GatewayAnswer | None:
+        """The gateway's refusal of the whole request, if its answer is one."""
+        raise NotImplementedError
+
+    def balance(self) -> Balance:
+        """The account's balance: both gateways answer ``{"balance": "123.45"}``."""
+        answer = self._ask(self.balance_path, self._params())
+        if isinstance(answer, GatewayAnswer):
+            return Balance(None, answer)
+        return Balance(kopecks(answer.get("balance")))
+
+    def _ask(self, path: str, params: dict) -> dict | GatewayAnswer:
+        """The gateway's JSON answer, or the outcome that stands for no answer or a refusal."""
+        answer = self._call(path, params)
+        if isinstance(answer, GatewayAnswer):
+            return answer
+        return self._refusal(answer) or answer
 
     def _call(self, path: str, params: dict) -> dict | GatewayAnswer:
         """The gateway's JSON answer, or the outcome that stands for not getting one."""
@@ -91,6 +114,7 @@ class SmsRu(HttpGateway):
     code = "smsru"
     name = "SMS.ru"
     default_base_url = "https://sms.ru"
+    balance_path = "/my/balance"
     max_parts = 8  # error 205: «сообщение слишком длинное (превышает 8 СМС)»
     supports_client_id = False
 
@@ -118,6 +142,9 @@ class SmsRu(HttpGateway):
     def _params(self, **extra) -> dict:
         return {"api_id": self.secret, "json": 1, **extra}
 
+    def _refusal(self, answer: dict) -> GatewayAnswer | None:
+        return self._error(answer) if answer.get("status") != "OK" else None
+
     def _error(self, part: dict) -> GatewayAnswer:
         code = int(part.get("status_code") or 0)
         outcome = self.ERRORS.get(code, Outcome.TEMPORARY)
@@ -131,11 +158,9 @@ class SmsRu(HttpGateway):
             params["from"] = self.settings.sender
         if self.settings.test_mode:
             params["test"] = 1
-        answer = self._call("/sms/send", params)
+        answer = self._ask("/sms/send", params)
         if isinstance(answer, GatewayAnswer):
             return answer
-        if answer.get("status") != "OK":
-            return self._error(answer)
         part = (answer.get("sms") or {}).get(number) or next(iter((answer.get("sms") or {}).values()), {})
         if part.get("status") != "OK":
             return self._error(part)
@@ -145,11 +170,9 @@ class SmsRu(HttpGateway):
     def status(self, phone: str, *, gateway_id: str, client_id: int) -> GatewayAnswer:
         if not gateway_id:
             return GatewayAnswer(Outcome.NOT_FOUND)
-        answer = self._call("/sms/status", self._params(sms_id=gateway_id))
+        answer = self._ask("/sms/status", self._params(sms_id=gateway_id))
         if isinstance(answer, GatewayAnswer):
             return answer
-        if answer.get("status") != "OK":
-            return self._error(answer)
         part = (answer.get("sms") or {}).get(gateway_id, {})
         code = int(part.get("status_code") or -1)
         if part.get("status") != "OK" and code not in self.STATES:
@@ -160,23 +183,14 @@ class SmsRu(HttpGateway):
 
     def cost(self, phone: str, text: str) -> GatewayAnswer:
         number = digits(phone)
-        answer = self._call("/sms/cost", self._params(to=number, msg=text))
+        answer = self._ask("/sms/cost", self._params(to=number, msg=text))
         if isinstance(answer, GatewayAnswer):
             return answer
-        if answer.get("status") != "OK":
-            return self._error(answer)
         part = (answer.get("sms") or {}).get(number, {})
         if part.get("status") != "OK":
             return self._error(part)
         return GatewayAnswer(Outcome.ACCEPTED, cost=kopecks(part.get("cost")), parts=part.get("sms"))
 
-    def balance(self) -> Balance:
-        answer = self._call("/my/balance", self._params())
-        if isinstance(answer, GatewayAnswer):
-            return Balance(None, answer)
-        if answer.get("status") != "OK":
-            return Balance(None, self._error(answer))
-        return Balance(kopecks(answer.get("balance")))
 
 
 class Smsc(HttpGateway):
@@ -186,6 +200,7 @@ class Smsc(HttpGateway):
     code = "smsc"
     name = "SMSC.ru"
     default_base_url = "https://smsc.ru"
+    balance_path = "/sys/balance.php"
     max_parts = 8  # the program's own limit for this gateway
     supports_client_id = True
 
@@ -214,6 +229,9 @@ class Smsc(HttpGateway):
     def _params(self, **extra) -> dict:
         return {"login": self.settings.login, "psw": self.secret, "fmt": 3, "charset": "utf-8", **extra}
 
+    def _refusal(self, answer: dict) -> GatewayAnswer | None:
+        return self._error(answer) if "error_code" in answer or "error" in answer else None
+
     def _error(self, answer: dict) -> GatewayAnswer:
         code = int(answer.get("error_code") or 0)
         return GatewayAnswer(self.ERRORS.get(code, Outcome.TEMPORARY),
@@ -224,40 +242,27 @@ class Smsc(HttpGateway):
         params = self._params(phones=digits(phone), mes=text, id=client_id, cost=3)
         if self.settings.sender:
             params["sender"] = self.settings.sender
-        answer = self._call("/sys/send.php", params)
+        answer = self._ask("/sys/send.php", params)
         if isinstance(answer, GatewayAnswer):
             return answer
-        if "error_code" in answer or "error" in answer:
-            return self._error(answer)
         return GatewayAnswer(Outcome.ACCEPTED, gateway_id=str(answer.get("id", client_id)),
                              cost=kopecks(answer.get("cost")), parts=answer.get("cnt"))
 
     def status(self, phone: str, *, gateway_id: str, client_id: int) -> GatewayAnswer:
-        answer = self._call("/sys/status.php", self._params(phone=digits(phone), id=gateway_id or client_id))
+        answer = self._ask("/sys/status.php", self._params(phone=digits(phone), id=gateway_id or client_id))
         if isinstance(answer, GatewayAnswer):
             return answer
-        if "error_code" in answer or "error" in answer:
-            return self._error(answer)
         code = int(answer.get("status", -3))
         outcome, reason = self.STATES.get(code, (Outcome.SENT, ""))
         return GatewayAnswer(outcome, gateway_id=gateway_id or str(client_id), detail=reason, code=str(code),
                              cost=kopecks(answer.get("cost")))
 
     def cost(self, phone: str, text: str) -> GatewayAnswer:
-        answer = self._call("/sys/send.php", self._params(phones=digits(phone), mes=text, cost=1))
+        answer = self._ask("/sys/send.php", self._params(phones=digits(phone), mes=text, cost=1))
         if isinstance(answer, GatewayAnswer):
             return answer
-        if "error_code" in answer or "error" in answer:
-            return self._error(answer)
         return GatewayAnswer(Outcome.ACCEPTED, cost=kopecks(answer.get("cost")), parts=answer.get("cnt"))
 
-    def balance(self) -> Balance:
-        answer = self._call("/sys/balance.php", self._params())
-        if isinstance(answer, GatewayAnswer):
-            return Balance(None, answer)
-        if "error_code" in answer or "error" in answer:
-            return Balance(None, self._error(answer))
-        return Balance(kopecks(answer.get("balance")))
 
 
 GATEWAYS: dict[str, type[HttpGateway]] = {SmsRu.code: SmsRu, Smsc.code: Smsc}

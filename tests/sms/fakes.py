@@ -100,6 +100,12 @@ class FakeSmsc(FakeGateway):
     send_path = "/sys/send.php"
     status_path = "/sys/status.php"
 
+    def __init__(self, server) -> None:
+        super().__init__(server)
+        server.expect_request("/sys/balance.php").respond_with_handler(
+            lambda request: _json({"balance": "96.60"} if request.form.get("psw") == "test-key"
+                                  else self.error(2, "authorise error")))
+
     @staticmethod
     def error(code: int, text: str = "") -> dict:
         return {"error": text or "error", "error_code": code}

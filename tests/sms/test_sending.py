@@ -204,3 +204,9 @@ def test_balance_and_cost(smsru, db):
     assert answer.cost == 395 and answer.parts == 2
     bad = make_gateway(configured_settings(), "wrong").balance()
     assert bad.kopecks is None and "ключ" in bad.problem.message
+
+
+def test_smsc_balance_and_a_refused_password(smsc, db):
+    assert configured_gateway().balance().kopecks == 9660
+    refused = make_gateway(configured_settings(), "wrong").balance().problem
+    assert refused.outcome.value == "bad_key" and "ключ" in refused.message
