@@ -33,6 +33,16 @@ LABELS: dict[str, str] = {
     "role": "Роль",
     "minutes": "Минуты",
     "days": "Дней на этапе",
+    "sms.text": "Текст СМС",
+    "sms.phone": "Телефон",
+    "sms.template": "Название шаблона",
+    "sms.template_text": "Текст шаблона",
+    "sms.gateway": "СМС-шлюз",
+    "sms.login": "Логин",
+    "sms.sender": "Имя отправителя",
+    "sms.quiet_from": "Тихие часы с",
+    "sms.quiet_to": "Тихие часы до",
+    "sms.shop_phone": "Телефон магазина",
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
+from app.domain.labels import label
+
 PLACEHOLDERS = {
     "name": "имя клиента",
     "order_no": "номер заказа",
@@ -14,7 +16,7 @@ PLACEHOLDERS = {
     "shop_phone": "телефон магазина",
 }
 # placeholders a deal must have filled before an SMS using them can go (the deal's field labels)
-REQUIRED_DEAL_FIELDS = {"transport_company": "Транспортная компания", "waybill_no": "Номер накладной"}
+REQUIRED_DEAL_FIELDS = {key: label(key) for key in ("transport_company", "waybill_no")}
 
 GSM7_BASIC = ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
               "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")

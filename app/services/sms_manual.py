@@ -7,9 +7,10 @@ from typing import Any
 
 from app.domain import clock
 from app.domain.changes import Done
-from app.domain.errors import NotFoundError, ServiceError
+from app.domain.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
 from app.domain.sms_status import SmsState
 from app.domain.sms_text import REQUIRED_DEAL_FIELDS, missing_fields, sms_length
+from app.domain.validation import checked_text
 from app.services import deals
 from app.services.sms import client_phone, deal_values, fill, put_in_outbox, show_on_timeline, sms_changes, templates
 from app.store.db import database
@@ -19,12 +20,11 @@ MAX_PARTS = 8  # what both gateways take (SMS.ru refuses longer ones with error 
 
 
 def _check_text(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError("Текст СМС: напишите сообщение")
+    text = checked_text(text, "sms.text", required=True)
     parts = sms_length(text).parts
     if parts > MAX_PARTS:
-        raise ServiceError(f"Текст СМС: слишком длинный — {parts} СМС, шлюз принимает не больше {MAX_PARTS}")
+        raise ValidationError([FieldProblem("sms.text", f"слишком длинный — {parts} СМС, шлюз принимает "
+                                                        f"не больше {MAX_PARTS}")])
     return text
 
 

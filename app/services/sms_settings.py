@@ -9,14 +9,13 @@ from app.domain.codes import Role
 from app.domain.errors import FieldProblem, PermissionDeniedError, ServiceError, ValidationError
 from app.domain.sms_rules import GATEWAY_NAMES, SETTINGS_KEY, TEMPLATES_KEY, SmsSettings, parse_hhmm
 from app.domain.sms_text import template_problems
+from app.domain.validation import FieldError, checked_text, clean_text
 from app.services.sms import default_templates, templates
 from app.store import secrets, setting_values
 from app.store.db import database
 from app.store.models import User
 
 SENDER = re.compile(r"^[A-Za-z0-9 .\-]{0,11}$")
-LABELS = {"gateway": "СМС-шлюз", "login": "Логин", "sender": "Имя отправителя", "quiet_from": "Тихие часы с",
-          "quiet_to": "Тихие часы до", "key": "Ключ API", "shop_phone": "Телефон магазина"}
 
 
 def _require_admin(actor: User | None) -> None:
@@ -27,17 +26,22 @@ def _require_admin(actor: User | None) -> None:
 def _problems(settings: SmsSettings) -> list[FieldProblem]:
     problems = []
     if settings.gateway not in GATEWAY_NAMES:
-        problems.append(FieldProblem("gateway", "выберите шлюз из списка"))
+        problems.append(FieldProblem("sms.gateway", "выберите шлюз из списка"))
     if settings.gateway == "smsc" and not settings.login.strip():
-        problems.append(FieldProblem("login", "нужен логин SMSC.ru"))
-    if not SENDER.match(settings.sender):
-        problems.append(FieldProblem("sender", "до 11 латинских букв и цифр, как согласовано со шлюзом"))
+        problems.append(FieldProblem("sms.login", "нужен логин SMSC.ru"))
+    if not isinstance(settings.sender, str) or not SENDER.match(settings.sender):
+        problems.append(FieldProblem("sms.sender", "до 11 латинских букв и цифр, как согласовано со шлюзом"))
     for key in ("quiet_from", "quiet_to"):
         try:
             parse_hhmm(getattr(settings, key))
-        except ValueError:
-            problems.append(FieldProblem(key, "время в виде ЧЧ:ММ, например 21:00"))
-    return [FieldProblem(LABELS[p.field], p.message) for p in problems]
+        except (ValueError, AttributeError):
+            problems.append(FieldProblem(f"sms.{key}", "время в виде ЧЧ:ММ, например 21:00"))
+    for key in ("login", "shop_phone"):
+        try:
+            clean_text(getattr(settings, key), key=f"sms.{key}")
+        except FieldError as error:
+            problems.append(FieldProblem(f"sms.{key}", str(error)))
+    return problems
 
 
 def has_key(settings: SmsSettings) -> bool:
@@ -61,9 +65,8 @@ def save_settings(actor: User | None, settings: SmsSettings, key: str | None = N
 def save_template(actor: User | None, name: str, text: str) -> Changes:
     """Add or change a template (the program's own ones are overridden, not lost)."""
     _require_admin(actor)
-    name = " ".join((name or "").split())
-    if not name:
-        raise ServiceError("Название шаблона: напишите название")
+    name = checked_text(name, "sms.template", required=True, multiline=False)
+    text = checked_text(text, "sms.template_text", required=True)
     problems = template_problems(text)
     if problems:
         raise ServiceError(f"Шаблон «{name}»: {'; '.join(problems)}")

@@ -28,7 +28,7 @@ def test_one_off_sms_goes_and_shows_on_the_deal(smsru, staff):
 def test_empty_or_too_long_text_is_refused(db, staff, counts):
     deal = complete_deal(staff["manager"])
     before = counts()
-    with pytest.raises(ServiceError, match="Текст СМС: напишите"):
+    with pytest.raises(ServiceError, match="Текст СМС: не заполнено"):
         sms_manual.write_sms(deal.id, staff["manager"], "  ")
     with pytest.raises(ServiceError, match="слишком длинный — 9 СМС"):
         sms_manual.write_sms(deal.id, staff["manager"], "я" * 67 * 9)
