@@ -40,6 +40,7 @@ class SendReport:
     skipped: int = 0
     delivered: int = 0
     problem: str = ""  # why sending stopped (the gateway refused the key …), Russian
+    quiet_until: datetime | None = None  # SMS were due but it is night: they go then (naive UTC)
     deal_ids: set[int] = field(default_factory=set)
 
     def as_json(self) -> dict[str, int]:
@@ -62,7 +63,8 @@ def send_due(gateway: SmsGateway, *, limit: int = BATCH) -> SendReport:
         OutboxSms.next_attempt_at.is_null() | (OutboxSms.next_attempt_at <= now))
         .order_by(OutboxSms.id).limit(limit).tuples())
     shop = sms_settings()
-    if due and quiet_until(now, shop.quiet_from, shop.quiet_to) is not None:
+    report.quiet_until = quiet_until(now, shop.quiet_from, shop.quiet_to) if due else None
+    if report.quiet_until is not None:
         report.skipped += len(due)
         due = []
     for index, (sms_id,) in enumerate(due):

@@ -192,7 +192,9 @@ def test_two_senders_racing_send_each_sms_exactly_once(smsru, staff):
 def test_quiet_hours_hold_sms_until_the_morning(smsru, staff, fake_clock):
     (sms_id,) = queue(staff)
     fake_clock.advance(timedelta(hours=10))  # 22:00 in Moscow
-    assert send_due(configured_gateway()).as_json() == {"sent": 0, "failed": 0, "retried": 0, "skipped": 1}
+    night = send_due(configured_gateway())
+    assert night.as_json() == {"sent": 0, "failed": 0, "retried": 0, "skipped": 1}
+    assert night.quiet_until == fake_clock.at + timedelta(hours=11) and not night.problem
     fake_clock.advance(timedelta(hours=11))  # 09:00
     assert send_due(configured_gateway()).sent == 1 and smsru.sends == 1
 

@@ -2,6 +2,8 @@
 templates editor, the deal card's «СМС» tab, the outbox screen and sending in the background."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from PySide6.QtCore import QThreadPool, QTime, QTimer
 from PySide6.QtGui import QTextCursor
@@ -133,3 +135,12 @@ def test_outbox_model(qtmodeltester, smsru, staff):
     model.set_rows(sms_outbox.outbox())
     qtmodeltester.check(model)
     assert model.headers[0] == "Заказ"
+
+
+def test_status_bar_says_when_night_sms_will_go(window, smsru, staff, qtbot, fake_clock):
+    queue(staff, 1)
+    fake_clock.advance(timedelta(hours=10))  # 22:00 in Moscow
+    main = window()
+    with qtbot.waitSignal(main.sms_sender.statusChanged, timeout=10_000) as shown:
+        assert main.sms_sender.kick()
+    assert shown.args[0] == "СМС: ждут 1 — ночью не отправляются, уйдут в 09:00" and smsru.sends == 0

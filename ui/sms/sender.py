@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.domain import clock
 from app.domain.changes import Changes
 from app.integrations.sms_gateways import (
     GatewayNotConfigured,
@@ -81,6 +82,8 @@ class SmsSender(QObject):
             self.problem = result
         else:
             self.problem = result.problem
+            if not self.problem and result.quiet_until is not None:
+                self.problem = f"ночью не отправляются, уйдут в {clock.to_local(result.quiet_until):%H:%M}"
             if result.deal_ids:
                 self.sent.emit(result.changes)
         self.show_status()
