@@ -52,32 +52,28 @@ def test_not_delivered_says_why_and_tells_the_manager(smsru, staff, fake_clock):
     assert task.assignee_user_id == staff["manager"].id and "истёк срок доставки" in task.text
 
 
-@pytest.mark.parametrize("code,expected", [
-    (201, "на счёте СМС-шлюза нет денег"), (202, "неверный номер телефона"), (209, "номер в стоп-листе"),
-    (204, "имя отправителя не согласовано"), (205, "сообщение слишком длинное"),
-])
-def test_smsru_refusal_is_not_retried_and_becomes_a_task(smsru, staff, code, expected):
+def test_refusal_is_not_retried_and_becomes_a_task(smsru, staff):
     (sms_id,) = queue(staff)
-    smsru.plan = [smsru.error(code)]
+    smsru.plan = [smsru.error(201)]
     report = send_due(configured_gateway())
     assert report.as_json() == {"sent": 0, "failed": 1, "retried": 0, "skipped": 0}
     row = sms_row(sms_id)
-    assert row.status == SmsState.FAILED and expected in row.last_error and row.next_attempt_at is None
+    expected = "на счёте СМС-шлюза нет денег"
+    assert row.status == SmsState.FAILED and row.last_error == expected and row.next_attempt_at is None
     (task,) = Task.select().where(Task.rule == "sms.failed")
-    assert task.text.startswith("СМС «Оплачено» не отправлено: " + expected)
+    assert task.text == "СМС «Оплачено» не отправлено: " + expected
     assert task.assignee_user_id == staff["manager"].id
     assert f"не отправлено: {expected}" in timeline_line(sms_id)
     send_due(configured_gateway())
     assert smsru.sends == 1
 
 
-@pytest.mark.parametrize("code,expected", [(3, "нет денег"), (7, "неверный номер"), (8, "стоп-листе"),
-                                           (6, "имя отправителя")])
-def test_smsc_refusal_is_not_retried(smsc, staff, code, expected):
+def test_smsc_refusal_is_not_retried(smsc, staff):
     (sms_id,) = queue(staff)
-    smsc.plan = [smsc.error(code)]
+    smsc.plan = [smsc.error(7, "invalid phone")]
     assert send_due(configured_gateway()).failed == 1
-    assert expected in sms_row(sms_id).last_error and Task.select().where(Task.rule == "sms.failed").count() == 1
+    assert sms_row(sms_id).last_error == "неверный номер телефона"
+    assert Task.select().where(Task.rule == "sms.failed").count() == 1
 
 
 def test_server_error_is_retried_with_growing_pauses_then_sent(smsru, staff, fake_clock):
@@ -197,18 +193,3 @@ def test_quiet_hours_hold_sms_until_the_morning(smsru, staff, fake_clock):
     assert night.quiet_until == fake_clock.at + timedelta(hours=11) and not night.problem
     fake_clock.advance(timedelta(hours=11))  # 09:00
     assert send_due(configured_gateway()).sent == 1 and smsru.sends == 1
-
-
-def test_balance_and_cost(smsru, db):
-    gateway = configured_gateway()
-    assert gateway.balance().kopecks == 412256
-    answer = gateway.cost("+78008008000", "Привет")
-    assert answer.cost == 395 and answer.parts == 2
-    bad = make_gateway(configured_settings(), "wrong").balance()
-    assert bad.kopecks is None and "ключ" in bad.problem.message
-
-
-def test_smsc_balance_and_a_refused_password(smsc, db):
-    assert configured_gateway().balance().kopecks == 9660
-    refused = make_gateway(configured_settings(), "wrong").balance().problem
-    assert refused.outcome.value == "bad_key" and "ключ" in refused.message

@@ -92,6 +92,8 @@ def test_templates_editor_previews_and_counts(window, db, staff, qtbot):
 def test_deal_tab_writes_cancels_and_sends_the_tk_template(window, smsru, staff, qtbot, qtmodeltester):
     deal = complete_deal(staff["manager"], delivery_type="Транспортная компания")
     main = window()
+    kicked = []  # the sender is asked to send at once (here it only counts: no pass races the clicks)
+    main.sms_sender.kick = lambda forced=False: kicked.append(forced)
     card = main.open_deal(deal.id)
     qtbot.waitExposed(card)
     card.show_tab("sms")
@@ -99,6 +101,7 @@ def test_deal_tab_writes_cancels_and_sends_the_tk_template(window, smsru, staff,
     type_text(panel.findChild(QPlainTextEdit, "smsText"), "Кровать готова")
     assert panel.findChild(QLabel, "smsCounter").text().startswith("14 зн. · 1 СМС (по 70, кириллица)")
     click(qtbot, panel, "smsSendText")
+    assert kicked[-1] is True
     qtmodeltester.check(panel.model)
     assert [line.text for line in panel.model.rows] == ["Кровать готова"]
     panel.view.selectRow(0)
