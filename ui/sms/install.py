@@ -31,7 +31,6 @@ def install_sms(window, *, timer: QTimer | None = None, start: bool = True) -> S
     action.setVisible(window.user.role == Role.ADMIN)
     window.user_changed.connect(lambda user: action.setVisible(user.role == Role.ADMIN))
     window.add_menu_action(window.settings_menu, action)
-    window.settings_menu.menuAction().setVisible(True)
     status = QLabel(objectName="smsStatus")
     window.statusBar().addPermanentWidget(status)
     sender = SmsSender(window, timer)
