@@ -25,7 +25,6 @@ class SmsState:
     CANCELLED = "cancelled"
     NAMES = {PENDING: "к отправке", SENDING: "отправляется", SENT: "отправлено", DELIVERED: "доставлено",
              UNDELIVERED: "не доставлено", FAILED: "ошибка", CANCELLED: "отменено"}
-    FINAL = frozenset({DELIVERED, UNDELIVERED, FAILED, CANCELLED})
     # what a manager may send again by hand
     RESENDABLE = frozenset({UNDELIVERED, FAILED, CANCELLED})
 
@@ -70,6 +69,7 @@ OUTCOME_TEXTS = {
 PERMANENT = frozenset({Outcome.NO_MONEY, Outcome.BAD_NUMBER, Outcome.SENDER_NOT_APPROVED, Outcome.STOP_LIST,
                        Outcome.TOO_LONG, Outcome.BAD_TEXT})
 RETRYABLE = frozenset({Outcome.TEMPORARY, Outcome.NETWORK, Outcome.LIMITS})
+# the gateway has the SMS (whatever became of it later)
 TAKEN = frozenset({Outcome.ACCEPTED, Outcome.SENT, Outcome.DELIVERED, Outcome.NOT_DELIVERED})
 
 

@@ -15,7 +15,7 @@ from app.domain import clock, pipeline
 from app.domain.changes import Changes
 from app.domain.codes import TaskType
 from app.domain.sms_rules import MAX_ATTEMPTS, STATUS_EVERY, STATUS_FOR, STUCK_AFTER, quiet_until, retry_delay
-from app.domain.sms_status import GatewayAnswer, Outcome, SmsGateway, SmsState
+from app.domain.sms_status import TAKEN, GatewayAnswer, Outcome, SmsGateway, SmsState
 from app.services import people
 from app.services.sms import settings as sms_settings
 from app.services.sms import show_on_timeline, waiting_for
@@ -128,7 +128,7 @@ def record(sms_id: int, answer: GatewayAnswer, report: SendReport) -> None:
     now = clock.now()
     with database.atomic():
         sms = OutboxSms.get_by_id(sms_id)
-        if answer.outcome in (Outcome.ACCEPTED, Outcome.SENT, Outcome.DELIVERED, Outcome.NOT_DELIVERED):
+        if answer.outcome in TAKEN:
             _taken(sms, answer, now)
             report.sent += 1
         elif answer.outcome is Outcome.BAD_KEY:  # the settings are wrong, not this SMS: it waits
@@ -166,8 +166,7 @@ def resolve_stuck(gateway: SmsGateway, report: SendReport) -> None:
             continue  # ask again on a later pass
         with database.atomic():
             sms = OutboxSms.get_by_id(sms.id)
-            if answer is not None and answer.outcome in (Outcome.ACCEPTED, Outcome.SENT, Outcome.DELIVERED,
-                                                         Outcome.NOT_DELIVERED):
+            if answer is not None and answer.outcome in TAKEN:
                 _taken(sms, answer, now)
                 report.sent += 1
             elif answer is not None and answer.outcome is Outcome.NOT_FOUND and not sms.gateway_id:

@@ -10,7 +10,7 @@ from app.domain.errors import FieldProblem, PermissionDeniedError, ServiceError,
 from app.domain.sms_rules import GATEWAY_NAMES, SETTINGS_KEY, TEMPLATES_KEY, SmsSettings, parse_hhmm
 from app.domain.sms_text import template_problems
 from app.domain.validation import FieldError, checked_text, clean_text
-from app.services.sms import default_templates, templates
+from app.services.sms import templates
 from app.store import secrets, setting_values
 from app.store.db import database
 from app.store.models import User
@@ -85,7 +85,3 @@ def reset_template(actor: User | None, name: str) -> Changes:
         edited = {k: v for k, v in setting_values.read(TEMPLATES_KEY, {}).items() if k != name}
         setting_values.write(TEMPLATES_KEY, edited)
     return Changes(settings=True, sms=True)
-
-
-def is_program_template(name: str) -> bool:
-    return name in default_templates()

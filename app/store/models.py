@@ -204,8 +204,6 @@ class OutboxSms(BaseModel):
     """
 
     PENDING = SmsState.PENDING
-    SENT = SmsState.SENT
-    STATUS_NAMES = SmsState.NAMES
 
     deal = pw.ForeignKeyField(Deal, backref="sms", on_delete="CASCADE")
     phone = pw.CharField(default="")
