@@ -176,6 +176,17 @@ def checked_text(value: object, key: str, *, required: bool = False, multiline: 
         raise ValidationError([FieldProblem(key, str(error))]) from None
 
 
+def has_control_characters(text: str) -> bool:
+    return bool(_CONTROL.search(text))
+
+
 def is_id(value: object) -> bool:
     """Whether ``value`` can be a row id (an int within a bigint, not a bool)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def checked_ids(values: object, key: str) -> list[int]:
+    """A list of row ids from a screen's selection; ValidationError naming ``key`` otherwise."""
+    if not isinstance(values, (list, tuple, set, frozenset)) or not all(is_id(value) for value in values):
+        raise ValidationError([FieldProblem(key, "неверный выбор — обновите список и выберите снова")])
+    return list(dict.fromkeys(values))

@@ -14,15 +14,17 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from app.domain import clock
+from app.domain import clock, validation
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role
 from app.domain.errors import ServiceError
 from app.services.timeline import audit
-from app.store.db import database, is_postgres
+from app.store import lookup
+from app.store.db import database
 from app.store.models import User
 
 MIN_PIN_LENGTH = 4  # a PIN: at least 4 digits; a password: anything of at least 4 characters
+MAX_SECRET_LENGTH = 128
 FREE_ATTEMPTS = 3
 FIRST_DELAY = timedelta(seconds=5)
 MAX_DELAY = timedelta(minutes=15)
@@ -55,7 +57,11 @@ class SignInDelayedError(SignInError):
 
 def check_secret(secret: str) -> str:
     """The password or PIN if acceptable; UserDataError (in Russian) otherwise."""
-    secret = secret or ""
+    secret = "" if secret is None else secret
+    if not isinstance(secret, str) or validation.has_control_characters(secret):
+        raise UserDataError("Пароль или PIN — буквы, цифры и знаки, без управляющих символов.")
+    if len(secret) > MAX_SECRET_LENGTH:
+        raise UserDataError(f"Пароль — не длиннее {MAX_SECRET_LENGTH} знаков.")
     if len(secret) < MIN_PIN_LENGTH:
         raise UserDataError(f"Пароль или PIN — не короче {MIN_PIN_LENGTH} знаков.")
     if secret != secret.strip():
@@ -102,8 +108,7 @@ def sign_in(user_id: int, secret: str) -> Done[User]:
     with database.atomic():
         # the user's row is locked until the attempt is counted, so parallel guesses queue and each
         # one meets the slowdown the previous ones earned (SQLite's write transactions queue anyway)
-        query = User.select().where(User.id == user_id)
-        user = (query.for_update() if is_postgres() else query).first()
+        user = lookup.by_id(User, user_id, lock=True)
         if user is None or not user.active:
             raise SignInError("Такого пользователя нет или он отключён администратором.")
         seconds = wait_seconds(user)

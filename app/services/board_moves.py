@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from app.domain import clock, pipeline
+from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes
 from app.domain.errors import ConflictError, GateError, ServiceError
 from app.services import deals, permissions
@@ -81,6 +81,7 @@ class BatchMove:
 def move_many(deal_ids: list[int], to_code: str, actor: User | None) -> BatchMove:
     """Move ``deal_ids`` to ``to_code`` together (one transaction); refused deals stay put."""
     batch = BatchMove()
+    deal_ids = validation.checked_ids(deal_ids, "deal")
     with database.atomic():
         for deal_id in deal_ids:
             try:

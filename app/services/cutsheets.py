@@ -9,7 +9,7 @@ from datetime import date
 import peewee
 from peewee import JOIN, fn
 
-from app.domain import clock
+from app.domain import clock, validation
 from app.domain.bed_models import detect_model
 from app.domain.changes import Changes, Done
 from app.domain.errors import NotFoundError, ServiceError
@@ -48,10 +48,10 @@ def create_cut_sheet(actor: User | None, deal_ids: list[int], material: str = ""
     """A new cut sheet with the given orders (all at «Раскрой»); each order's timeline gets the note
     «Заказ на листе раскроя №N» in the same transaction."""
     permissions.require(actor, permissions.CUT_SHEETS)
-    ids = list(dict.fromkeys(deal_ids))
+    ids = validation.checked_ids(deal_ids, "deal")
     if not ids:
         raise ServiceError("Выберите заказы для листа раскроя")
-    material = " ".join((material or "").split())
+    material = validation.checked_text(material, "material", multiline=False)
     with database.atomic():
         query = Deal.select().where(Deal.id.in_(ids))
         if is_postgres():
@@ -75,9 +75,9 @@ def create_cut_sheet(actor: User | None, deal_ids: list[int], material: str = ""
 
 def get_sheet(number: int) -> CutSheet:
     """The cut sheet with ``number``; NotFoundError with a Russian message if there is none."""
-    sheet = CutSheet.get_or_none(CutSheet.number == number)
+    sheet = CutSheet.get_or_none(CutSheet.number == number) if validation.is_id(number) else None
     if sheet is None:
-        raise NotFoundError(f"Лист раскроя №{number} не найден")
+        raise NotFoundError(f"Лист раскроя №{number if validation.is_id(number) else ''} не найден")
     return sheet
 
 

@@ -65,7 +65,7 @@ def stage_of(code: str) -> pipeline.Stage:
 
 
 def _check_version(deal: Deal, expected_version: int | None) -> None:
-    if expected_version is not None and deal.version != expected_version:
+    if expected_version is not None and (not validation.is_id(expected_version) or deal.version != expected_version):
         raise ConflictError(
             f"Сделку №{deal.order_no} уже изменили на другом компьютере. Обновите карточку.")
 
@@ -74,6 +74,8 @@ def _prepare(deal: Deal, values: dict[str, Any] | None, gate_stage: pipeline.Sta
              actor: User | None):
     """Clean ``values``, check the actor's rights to change them, check them with the deal's state
     and the gate; raise before any write."""
+    if values is not None and not isinstance(values, dict):
+        raise ValidationError([FieldProblem("deal", "неверные данные формы")])
     state = deal_fields.current_values(deal)
     gate = pipeline.gate_of_move(deal.stage, gate_stage) if gate_stage is not None else ()
     clean, merged, problems = deal_fields.check(state, values or {}, gate)
@@ -133,6 +135,8 @@ def create_deal(actor: User | None, *, name: str, values: dict[str, Any] | None 
 
     ``values`` uses the field keys of ``deal_fields`` (contact.full_name, contact.phone, budget, …).
     """
+    if values is not None and not isinstance(values, dict):
+        raise ValidationError([FieldProblem("deal", "неверные данные формы")])
     values = {"name": name, "kind": kind, **(values or {})}
     permissions.require(actor, permissions.move_action(pipeline.FIRST_STAGE.code))
     manager = manager or (actor if actor is not None and actor.role == "manager" else None)

@@ -13,6 +13,7 @@ from peewee import JOIN
 from app.domain import clock
 from app.domain.changes import Done
 from app.domain.codes import TaskType
+from app.domain.errors import FieldProblem, ValidationError
 from app.domain.reminder_rules import ReminderSettings, Section, at_local, section_of, within_working_hours
 from app.services import tasks as task_service
 from app.services.reminders import addressed_to
@@ -107,7 +108,7 @@ def list_tasks(viewer: User, task_filter: TaskFilter = TaskFilter(), now: dateti
 
 def plus_hour(task_id: int, actor: User | None, settings: ReminderSettings) -> Done[Task]:
     """«+1 час»: an hour after the later of now and the due time (within the working hours)."""
-    task = Task.get_by_id(task_id)
+    task = task_service.get_task(task_id)
     now = clock.now()
     base = now if task.all_day else max(now, task.due_at)
     return task_service.reschedule_task(task_id, actor, within_working_hours(base + timedelta(hours=1), settings))
@@ -115,7 +116,7 @@ def plus_hour(task_id: int, actor: User | None, settings: ReminderSettings) -> D
 
 def tomorrow(task_id: int, actor: User | None) -> Done[Task]:
     """«Завтра»: tomorrow (shop-local), at the same time of day, or all day for an all-day task."""
-    task = Task.get_by_id(task_id)
+    task = task_service.get_task(task_id)
     day = clock.local_today() + timedelta(days=1)
     at = None if task.all_day else clock.to_local(task.due_at).time()
     return move_to(task_id, actor, day, at)
@@ -123,6 +124,10 @@ def tomorrow(task_id: int, actor: User | None) -> Done[Task]:
 
 def move_to(task_id: int, actor: User | None, day: date, at: time | None) -> Done[Task]:
     """Move a task to ``day`` at ``at`` (shop-local), or to the whole of ``day`` when ``at`` is None."""
+    if not isinstance(day, date) or isinstance(day, datetime) or not date.min < day < date.max:
+        raise ValidationError([FieldProblem("task.due", "выберите день")])
+    if at is not None and not isinstance(at, time):
+        raise ValidationError([FieldProblem("task.due", "неверное время")])
     if at is None:
         return task_service.reschedule_task(task_id, actor, task_service.day_start_utc(day), all_day=True)
     return task_service.reschedule_task(task_id, actor, at_local(day, at))

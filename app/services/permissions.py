@@ -167,8 +167,10 @@ def require_fields(actor: User | None, changed_keys) -> None:
 def set_roles(actor: User | None, action: str, roles) -> Done[dict[str, frozenset[str]]]:
     """The administrator changes which roles may do ``action``; returns the new rules."""
     require(actor, USERS_MANAGE)
-    if action not in DEFAULTS:
-        raise ServiceError(f"Неизвестное действие: «{action}»")
+    if not isinstance(action, str) or action not in DEFAULTS:
+        raise ServiceError("Неизвестное действие — выберите из списка прав")
+    if not isinstance(roles, (list, tuple, set, frozenset)) or not all(isinstance(role, str) for role in roles):
+        raise ServiceError("Роли: выберите из списка ролей")
     roles = sorted({role for role in roles if role in EDITABLE_ROLES}, key=list(Role.NAMES).index)
     with database.atomic():
         stored = _stored()

@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 import peewee
 
-from app.domain import clock
+from app.domain import clock, validation
 from app.domain.changes import Changes, Done
+from app.domain.errors import FieldProblem, ValidationError
 from app.domain.reminder_rules import ReminderSettings, is_overdue, remind_at
 from app.services import people
 from app.store.db import database
@@ -130,8 +131,9 @@ def claim_pending(user: User, settings: ReminderSettings, now: datetime | None =
 
 def snooze(task_ids: list[int], user: User, minutes: int, now: datetime | None = None) -> Done[datetime]:
     """«Отложить»: show these tasks to ``user`` again in ``minutes``; returns that moment."""
-    if minutes <= 0:
-        raise ValueError("minutes must be positive")
+    task_ids = validation.checked_ids(task_ids, "task")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 7 * 24 * 60:
+        raise ValidationError([FieldProblem("minutes", "отложить можно на 1 минуту … 7 дней")])
     now = now or clock.now()
     until = now + timedelta(minutes=minutes)
     with database.atomic():

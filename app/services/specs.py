@@ -13,6 +13,7 @@ from app.domain.specs import HardwareLine, PartLine, SpecError, clean_hardware, 
 from app.services.deals import load_deal
 from app.services.notes import attach_file
 from app.services.timeline import add_entry
+from app.store import lookup
 from app.store.db import database
 from app.store.models import Attachment, Deal, HardwareSpec, PartSpec, ProductionForm, TimelineEntry, User
 
@@ -22,8 +23,13 @@ FORM_FIELDS = {"bed_model": "Модель кровати", "dimensions": "Раз
 
 def _check_lines(rows: list[dict | PartLine | HardwareLine], clean) -> list:
     lines, problems = [], []
+    if not isinstance(rows, (list, tuple)):
+        raise ValidationError([FieldProblem("spec", "нет строк таблицы")], "Спецификация не сохранена")
     for number, row in enumerate(rows, start=1):
-        values = row.as_dict() if hasattr(row, "as_dict") else row
+        values = row.as_dict() if isinstance(row, (PartLine, HardwareLine)) else row
+        if not isinstance(values, dict):
+            problems.append(FieldProblem(f"Строка {number}", "не строка таблицы"))
+            continue
         try:
             lines.append(clean(values))
         except SpecError as error:
@@ -132,7 +138,7 @@ def same_model_orders(deal_id: int) -> list[Deal]:
 
 def copy_parts_from(deal_id: int, source_deal_id: int, actor: User | None) -> Done[list[PartLine]]:
     """Replace the deal's parts with those of another order of the same bed model."""
-    deal, source = load_deal(deal_id), Deal.get_or_none(Deal.id == source_deal_id)
+    deal, source = load_deal(deal_id), lookup.by_id(Deal, source_deal_id)
     if source is None:
         raise NotFoundError("Заказ, из которого копируем, не найден")
     model, source_model = bed_model_of(deal), bed_model_of(source)

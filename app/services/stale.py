@@ -25,10 +25,11 @@ def thresholds() -> dict[str, int]:
 
 def set_threshold(stage_code: str, days: int | None) -> Changes:
     """Override the stage's threshold (None: back to the stage's default)."""
-    pipeline.stage(stage_code)
+    if not isinstance(stage_code, str) or stage_code not in pipeline.STAGE_BY_CODE:
+        raise ServiceError("Нет такого этапа")
     key = KEY_PREFIX + stage_code
-    if days is not None and days < 0:
-        raise ServiceError("Срок на этапе не может быть отрицательным")
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 3650):
+        raise ServiceError("Дней на этапе: целое число от 0 до 3650")
     with database.atomic():
         if days is None:
             setting_values.forget(key)

@@ -27,6 +27,8 @@ def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]
     """Check and store the table (dicts with FIELDS; sizes in mm); ServiceError names a bad row.
     Whoever may make cut sheets (the constructor) may change it."""
     permissions.require(actor, permissions.CUT_SHEETS)
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(row, dict) for row in rows):
+        raise ServiceError("Таблица листов не сохранена: неверные строки")
     boards: list[Board] = []
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):

@@ -76,7 +76,7 @@ def _deal(deal_id: int) -> Deal:
     return deal
 
 
-def _get_task(task_id: int) -> Task:
+def get_task(task_id: int) -> Task:
     task = lookup.by_id(Task, task_id)
     if task is None:
         raise NotFoundError(TASK_NOT_FOUND)
@@ -156,7 +156,7 @@ def _finish(task: Task, actor: User | None, result: str) -> Task:
 def complete_task(task_id: int, actor: User | None, result: str = "") -> Done[Task]:
     """«Выполнить»: close the task with a result text."""
     with database.atomic():
-        return _done(_finish(_get_task(task_id), actor, result))
+        return _done(_finish(get_task(task_id), actor, result))
 
 
 def reschedule_task(task_id: int, actor: User | None, due_at: datetime, *,
@@ -167,7 +167,7 @@ def reschedule_task(task_id: int, actor: User | None, due_at: datetime, *,
     if not isinstance(all_day, bool):
         raise ValidationError([FieldProblem("task.due", "«весь день» — да или нет")])
     with database.atomic():
-        task = _get_task(task_id)
+        task = get_task(task_id)
         if task.is_done:
             raise ServiceError("Задача уже выполнена — её срок не меняется")
         task.due_at, task.all_day = due_at, all_day
@@ -190,7 +190,8 @@ def ask_feasibility(deal_id: int, actor: User, text: str = FEASIBILITY_QUESTION,
     """The designer asks the constructor whether the bed can be built (Подтверждение, today),
     with the design picture (``picture_id``, else the latest one attached, if any)."""
     with database.atomic():
-        deal = Deal.get_by_id(deal_id)
+        deal = _deal(deal_id)
+        text = validation.checked_text(text, "task.text", required=True)
         picture = (Attachment.get_or_none(Attachment.id == picture_id, Attachment.deal == deal_id)
                    if picture_id is not None else latest_design_picture(deal_id))
         if picture is not None:
@@ -205,7 +206,7 @@ def answer_feasibility(task_id: int, actor: User, possible: bool,
     """The constructor's «да»/«нет» + remarks: closes their task and sets the designer's
     confirmation task carrying the answer. Returns (closed task, new task)."""
     with database.atomic():
-        question = _get_task(task_id)
+        question = get_task(task_id)
         remarks = " ".join((remarks or "").split())
         answer = ("да" if possible else "нет") + (f", {remarks}" if remarks else "")
         question = _finish(question, actor, answer)
@@ -228,7 +229,7 @@ def confirm_receipt(deal_id: int, actor: User | None) -> Done[Task]:
     """«Связаться с клиентом: Подтвердить получение заказа», due the day after the planned
     delivery date, for the deal's manager (set by hand at «Отгружено», in one click)."""
     with database.atomic():
-        deal = Deal.get_by_id(deal_id)
+        deal = _deal(deal_id)
         if deal.planned_delivery_date is None:
             raise ServiceError("Укажите плановую дату доставки — задача ставится на следующий день после неё")
         user, group = people.addressee(deal, pipeline.TO_MANAGER)
@@ -239,7 +240,7 @@ def confirm_receipt(deal_id: int, actor: User | None) -> Done[Task]:
 
 def offers_confirm_receipt(deal_id: int) -> bool:
     """Whether the card should offer «Подтвердить получение заказа»: shipped, and not set yet."""
-    deal = Deal.get_by_id(deal_id)
+    deal = _deal(deal_id)
     return deal.stage == "shipped" and not Task.select().where(
         Task.deal == deal_id, Task.text == CONFIRM_RECEIPT, Task.created_at >= deal.stage_entered_at).exists()
 

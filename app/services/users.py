@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from app.domain import pipeline
+from app.domain import pipeline, validation
 from app.domain.changes import Changes, Done
 from app.domain.codes import Role
 from app.domain.errors import NotFoundError, ServiceError
+from app.domain.labels import label
 from app.services import people, permissions
 from app.services.auth import UserDataError, hash_secret, needs_first_admin
 from app.services.timeline import audit
@@ -21,21 +22,28 @@ USERS_CHANGED = Changes(users=True, audit=True)
 
 def clean_login(login: str) -> str:
     """A login: 2–32 lower-case Latin letters, digits, «.», «_» or «-»."""
-    login = (login or "").strip().lower()
+    login = login.strip().lower() if isinstance(login, str) else ""
     if not LOGIN_RE.match(login):
         raise UserDataError("Имя входа: 2–32 латинские буквы, цифры, точка, дефис или подчёркивание.")
     return login
 
 
-def clean_name(full_name: str) -> str:
-    full_name = " ".join((full_name or "").split())
-    if not full_name:
-        raise UserDataError("Напишите имя пользователя.")
-    return full_name
+def clean_name(full_name: str, key: str = "full_name") -> str:
+    """A person's (or a group's) name, tidied; UserDataError naming the field otherwise."""
+    try:
+        return validation.clean_text(full_name, key=key, required=True)
+    except validation.FieldError as error:
+        raise UserDataError(f"{label(key)}: {error}") from None
+
+
+def _clean_groups(groups: object) -> list[str]:
+    if not isinstance(groups, (list, tuple, set, frozenset)):
+        raise UserDataError("Группы: нужен список названий.")
+    return sorted({clean_name(name, "group") for name in groups if not (isinstance(name, str) and not name.strip())})
 
 
 def _clean_role(role: str) -> str:
-    if role not in Role.NAMES:
+    if not isinstance(role, str) or role not in Role.NAMES:
         raise UserDataError("Выберите роль из списка.")
     return role
 
@@ -64,6 +72,7 @@ def add_user(actor: User | None, login: str, full_name: str, role: str, secret: 
     """A new user with a password or PIN, in their role's group and any ``groups``."""
     permissions.require(actor, permissions.USERS_MANAGE)
     login, full_name, role = clean_login(login), clean_name(full_name), _clean_role(role)
+    groups = _clean_groups(groups) if groups is not None else None
     password_hash = hash_secret(secret)
     with database.atomic():
         if User.select().where(User.login == login).exists():
@@ -100,7 +109,7 @@ def set_role(actor: User | None, user_id: int, role: str) -> Done[User]:
 def set_groups(actor: User | None, user_id: int, groups: list[str]) -> Done[User]:
     """The groups the user belongs to (tasks addressed to a group reach its members)."""
     permissions.require(actor, permissions.USERS_MANAGE)
-    names = sorted({" ".join(name.split()) for name in groups if name.strip()})
+    names = _clean_groups(groups)
     with database.atomic():
         user = _get(user_id)
         UserGroup.delete().where(UserGroup.user == user).execute()
@@ -138,6 +147,8 @@ def reset_password(actor: User | None, user_id: int, secret: str) -> Done[User]:
 def set_active(actor: User | None, user_id: int, active: bool) -> Done[User]:
     """Deactivate (the user can no longer sign in, gets no tasks) or reactivate a user."""
     permissions.require(actor, permissions.USERS_MANAGE)
+    if not isinstance(active, bool):
+        raise UserDataError("Включён: да или нет.")
     with database.atomic():
         user = _get(user_id)
         if not active:

@@ -1,0 +1,161 @@
+"""Every service entry point called with generated junk in one argument at a time: only the services'
+own error escapes (a Russian message, no SQL, no Python type names), and a refusal writes nothing —
+on SQLite and PostgreSQL alike."""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from datetime import date, datetime, time
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.domain.codes import Role
+from app.domain.errors import ServiceError
+from app.domain.reminder_rules import ReminderSettings
+from app.services import (
+    auth,
+    board_moves,
+    cutsheets,
+    deal_fields,
+    deals,
+    my_tasks,
+    notes,
+    permissions,
+    personal_data,
+    reminders,
+    specs,
+    stale,
+    stock_boards,
+    tasks,
+    users,
+)
+from app.store.models import ALL_MODELS, Task
+from tests.domain.helpers import complete_deal
+
+TRICKY_TEXT = ["", "   ", "\x00", "a\x00b", "\x1b[31m", "x" * 300, "я" * 5000, "NaN", "1e400", "-1", "9" * 40,
+               "31.02.2025", "2025-13-45", "'; DROP TABLE deal; --", "🙂" * 80, "\u202e", "nowhere"]
+JUNK = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.sampled_from([0, -1, 2**63]),
+    st.floats(allow_nan=True, allow_infinity=True), st.decimals(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40), st.sampled_from(TRICKY_TEXT), st.binary(max_size=8),
+    st.lists(st.one_of(st.integers(), st.text(max_size=5), st.none()), max_size=3),
+    st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=2),
+    st.dates(), st.datetimes(), st.times(),
+)
+FIELD_KEYS = [*deal_fields.DEAL_TEXT, *deal_fields.DEAL_AMOUNTS, *deal_fields.DEAL_DATES, *deal_fields.CONTACT_TEXT,
+              *deal_fields.PASSPORT, "contact.phone", "contact.email", "contact.phones", "contact.emails",
+              "delivery_type", "kind", "assembly_needed", "responsible", "no.such.field"]
+FOREIGN = re.compile(r"SELECT|INSERT|UPDATE |Traceback|NoneType|object has no attribute|invalid literal|"
+                     r"is not iterable|unhashable|\bkind:|\bint\(\)|psycopg|sqlite", re.IGNORECASE)
+
+
+def _entry_points(ctx: dict) -> dict[str, tuple]:
+    """name -> (call taking keyword arguments, valid arguments): junk replaces one of them."""
+    admin, manager = ctx["admin"], ctx["manager"]
+    deal, task, other = ctx["deal"], ctx["task"], ctx["other"]
+    return {
+        "create_deal": (lambda actor, name, values: deals.create_deal(actor, name=name, values=values),
+                        dict(actor=manager, name="Новая сделка", values={"source": "сайт"})),
+        "update_deal": (lambda deal_id, values, version: deals.update_deal(deal_id, manager, values, version),
+                        dict(deal_id=deal, values={"tags": "инд"}, version=None)),
+        "move_deal": (lambda deal_id, to, values: deals.move_deal(deal_id, to, manager, values),
+                      dict(deal_id=deal, to="first_contact", values=None)),
+        "move_many": (lambda ids, to: board_moves.move_many(ids, to, manager), dict(ids=[deal], to="new")),
+        "add_note": (lambda deal_id, text: notes.add_note(deal_id, manager, text),
+                     dict(deal_id=deal, text="Позвонить после 18")),
+        "attach_file": (lambda deal_id, source, kind, comment: notes.attach_file(deal_id, manager, source, kind,
+                                                                                 comment),
+                        dict(deal_id=deal, source=ctx["file"], kind="other", comment="")),
+        "add_task": (lambda deal_id, text, type, due_at, all_day: tasks.add_task(
+            deal_id, manager, text=text, type=type, user=manager, due_at=due_at, all_day=all_day),
+            dict(deal_id=deal, text="Перезвонить", type="contact", due_at=None, all_day=False)),
+        "complete_task": (lambda task_id, result: tasks.complete_task(task_id, manager, result),
+                          dict(task_id=other, result="готово")),
+        "reschedule_task": (lambda task_id, due_at, all_day: tasks.reschedule_task(task_id, manager, due_at,
+                                                                                  all_day=all_day),
+                            dict(task_id=task, due_at=datetime(2025, 6, 3, 10), all_day=False)),
+        "move_to": (lambda task_id, day, at: my_tasks.move_to(task_id, manager, day, at),
+                    dict(task_id=task, day=date(2025, 6, 4), at=time(11))),
+        "plus_hour": (lambda task_id: my_tasks.plus_hour(task_id, manager, ReminderSettings()), dict(task_id=task)),
+        "tomorrow": (lambda task_id: my_tasks.tomorrow(task_id, manager), dict(task_id=task)),
+        "ask_feasibility": (lambda deal_id, text: tasks.ask_feasibility(deal_id, ctx["designer"], text),
+                            dict(deal_id=deal, text="Можно ли так?")),
+        "grace": (lambda minutes: tasks.set_new_lead_grace(admin, minutes), dict(minutes=20)),
+        "snooze": (lambda ids, minutes: reminders.snooze(ids, manager, minutes), dict(ids=[task], minutes=15)),
+        "add_user": (lambda login, full_name, role, secret, groups: users.add_user(
+            admin, login, full_name, role, secret, groups),
+            dict(login="olga", full_name="Ольга", role=Role.MANAGER, secret="1234", groups=None)),
+        "rename_user": (lambda user_id, full_name: users.rename_user(admin, user_id, full_name),
+                        dict(user_id=manager.id, full_name="Татьяна")),
+        "set_role": (lambda user_id, role: users.set_role(admin, user_id, role),
+                     dict(user_id=ctx["designer"].id, role=Role.DESIGNER)),
+        "set_groups": (lambda user_id, groups: users.set_groups(admin, user_id, groups),
+                       dict(user_id=manager.id, groups=["Магазины"])),
+        "reset_password": (lambda user_id, secret: users.reset_password(admin, user_id, secret),
+                           dict(user_id=manager.id, secret="5678")),
+        "set_active": (lambda user_id, active: users.set_active(admin, user_id, active),
+                       dict(user_id=ctx["designer"].id, active=True)),
+        "set_roles": (lambda action, roles: permissions.set_roles(admin, action, roles),
+                      dict(action=permissions.EXPORT, roles=[Role.MANAGER])),
+        "stale_days": (lambda code, days: stale.set_threshold(code, days), dict(code="invoice", days=3)),
+        "read_passport": (lambda deal_id: personal_data.read_passport(deal_id, manager), dict(deal_id=deal)),
+        "sign_in": (lambda user_id, secret: auth.sign_in(user_id, secret), dict(user_id=admin.id, secret="0000")),
+        "save_parts": (lambda deal_id, rows: specs.save_parts(deal_id, ctx["constructor"], rows),
+                       dict(deal_id=deal, rows=[{"name": "Бок", "thickness": 18, "length": 1900, "width": 800, "quantity": 2}])),
+        "cut_sheet": (lambda ids, material: cutsheets.create_cut_sheet(ctx["constructor"], ids, material),
+                      dict(ids=[deal], material="")),
+        "cancel_sheet": (lambda number, reason: cutsheets.cancel_cut_sheet(number, ctx["constructor"], reason),
+                         dict(number=999, reason="")),
+        "stock_boards": (lambda rows: stock_boards.save_stock_boards(ctx["constructor"], rows),
+                         dict(rows=[{"material": "Фанера 18", "length": 2750, "width": 1220, "trim": 10, "kerf": 4}])),
+    }
+
+
+def _digest() -> str:
+    """A fingerprint of every row of every table."""
+    digest = hashlib.sha256()
+    for model in ALL_MODELS:
+        for row in model.select().order_by(model._meta.primary_key).tuples():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def shop(staff, tmp_path):
+    deal = complete_deal(staff["manager"])
+    other = tasks.add_task(deal.id, staff["manager"], text="Другая", user=staff["manager"]).value
+    file = tmp_path / "фото.jpg"
+    file.write_bytes(b"\xff\xd8 not really a picture")
+    return {**staff, "deal": deal.id, "task": Task.get(Task.deal == deal.id, Task.rule.is_null(False)).id,
+            "other": other.id, "file": file}
+
+
+ENTRY_NAMES = sorted(_entry_points(defaultdict(lambda: SimpleNamespace(id=0))))
+
+
+@pytest.mark.parametrize("name", ENTRY_NAMES)
+def test_junk_gets_the_services_own_error_and_writes_nothing(shop, name):
+    call, valid = _entry_points(shop)[name]
+
+    @settings(max_examples=25, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(argument=st.sampled_from(sorted(set(valid) - {"actor"})), junk=JUNK, field=st.sampled_from(FIELD_KEYS))
+    def attempt(argument, junk, field):
+        arguments = dict(valid)
+        if argument == "values":  # a field map: junk under a field key, or junk instead of the map
+            arguments[argument] = {field: junk} if not isinstance(junk, bool) else junk
+        else:
+            arguments[argument] = junk
+        before = _digest()
+        try:
+            call(**arguments)
+        except ServiceError as error:
+            assert str(error) and not FOREIGN.search(str(error)), str(error)
+            assert _digest() == before, f"{name}({argument}={junk!r}) was refused but wrote: {error}"
+
+    attempt()
+
