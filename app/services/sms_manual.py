@@ -13,6 +13,7 @@ from app.domain.sms_text import REQUIRED_DEAL_FIELDS, missing_fields, sms_length
 from app.domain.validation import checked_text
 from app.services import deals
 from app.services.sms import client_phone, deal_values, fill, put_in_outbox, show_on_timeline, sms_changes, templates
+from app.store import lookup
 from app.store.db import database
 from app.store.models import OutboxSms, User
 
@@ -36,7 +37,7 @@ def _phone(deal) -> str:
 
 
 def _get(sms_id: int) -> OutboxSms:
-    sms = OutboxSms.get_or_none(OutboxSms.id == sms_id)
+    sms = lookup.by_id(OutboxSms, sms_id)
     if sms is None:
         raise NotFoundError("СМС не найдено (возможно, удалено на другом компьютере)")
     return sms
@@ -121,6 +122,7 @@ def resend(sms_id: int, actor: User | None) -> Done[OutboxSms]:
 def cancel(sms_id: int, actor: User | None) -> Done[OutboxSms]:
     """Cancel an SMS that has not gone; refused once a sender took it."""
     with database.atomic():
+        _get(sms_id)
         taken = OutboxSms.update(status=SmsState.CANCELLED, cancelled_at=clock.now(), next_attempt_at=None).where(
             OutboxSms.id == sms_id, OutboxSms.status == SmsState.PENDING).execute()
         sms = _get(sms_id)

@@ -106,3 +106,12 @@ def test_outbox_counts(smsru, staff):
     send_due(configured_gateway())
     assert sms_outbox.counts() == sms_outbox.OutboxCounts(queued=0, failed=1)
     assert [line.status for line in sms_outbox.outbox(sms_outbox.FAILED)] == [SmsState.FAILED]
+
+
+@pytest.mark.parametrize("junk", [0, -1, 2**70, "1", None, 1.5])
+def test_an_id_that_is_no_sms_finds_nothing(db, staff, junk, counts):
+    before = counts()
+    for action in (sms_manual.cancel, sms_manual.resend, sms_manual.send_now):
+        with pytest.raises(ServiceError, match="СМС не найдено"):
+            action(junk, staff["manager"])
+    assert counts() == before
