@@ -7,7 +7,7 @@ from typing import Any
 
 from app.domain import clock
 from app.domain.changes import Done
-from app.domain.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
+from app.domain.errors import FieldProblem, ServiceError, ValidationError
 from app.domain.sms_status import SmsState
 from app.domain.sms_text import REQUIRED_DEAL_FIELDS, missing_fields, sms_length
 from app.domain.validation import checked_text
@@ -37,10 +37,7 @@ def _phone(deal) -> str:
 
 
 def _get(sms_id: int) -> OutboxSms:
-    sms = lookup.by_id(OutboxSms, sms_id)
-    if sms is None:
-        raise NotFoundError("СМС не найдено (возможно, удалено на другом компьютере)")
-    return sms
+    return lookup.existing(OutboxSms, sms_id, "СМС не найдено (возможно, удалено на другом компьютере)")
 
 
 def _save_deal_fields(deal_id: int, actor: User | None, values: dict[str, Any] | None) -> None:
