@@ -26,12 +26,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
     from app.cli import maintenance as maintenance_commands
+    from app.cli.fetch_mail import add_fetch_mail_command
     from app.cli.print_cutsheet import add_print_command
     from app.cli.send_sms import add_send_sms_command
 
     add_print_command(commands, common)
     add_send_sms_command(commands, common)
     maintenance_commands.register(commands, common)
+    add_fetch_mail_command(commands, common)
     return parser
 
 

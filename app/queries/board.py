@@ -17,7 +17,7 @@ from app.domain.board_text import OpenTask
 from app.domain.validation import phone_search_digits
 from app.services.tasks import day_start_utc
 from app.store.db import is_postgres
-from app.store.models import Contact, Deal, Task, User
+from app.store.models import Contact, Deal, MailLetter, Task, User
 
 PAGE_SIZE = 40
 CHUNK = 500  # ids per IN (...) list
@@ -186,6 +186,7 @@ class CardData:
     stage_entered_at: datetime
     version: int
     tasks: list[OpenTask] = field(default_factory=list)
+    imported_from: str = ""  # the mailbox whose letter made the deal («импорт krovatispb@gmail.com»)
 
 
 def _chunks(ids: list[int]):
@@ -204,12 +205,15 @@ def cards(ids: list[int]) -> dict[int, CardData]:
     found: dict[int, CardData] = {}
     for chunk in _chunks(list(ids)):
         query = (Deal.select(Deal.id, Deal.order_no, Deal.name, Contact.full_name, Deal.budget, Deal.stage,
-                             Deal.created_at, Deal.stage_entered_at, Deal.version)
+                             Deal.created_at, Deal.stage_entered_at, Deal.version, MailLetter.mailbox)
                  .join(Contact, pw.JOIN.LEFT_OUTER, on=(Deal.contact == Contact.id))
+                 .switch(Deal)  # a deal is made by one letter at most
+                 .join(MailLetter, pw.JOIN.LEFT_OUTER, on=(MailLetter.deal == Deal.id)
+                       & (MailLetter.status == MailLetter.LEAD_CREATED))
                  .where(_in(Deal.id, chunk)))
         for row in query.tuples():
             found[row[0]] = CardData(row[0], row[1], row[2], row[3] or "", row[4], row[5], row[6], row[7],
-                                     row[8])
+                                     row[8], imported_from=row[9] or "")
         open_tasks = (Task.select(Task.deal, Task.due_at, Task.all_day)
                       .where(_in(Task.deal, chunk), Task.done_at.is_null()).tuples())
         for deal_id, due_at, all_day in open_tasks:

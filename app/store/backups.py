@@ -10,13 +10,17 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import zipfile
+import zlib
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.domain import clock
+from app.store import migrations
 from app.store.db import copy_sqlite
 from app.store.integrity import check_sqlite_file
 
@@ -25,6 +29,10 @@ PG_MEMBER = "crm.pgdump"
 FILES_MEMBER = "files/"
 MANIFEST = "backup.json"
 KEEP_DAILY, KEEP_WEEKLY = 7, 4
+KEEP_BEFORE_RESTORE = 3
+BEFORE_RESTORE = "-before-restore.zip"
+WORK_PREFIX = ".crm-work-"
+READY, OLD_FILES = "READY", "old-files"
 EVERY = timedelta(days=1)
 _NAME = re.compile(r"^crm-(\d{8}-\d{6})\.zip$")
 _STAMP = "%Y%m%d-%H%M%S"
@@ -123,7 +131,8 @@ def backup_sqlite(db_path: Path, files_dir: Path | None, folder: Path | None = N
                   now: datetime | None = None) -> Path:
     """A consistent backup of the live database and its files; then rotation. Returns the zip."""
     folder = folder or backups_dir(db_path)
-    with tempfile.TemporaryDirectory(prefix="crm-backup-") as work:
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=folder) as work:  # tidied at start if killed
         copy = Path(work) / DB_MEMBER
         copy_sqlite(db_path, copy, timeout=30)
         target = write_archive(folder, copy, DB_MEMBER, files_dir, now)
@@ -135,7 +144,8 @@ def _check_archive(backup: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(backup)
     except (OSError, zipfile.BadZipFile) as error:
-        raise BackupError(f"Не удаётся открыть резервную копию {backup}: {error}") from error
+        raise BackupError(f"Не удаётся открыть резервную копию {backup.name}: это не zip-архив "
+                          f"или файл повреждён.") from error
     names = set(archive.namelist())
     if PG_MEMBER in names:
         archive.close()
@@ -147,48 +157,167 @@ def _check_archive(backup: Path) -> zipfile.ZipFile:
     return archive
 
 
+def check_database_file(path: Path, name: str) -> None:
+    """Refuse a database this program cannot take in (BackupError in Russian): damaged, empty, another
+    program's, or written by a newer version."""
+    result = check_sqlite_file(path)
+    if not result.ok:
+        raise BackupError(f"Резервная копия {name} сама повреждена: {result.message}")
+    version = schema_version_of(path)
+    if version is None:
+        raise BackupError(f"{name} — не резервная копия этой программы (в базе нет её таблиц).")
+    if version > migrations.latest():
+        raise BackupError(f"{name} сделана более новой версией программы (схема {version}, эта программа "
+                          f"знает до {migrations.latest()}). Сначала обновите программу.")
+
+
+def schema_version_of(path: Path) -> int | None:
+    """The schema version recorded in the SQLite file (None: not a database of this program)."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not {"schema_version", "deal", "user"} <= tables:
+                return None
+            row = conn.execute("SELECT version FROM schema_version").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row and isinstance(row[0], int) and row[0] > 0 else None
+
+
+def usable(backup: Path) -> bool:
+    """Whether ``backup`` opens as this program's SQLite backup and its checksums hold (a quick
+    check for the start-up offer; ``restore`` checks the database inside too)."""
+    try:
+        with _check_archive(backup) as archive:
+            return archive.testzip() is None
+    except (BackupError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        return False
+
+
+def latest_usable(folder: Path) -> Path | None:
+    """The newest backup in ``folder`` that ``usable`` accepts."""
+    return next((path for path in reversed(list_backups(folder)) if usable(path)), None)
+
+
 def _safety_copy(db_path: Path, files_dir: Path, folder: Path) -> Path | None:
     """Keep what is there now (even a damaged file) as a backup before it is replaced."""
     if not db_path.exists():
         return None
-    with tempfile.TemporaryDirectory(prefix="crm-before-restore-") as work:
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=folder) as work:
         raw = Path(work) / DB_MEMBER
         shutil.copyfile(db_path, raw)
         wal = db_path.with_name(db_path.name + "-wal")
         if wal.exists():
             shutil.copyfile(wal, raw.with_name(raw.name + "-wal"))
         target = write_archive(folder, raw, DB_MEMBER, files_dir, clock.now() + timedelta(seconds=1))
-    return target.rename(target.with_name(target.stem + "-before-restore.zip"))
+    safety = target.rename(target.with_name(target.stem + BEFORE_RESTORE))
+    rotate_before_restore(folder)
+    return safety
+
+
+def rotate_before_restore(folder: Path, keep: int = KEEP_BEFORE_RESTORE) -> list[Path]:
+    """Keep only the newest ``keep`` copies made before restores; returns the deleted ones."""
+    found = sorted(folder.glob(f"crm-*{BEFORE_RESTORE}"))
+    gone = found[:-keep] if keep else found
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return gone
+
+
+def staging_dir(db_path: Path) -> Path:
+    """Where a restore puts the new database and files before swapping them in."""
+    return db_path.with_name(db_path.name + ".restore")
 
 
 def restore(backup: Path, db_path: Path, files_dir: Path) -> Restored:
-    """Replace the database file and the files folder with those of ``backup`` (a closed database!).
-
-    The backup is checked first (it must pass the integrity check); the present state is kept as
+    """Replace the database file and the files folder with those of ``backup`` (a closed database!),
+    all or nothing: both are staged beside the database, marked ready, then swapped in by renames; a
+    restore killed before the mark leaves the old state, one killed after it is finished by the next
+    start (``finish_interrupted_restore``). The backup is checked first; the present state is kept as
     ``…-before-restore.zip`` in the backups folder."""
-    with _check_archive(backup) as archive, tempfile.TemporaryDirectory(
-            prefix="crm-restore-", dir=db_path.parent if db_path.parent.exists() else None) as work:
-        work_dir = Path(work)
-        archive.extract(DB_MEMBER, work_dir)
-        result = check_sqlite_file(work_dir / DB_MEMBER)
-        if not result.ok:
-            raise BackupError(f"Резервная копия {backup.name} сама повреждена: {result.message}")
-        members = [n for n in archive.namelist() if n.startswith(FILES_MEMBER) and not n.endswith("/")]
-        for name in members:
-            archive.extract(name, work_dir)
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        safety = _safety_copy(db_path, files_dir, backups_dir(db_path))
+    finish_interrupted_restore(db_path, files_dir)
+    staging = staging_dir(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with _check_archive(backup) as archive:
+            staging.mkdir()
+            archive.extract(DB_MEMBER, staging)
+            check_database_file(staging / DB_MEMBER, backup.name)
+            members = [n for n in archive.namelist() if n.startswith(FILES_MEMBER) and not n.endswith("/")]
+            for name in members:
+                archive.extract(name, staging)
+            (staging / FILES_MEMBER).mkdir(exist_ok=True)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BackupError(f"Резервная копия {backup.name} повреждена (контрольные суммы не сходятся "
+                          f"или архив обрезан); ничего не заменено.") from error
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    safety = _safety_copy(db_path, files_dir, backups_dir(db_path))
+    _fsync_tree(staging)
+    (staging / READY).write_text("ready", encoding="utf-8")
+    _fsync_tree(staging)
+    _swap_in(staging, db_path, files_dir)
+    return Restored(db_path, len(members), safety)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in [*folder.rglob("*"), folder]:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _swap_in(staging: Path, db_path: Path, files_dir: Path) -> None:
+    """Move a ready staging in; every step can be repeated, so a killed swap is finished by rerunning."""
+    old_files = staging / OLD_FILES
+    new_files = staging / FILES_MEMBER.rstrip("/")
+    if new_files.exists():
+        if files_dir.exists() and not old_files.exists():
+            os.replace(files_dir, old_files)
+        files_dir.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new_files, files_dir)
+    new_db = staging / DB_MEMBER
+    if new_db.exists():
         for suffix in ("-wal", "-shm"):
             db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
-        os.replace(work_dir / DB_MEMBER, db_path)
-        if files_dir.exists():
-            shutil.rmtree(files_dir)
-        restored_files = work_dir / FILES_MEMBER.rstrip("/")
-        if restored_files.exists():
-            shutil.move(str(restored_files), str(files_dir))
-        else:
-            files_dir.mkdir(parents=True, exist_ok=True)
-    return Restored(db_path, len(members), safety)
+        os.replace(new_db, db_path)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def finish_interrupted_restore(db_path: Path, files_dir: Path) -> str:
+    """At start: a restore killed after its ready mark is finished, one killed before is dropped
+    (the old database and files are untouched); returns what was done ("" when nothing)."""
+    staging = staging_dir(db_path)
+    if not staging.exists():
+        return ""
+    if (staging / READY).exists():
+        _swap_in(staging, db_path, files_dir)
+        return "finished"
+    shutil.rmtree(staging, ignore_errors=True)
+    return "dropped"
+
+
+def tidy(db_path: Path, files_dir: Path) -> None:
+    """At start: finish or drop an interrupted restore; delete what interrupted backups left (part
+    files, work folders)."""
+    finish_interrupted_restore(db_path, files_dir)
+    folder = backups_dir(db_path)
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.suffix == ".part":
+                path.unlink(missing_ok=True)
+            elif path.is_dir() and path.name.startswith(WORK_PREFIX):
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def pg_dump_command(url: str) -> tuple[list[str], dict[str, str]]:

@@ -76,7 +76,12 @@ def _m007_deal_source(db: peewee.Database) -> None:
     ensure_columns(db, models.Deal, "source")
 
 
-def _m008_sms_outbox(db: peewee.Database) -> None:
+def _m008_mail_intake(db: peewee.Database) -> None:
+    """Letters of the shop's mailbox (each handled once) and how far each folder was read."""
+    db.create_tables([models.MailLetter, models.MailFolder])
+
+
+def _m009_sms_outbox(db: peewee.Database) -> None:
     """SMS that really leave: the gateway's id, cost, attempts and retries, the time of each state."""
     ensure_columns(db, models.OutboxSms, "created_by", "gateway", "gateway_id", "cost", "parts", "attempts",
                    "next_attempt_at", "last_error", "sending_at", "delivered_at", "failed_at", "cancelled_at",
@@ -86,7 +91,8 @@ def _m008_sms_outbox(db: peewee.Database) -> None:
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
-                                                       _m006_change_log, _m007_deal_source, _m008_sms_outbox]
+                                                       _m006_change_log, _m007_deal_source,
+                                                       _m008_mail_intake, _m009_sms_outbox]
 
 
 def latest() -> int:

@@ -242,6 +242,7 @@ class TimelineEntry(BaseModel):
     FILE = "file"
     SMS = "sms"
     CHANGE = "change"
+    MAIL_IN = "mail_in"  # «Входящее письмо» (app.services.mail_intake)
 
     deal = pw.ForeignKeyField(Deal, backref="timeline", on_delete="CASCADE")
     at = pw.DateTimeField(default=clock.now)
@@ -364,8 +365,50 @@ class CutSheetOrder(BaseModel):
         indexes = ((("cut_sheet", "deal"), True),)
 
 
+class MailLetter(BaseModel):
+    """A letter of the shop's mailbox, recorded once by its Message-ID (or the hash of its headers) in
+    the transaction that made its lead or timeline line, so it is never handled twice."""
+
+    LEAD_CREATED = "lead_created"
+    ATTACHED = "attached"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    INCOMING, OUTGOING = "in", "out"
+
+    message_id = pw.CharField(unique=True)
+    mailbox = pw.CharField()  # the account it was read from, «krovatispb@gmail.com»
+    folder = pw.CharField(default="")
+    uidvalidity = pw.BigIntegerField(null=True)
+    uid = pw.BigIntegerField(null=True)
+    direction = pw.CharField(default=INCOMING)
+    deal = pw.ForeignKeyField(Deal, null=True, backref="letters", on_delete="SET NULL")
+    from_name = pw.CharField(default="")
+    from_address = pw.CharField(default="", index=True)
+    to_addresses = pw.TextField(default="")
+    subject = pw.TextField(default="")
+    body = pw.TextField(default="")
+    sent_at = pw.DateTimeField(null=True)
+    received_at = pw.DateTimeField(default=clock.now)
+    status = pw.CharField()
+    reason = pw.TextField(default="")  # why it was skipped or failed; what could not be read
+
+
+class MailFolder(BaseModel):
+    """How far the reading of one mailbox folder got (per UIDVALIDITY), and which PC reads it now:
+    the lease a PC takes before reading, so one PC at a time fetches the letters."""
+
+    name = pw.CharField(primary_key=True)  # «login@host/INBOX»
+    uidvalidity = pw.BigIntegerField(null=True)
+    last_uid = pw.BigIntegerField(default=0)
+    since = pw.DateField(null=True)  # letters received before this day are never read (the old history)
+    holder = pw.CharField(default="")  # the PC reading now («host:pid:…»), "" when nobody
+    held_until = pw.DateTimeField(null=True)
+    checked_at = pw.DateTimeField(null=True)
+    last_error = pw.TextField(default="")
+
+
 ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
     Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
-    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog,
+    ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog, MailLetter, MailFolder,
 ]

@@ -7,8 +7,8 @@ from pathlib import Path
 import peewee
 
 from app.domain.codes import Role
-from app.store import files
-from app.store.backups import backups_dir, latest_backup
+from app.store import backups, files
+from app.store.backups import backups_dir
 from app.store.connection import open_database
 from app.store.connection_settings import SettingsStore
 from app.store.db import data_dir, default_url, sqlite_path
@@ -23,20 +23,20 @@ class Opened:
     demo: bool
     check: str = ""  # the start-up integrity check's verdict (SQLite), for the status bar
 
-
 def open_for_run(url: str | None) -> Opened:
     """Open ``url`` (None: this PC's database) after SQLite's integrity check of the file."""
     url = url or configured_url()
+    path = sqlite_path(url)
+    if path is not None:
+        backups.tidy(path, files_dir_for(url))
     check = check_before_open(url)
     db = open_database(url)
     files.set_files_root(files_dir_for(url))
     return Opened(db, url, False, check)
 
-
 def configured_url() -> str:
     """This PC's database: the one chosen in «Подключение», else the default SQLite file."""
     return SettingsStore().saved_url() or default_url()
-
 
 def files_dir_for(url: str) -> Path:
     """The attached files' folder: the one set in «Подключение» for this database, else the
@@ -47,7 +47,6 @@ def files_dir_for(url: str) -> Path:
     path = sqlite_path(url)
     return path.parent / "files" if path is not None else data_dir() / "files"
 
-
 def check_before_open(url: str) -> str:
     """SQLite's integrity check of an existing file: its verdict, or DatabaseDamagedError."""
     path = sqlite_path(url)
@@ -55,13 +54,11 @@ def check_before_open(url: str) -> str:
         return ""
     result = check_sqlite_file(path)
     if not result.ok:
-        raise DatabaseDamagedError(path, result, latest_backup(backups_dir(path)))
+        raise DatabaseDamagedError(path, result, backups.latest_usable(backups_dir(path)))
     return result.message
-
 
 WORKSTATION_ROLES = {"counter": Role.MANAGER, "constructor": Role.CONSTRUCTOR,
                      "workshop": Role.PRODUCTION_CHIEF}
-
 
 def default_user(workstation: str = "counter", login: str | None = None) -> User:
     """The user a demo (or a single-user shop) works as: by login, else by the workstation's role."""

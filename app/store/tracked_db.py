@@ -35,6 +35,7 @@ class _Pending(threading.local):
     def __init__(self) -> None:
         self.dirty = False
         self.deals: set[int] = set()
+        self.bumping = False  # the counter's own statements are running (per thread: mail is read on one)
 
     def clear(self) -> None:
         self.dirty = False
@@ -49,7 +50,6 @@ class TrackedMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._pending = _Pending()
-        self._bumping = False
         self.own_changes: set[int] = set()  # counter values this process committed
 
     # -- what changed ----------------------------------------------------------------------------
@@ -59,7 +59,7 @@ class TrackedMixin:
 
     def _advance_counter(self) -> int:
         p = self.param
-        self._bumping = True
+        self._pending.bumping = True
         try:
             cursor = super().execute_sql(
                 f"UPDATE {COUNTER_TABLE} SET value = value + 1 WHERE name = {p}", (CHANGES,))
@@ -74,7 +74,7 @@ class TrackedMixin:
             if seq % 500 == 0:
                 super().execute_sql(f"DELETE FROM {CHANGE_LOG_TABLE} WHERE seq <= {p}", (seq - LOG_KEEP,))
         finally:
-            self._bumping = False
+            self._pending.bumping = False
         return seq
 
     # -- transactions ----------------------------------------------------------------------------
@@ -116,7 +116,7 @@ class TrackedMixin:
                 raise ConnectionLostError() from again
 
     def execute_sql(self, sql, params=None):
-        write = _is_write(sql) and not self._bumping
+        write = _is_write(sql) and not self._pending.bumping
         if write and self.track_changes and not self.in_transaction():
             with self.atomic():  # so that the counter moves with this write
                 return self.execute_sql(sql, params)

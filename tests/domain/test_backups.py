@@ -1,9 +1,12 @@
 """Backups with attached files, rotation, restore, and the integrity check that finds damage."""
 from __future__ import annotations
 
+import multiprocessing
 import shutil
+import sqlite3
 import stat
 import zipfile
+from contextlib import closing
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,6 +19,7 @@ from app.store.db import close_database
 from app.store.integrity import DatabaseDamagedError, check_sqlite_file
 from app.store.models import Attachment, Deal
 from app.store.session import open_for_run
+from tests import restore_worker
 from tests.domain.helpers import new_deal
 
 
@@ -171,3 +175,128 @@ def test_fallback_file_mode_is_private(tmp_path):
     store = PasswordStore(tmp_path / "secrets.json")
     store._write_file({"a": "b"})
     assert stat.S_IMODE((tmp_path / "secrets.json").stat().st_mode) == 0o600
+
+
+def _state(db_path, files_dir):
+    """What a user would see: the deals' names and every stored file's bytes."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        names = sorted(row[0] for row in conn.execute("SELECT name FROM deal"))
+    stored = {p.relative_to(files_dir).as_posix(): p.read_bytes() for p in files_dir.rglob("*") if p.is_file()}
+    return names, stored
+
+
+def _zip_with(tmp_path, name, database: bytes | None = None, *, from_file=None):
+    archive_path = tmp_path / name
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        if from_file is not None:
+            archive.write(from_file, backups.DB_MEMBER)
+        else:
+            archive.writestr(backups.DB_MEMBER, database or b"")
+    return archive_path
+
+
+def test_restore_refuses_what_is_not_a_backup_of_this_program(shop, tmp_path):
+    files_dir = shop.parent / "files"
+    close_database()
+    before = _state(shop, files_dir)
+    empty = tmp_path / "empty.sqlite3"
+    sqlite3.connect(empty).close()
+    foreign = tmp_path / "foreign.sqlite3"
+    with closing(sqlite3.connect(foreign)) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+        conn.commit()
+    newer = tmp_path / "newer.sqlite3"
+    shutil.copyfile(shop, newer)
+    with closing(sqlite3.connect(newer)) as conn:
+        conn.execute("UPDATE schema_version SET version = 999")
+        conn.commit()
+    good = backups.backup_sqlite(shop, files_dir, tmp_path / "good")
+    bad_crc = tmp_path / "crm-20250102-000000.zip"
+    data = bytearray(good.read_bytes())
+    data[60:64] = b"XXXX"  # inside the database member's compressed bytes
+    bad_crc.write_bytes(bytes(data))
+    cases = {"пустая": _zip_with(tmp_path, "a.zip", from_file=empty),
+             "чужая": _zip_with(tmp_path, "b.zip", from_file=foreign),
+             "новее": _zip_with(tmp_path, "c.zip", from_file=newer),
+             "crc": bad_crc}
+    messages = {}
+    for case, archive in cases.items():
+        with pytest.raises(backups.BackupError) as refused:
+            backups.restore(archive, shop, files_dir)
+        messages[case] = str(refused.value)
+        assert _state(shop, files_dir) == before, case  # nothing replaced
+        assert not backups.staging_dir(shop).exists()
+    assert "не резервная копия этой программы" in messages["пустая"] and "не резервная копия" in messages["чужая"]
+    assert "более новой версией" in messages["новее"] and "повреждена" in messages["crc"]
+    assert not backups.usable(bad_crc) and backups.usable(good)
+    assert main.main(["--db", f"sqlite:///{shop}", "restore", str(cases["новее"])]) == 1
+    open_database(f"sqlite:///{shop}")
+
+
+def _two_states(shop, tmp_path):
+    """The shop now (old state) and a backup of another state (new), with different files."""
+    files_dir = shop.parent / "files"
+    for n in range(3):
+        new_deal(None, name=f"Новая {n}")
+    (files_dir / "1" / "extra.txt").parent.mkdir(parents=True, exist_ok=True)
+    (files_dir / "1" / "extra.txt").write_bytes(b"new state's file")
+    backup = backups.backup_sqlite(shop, files_dir, tmp_path / "kept")
+    new = _state(shop, files_dir)
+    Deal.delete().where(Deal.name.startswith("Новая")).execute()
+    (files_dir / "1" / "extra.txt").unlink()
+    (files_dir / "1" / "old.txt").write_bytes(b"old state's file")
+    close_database()
+    return backup, files_dir, _state(shop, files_dir), new
+
+
+def test_a_restore_killed_at_any_step_leaves_the_old_state_or_the_new(shop, tmp_path):
+    backup, files_dir, old, new = _two_states(shop, tmp_path)
+    pristine = tmp_path / "pristine"
+    shutil.copytree(shop.parent, pristine)
+    ctx = multiprocessing.get_context("fork")
+    outcomes = []
+    for step in range(1, 60):  # bounded: a restore of this shop takes far fewer steps
+        shutil.rmtree(shop.parent)
+        shutil.copytree(pristine, shop.parent)
+        child = ctx.Process(target=restore_worker.restore_until, args=(step, str(backup), str(shop), str(files_dir)))
+        child.start()
+        child.join(60)
+        backups.tidy(shop, files_dir)  # the next start
+        state = _state(shop, files_dir)
+        assert state in (old, new), f"killed at step {step}: a mixture"
+        outcomes.append(state == new)
+        assert not backups.staging_dir(shop).exists()
+        if child.exitcode == 0:
+            break
+    assert outcomes[-1] and not outcomes[0]  # the last run finished; the first was killed before any change
+    assert len(outcomes) > 5
+    open_database(f"sqlite:///{shop}")
+
+
+def test_a_backup_killed_at_any_step_leaves_no_part_files(shop, tmp_path):
+    files_dir = shop.parent / "files"
+    close_database()
+    folder = backups.backups_dir(shop)
+    ctx = multiprocessing.get_context("fork")
+    for step in range(1, 30):
+        child = ctx.Process(target=restore_worker.backup_until, args=(step, str(shop), str(files_dir)))
+        child.start()
+        child.join(60)
+        backups.tidy(shop, files_dir)
+        assert sorted(p.name for p in folder.iterdir() if backups.stamp_of(p) is None) == []
+        assert all(backups.usable(p) for p in backups.list_backups(folder))
+        if child.exitcode == 0:
+            break
+    assert backups.list_backups(folder)  # the last one finished
+    open_database(f"sqlite:///{shop}")
+
+
+def test_copies_made_before_restores_are_rotated(shop, tmp_path, fake_clock):
+    files_dir = shop.parent / "files"
+    backup = backups.backup_sqlite(shop, files_dir, tmp_path / "kept")
+    close_database()
+    for _ in range(5):
+        fake_clock.advance(timedelta(minutes=5))
+        backups.restore(backup, shop, files_dir)
+    assert len(list(backups.backups_dir(shop).glob("*-before-restore.zip"))) == backups.KEEP_BEFORE_RESTORE
+    open_database(f"sqlite:///{shop}")

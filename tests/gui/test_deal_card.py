@@ -83,6 +83,14 @@ def test_passport_masked_for_designer_and_shown_to_manager_with_audit(qtbot, sta
         "3681", "543578")
     assert [(row.user_id, row.deal_id) for row in views] == [(staff["manager"].id, deal.id)]
 
+    # another PC changes the passport: the refreshed card shows the new one only with a new audit row
+    deals.update_deal(deal.id, staff["manager2"], {"passport.number": "111222"})
+    manager_card.reload()
+    assert field(manager_card, "passport.number").text() == "111222"
+    assert views.count() == 2
+    manager_card.reload()  # nothing new to show: no new view
+    assert views.count() == 2
+
     # fields the designer has no right to change are read-only, with the reason
     assert field(designer_card, "budget").isReadOnly() and field(designer_card, "prepayment").isReadOnly()
     assert "Недостаточно прав" in field(designer_card, "budget").toolTip()

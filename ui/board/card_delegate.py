@@ -63,6 +63,7 @@ class CardDelegate(QStyledItemDelegate):
             "contact": card.contact_name,
             "name": card.name,
             "budget": format_rub(card.budget),
+            "imported": f"импорт {card.imported_from}" if card.imported_from else "",
             "date": board_text.card_date(card.created_at, now),
             "order": f"№{card.order_no}",
             "stage": pipeline.stage(card.stage).name,
@@ -100,7 +101,11 @@ class CardDelegate(QStyledItemDelegate):
         folded = len(getattr(index.model(), "stages", ())) > 1  # a group column names the stage
         order = texts["order"] + (f" · {texts['stage']}" if folded else "")
         right_order = self._draw(painter, small, MUTED, line(2), order, Qt.AlignmentFlag.AlignRight)
-        self._draw(painter, base, INK, line(2).adjusted(0, 0, -right_order - 8, 0), texts["budget"])
+        budget_line = line(2).adjusted(0, 0, -right_order - 8, 0)
+        right_budget = self._draw(painter, base, INK, budget_line, texts["budget"])
+        if texts["imported"]:  # «0 руб · импорт krovatispb@gmail.com», as the shop's old CRM showed it
+            self._draw(painter, small, MUTED, budget_line.adjusted(right_budget + 6, 0, 0, 0),
+                       "· " + texts["imported"])
         task_colour = TASK_COLOURS[texts["task_kind"]]
         dot = QRect(inner.left(), line(3).center().y() - 3, 7, 7)
         painter.setPen(Qt.PenStyle.NoPen)

@@ -113,6 +113,7 @@ class DealCard(QDialog):
         layout.addLayout(self._buttons())
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         window.changed.connect(self.on_changed)
+        self.passport_shown: tuple[str, str] | None = None  # the passport as last read with its audit row
         self.reload(show_passport=True)
 
     # --- building ------------------------------------------------------------------------------
@@ -230,10 +231,12 @@ class DealCard(QDialog):
         self.stage_code = deal.stage
         contact_form = self.forms["contact"]
         if personal_data.can_see_passport(self.user):
-            if show_passport:
+            stored = (state["passport.series"], state["passport.number"])
+            if show_passport or stored != self.passport_shown:  # a passport not seen yet: an audited view
                 viewed = personal_data.read_passport(self.deal_id, self.user)
                 self.window_.announce(viewed.changes)  # the view is in the «Журнал» now
-                state["passport.series"], state["passport.number"] = viewed.value.series, viewed.value.number
+                self.passport_shown = (viewed.value.series, viewed.value.number)
+            state["passport.series"], state["passport.number"] = self.passport_shown
             self.passport_note.setText("Паспортные данные — персональные данные (152-ФЗ): "
                                        "каждый просмотр записывается в журнал.")
         else:

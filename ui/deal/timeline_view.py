@@ -27,6 +27,7 @@ KIND_NAMES = {
     TimelineEntry.FILE: ("Файл", "#00838f"),
     TimelineEntry.SMS: ("СМС", "#ad1457"),
     TimelineEntry.CHANGE: ("Изменение", "#757575"),
+    TimelineEntry.MAIL_IN: ("Входящее письмо", "#0277bd"),
 }
 
 

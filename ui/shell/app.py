@@ -15,6 +15,7 @@ from ui.board.board import BoardWidget
 from ui.common import msgbox
 from ui.cutsheets.install import install_cutsheets, show_cutsheet
 from ui.database import multipc
+from ui.mail.install import install_mail
 from ui.shell import about, autostart, signin, single_instance, workstations
 from ui.shell.app_icon import app_icon
 from ui.shell.crash import CrashHandler, previous_crash_text
@@ -85,6 +86,7 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     if args.show in ("tasks", "sms") or args.show in workstations.ADMIN_SCREENS:
         window.show_screen(args.show)
     multipc.install(window, opened, start=not getattr(args, "screenshot", None))
+    install_mail(window, start=not getattr(args, "screenshot", None))
     about.install(window, opened)
     if window.workstation != "workshop":  # the terminal has no menu bar; its PC is set up once
         autostart.install(window)
