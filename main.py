@@ -18,8 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"workshop-crm {program_version()}")
     parser.add_argument("--screenshot", metavar="FILE.png", help="сохранить снимок окна и выйти")
-    parser.add_argument("--show", metavar="WHAT", help="экран для снимка: deal:N[:main|contact|payment|files], "
-                                                       "tasks, users, cutsheet:N, analytics")
+    parser.add_argument("--show", metavar="WHAT", help="экран для снимка: deal:N[:main|contact|payment|files|sms], "
+                                                       "tasks, sms, users, cutsheet:N, analytics")
     parser.add_argument("--workstation", choices=["counter", "constructor", "workshop"], default=None,
                         help="режим рабочего места (запоминается на этом компьютере)")
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")
@@ -32,11 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli.print_labels import add_labels_command
     from app.cli.print_papers import add_papers_commands
     from app.cli.report import add_report_command
+    from app.cli.send_sms import add_send_sms_command
 
     add_print_command(commands, common)
     add_labels_command(commands, common)
     add_papers_commands(commands, common)
     add_report_command(commands, common)
+    add_send_sms_command(commands, common)
     maintenance_commands.register(commands, common)
     add_fetch_mail_command(commands, common)
     amocrm_commands.register(commands, common)

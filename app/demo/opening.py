@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from app.demo import template
+from app.demo.sms import use_demo_key
 from app.store import files
 from app.store.connection import open_database
 from app.store.session import Opened
@@ -17,4 +18,5 @@ def open_demo() -> Opened:
     path = template.copy_template(folder)
     files.set_files_root(folder / template.FILES_NAME)
     db = open_database(f"sqlite:///{path}")
+    use_demo_key()  # the demo's SMS.ru test key lives in memory only, never in a keyring
     return Opened(db, f"sqlite:///{path}", True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from app.demo.history import add_archive
 from app.demo.production import add_production_documents
 from app.demo.shop_details import add_shop_details
+from app.demo.sms import add_demo_sms
 from app.domain import clock, pipeline
 from app.domain.bed_models import detect_model
 from app.domain.codes import Role
@@ -267,4 +268,5 @@ def build_demo(seed: int = 15) -> dict[str, User]:
         add_archive(staff, {STANDARD: SALES_PATH, INDIVIDUAL: DESIGN_PATH})
         add_production_documents(staff)
         add_shop_details()
+        add_demo_sms()
     return staff

@@ -25,6 +25,7 @@ class Changes:
     users: bool = False  # accounts, their roles, groups, passwords and the rights table
     audit: bool = False  # lines added to the «Журнал»
     settings: bool = False  # the shop's settings (days a card may sit in a stage)
+    sms: bool = False  # the SMS outbox: queued, sent, delivered, failed or cancelled SMS
     snoozed: frozenset[int] = frozenset()  # tasks whose reminder was put off
     signed_in: bool = False  # another user signed in on this PC («Сменить пользователя»)
 

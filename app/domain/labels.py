@@ -63,6 +63,16 @@ LABELS: dict[str, str] = {
     "mail.sender": "Адрес отправителя",
     "mail.sender_name": "Имя отправителя",
     "mail.to": "Кому",
+    "sms.text": "Текст СМС",
+    "sms.phone": "Телефон",
+    "sms.template": "Название шаблона",
+    "sms.template_text": "Текст шаблона",
+    "sms.gateway": "СМС-шлюз",
+    "sms.login": "Логин",
+    "sms.sender": "Имя отправителя",
+    "sms.quiet_from": "Тихие часы с",
+    "sms.quiet_to": "Тихие часы до",
+    "sms.shop_phone": "Телефон магазина",
 }
 
 

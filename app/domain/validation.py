@@ -165,6 +165,7 @@ TEXT_LIMITS: dict[str, int] = {
     "name": 200, "contact.full_name": 200, "contact.company": 200, "contact.address": 500, "tags": 250,
     "products": 2000, "source": 100, "delivery_city": 100, "transport_company": 100, "waybill_no": 60,
     "note": 20_000, "comment": 500, "task.text": 1000, "task.result": 2000, "full_name": 100,
+    "sms.text": 1000, "sms.template": 100, "sms.template_text": 1000, "sms.login": 100, "sms.shop_phone": 40,
 }
 DEFAULT_TEXT_LIMIT = 255
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")

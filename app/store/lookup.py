@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import peewee
 
+from app.domain.errors import NotFoundError
 from app.domain.validation import is_id
 from app.store.db import is_postgres
 
@@ -19,3 +20,11 @@ def by_id(model: type[M], row_id: object, *, lock: bool = False) -> M | None:
         return None
     query = model.select().where(model._meta.primary_key == row_id)
     return (query.for_update() if lock and is_postgres() else query).first()
+
+
+def existing(model: type[M], row_id: object, missing: str) -> M:
+    """The row of ``model`` with ``row_id``; NotFoundError with the Russian ``missing`` when there is none."""
+    row = by_id(model, row_id)
+    if row is None:
+        raise NotFoundError(missing)
+    return row

@@ -107,12 +107,20 @@ def _m012_amocrm_ids(db: peewee.Database) -> None:
     ensure_columns(db, models.Contact, "amo_id")
 
 
+def _m013_sms_outbox(db: peewee.Database) -> None:
+    """SMS that really leave: the gateway's id, cost, attempts and retries, the time of each state."""
+    ensure_columns(db, models.OutboxSms, "created_by", "gateway", "gateway_id", "cost", "parts", "attempts",
+                   "next_attempt_at", "last_error", "sending_at", "delivered_at", "failed_at", "cancelled_at",
+                   "checked_at")
+    models.OutboxSms._schema.create_indexes(safe=True)
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
                                                        _m008_mail_intake, _m009_board_search_and_totals,
                                                        _m010_invoices, _m011_analytics_indexes,
-                                                       _m012_amocrm_ids]
+                                                       _m012_amocrm_ids, _m013_sms_outbox]
 
 
 def latest() -> int:

@@ -9,6 +9,7 @@ import peewee as pw
 
 from app.domain import clock
 from app.domain.codes import OrderKind, Role, TaskType
+from app.domain.sms_status import SmsState
 from app.store.db import database
 
 
@@ -212,19 +213,38 @@ class Attachment(BaseModel):
 
 
 class OutboxSms(BaseModel):
-    """An SMS filled from a template, waiting for a gateway («к отправке»)."""
+    """An SMS of a deal: filled from a template (or written by hand), sent once by a gateway.
 
-    PENDING = "pending"
-    SENT = "sent"
-    STATUS_NAMES = {PENDING: "к отправке", SENT: "отправлено"}
+    States (app.domain.sms_status.SmsState): к отправке → отправляется → отправлено → доставлено /
+    не доставлено / ошибка, or отменено. A sender claims a row (pending → sending) before calling the
+    gateway, so two PCs never send the same SMS.
+    """
+
+    PENDING = SmsState.PENDING
 
     deal = pw.ForeignKeyField(Deal, backref="sms", on_delete="CASCADE")
     phone = pw.CharField(default="")
-    template = pw.CharField()
+    template = pw.CharField()  # the template's name, "" for a one-off SMS
     text = pw.TextField()
     status = pw.CharField(default=PENDING)
     created_at = pw.DateTimeField(default=clock.now)
+    created_by = pw.ForeignKeyField(User, null=True)
+    gateway = pw.CharField(default="")  # the gateway that took it ("smsru", "smsc")
+    gateway_id = pw.CharField(default="")
+    cost = pw.BigIntegerField(null=True)  # kopecks
+    parts = pw.IntegerField(null=True)
+    attempts = pw.IntegerField(default=0)
+    next_attempt_at = pw.DateTimeField(null=True)  # a retry waits until then
+    last_error = pw.TextField(default="")
+    sending_at = pw.DateTimeField(null=True)  # claimed by a sender
     sent_at = pw.DateTimeField(null=True)
+    delivered_at = pw.DateTimeField(null=True)
+    failed_at = pw.DateTimeField(null=True)  # «ошибка» or «не доставлено»
+    cancelled_at = pw.DateTimeField(null=True)
+    checked_at = pw.DateTimeField(null=True)  # the gateway last asked about delivery
+
+    class Meta:
+        indexes = ((("status", "next_attempt_at"), False),)  # what is due, for every sender
 
 
 class TimelineEntry(BaseModel):

@@ -47,6 +47,7 @@ from ui.deal.gate_form import PASSPORT_HIDDEN, GateForm
 from ui.deal.tasks_panel import TasksPanel
 from ui.deal.timeline_view import FeedView
 from ui.papers.card_papers import PapersButton
+from ui.sms.deal_panel import DealSmsPanel
 
 TABS = {
     "main": ("Основное", [FieldSpec("name"), FieldSpec("budget", AMOUNT), FieldSpec("products", LONG),
@@ -64,7 +65,7 @@ TABS = {
                                       FieldSpec("delivery_city"), FieldSpec("planned_delivery_date", DATE),
                                       FieldSpec("transport_company"), FieldSpec("waybill_no")]),
 }
-TAB_ORDER = ("main", "contact", "payment", "files")
+TAB_ORDER = ("main", "contact", "payment", "files", "sms")
 FLAG_STYLE = "background: #e8f5e9; color: #2e7d32; border-radius: 8px; padding: 2px 8px; font-weight: bold;"
 
 
@@ -99,6 +100,8 @@ class DealCard(QDialog):
             self.tabs.addTab(self._tab_page(key, form), title)
         self.files = FilesPanel(window, deal_id)
         self.tabs.addTab(self.files, "Файлы")
+        self.sms = DealSmsPanel(window, deal_id)
+        self.tabs.addTab(self.sms, "СМС")
         self.tasks = TasksPanel(window, deal_id)
         self.feed = FeedView()
 
@@ -225,7 +228,7 @@ class DealCard(QDialog):
 
     # --- showing -------------------------------------------------------------------------------
     def show_tab(self, key: str) -> None:
-        """Bring tab ``key`` (main, contact, payment, files) to the front."""
+        """Bring tab ``key`` (main, contact, payment, files, sms) to the front."""
         self.tabs.setCurrentIndex(TAB_ORDER.index(key))
 
     def reload(self, *, show_passport: bool = False, keep_edits: bool = True) -> None:

@@ -25,6 +25,7 @@ from ui.shell.crash import CrashHandler, previous_crash_text
 from ui.shell.key_names import KeyNamesTranslator
 from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
+from ui.sms.install import install_sms
 from ui.tasks.install import install_tasks
 
 log = logging.getLogger(__name__)
@@ -89,9 +90,10 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     workstations.install(window)
     install_cutsheets(window)
     install_analytics(window)
+    install_sms(window, start=not getattr(args, "screenshot", None))
     show_cutsheet(window, args.show)
     show_analytics(window, args.show)
-    if args.show == "tasks" or args.show in workstations.ADMIN_SCREENS:
+    if args.show in ("tasks", "sms") or args.show in workstations.ADMIN_SCREENS:
         window.show_screen(args.show)
     multipc.install(window, opened, start=not getattr(args, "screenshot", None))
     install_mail(window, start=not getattr(args, "screenshot", None))
