@@ -85,6 +85,8 @@ FACTORIES = {
         "ui.database.connection_dialog", fromlist=["x"]).ConnectionDialog(SettingsStore(Path(o.url[10:]).parent), w),
     "ui.shell.signin.SignInDialog": lambda w, o: __import__("ui.shell.signin", fromlist=["x"]).SignInDialog(w),
     "ui.shell.signin.FirstAdminDialog": lambda w, o: __import__("ui.shell.signin", fromlist=["x"]).FirstAdminDialog(w),
+    "ui.papers.settings_form.SettingsForm": lambda w, o: __import__(  # the requisites: the largest of the three
+        "ui.papers.install", fromlist=["x"]).details_dialog(w),
     "ui.papers.card_papers.PaperDialog": lambda w, o: __import__("ui.papers.card_papers", fromlist=["x"]).PaperDialog(
         w, _paper()),
 }
