@@ -3,7 +3,6 @@ analytics report without a display (run as the system: every part)."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -12,8 +11,21 @@ from app.domain.codes import OrderKind
 from app.queries.analytics import AnalyticsFilter, build_report
 from app.store.models import User
 
-# imported when a report is written: reportlab and openpyxl must not slow every start of the program
-WRITERS = {".pdf": ("analytics_pdf", "build_report_pdf"), ".xlsx": ("analytics_xlsx", "build_report_xlsx")}
+
+def _pdf(*args, **kwargs):
+    # imported when a report is written: reportlab and openpyxl must not slow every start of the program
+    from app.documents.analytics_pdf import build_report_pdf
+
+    return build_report_pdf(*args, **kwargs)
+
+
+def _xlsx(*args, **kwargs):
+    from app.documents.analytics_xlsx import build_report_xlsx
+
+    return build_report_xlsx(*args, **kwargs)
+
+
+WRITERS = {".pdf": _pdf, ".xlsx": _xlsx}
 
 
 def parse_day(text: str) -> date:
@@ -29,12 +41,10 @@ def parse_day(text: str) -> date:
 def run_report(args: argparse.Namespace) -> int:
     """Write the report of ``args`` to ``args.output`` (the format from its extension)."""
     target = Path(args.output)
-    found = WRITERS.get(target.suffix.lower())
-    if found is None:
+    writer = WRITERS.get(target.suffix.lower())
+    if writer is None:
         print("Ошибка: файл отчёта должен быть .pdf или .xlsx", file=sys.stderr)
         return 2
-    module, builder = found
-    writer = getattr(importlib.import_module(f"app.documents.{module}"), builder)
     if args.date_to < args.date_from:
         print("Ошибка: дата «по» раньше даты «с»", file=sys.stderr)
         return 2
