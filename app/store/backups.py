@@ -185,11 +185,16 @@ def schema_version_of(path: Path) -> int | None:
 
 
 def usable(backup: Path) -> bool:
-    """Whether ``backup`` opens as this program's SQLite backup and its checksums hold (a quick
-    check for the start-up offer; ``restore`` checks the database inside too)."""
+    """Whether ``backup`` passes the checks ``restore`` makes — this program's SQLite backup, its
+    checksums holding, the database inside of a schema this program reads — so the start-up offer
+    never proposes one that restore would refuse."""
     try:
-        with _check_archive(backup) as archive:
-            return archive.testzip() is None
+        with _check_archive(backup) as archive, tempfile.TemporaryDirectory(prefix=WORK_PREFIX) as work:
+            if archive.testzip() is not None:
+                return False
+            archive.extract(DB_MEMBER, work)
+            version = schema_version_of(Path(work) / DB_MEMBER)
+            return version is not None and version <= migrations.latest()
     except (BackupError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
         return False
 

@@ -229,6 +229,8 @@ def test_restore_refuses_what_is_not_a_backup_of_this_program(shop, tmp_path):
     assert "не резервная копия этой программы" in messages["пустая"] and "не резервная копия" in messages["чужая"]
     assert "более новой версией" in messages["новее"] and "повреждена" in messages["crc"]
     assert not backups.usable(bad_crc) and backups.usable(good)
+    # the start-up offer skips what restore would refuse
+    assert not any(backups.usable(cases[case]) for case in ("пустая", "чужая", "новее"))
     assert main.main(["--db", f"sqlite:///{shop}", "restore", str(cases["новее"])]) == 1
     open_database(f"sqlite:///{shop}")
 
