@@ -104,8 +104,9 @@ def _apply_entry_effects(deal: Deal, stage: pipeline.Stage, actor: User | None, 
             deal.responsible = new_responsible
             add_entry(deal, TimelineEntry.CHANGE, f"Ответственный: {new_responsible.full_name}", actor)
     now = clock.now()
-    still_open = set(Task.select(Task.rule).where(Task.deal == deal, Task.done_at.is_null(),
-                                                  Task.rule.is_null(False)).tuples())
+    still_open = set(Task.select(Task.rule).where(  # only stages that set tasks pay for this query
+        Task.deal == deal, Task.done_at.is_null(), Task.rule.in_([rule.rule for rule in stage.tasks])
+    ).tuples()) if stage.tasks else set()
     for rule in stage.tasks:
         if rule.when is not None and not rule.when(deal) or (rule.rule,) in still_open:
             continue  # a stage entered again does not set a second copy of a task still open

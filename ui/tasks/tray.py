@@ -99,12 +99,12 @@ class ReminderTray(QObject):
         after a holiday, an import), one summary balloon that opens «Мои задачи»."""
         self.queue.extend(notices)
         if len(self.queue) > MAX_BALLOONS:
-            overdue = sum(notice.overdue for notice in self.queue)
+            waiting, overdue = len(self.queue), sum(notice.overdue for notice in self.queue)
             self.queue.clear()
             self.balloon_timer.stop()
             self.current = None
             self.summary = True
-            self.icon.showMessage("Напоминания", summary_text(len(notices), overdue),
+            self.icon.showMessage("Напоминания", summary_text(waiting, overdue),
                                   QSystemTrayIcon.MessageIcon.Warning, BALLOON_MS)
             return
         if not self.balloon_timer.isActive():
