@@ -89,7 +89,17 @@ FACTORIES = {
         "ui.papers.install", fromlist=["x"]).details_dialog(w),
     "ui.papers.card_papers.PaperDialog": lambda w, o: __import__("ui.papers.card_papers", fromlist=["x"]).PaperDialog(
         w, _paper()),
+    "ui.cutsheets.part_files.ColumnMappingDialog": lambda w, o: _column_mapping(w),
 }
+
+
+def _column_mapping(window):
+    """The columns of the widest sample (MaxCut's 15 columns), as for a spreadsheet of the shop's own."""
+    from app.services.part_import import open_parts_file
+    from ui.cutsheets.part_files import ColumnMappingDialog
+
+    table = open_parts_file(Path(__file__).parents[1] / "fixtures" / "parts" / "maxcut.xlsx").value.table
+    return ColumnMappingDialog(window, table, table.columns)
 
 
 def _paper():
