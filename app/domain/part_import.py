@@ -118,15 +118,18 @@ def column_map(header: list[str]) -> dict[str, int]:
 
 
 def guess_columns(header: list[str]) -> dict[str, int]:
-    """The columns found by name, and for the fields still missing a column whose name contains one
-    of the field's names («Наименование детали», «Длина, мм») — the mapping step's first choice."""
+    """The columns found by name, and for the fields still missing a column whose name starts with one
+    of the field's names («Наименование детали», «Толщ.»; an edge's ends with it: «Кр. Д1») — the
+    mapping step's first choice."""
     found = {key: n for key, n in column_map(header).items() if key in FIELD_LABELS}
     keys = [_header_key(cell) for cell in header]
     for key, names in HEADER_NAMES:
         if key in found or key not in FIELD_LABELS:
             continue
-        n = next((i for i, cell in enumerate(keys) for name in names
-                  if re.search(rf"(^|[^\w-]){re.escape(name)}($|[^\w-])", cell) and i not in found.values()), None)
+        at_end = key in EDGE_FIELDS  # «Кр. Д1»; other fields start with their name: «Длина детали, мм»
+        n = next((i for i, cell in enumerate(keys) for name in names if i not in found.values() and re.match(
+            (r"^" + re.escape(name) + r"($|[^\w-])") if not at_end else (r"^(.*[^\w-])?" + re.escape(name) + "$"),
+            cell)), None)
         if n is not None:
             found[key] = n
     return found

@@ -105,6 +105,8 @@ def _file_rows(path: Path) -> list[list]:
 def open_parts_file(path: Path | str) -> Done[PartsFile]:
     """Read a parts file (CSV or XLSX) and find its columns: a cutting program's format, the columns
     remembered for its header, or the shop's column names; PartFileError when it cannot be read."""
+    if not isinstance(path, (str, Path)) or not str(path).strip() or "\x00" in str(path):
+        raise PartFileError("Файл деталей не выбран. Ничего не добавлено.")
     path = Path(path)
     rows = _file_rows(path)
     try:
@@ -134,6 +136,7 @@ def remember_columns(actor: User | None, table: PartsTable, columns: dict[str, i
     imports by them); ValidationError naming the field when a choice is missing or taken twice."""
     permissions.require(actor, permissions.CUT_SHEETS)
     check(table, columns)
+    columns = {key: n for key, n in columns.items() if key in part_import.FIELD_LABELS}
     with database.atomic():
         setting_values.write(KEY_PREFIX + table.signature, {"header": table.header, "columns": dict(columns)})
     return Done(dict(columns), Changes(settings=True))
@@ -142,6 +145,8 @@ def remember_columns(actor: User | None, table: PartsTable, columns: dict[str, i
 def forget_columns(actor: User | None, table: PartsTable) -> Changes:
     """Forget the columns stored for the table's header layout (the next file asks again)."""
     permissions.require(actor, permissions.CUT_SHEETS)
+    if not isinstance(table, PartsTable):
+        raise PartFileError("Файл деталей не прочитан. Ничего не добавлено.")
     with database.atomic():
         setting_values.forget(KEY_PREFIX + table.signature)
     return Changes(settings=True)
@@ -149,12 +154,14 @@ def forget_columns(actor: User | None, table: PartsTable) -> Changes:
 
 def check(table: PartsTable, columns: dict[str, int]) -> None:
     """ValidationError when ``columns`` cannot import the table."""
+    if not isinstance(table, PartsTable):
+        raise PartFileError("Файл деталей не прочитан. Ничего не добавлено.")
     if not isinstance(columns, dict):
         raise ValidationError([FieldProblem("columns", "нет сопоставления столбцов")], "Столбцы не выбраны")
     problems = part_import.check_columns(table, columns)
     if problems:
-        raise ValidationError([FieldProblem(f"columns.{key}", message) for key, message in problems],
-                              "Столбцы не выбраны")
+        raise ValidationError([FieldProblem(f"columns.{key}" if key in part_import.FIELD_LABELS else "columns", message)
+                               for key, message in problems], "Столбцы не выбраны")
 
 
 def read_parts(table: PartsTable, columns: dict[str, int]) -> PasteResult:

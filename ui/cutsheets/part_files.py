@@ -54,6 +54,8 @@ class ColumnMappingDialog(QDialog):
         grid = QGridLayout()
         for n, (key, label) in enumerate(FIELDS):
             box = QComboBox(objectName=f"column_{key}")
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(24)  # long headers do not widen the dialog past a small screen
             box.addItem(NO_COLUMN.get(key, "—"), None)
             for column in range(len(table.header)):
                 box.addItem(part_import.column_title(table, column), column)
