@@ -142,16 +142,6 @@ def remember_columns(actor: User | None, table: PartsTable, columns: dict[str, i
     return Done(dict(columns), Changes(settings=True))
 
 
-def forget_columns(actor: User | None, table: PartsTable) -> Changes:
-    """Forget the columns stored for the table's header layout (the next file asks again)."""
-    permissions.require(actor, permissions.CUT_SHEETS)
-    if not isinstance(table, PartsTable):
-        raise PartFileError("Файл деталей не прочитан. Ничего не добавлено.")
-    with database.atomic():
-        setting_values.forget(KEY_PREFIX + table.signature)
-    return Changes(settings=True)
-
-
 def check(table: PartsTable, columns: dict[str, int]) -> None:
     """ValidationError when ``columns`` cannot import the table."""
     if not isinstance(table, PartsTable):

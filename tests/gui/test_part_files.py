@@ -87,3 +87,15 @@ def test_a_file_that_is_no_spreadsheet_is_refused(docs, reports, tmp_path):
     assert docs.parts.model.rowCount() == 0
     assert reports == [("error", "Файл «чертеж.csv» не импортирован: это не таблица (CSV или XLSX). "
                                  "Ничего не добавлено.")]
+
+
+def test_choosing_the_columns_of_a_programs_file_keeps_its_own_columns(docs, reports):
+    docs.parts.import_file(SAMPLES / "maxcut.csv", ask=True)
+    dialog = docs.parts.file_import.dialog
+    assert dialog.boxes["length"].currentText() == "C: Length"  # the program's columns, shown to change
+    dialog.boxes["notes"].setCurrentIndex(0)
+    dialog.accept()
+    assert _names(docs.parts) == ["Боковина", "Полка", "Фасад"]  # «Stock Sheet» still known by «Type»
+    assert docs.parts.model.lines[0]["notes"] == ""
+    docs.parts.import_file(SAMPLES / "maxcut.csv")  # remembered: the notes stay out
+    assert docs.parts.model.lines[3]["notes"] == "" and "столбцы как в прошлый раз" in reports[-1][1]

@@ -66,7 +66,11 @@ class SpecEditor(QWidget):
             import_button.setToolTip("CSV или XLSX из MaxCut, CutList Plus, optiCutter или своей таблицы: "
                                      "столбцы узнаются по заголовкам, свои выбираются один раз")
             import_button.clicked.connect(lambda: self.import_file())
+            choose_button = QPushButton("Импорт с выбором столбцов…", objectName="importPartsColumnsButton")
+            choose_button.setToolTip("Показать столбцы файла и выбрать, где что записано (выбор запомнится)")
+            choose_button.clicked.connect(lambda: self.import_file(ask=True))
             self.buttons.addWidget(import_button)
+            self.buttons.addWidget(choose_button)
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(self.buttons)
@@ -81,10 +85,11 @@ class SpecEditor(QWidget):
         text = text if isinstance(text, str) else QApplication.clipboard().text()
         self._append(self.parse(text), "Вставка из таблицы")
 
-    def import_file(self, path: Path | None = None) -> None:
-        """Add the parts of a CSV or XLSX file; the report lists the rows as for a paste."""
+    def import_file(self, path: Path | None = None, ask: bool = False) -> None:
+        """Add the parts of a CSV or XLSX file (``ask``: pick its columns even when they are known);
+        the report lists the rows as for a paste."""
         self.file_import = PartsFileImport(self, self.window_)
-        self.file_import.start(path)
+        self.file_import.start(path, ask)
 
     def _append(self, result, title: str) -> None:
         self.model.append_pasted(result)

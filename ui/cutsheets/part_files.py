@@ -44,9 +44,11 @@ class ColumnMappingDialog(QDialog):
         self.setObjectName("columnMappingDialog")
         self.setWindowTitle(f"Столбцы файла «{table.file_name}»")
         self.resize(1000, 600)
-        intro = QLabel("Этот файл не из известной программы раскроя. Укажите, в каком столбце что записано "
-                       "(поля со звёздочкой обязательны). Поворот: «да» — деталь можно повернуть; «нет», "
-                       "пусто или «по текстуре» — нельзя. Кромки — толщина в мм («2», «0,4») или пусто.")
+        known = "Этот файл не из известной программы раскроя." if table.kind == "таблица" else \
+            f"Файл {table.kind}: столбцы найдены по заголовкам, измените выбор, если нужно."
+        intro = QLabel(known + " Укажите, в каком столбце что записано (поля со звёздочкой обязательны). "
+                       "Поворот: «да» — деталь можно повернуть; «нет», пусто или «по текстуре» — нельзя. "
+                       "Кромки — толщина в мм («2», «0,4») или пусто.")
         intro.setWordWrap(True)
         self.preview = QTableWidget(objectName="mappingPreview")
         self._fill_preview()
@@ -124,7 +126,9 @@ class PartsFileImport:
         self.dialog: ColumnMappingDialog | None = None
         self.table: PartsTable | None = None
 
-    def start(self, path: Path | None = None) -> None:
+    def start(self, path: Path | None = None, ask: bool = False) -> None:
+        """Import ``path`` (asked for when None); ``ask``: show the columns even for a known layout,
+        and remember the new choice."""
         path = path or msgbox.open_file(self.editor, TITLE, FILE_FILTER)
         if path is None:
             return
@@ -132,16 +136,19 @@ class PartsFileImport:
         if opened is None:
             return
         self.table = opened.value.table
-        if opened.value.columns is not None:
+        if opened.value.columns is not None and not ask:
             self._finish(part_import_service.read_parts(self.table, opened.value.columns), opened.value)
             return
-        self.dialog = ColumnMappingDialog(self.editor, self.table, part_import.guess_columns(self.table.header))
+        shown = opened.value.columns or part_import.guess_columns(self.table.header)
+        self.dialog = ColumnMappingDialog(self.editor, self.table, shown)
         self.dialog.accepted.connect(self._mapped)
         self.dialog.open()
 
     def _mapped(self) -> None:
         dialog, self.dialog = self.dialog, None
         columns = dialog.columns()
+        columns |= {key: n for key, n in self.table.columns.items()  # a program's «Type», «Banding»
+                    if key in part_import.PROGRAM_FIELDS and n not in columns.values()}
         if dialog.remember.isChecked():
             stored = self.window_.action_runner.run(self.editor, TITLE, lambda: part_import_service.remember_columns(
                 self.window_.user, self.table, columns))
