@@ -156,14 +156,16 @@ def text_rows(text: str) -> list[list[str]]:
         delimiter = max(("\t", ";", ","), key=first.count)
     rows: list[list[str]] = []
     filled = 0
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
+        for cells in reader:
             rows.append(cells)
             filled += any(cell.strip() for cell in cells)
             if filled > MAX_ROWS + HEADER_SEARCH:
                 raise SpecError(too_many_rows())
-    except csv.Error as error:
-        raise SpecError(f"не читается как таблица CSV ({error})") from None
+    except csv.Error:
+        raise SpecError(f"не читается как таблица CSV (строка {reader.line_num}: незакрытая кавычка "
+                        "или слишком длинная ячейка)") from None
     return rows
 
 

@@ -42,6 +42,23 @@ def _refuse(path: Path, reason: str) -> PartFileError:
     return PartFileError(f"Файл «{path.name}» не импортирован: {reason}. Ничего не добавлено.")
 
 
+def _sheet_rows(path: Path, sheet) -> list[list]:
+    """The sheet's rows up to its last filled one (a run of ``EMPTY_RUN`` empty rows ends it)."""
+    rows, filled, empty_run, last = [], 0, 0, 0
+    for cells in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+        if any(cell is not None and str(cell).strip() for cell in cells):
+            filled, empty_run = filled + 1, 0
+            last = len(rows) + 1
+        else:
+            empty_run += 1
+            if empty_run >= EMPTY_RUN:
+                break
+        rows.append(list(cells))
+        if filled > MAX_ROWS + part_import.HEADER_SEARCH:
+            raise _refuse(path, too_many_rows())
+    return rows[:last]
+
+
 def _xlsx_rows(path: Path) -> list[list]:
     import openpyxl
 
@@ -50,18 +67,11 @@ def _xlsx_rows(path: Path) -> list[list]:
     except Exception:  # noqa: BLE001 - zipfile, xml and openpyxl errors alike
         raise _refuse(path, "это не таблица XLSX (файл повреждён или другого формата)") from None
     try:
-        rows, filled, empty_run = [], 0, 0
-        for cells in book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True):
-            if any(cell is not None and str(cell).strip() for cell in cells):
-                filled, empty_run = filled + 1, 0
-            else:
-                empty_run += 1
-                if empty_run >= EMPTY_RUN:
-                    break
-            rows.append(list(cells))
-            if filled > MAX_ROWS + part_import.HEADER_SEARCH:
-                raise _refuse(path, too_many_rows())
-        return rows
+        for sheet in book.worksheets:  # the first sheet with anything in it
+            rows = _sheet_rows(path, sheet)
+            if rows:
+                return rows
+        return []
     except PartFileError:
         raise
     except Exception:  # noqa: BLE001 - a broken sheet inside a readable zip

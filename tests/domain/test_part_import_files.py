@@ -135,3 +135,19 @@ def test_a_huge_xlsx_sheet_is_refused(db, tmp_path):
     path = tmp_path / "длинный.xlsx"
     book.save(path)
     assert "больше 10 000 строк" in _refusal(path)
+
+
+def test_the_first_sheet_with_rows_is_read_and_broken_quotes_are_named(db, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Титул"
+    parts = book.create_sheet("Детали")
+    parts.append(["Name", "Length", "Width", "Quantity", "Material"])
+    parts.append(["Полка", 800, 300, 2, "ЛДСП 16"])
+    path = tmp_path / "заказ.xlsx"
+    book.save(path)
+    assert _lines(path) == [("Полка", 800, 300, 2)]
+    quotes = tmp_path / "кавычки.csv"
+    quotes.write_text('Name,Length,Width\n"Полка' + "x" * 140_000 + ",800,300\n", encoding="utf-8")
+    assert "не читается как таблица CSV (строка" in _refusal(quotes)
