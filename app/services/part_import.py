@@ -112,22 +112,35 @@ def _file_rows(path: Path) -> list[list]:
         raise _refuse(path, str(error)) from None
 
 
-def open_parts_file(path: Path | str) -> Done[PartsFile]:
-    """Read a parts file (CSV or XLSX) and find its columns: a cutting program's format, the columns
-    remembered for its header, or the shop's column names; PartFileError when it cannot be read."""
+def read_parts_file(path: Path | str) -> PartsTable:
+    """Read a parts file (CSV or XLSX) into its table and find a cutting program's format; no
+    database (a worker thread may call it). PartFileError when it cannot be read."""
     if not isinstance(path, (str, Path)) or not str(path).strip() or "\x00" in str(path):
         raise PartFileError("Файл деталей не выбран. Ничего не добавлено.")
     path = Path(path)
     rows = _file_rows(path)
     try:
-        table = part_import.table_of(path.name, rows)
+        return part_import.table_of(path.name, rows)
     except SpecError as error:
         raise _refuse(path, str(error)) from None
+
+
+def columns_for(table: PartsTable) -> Done[PartsFile]:
+    """The columns to import the table by: remembered for its header, a program's, the shop's column
+    names — or None when the user has to pick them."""
+    if not isinstance(table, PartsTable):
+        raise PartFileError("Файл деталей не прочитан. Ничего не добавлено.")
     stored = remembered_columns(table)
     if stored is not None:
         return Done(PartsFile(table, stored, remembered=True), Changes())
     known = table.kind != "таблица" or table.complete()
     return Done(PartsFile(table, dict(table.columns) if known else None), Changes())
+
+
+def open_parts_file(path: Path | str) -> Done[PartsFile]:
+    """Read a parts file (CSV or XLSX) and find its columns: a cutting program's format, the columns
+    remembered for its header, or the shop's column names; PartFileError when it cannot be read."""
+    return columns_for(read_parts_file(path))
 
 
 def remembered_columns(table: PartsTable) -> dict[str, int] | None:

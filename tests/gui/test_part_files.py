@@ -99,3 +99,18 @@ def test_choosing_the_columns_of_a_programs_file_keeps_its_own_columns(docs, rep
     assert docs.parts.model.lines[0]["notes"] == ""
     docs.parts.import_file(SAMPLES / "maxcut.csv")  # remembered: the notes stay out
     assert docs.parts.model.lines[3]["notes"] == "" and "столбцы как в прошлый раз" in reports[-1][1]
+
+
+def test_a_big_file_is_read_in_the_background(docs, reports, qtbot, monkeypatch, tmp_path):
+    monkeypatch.setattr("ui.cutsheets.part_files.BACKGROUND_BYTES", 0)  # every file counts as big here
+    docs.parts.import_file(SAMPLES / "maxcut.xlsx")
+    assert docs.parts.file_import.job is not None
+    qtbot.waitUntil(lambda: docs.parts.model.rowCount() == 3, timeout=30_000)
+    assert docs.parts.file_import.job is None and reports[-1][1].startswith("Файл «maxcut.xlsx» (MaxCut).")
+    broken = tmp_path / "сломан.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    docs.parts.import_file(broken)
+    qtbot.waitUntil(lambda: len(reports) == 2, timeout=30_000)
+    assert reports[-1] == ("error", "Файл «сломан.xlsx» не импортирован: это не таблица XLSX (файл повреждён "
+                                    "или другого формата). Ничего не добавлено.")
+    assert docs.parts.model.rowCount() == 3

@@ -4,10 +4,11 @@ holds which field (with a preview of its first rows), and the choice is remember
 with the same headers. The report lists the rows taken, refused and to check, as for a paste."""
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,13 +24,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import part_import
+from app.domain.changes import Changes, Done
+from app.domain.errors import ServiceError
 from app.domain.part_import import FIELDS, REQUIRED, PartsTable
 from app.domain.specs import PasteResult, report_text
 from app.services import part_import as part_import_service
 from ui.common import msgbox
 from ui.common.dialog_buttons import dialog_buttons
 
+log = logging.getLogger(__name__)
+
 TITLE = "Импорт деталей"
+BACKGROUND_BYTES = 1_000_000  # a file this big is read in a worker thread (10 000 XLSX rows take seconds)
 FILE_FILTER = "Таблицы (*.csv *.xlsx *.txt);;Все файлы (*)"
 PREVIEW_ROWS = 8
 RECOUNT_ROWS = 1000  # the live count of a choice reads this many rows (10 000 take half a second)
@@ -122,14 +128,43 @@ class ColumnMappingDialog(QDialog):
             self.status.setText("; ".join(f"{part_import.FIELD_LABELS[key]}: {message}" for key, message in problems))
 
 
+class ReadSignals(QObject):
+    finished = Signal(object)  # PartsTable
+    failed = Signal(str)
+
+
+class ReadJob(QRunnable):
+    """Read a big parts file in a worker thread (no database: the columns are found after it)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.signals = ReadSignals()
+
+    def run(self) -> None:
+        try:
+            table = part_import_service.read_parts_file(self.path)
+        except ServiceError as error:
+            self.signals.failed.emit(str(error))
+            return
+        except Exception as error:  # noqa: BLE001 - shown to the user, the program goes on
+            log.exception("Reading parts file %s failed", self.path)
+            self.signals.failed.emit(f"Файл «{self.path.name}» не импортирован: {error}. Ничего не добавлено.")
+            return
+        self.signals.finished.emit(table)
+
+
 class PartsFileImport:
-    """One import into a parts editor: read the file, ask for the columns when needed (without
-    blocking: ``dialog`` is open until the user answers), then add the lines and show the report."""
+    """One import into a parts editor: read the file (a big one in a worker thread: ``job``), ask for
+    the columns when needed (without blocking: ``dialog`` is open until the user answers), then add
+    the lines and show the report."""
 
     def __init__(self, editor, window) -> None:
         self.editor, self.window_ = editor, window
         self.dialog: ColumnMappingDialog | None = None
+        self.job: ReadJob | None = None
         self.table: PartsTable | None = None
+        self.ask = False
 
     def start(self, path: Path | None = None, ask: bool = False) -> None:
         """Import ``path`` (asked for when None); ``ask``: show the columns even for a known layout,
@@ -137,15 +172,41 @@ class PartsFileImport:
         path = path or msgbox.open_file(self.editor, TITLE, FILE_FILTER)
         if path is None:
             return
-        opened = self.window_.action_runner.run(self.editor, TITLE, lambda: part_import_service.open_parts_file(path))
+        self.ask = ask
+        try:
+            big = Path(path).stat().st_size >= BACKGROUND_BYTES
+        except (OSError, ValueError):
+            big = False  # the service says what is wrong with it
+        if not big:
+            table = self.window_.action_runner.run(
+                self.editor, TITLE, lambda: Done(part_import_service.read_parts_file(path), Changes()))
+            if table is not None:
+                self._read(table.value)
+            return
+        self.job = ReadJob(Path(path))
+        self.job.signals.finished.connect(self._read, Qt.ConnectionType.QueuedConnection)
+        self.job.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self.window_.statusBar().showMessage(f"Читается файл «{Path(path).name}»…")
+        QThreadPool.globalInstance().start(self.job)
+
+    def _failed(self, message: str) -> None:
+        self.job = None
+        self.window_.statusBar().clearMessage()
+        msgbox.error(self.editor, TITLE, message)
+
+    def _read(self, table: PartsTable) -> None:
+        if self.job is not None:
+            self.job = None
+            self.window_.statusBar().clearMessage()
+        opened = self.window_.action_runner.run(self.editor, TITLE, lambda: part_import_service.columns_for(table))
         if opened is None:
             return
-        self.table = opened.value.table
-        if opened.value.columns is not None and not ask:
-            self._finish(part_import_service.read_parts(self.table, opened.value.columns), opened.value)
+        self.table = table
+        if opened.value.columns is not None and not self.ask:
+            self._finish(part_import_service.read_parts(table, opened.value.columns), opened.value)
             return
-        shown = opened.value.columns or part_import.guess_columns(self.table.header)
-        self.dialog = ColumnMappingDialog(self.editor, self.table, shown)
+        shown = opened.value.columns or part_import.guess_columns(table.header)
+        self.dialog = ColumnMappingDialog(self.editor, table, shown)
         self.dialog.accepted.connect(self._mapped)
         self.dialog.open()
 
