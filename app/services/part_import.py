@@ -133,8 +133,7 @@ def columns_for(table: PartsTable) -> Done[PartsFile]:
     stored = remembered_columns(table)
     if stored is not None:
         return Done(PartsFile(table, stored, remembered=True), Changes())
-    known = table.kind != "таблица" or table.complete()
-    return Done(PartsFile(table, dict(table.columns) if known else None), Changes())
+    return Done(PartsFile(table, dict(table.columns) if table.complete() else None), Changes())
 
 
 def open_parts_file(path: Path | str) -> Done[PartsFile]:
@@ -152,6 +151,11 @@ def remembered_columns(table: PartsTable) -> dict[str, int] | None:
     if not isinstance(columns, dict) or part_import.check_columns(table, columns):
         return None
     return dict(columns)
+
+
+def may_remember(actor: User | None) -> bool:
+    """Whether ``actor`` may store a choice of columns for the whole shop."""
+    return permissions.allowed(actor, permissions.CUT_SHEETS)
 
 
 def remember_columns(actor: User | None, table: PartsTable, columns: dict[str, int]) -> Done[dict[str, int]]:

@@ -114,3 +114,17 @@ def test_a_big_file_is_read_in_the_background(docs, reports, qtbot, monkeypatch,
     assert reports[-1] == ("error", "Файл «сломан.xlsx» не импортирован: это не таблица XLSX (файл повреждён "
                                     "или другого формата). Ничего не добавлено.")
     assert docs.parts.model.rowCount() == 3
+
+
+def test_who_may_not_store_columns_still_imports(qtbot, staff, reports):
+    window = MainWindow(staff["manager"], "counter")
+    qtbot.addWidget(window)
+    dialog = order_docs.OrderDocsDialog(window, cutting_deal(staff["manager"], name="Петров Остров").id)
+    qtbot.addWidget(dialog)
+    dialog.parts.import_file(SAMPLES / "own.xlsx")
+    mapping = dialog.parts.file_import.dialog
+    assert not mapping.remember.isEnabled() and not mapping.remember.isChecked()
+    mapping.accept()
+    assert _names(dialog.parts) == ["Боковина", "Дно ящика"]
+    dialog.parts.import_file(SAMPLES / "own.xlsx")
+    assert dialog.parts.file_import.dialog is not None  # nothing stored: asked again

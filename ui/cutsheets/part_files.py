@@ -46,7 +46,8 @@ class ColumnMappingDialog(QDialog):
     """«Столбцы файла»: for each field of a part, the file's column that holds it, over a preview of
     the file's first rows; «Запомнить» keeps the choice for files with the same headers."""
 
-    def __init__(self, parent: QWidget | None, table: PartsTable, columns: dict[str, int]) -> None:
+    def __init__(self, parent: QWidget | None, table: PartsTable, columns: dict[str, int],
+                 may_remember: bool = True) -> None:
         super().__init__(parent)
         self.table = table
         self.setObjectName("columnMappingDialog")
@@ -80,6 +81,10 @@ class ColumnMappingDialog(QDialog):
         grid.setColumnStretch(3, 1)
         self.remember = QCheckBox("Запомнить для файлов с такими же заголовками", objectName="rememberColumns")
         self.remember.setChecked(True)
+        if not may_remember:
+            self.remember.setChecked(False)
+            self.remember.setEnabled(False)
+            self.remember.setToolTip("Запоминать столбцы для всей мастерской может конструктор или администратор")
         self.status = QLabel(objectName="mappingStatus")
         self.status.setWordWrap(True)
         self.buttons = dialog_buttons("Импортировать", "Отмена", self.accept, self.reject)
@@ -206,12 +211,14 @@ class PartsFileImport:
             self._finish(part_import_service.read_parts(table, opened.value.columns), opened.value)
             return
         shown = opened.value.columns or part_import.guess_columns(table.header)
-        self.dialog = ColumnMappingDialog(self.editor, table, shown)
+        self.dialog = ColumnMappingDialog(self.editor, table, shown,
+                                          part_import_service.may_remember(self.window_.user))
         self.dialog.accepted.connect(self._mapped)
         self.dialog.open()
 
     def _mapped(self) -> None:
         dialog, self.dialog = self.dialog, None
+        dialog.deleteLater()
         columns = dialog.columns()
         columns |= {key: n for key, n in self.table.columns.items()  # a program's «Type», «Banding»
                     if key in part_import.PROGRAM_FIELDS and n not in columns.values()}
@@ -221,7 +228,6 @@ class PartsFileImport:
             if stored is None:
                 return
         self._finish(part_import.read_parts(self.table, columns))
-        dialog.deleteLater()
 
     def _finish(self, result: PasteResult, opened=None) -> None:
         self.editor.model.append_pasted(result)
