@@ -151,3 +151,13 @@ def test_the_first_sheet_with_rows_is_read_and_broken_quotes_are_named(db, tmp_p
     quotes = tmp_path / "кавычки.csv"
     quotes.write_text('Name,Length,Width\n"Полка' + "x" * 140_000 + ",800,300\n", encoding="utf-8")
     assert "не читается как таблица CSV (строка" in _refusal(quotes)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1251"])
+def test_a_csv_in_any_of_excels_encodings_reads_the_same(db, tmp_path, encoding):
+    path = tmp_path / f"детали-{encoding}.csv"
+    path.write_text('Деталь,Материал,Толщина,Длина,Ширина,Кол-во\n"Дно ящика",ХДФ,"3,2",536,446,4\n',
+                    encoding=encoding)
+    opened = part_import.open_parts_file(path).value
+    (bottom,) = part_import.read_parts(opened.table, opened.columns).lines
+    assert (bottom.name, bottom.material, bottom.thickness, bottom.quantity) == ("Дно ящика", "ХДФ", Decimal("3.2"), 4)
