@@ -21,8 +21,18 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from app.domain.specs import EDGE_FIELDS, MAX_ROWS, LineProblem, PasteResult, SpecError, clean_part, too_many_rows
+from app.domain.specs import (
+    EDGE_FIELDS,
+    EDGE_OPTIONS,
+    MAX_ROWS,
+    LineProblem,
+    PasteResult,
+    SpecError,
+    clean_part,
+    too_many_rows,
+)
 
 MAX_CELL = 500  # characters in one cell; more is not a parts list
 HEADER_SEARCH = 10  # a header may sit under a few title rows
@@ -282,6 +292,18 @@ def read_parts(table: PartsTable, columns: dict[str, int] | None = None) -> Past
     return result
 
 
+def _edge_number(cell: str) -> str:
+    """The banding's thickness in a banding's name: «ПВХ 2 мм» → 2, «22х0,4» (width × thickness) → 0,4;
+    the cell as it is when no number in it is a banding the shop knows (the check then names it)."""
+    numbers = re.findall(r"\d+(?:[.,]\d+)?", cell)
+    known = [n for n in numbers if _edge_code(n) in EDGE_OPTIONS]
+    return known[0] if known else cell
+
+
+def _edge_code(number: str) -> str:
+    return format(Decimal(number.replace(",", ".")).normalize(), "f")
+
+
 def _prepared(values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """Cells turned into what ``clean_part`` reads, and notes on the guesses made."""
     notes: list[str] = []
@@ -304,9 +326,7 @@ def _prepared(values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     elif rotate in ROTATE_WORDS:
         values["may_rotate"] = ROTATE_WORDS[rotate]
     for key in EDGE_FIELDS:
-        found = re.search(r"\d+(?:[.,]\d+)?", values.get(key, ""))
-        if found:
-            values[key] = found.group(0)
+        values[key] = _edge_number(values.get(key, ""))
     banding = values.pop("banding", "").strip()
     counted = CUTLIST_BANDING.fullmatch(banding)
     if counted and counted.group(0) != "0W-0L":

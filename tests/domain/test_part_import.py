@@ -146,3 +146,11 @@ def test_xlsx_numbers_read_as_the_csv_twin():
     rows = [["Name", "Length", "Width", "Quantity", "Thickness", None], ["Полка", 800.0, 300, 2.0, 16.0, None]]
     (shelf,) = part_import.read_parts(part_import.table_of("x.xlsx", rows)).lines
     assert (shelf.length, shelf.width, shelf.quantity) == (800, 300, 2)
+
+
+def test_a_bandings_name_gives_its_thickness():
+    table = _csv("Name;Length;Width;Material;Кромка Д1;Кромка Д2;Кромка Ш1;Кромка Ш2\n"
+                 "Фасад;716;396;МДФ 16;ПВХ 22х0,4;кромка 2 мм;PVC 19x1mm;\nПолка;800;300;ЛДСП 16;Дуб;;;\n")
+    result = part_import.read_parts(table)
+    assert _summary(result.lines[0])[7:] == ("0.4", "2", "1", "")
+    assert result.problems[0].row == 3 and "Кромка Д1: «Дуб» — нет такой кромки" in result.problems[0].message
