@@ -35,6 +35,11 @@ LABELS: dict[str, str] = {
     "minutes": "Минуты",
     "days": "Дней на этапе",
     "material": "Материал",
+    "offcut": "Остаток",
+    "offcut.material": "Материал остатка",
+    "offcut.length": "Длина остатка",
+    "offcut.width": "Ширина остатка",
+    "cut_sheet": "Лист раскроя",
     "spec": "Спецификация",
     # the shop's requisites, the papers' templates, the outgoing mailbox (app.domain.requisites,
     # app.domain.paper_templates, app.integrations.smtp_mail)

@@ -89,7 +89,15 @@ FACTORIES = {
         "ui.papers.install", fromlist=["x"]).details_dialog(w),
     "ui.papers.card_papers.PaperDialog": lambda w, o: __import__("ui.papers.card_papers", fromlist=["x"]).PaperDialog(
         w, _paper()),
+    "ui.cutsheets.cut_done.CutDoneDialog": lambda w, o: __import__(
+        "ui.cutsheets.cut_done", fromlist=["x"]).CutDoneDialog(w, 1, _proposed_offcuts(), [2]),
 }
+
+
+def _proposed_offcuts():
+    from app.domain.offcuts import NewOffcut
+
+    return [NewOffcut("Фанера 18", 2420, 300 + 10 * n, f"Фанера 18, лист {n} из 9") for n in range(1, 10)]
 
 
 def _paper():
