@@ -136,7 +136,7 @@ class SheetPlan:
     def new_offcuts(self) -> list[NewOffcut]:
         """The offcuts the layouts leave that reach their material's minimum (the hatched ones),
         board by board: what «Раскроено» offers for the store."""
-        return [NewOffcut(m.material, o.length, o.width, f"{m.material}, {m.board_title(n)}")
+        return [NewOffcut(m.material, o.length, o.width, m.board_title(n))
                 for m in self.materials for n, layout in enumerate(m.layouts) for o in layout.offcuts]
 
     @property

@@ -31,7 +31,7 @@ class NewOffcut:
     material: str
     length: int
     width: int
-    board: str = ""  # which board of the sheet it comes from, «ЛДСП 16 Белый, лист 2»
+    board: str = ""  # which board of its material it comes from, «лист 2 из 3»
 
     @property
     def size(self) -> str:

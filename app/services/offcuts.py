@@ -125,23 +125,27 @@ class _Taken(Exception):
 def hold_for_sheet(number: int, used: Sequence[int]) -> Done[bool]:
     """Reserve for sheet ``number`` the offcuts its just computed layouts take (``used``, numbers)
     and release the others it held. False, and nothing changed, when another sheet took one of them
-    meanwhile (compute again); True with nothing to do for a sheet cut or cancelled."""
-    used = validation.checked_ids(list(used), "offcut")
+    meanwhile (compute again); True with nothing to do for a sheet cut or cancelled. Writes nothing
+    when the sheet holds just these already (other PCs refresh on every write)."""
+    wanted = set(validation.checked_ids(list(used), "offcut"))
     try:
         with database.atomic():
             sheet = _locked_sheet(number)
             if sheet.status != CutSheet.ACTIVE or not sheet.use_offcuts:
                 return Done(True, Changes())
-            before = Offcut.select().where(_held_by(sheet)).count()
-            released = _release(sheet, used)
-            taken = Offcut.update(reserved_for=sheet.id).where(
-                Offcut.number.in_(used), _free_or_held(sheet)).execute() if used else 0
-            if taken != len(used):
+            held = {n for (n,) in Offcut.select(Offcut.number).where(_held_by(sheet)).tuples()}
+            if held == wanted and sheet.offcuts_chosen:
+                return Done(True, Changes())
+            if held - wanted:
+                _release(sheet, sorted(wanted))
+            new = sorted(wanted - held)
+            if new and Offcut.update(reserved_for=sheet.id).where(
+                    Offcut.number.in_(new), Offcut.status == Offcut.STORED,
+                    Offcut.reserved_for.is_null()).execute() != len(new):
                 raise _Taken
             if not sheet.offcuts_chosen:
                 CutSheet.update(offcuts_chosen=True).where(CutSheet.id == sheet.id).execute()
-            changed = bool(released) or len(used) != before - released
-            return Done(True, Changes(offcuts=changed))
+            return Done(True, Changes(offcuts=held != wanted))
     except _Taken:
         return Done(False, Changes())
 
@@ -197,7 +201,7 @@ def mark_cut(actor: User | None, number: int, used: Sequence[int],
     and the offcuts it left that the user keeps (``new``) enter it, numbered. Each order's timeline
     says so. Refused, with nothing changed, when an offcut taken is gone (used or written off)."""
     permissions.require(actor, permissions.CUT_SHEETS)
-    used = validation.checked_ids(list(used) if isinstance(used, (list, tuple)) else used, "offcut")
+    used = validation.checked_ids(used, "offcut")
     new = _checked_new(new)
     with database.atomic():
         sheet = _locked_sheet(number)

@@ -11,7 +11,7 @@ from app.domain.errors import PermissionDeniedError, ServiceError, ValidationErr
 from app.domain.offcuts import NewOffcut
 from app.services import cutsheets, offcuts, specs, stock_boards
 from app.services.sheet_plans import planned_sheet
-from app.store.models import CutSheet, Note, Offcut
+from app.store.models import Counter, CutSheet, Note, Offcut
 from tests.domain.helpers import cutting_deal, run_together
 
 PLY = "Фанера 18"
@@ -31,6 +31,12 @@ def cut(staff, number: int) -> list[Offcut]:
     planned = planned_sheet(number)
     return offcuts.mark_cut(staff["constructor"], number, planned.plan.offcuts_used,
                             planned.plan.new_offcuts()).value
+
+
+def changes_counter() -> int:
+    """The shop's change counter: every committed write advances it, and other PCs refresh on it."""
+    row = Counter.get_or_none(Counter.name == "changes")
+    return row.value if row else 0
 
 
 def stored() -> list[tuple[int, str, int, int]]:
@@ -59,6 +65,8 @@ def test_next_sheet_takes_a_stored_offcut_when_that_saves_a_board(staff):
     assert planned.plan.offcuts_used == [1] and planned.plan.boards_used == 1
     assert material.take == "1 лист + остаток №1" and "без остатков — 2 листа" in material.verdict
     assert offcuts.list_offcuts()[0].status_name == f"в раскрое листа №{five}"
+    writes = changes_counter()
+    assert planned_sheet(five).changes.is_empty() and changes_counter() == writes  # other PCs not woken again
     cut(staff, five)
     assert [(r.number, r.status, r.used_on) for r in offcuts.list_offcuts(include_closed=True)
             if r.number == 1] == [(1, Offcut.USED, five)]

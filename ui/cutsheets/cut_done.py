@@ -84,13 +84,14 @@ class CutDoneDialog(QDialog):
         self.view = QTableView(objectName="proposedOffcuts")
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(24)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         taken = ", ".join(f"№{n}" for n in used)
-        text = (f"Лист раскроя №{number} раскроен. Отметьте деловые остатки, которые кладёте на склад "
-                "(не меньше минимального размера материала):" if self.model.proposed else
-                f"Лист раскроя №{number} раскроен. Деловых остатков не меньше минимального размера нет.")
+        text = (f"Отметьте деловые остатки листа раскроя №{number}, которые кладёте на склад (здесь — "
+                "не меньше минимального остатка материала), и нажмите «Раскроено»." if self.model.proposed else
+                f"Лист раскроя №{number} не оставляет остатков не меньше минимального размера материала.")
         if taken:
             text += f" Взятые в раскрой остатки {taken} уйдут со склада."
         intro = QLabel(text, wordWrap=True)

@@ -1,6 +1,7 @@
 """Putting «Листы раскроя» into the main window: on the constructor's workstation as a panel under
 the constructor's queue (following the order selected there), elsewhere as a screen of its own; the
-store of offcuts «Остатки» as a screen; ``--show cutsheet:N`` and ``--show offcuts``."""
+store of offcuts «Остатки» as a screen; ``--show cutsheet:N``, ``--show offcuts`` and
+``--show cutdone:N``."""
 from __future__ import annotations
 
 from ui.cutsheets.offcuts_screen import OffcutsScreen
@@ -58,3 +59,13 @@ def show_cutsheet(window, what: str | None) -> None:
     if tab == ["layouts"]:
         screen.sheet_tabs.setCurrentWidget(screen.layouts)
         screen.layouts.compute_now()
+
+
+def show_cut_done(window, what: str):
+    """``--show cutdone:N``: the «Раскроено» dialog of cut sheet N (its layouts computed first)."""
+    from app.services.sheet_plans import planned_sheet
+    from ui.cutsheets.cut_done import CutDoneDialog
+
+    number = int(what.split(":")[1])
+    plan = planned_sheet(number).plan
+    return CutDoneDialog(window, number, plan.new_offcuts(), plan.offcuts_used)

@@ -38,7 +38,7 @@ from app.documents.cut_plan import SheetPlan, boards_word, percent
 from app.documents.layout_picture import BoardPicture, fit_label, picture
 from app.documents.pack_data import load_sheet
 from app.domain.errors import ServiceError
-from app.services import offcuts
+from app.services import cutsheets, offcuts
 from app.services.sheet_plans import planned_sheet
 from app.store.db import database
 from app.store.models import CutSheet
@@ -256,8 +256,10 @@ class LayoutsPanel(QWidget):
         if self.number is None:
             return
         number = self.number
-        self.window_.action_runner.run(self, "Раскрой", lambda: offcuts.set_use_offcuts(self.window_.user,
-                                                                                       number, use))
+        done = self.window_.action_runner.run(self, "Раскрой", lambda: offcuts.set_use_offcuts(
+            self.window_.user, number, use))
+        if done is None:  # refused: the box shows what the sheet has
+            self.no_offcuts.setChecked(not cutsheets.get_sheet(number).use_offcuts)
 
     def show_sheet(self, number: int | None, sheet: CutSheet | None = None) -> None:
         """Compute and show the layouts of sheet `number` (None: nothing); while the panel is
