@@ -20,8 +20,8 @@ from app.services import cutsheets, notes, numbering, specs
 from app.store.models import Deal, Offcut, User
 
 PLY, PINE, WHITE, HDF = "Фанера 18", "Массив сосны 40", "ЛДСП 16 Белый", "ХДФ 3,2"
-# offcuts in the store: material, length, width, days ago
-OFFCUTS = [(PLY, 1200, 600, 12), (PLY, 2420, 380, 5), (WHITE, 1400, 700, 30), ("МДФ 16", 900, 450, 2)]
+# offcuts in the store: material, length, width, days ago (none of plywood 18: cut sheet №1 keeps its layouts)
+OFFCUTS = [(WHITE, 1400, 700, 30), (WHITE, 2780, 420, 12), ("Фанера 12", 1200, 600, 5), ("МДФ 16", 900, 450, 2)]
 
 # name, material, thickness, length, width, qty, edges (Д1 Д2 Ш1 Ш2), may rotate, notes
 _BUNK = [

@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -213,13 +214,13 @@ class LayoutsPanel(QWidget):
         self.recompute = QPushButton("Пересчитать", objectName="recomputeLayoutsButton")
         self.recompute.setToolTip("Рассчитать раскрой заново с остатками, которые сейчас на складе")
         self.recompute.clicked.connect(lambda: self.set_use_offcuts(not self.no_offcuts.isChecked()))
-        buttons = QVBoxLayout()
-        buttons.addWidget(large)
-        buttons.addWidget(stock)
-        buttons.addWidget(labels)
-        buttons.addWidget(self.recompute)
-        buttons.addWidget(self.no_offcuts)
-        buttons.addStretch(1)
+        buttons = QGridLayout()  # three rows, as low as the summary beside them
+        buttons.addWidget(large, 0, 0)
+        buttons.addWidget(stock, 0, 1)
+        buttons.addWidget(labels, 1, 0)
+        buttons.addWidget(self.recompute, 1, 1)
+        buttons.addWidget(self.no_offcuts, 2, 0, 1, 2)
+        buttons.setRowStretch(3, 1)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addLayout(buttons)
