@@ -62,7 +62,7 @@ class Label:
     """What one label says."""
 
     sheet_no: int
-    board: str  # «2 из 5, ЛДСП 16»
+    board: str  # «лист 2 из 5, ЛДСП 16» or «остаток №7 со склада, ЛДСП 16»
     order_no: int
     surname: str
     part_id: str
@@ -85,8 +85,7 @@ def sheet_labels(sheet: SheetData, plan: SheetPlan) -> list[Label]:
             for pl in layout.placements:
                 order_no, surname, line = lines[pl.id]
                 edges = {key: getattr(line, key) for key in ("edge_l1", "edge_l2", "edge_w1", "edge_w2")}
-                board = m.board_title(k).removeprefix("лист ")
-                out.append(Label(sheet.number, f"{board}, {m.material}", order_no, surname,
+                out.append(Label(sheet.number, f"{m.board_title(k)}, {m.material}", order_no, surname,
                                  pl.id, line.name, line.length, line.width, line.material, edges))
     return out
 
@@ -178,7 +177,7 @@ def _draw(canvas: Canvas, label: Label, x: float, y: float, fmt: LabelFormat, re
     inner = fmt.width - 2 * pad
     line_y = y + fmt.height - pad - 2.6 * mm
     canvas.setFont(regular, 6.5)
-    canvas.drawString(x + pad, line_y, _fit(f"Раскрой №{label.sheet_no} · лист {label.board}", regular, 6.5, inner))
+    canvas.drawString(x + pad, line_y, _fit(f"Раскрой №{label.sheet_no} · {label.board}", regular, 6.5, inner))
     line_y -= 3.6 * mm
     canvas.setFont(bold, 8)
     canvas.drawString(x + pad, line_y, _fit(f"Заказ №{label.order_no} · {label.surname}", bold, 8, inner))

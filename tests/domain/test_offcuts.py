@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from app.documents.part_labels import build_offcut_labels, offcut_labels
+from app.documents.part_labels import build_offcut_labels, offcut_labels, sheet_labels
 from app.domain.errors import PermissionDeniedError, ServiceError, ValidationError
 from app.domain.offcuts import NewOffcut
 from app.services import cutsheets, offcuts, specs, stock_boards
@@ -64,6 +64,9 @@ def test_next_sheet_takes_a_stored_offcut_when_that_saves_a_board(staff):
     material = planned.plan.materials[0]
     assert planned.plan.offcuts_used == [1] and planned.plan.boards_used == 1
     assert material.take == "1 лист + остаток №1" and "без остатков — 2 листа" in material.verdict
+    labels = sheet_labels(planned.sheet, planned.plan)
+    boards = [label.board for label in labels]  # one label a shelf, those cut from the strip say so
+    assert len(boards) == 5 and f"остаток №1 со склада, {PLY}" in boards and f"лист 1 из 1, {PLY}" in boards
     assert offcuts.list_offcuts()[0].status_name == f"в раскрое листа №{five}"
     writes = changes_counter()
     assert planned_sheet(five).changes.is_empty() and changes_counter() == writes  # other PCs not woken again

@@ -98,7 +98,7 @@ def test_layouts_take_a_stored_offcut_until_told_not_to(qtbot, window, staff):
 
 
 def test_store_screen_lists_offcuts_and_only_the_administrator_writes_off(qtbot, window, staff, asked,
-                                                                         qtmodeltester):
+                                                                         qtmodeltester, tmp_path, monkeypatch):
     cut(staff, sheet_with(staff, 2))
     store = window.screen(OFFCUTS_KEY)
     window.announce(Changes(offcuts=True))  # as the PC that cut it does
@@ -108,6 +108,11 @@ def test_store_screen_lists_offcuts_and_only_the_administrator_writes_off(qtbot,
     assert row[:5] == ["1", PLY, "2420×598", "1,45 м²", "№1"] and row[6] == "на складе"
     assert "На складе: 1 остаток, 1,45 м²" == store.total.text()
     assert not store.write_off_button.isVisibleTo(store)  # the constructor may not write off
+    store.view.selectRow(0)
+    target = tmp_path / "остаток.pdf"
+    monkeypatch.setattr("ui.common.msgbox.save_file", lambda *args, **kwargs: target)
+    store.labels.click()  # «Печать бирок…»
+    assert "Остаток №1" in PdfReader(str(target)).pages[0].extract_text()
 
     admin = _window(qtbot, staff["admin"], "counter")
     admin_store = admin.screen(OFFCUTS_KEY)
