@@ -89,7 +89,17 @@ FACTORIES = {
         "ui.papers.install", fromlist=["x"]).details_dialog(w),
     "ui.papers.card_papers.PaperDialog": lambda w, o: __import__("ui.papers.card_papers", fromlist=["x"]).PaperDialog(
         w, _paper()),
+    "ui.mail.compose.ComposeDialog": lambda w, o: __import__("ui.mail.compose", fromlist=["x"]).ComposeDialog(
+        w, _letter_form()),
 }
+
+
+def _letter_form():
+    from app.services.mail_replies import LetterForm
+
+    quote = "\n".join(f"> строка письма клиента {number}" for number in range(80))
+    return LetterForm(deal_id_for_order(15), 1, "test@test.ru", "Re: Кровать МИА", f"\n\n{quote}",
+                      "Ответ на письмо «Кровать МИА» от Ирина Петрова <test@test.ru>")
 
 
 def _paper():

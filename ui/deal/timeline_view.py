@@ -37,6 +37,7 @@ class Role(IntEnum):
     KIND = Qt.ItemDataRole.UserRole + 2
     PICTURE = Qt.ItemDataRole.UserRole + 3  # stored name of an attached image, or None
     ID = Qt.ItemDataRole.UserRole + 4
+    LETTER = Qt.ItemDataRole.UserRole + 5  # an incoming letter's row id (it can be answered), or None
 
 
 def header_of(line: FeedLine) -> str:
@@ -63,6 +64,8 @@ class FeedModel(ListTableModel):
             return line.kind
         if role == Role.ID:
             return line.id
+        if role == Role.LETTER:
+            return line.letter_id
         if role == Role.PICTURE:
             return line.stored_name if line.file_name and files.is_image(line.file_name) else None
         return None

@@ -116,8 +116,15 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
     return card
 
 
+def show_letter(window: MainWindow, what: str) -> QWidget:
+    """``letter:ORDER_NO``: that order's card answering its latest incoming letter (a new letter when none)."""
+    card = show_deal_card(window, what)
+    dialog = card.mail.reply() or card.mail.write()
+    return dialog or card
+
+
 # screens in their own window; the rest are tabs of the main one
-SHOW_WINDOWS = {"deal": show_deal_card, "amocrm-import": show_import_dialog,
+SHOW_WINDOWS = {"deal": show_deal_card, "letter": show_letter, "amocrm-import": show_import_dialog,
                 **{key: show_dialog for key in SHOW_DIALOGS}}
 
 
