@@ -77,7 +77,8 @@ class FeedDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self.view = view
-        self.heights: dict[tuple[int, int], int] = {}  # (line id, width) -> height; lines never change
+        # (line id, width, text) -> height: a letter's line changes once, from «sending» to «sent»
+        self.heights: dict[tuple[int, int, int], int] = {}
 
     def _fonts(self, option) -> tuple[QFont, QFont]:
         small = QFont(option.font)
@@ -93,7 +94,7 @@ class FeedDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option, index: QModelIndex) -> QSize:
         width = self._text_width()
-        key = (index.data(Role.ID), width)
+        key = (index.data(Role.ID), width, hash(index.data()))
         if key not in self.heights:
             height = PAD + option.fontMetrics.height() + 2 + self._text_rect(option, index.data()).height() + PAD
             picture = index.data(Role.PICTURE)
