@@ -193,3 +193,24 @@ def test_letters_taken_in_before_the_upgrade_get_their_lines_back(staff, letter)
     MailLetter.update(entry=None).where(MailLetter.id == letter.id).execute()
     migrations._m014_mail_replies(database.obj)  # also a no-op on its columns, already there
     assert MailLetter.get_by_id(letter.id).entry_id == entry_id
+
+
+@pytest.mark.parametrize("name", ["start_reply", "save_draft", "prepare_reply", "prepare_letter"])
+def test_junk_gets_the_services_own_error_and_writes_nothing(staff, letter, mailbox, name):
+    from tests.domain.test_junk_input import assert_junk_refused
+
+    manager, deal_id = staff["manager"], letter.deal_id
+    typed = dict(to="client@yandex.ru", subject="Re: Кровать МИА", body="Готова к пятнице.")
+    entries = {
+        "start_reply": (lambda letter_id: mail_replies.start_reply(letter_id, manager), dict(letter_id=letter.id)),
+        "save_draft": (lambda deal_id, reply_to, to, subject, body: mail_replies.save_draft(
+            deal_id, reply_to, manager, to, subject, body), dict(deal_id=deal_id, reply_to=letter.id, **typed)),
+        "prepare_reply": (lambda letter_id, to, subject, body, deal_files, disk_files: mail_replies.prepare_reply(
+            letter_id, manager, to, subject, body, deal_files, disk_files),
+            dict(letter_id=letter.id, deal_files=[], disk_files=[], **typed)),
+        "prepare_letter": (lambda deal_id, to, subject, body, deal_files, disk_files: mail_replies.prepare_letter(
+            deal_id, manager, to, subject, body, deal_files, disk_files),
+            dict(deal_id=deal_id, deal_files=[], disk_files=[], **typed)),
+    }
+    call, valid = entries[name]
+    assert_junk_refused(name, call, valid, ["mail.to"], examples=30)
