@@ -156,3 +156,17 @@ def test_closing_with_typed_text_offers_a_draft(qtbot, card, monkeypatch):
 def test_roles_without_the_right_see_the_buttons_greyed(qtbot, staff, card):
     other = open_card(qtbot, staff["constructor"], card.deal_id)
     assert not other.mail.reply_button.isEnabled() and not other.mail.write_button.isEnabled()
+
+
+def test_reply_offered_once_a_letter_arrives_on_an_open_card(qtbot, staff, db):
+    from app.domain.changes import Changes
+
+    deal = deals.create_deal(staff["manager"], name="Кровать Олегу", values={
+        "contact.full_name": "Олег", "contact.email": "oleg@mail.ru"}).deal
+    card = open_card(qtbot, staff["manager"], deal.id)
+    assert not card.mail.reply_button.isEnabled() and card.mail.reply() is None
+    assert card.mail.write_button.isEnabled()
+    mail_intake.take_letter(samples.plain("o-1@mail.ru", "Олег <oleg@mail.ru>", "Вопрос", "Когда?"), ACCOUNT)
+    card.window_.announce(Changes(frozenset({deal.id}), timeline=True))
+    assert card.mail.reply_button.isEnabled()
+    assert card.mail.reply().subject.text() == "Re: Вопрос"
