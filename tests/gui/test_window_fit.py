@@ -91,6 +91,7 @@ FACTORIES = {
         w, _paper()),
     "ui.mail.compose.ComposeDialog": lambda w, o: __import__("ui.mail.compose", fromlist=["x"]).ComposeDialog(
         w, _letter_form()),
+    "ui.cutsheets.part_files.ColumnMappingDialog": lambda w, o: _column_mapping(w),
 }
 
 
@@ -100,6 +101,15 @@ def _letter_form():
     quote = "\n".join(f"> строка письма клиента {number}" for number in range(80))
     return LetterForm(deal_id_for_order(15), 1, "test@test.ru", "Re: Кровать МИА", f"\n\n{quote}",
                       "Ответ на письмо «Кровать МИА» от Ирина Петрова <test@test.ru>")
+
+
+def _column_mapping(window):
+    """The columns of the widest sample (MaxCut's 15 columns), as for a spreadsheet of the shop's own."""
+    from app.services.part_import import open_parts_file
+    from ui.cutsheets.part_files import ColumnMappingDialog
+
+    table = open_parts_file(Path(__file__).parents[1] / "fixtures" / "parts" / "maxcut.xlsx").value.table
+    return ColumnMappingDialog(window, table, table.columns)
 
 
 def _paper():

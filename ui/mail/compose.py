@@ -94,7 +94,6 @@ class ComposeDialog(QDialog):
         about.setFont(bold)
         self.to = QLineEdit(form.to, objectName="mailTo", placeholderText="ivanova@mail.ru")
         self.subject = QLineEdit(form.subject, objectName="mailSubject")
-        self.subject.setMaxLength(mail_reply.SUBJECT_LIMIT + 50)  # longer is said, not cut silently
         self.body = QPlainTextEdit(objectName="mailBody")
         self.body.setPlainText(form.body)
         self.body.moveCursor(QTextCursor.MoveOperation.Start)
