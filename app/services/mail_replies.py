@@ -6,7 +6,8 @@ check what was typed and, in one transaction, record the letter as «sending» w
 («… отправка не подтверждена»); a worker thread hands it to the server (``OutgoingLetter.send``);
 ``record_letter_sent`` completes the line («Ответ на письмо «…» отправлен на …»); a refused send
 (``forget_unsent``) removes both, so a failed send leaves nothing. A crash between the send and the
-record leaves the «sending» line in view: the letter is never sent again by itself.
+record leaves the «sending» line in view: the letter is never sent again by itself; the person checks
+the mailbox's «Отправленные» and says whether it left (``resolve_unconfirmed``).
 
 Drafts: one per user and letter answered (or per deal for a new letter), kept until it is sent.
 """
@@ -15,12 +16,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
 from app.domain import clock, mail_reply, validation
 from app.domain.changes import Changes, Done
-from app.domain.errors import FieldProblem, NotFoundError, ValidationError
+from app.domain.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
 from app.domain.mail_letters import excerpt, without_quote
 from app.integrations import smtp_mail
 from app.integrations.smtp_mail import SmtpSettings
@@ -35,6 +37,7 @@ from app.store.models import Attachment, Deal, MailLetter, TimelineEntry, User
 NOT_SENT = "Письмо не отправлено"
 LETTER_NOT_FOUND = "Письмо не найдено (возможно, удалено на другом компьютере)"
 EXCERPT = 300  # of the letter's own words on its timeline line
+UNCONFIRMED_AFTER = timedelta(minutes=2)  # a send takes seconds (30 s at most per answer of the server)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,6 @@ class OutgoingLetter:
     settings: SmtpSettings
     password: str | None
     message: EmailMessage
-    sent_line: str  # the timeline's line once the server took it
 
     def send(self) -> str:
         """Hand the letter to the shop's SMTP server (seconds: a worker thread may call it)."""
@@ -238,11 +240,10 @@ def _prepare(deal: Deal, reply_to: MailLetter | None, actor: User | None, to: ob
             message_id=message["Message-ID"].strip("<>"), mailbox=settings.sender, direction=MailLetter.OUTGOING,
             deal=deal.id, from_name=settings.sender_name, from_address=settings.sender, to_addresses=address,
             subject=subject, body=body, status=MailLetter.SENDING, reply_to=reply_to, written_by=actor,
-            received_at=clock.now())
+            received_at=clock.now(), file_names="\n".join(item.name for item in attached))
         row.entry = add_entry(deal, TimelineEntry.MAIL_OUT, pending_text(subject, reply_to, address), actor)
         row.save()
-    line = sent_text(subject, reply_to, address, body, [item.name for item in attached])
-    outgoing = OutgoingLetter(row.id, deal.id, address, settings, outgoing_mail.mail_password(settings), message, line)
+    outgoing = OutgoingLetter(row.id, deal.id, address, settings, outgoing_mail.mail_password(settings), message)
     return Done(outgoing, _changes(deal.id))
 
 
@@ -262,30 +263,58 @@ def prepare_letter(deal_id: int, actor: User | None, to: str, subject: str, body
     return _prepare(load_deal(deal_id), None, actor, to, subject, body, deal_files, disk_files)
 
 
+def _sending(letter_id: int) -> MailLetter | None:
+    return MailLetter.get_or_none(MailLetter.id == letter_id, MailLetter.direction == MailLetter.OUTGOING,
+                                  MailLetter.status == MailLetter.SENDING)
+
+
+def _complete(row: MailLetter, actor: User | None) -> Done[int]:
+    row.status, row.sent_at = MailLetter.SENT, clock.now()
+    row.save()
+    text = sent_text(row.subject, row.reply_to, row.to_addresses, row.body, row.file_names.splitlines())
+    TimelineEntry.update(text=text, at=row.sent_at).where(TimelineEntry.id == row.entry_id).execute()
+    note_deal_changed(row.deal_id)
+    drop_draft(row.deal_id, row.reply_to_id, actor)
+    return Done(row.id, _changes(row.deal_id))
+
+
+def _forget(row: MailLetter) -> Done[int]:
+    if row.entry_id is not None:
+        TimelineEntry.delete().where(TimelineEntry.id == row.entry_id).execute()
+    row.delete_instance()
+    note_deal_changed(row.deal_id)
+    return Done(row.id, _changes(row.deal_id))
+
+
 def record_letter_sent(outgoing: OutgoingLetter, actor: User | None) -> Done[int]:
     """The server took the letter: it is «sent», its line says so, the draft it came from is gone."""
     with database.atomic():
-        row = MailLetter.get_or_none(MailLetter.id == outgoing.letter_id)
+        row = _sending(outgoing.letter_id)
         if row is None:
             raise NotFoundError(LETTER_NOT_FOUND)
-        row.status, row.sent_at = MailLetter.SENT, clock.now()
-        row.save()
-        TimelineEntry.update(text=outgoing.sent_line, at=row.sent_at).where(TimelineEntry.id == row.entry_id).execute()
-        note_deal_changed(outgoing.deal_id)
-        drop_draft(outgoing.deal_id, row.reply_to_id, actor)
-    return Done(row.id, _changes(outgoing.deal_id))
+        return _complete(row, actor)
 
 
 def forget_unsent(outgoing: OutgoingLetter) -> Done[int]:
     """The server refused the letter (it was not sent): its row and line go, as if never written."""
     with database.atomic():
-        row = MailLetter.get_or_none(MailLetter.id == outgoing.letter_id, MailLetter.status == MailLetter.SENDING)
-        if row is not None:
-            if row.entry_id is not None:
-                TimelineEntry.delete().where(TimelineEntry.id == row.entry_id).execute()
-            row.delete_instance()
-            note_deal_changed(outgoing.deal_id)
-    return Done(outgoing.letter_id, _changes(outgoing.deal_id))
+        row = _sending(outgoing.letter_id)
+        return _forget(row) if row is not None else Done(outgoing.letter_id, _changes(outgoing.deal_id))
+
+
+def resolve_unconfirmed(letter_id: int, actor: User | None, *, sent: bool) -> Done[int]:
+    """A letter left «sending» (the program stopped during its send): the person checked the mailbox's
+    «Отправленные» and says whether it left — its line is completed or removed; it is never sent again."""
+    permissions.require(actor, permissions.PAPERS)
+    if not isinstance(sent, bool):
+        raise ServiceError("Укажите, ушло ли письмо")
+    with database.atomic():
+        row = _sending(letter_id) if validation.is_id(letter_id) else None
+        if row is None:
+            raise NotFoundError("Письмо уже отмечено (возможно, на другом компьютере)")
+        if clock.now() - row.received_at < UNCONFIRMED_AFTER:
+            raise ServiceError("Письмо ещё отправляется — подождите пару минут")
+        return _complete(row, actor) if sent else _forget(row)
 
 
 def send_prepared(outgoing: OutgoingLetter, actor: User | None) -> Done[int]:

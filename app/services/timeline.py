@@ -35,20 +35,23 @@ class FeedLine:
     stored_name: str | None = None  # the attached file, if any
     file_name: str | None = None
     letter_id: int | None = None  # an incoming letter's row (the card answers it)
+    unconfirmed_id: int | None = None  # a written letter left «sending» (the card asks whether it left)
 
 
 def feed(deal_id: int) -> list[FeedLine]:
     """The deal's timeline, oldest first (the screen shows the newest at the bottom)."""
     query = (TimelineEntry.select(TimelineEntry.id, TimelineEntry.at, TimelineEntry.kind, TimelineEntry.text,
-                                  User.full_name, Attachment.stored_name, Attachment.original_name, MailLetter.id)
+                                  User.full_name, Attachment.stored_name, Attachment.original_name,
+                                  MailLetter.id, MailLetter.direction, MailLetter.status)
              .join(User, JOIN.LEFT_OUTER, on=(TimelineEntry.user == User.id))
              .switch(TimelineEntry)
              .join(Attachment, JOIN.LEFT_OUTER, on=(TimelineEntry.attachment == Attachment.id))
              .switch(TimelineEntry)
-             .join(MailLetter, JOIN.LEFT_OUTER, on=((MailLetter.entry == TimelineEntry.id)
-                                                    & (MailLetter.direction == MailLetter.INCOMING)))
+             .join(MailLetter, JOIN.LEFT_OUTER, on=(MailLetter.entry == TimelineEntry.id))
              .where(TimelineEntry.deal == deal_id)
              .order_by(TimelineEntry.at, TimelineEntry.id)
              .tuples())
-    return [FeedLine(id_, at, kind, text, user_name or "Система", stored_name, file_name, letter_id)
-            for id_, at, kind, text, user_name, stored_name, file_name, letter_id in query]
+    return [FeedLine(id_, at, kind, text, user_name or "Система", stored_name, file_name,
+                     letter_id if direction == MailLetter.INCOMING else None,
+                     letter_id if direction == MailLetter.OUTGOING and status == MailLetter.SENDING else None)
+            for id_, at, kind, text, user_name, stored_name, file_name, letter_id, direction, status in query]

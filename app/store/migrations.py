@@ -118,7 +118,7 @@ def _m013_sms_outbox(db: peewee.Database) -> None:
 def _m014_mail_replies(db: peewee.Database) -> None:
     """Letters written on the card (replies and new letters to clients): each letter's timeline line,
     the letter it answers and who wrote it; the letters taken in before get their lines back."""
-    ensure_columns(db, models.MailLetter, "entry", "reply_to", "written_by")
+    ensure_columns(db, models.MailLetter, "entry", "reply_to", "written_by", "file_names")
     letters, entries = models.MailLetter, models.TimelineEntry
     taken: set[int] = set()
     for letter in (letters.select().where(letters.direction == letters.INCOMING, letters.deal.is_null(False),

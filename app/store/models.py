@@ -415,6 +415,7 @@ class MailLetter(BaseModel):
     entry = pw.ForeignKeyField(TimelineEntry, null=True, on_delete="SET NULL")  # its line on the deal's timeline
     reply_to = pw.ForeignKeyField("self", null=True, backref="replies", on_delete="SET NULL")  # the letter answered
     written_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")  # who wrote it on the card
+    file_names = pw.TextField(default="")  # a written letter's attached files, one name a line
 
 
 class MailFolder(BaseModel):

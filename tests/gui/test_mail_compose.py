@@ -170,3 +170,22 @@ def test_reply_offered_once_a_letter_arrives_on_an_open_card(qtbot, staff, db):
     card.window_.announce(Changes(frozenset({deal.id}), timeline=True))
     assert card.mail.reply_button.isEnabled()
     assert card.mail.reply().subject.text() == "Re: Вопрос"
+
+
+def test_a_letter_left_sending_is_resolved_from_its_line(qtbot, card, fake_clock, messages):
+    from datetime import timedelta
+
+    from app.services import mail_replies
+
+    prepared = mail_replies.prepare_letter(card.deal_id, card.user, "client@yandex.ru", "Доставка", "Во вторник")
+    card.window_.announce(prepared.changes)  # the program stopped here, before the send was recorded
+    fake_clock.advance(timedelta(minutes=5))
+    [line] = [index for index in _rows(card, TimelineEntry.MAIL_OUT) if index.data(Role.UNCONFIRMED)]
+    assert "отправка не подтверждена" in line.data()
+    card.feed.scrollTo(line)
+    menu = card.mail.show_menu(card.feed.visualRect(line).center())
+    [action] = [action for action in menu.actions() if action.objectName() == "confirmSentAction"]
+    action.trigger()
+    [line] = _rows(card, TimelineEntry.MAIL_OUT)
+    assert line.data().startswith("Письмо «Доставка» отправлено на client@yandex.ru") and messages == []
+    assert line.data(Role.UNCONFIRMED) is None

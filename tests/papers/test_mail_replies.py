@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain import mail_reply
-from app.domain.errors import PermissionDeniedError, ValidationError
+from app.domain.errors import PermissionDeniedError, ServiceError, ValidationError
 from app.domain.mail_account import MailAccount
 from app.integrations.smtp_mail import MailError
 from app.services import deals, mail_intake, mail_replies, notes, outgoing_mail
@@ -159,6 +159,32 @@ def test_a_crash_between_the_send_and_its_record_stays_in_view_and_is_not_sent_a
         mail_replies.send_reply(letter.id, staff["manager"], "client@yandex.ru", "Re: y", "текст")
     assert len(mailbox) == 2
     assert MailLetter.select().where(MailLetter.status == MailLetter.SENDING).count() == 2
+
+
+def test_a_letter_left_sending_is_resolved_by_asking_never_sent_again(staff, letter, mailbox, fake_clock, tmp_path):
+    from datetime import timedelta
+
+    photo = tmp_path / "эскиз.jpg"
+    photo.write_bytes(b"jpeg")
+    left = mail_replies.prepare_reply(letter.id, staff["manager"], "client@yandex.ru", "Re: x", "Ушло",
+                                      disk_files=[photo]).value
+    lost = mail_replies.prepare_letter(letter.deal_id, staff["manager"], "client@yandex.ru", "Доставка",
+                                       "Не ушло").value
+    [first, second] = [line for line in feed(letter.deal_id) if line.unconfirmed_id]
+    assert (first.unconfirmed_id, second.unconfirmed_id) == (left.letter_id, lost.letter_id)
+    with pytest.raises(ServiceError, match="ещё отправляется"):  # maybe still on its way: not yet
+        mail_replies.resolve_unconfirmed(left.letter_id, staff["manager"], sent=True)
+    fake_clock.advance(timedelta(minutes=3))
+    with pytest.raises(PermissionDeniedError):
+        mail_replies.resolve_unconfirmed(left.letter_id, staff["constructor"], sent=True)
+    mail_replies.resolve_unconfirmed(left.letter_id, staff["manager"], sent=True)
+    mail_replies.resolve_unconfirmed(lost.letter_id, staff["manager"], sent=False)
+    with pytest.raises(ServiceError, match="уже отмечено"):
+        mail_replies.resolve_unconfirmed(lost.letter_id, staff["manager"], sent=True)
+    lines = [line for line in feed(letter.deal_id) if line.kind == TimelineEntry.MAIL_OUT]
+    assert [line.text for line in lines] == [
+        "Ответ на письмо «Re: Кровать МИА» отправлен на client@yandex.ru\nУшло\nВложения: эскиз.jpg"]
+    assert MailLetter.get_by_id(left.letter_id).status == MailLetter.SENT and mailbox == []  # nothing resent
 
 
 def test_a_draft_is_kept_per_user_and_letter_until_sent(staff, letter, mailbox):

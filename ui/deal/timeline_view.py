@@ -38,6 +38,7 @@ class Role(IntEnum):
     PICTURE = Qt.ItemDataRole.UserRole + 3  # stored name of an attached image, or None
     ID = Qt.ItemDataRole.UserRole + 4
     LETTER = Qt.ItemDataRole.UserRole + 5  # an incoming letter's row id (it can be answered), or None
+    UNCONFIRMED = Qt.ItemDataRole.UserRole + 6  # a written letter left «sending», or None
 
 
 def header_of(line: FeedLine) -> str:
@@ -66,6 +67,8 @@ class FeedModel(ListTableModel):
             return line.id
         if role == Role.LETTER:
             return line.letter_id
+        if role == Role.UNCONFIRMED:
+            return line.unconfirmed_id
         if role == Role.PICTURE:
             return line.stored_name if line.file_name and files.is_image(line.file_name) else None
         return None

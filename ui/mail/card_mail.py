@@ -64,17 +64,33 @@ class CardMail(QWidget):
         return None
 
     def show_menu(self, position: QPoint) -> QMenu | None:
+        """«Ответить» on an incoming letter; on a letter left «sending», whether it left."""
         index: QModelIndex = self.feed.indexAt(position)
         letter_id = index.data(Role.LETTER) if index.isValid() else None
-        if letter_id is None:
+        unconfirmed = index.data(Role.UNCONFIRMED) if index.isValid() else None
+        if letter_id is None and unconfirmed is None:
             return None
         menu = QMenu(self.feed)
-        action = menu.addAction(f"Ответить\t{REPLY_KEYS}")
-        action.setObjectName("replyMailAction")
+        if letter_id is not None:
+            action = menu.addAction(f"Ответить\t{REPLY_KEYS}")
+            action.setObjectName("replyMailAction")
+            action.triggered.connect(lambda: self.reply(letter_id))
+        else:
+            action = menu.addAction("Письмо ушло (есть в «Отправленных») — отметить отправленным")
+            action.setObjectName("confirmSentAction")
+            action.triggered.connect(lambda: self.resolve(unconfirmed, True))
+            other = menu.addAction("Письмо не ушло — убрать из ленты")
+            other.setObjectName("confirmNotSentAction")
+            other.setEnabled(self.allowed)
+            other.triggered.connect(lambda: self.resolve(unconfirmed, False))
         action.setEnabled(self.allowed)
-        action.triggered.connect(lambda: self.reply(letter_id))
         menu.popup(self.feed.viewport().mapToGlobal(position))
         return menu
+
+    def resolve(self, letter_id: int, sent: bool) -> bool:
+        """Say whether a letter left «sending» left (never sent again from here)."""
+        return self.window_.action_runner.run(self.window(), "Письмо", lambda: mail_replies.resolve_unconfirmed(
+            letter_id, self.window_.user, sent=sent)) is not None
 
     def reply(self, letter_id: int | None = None) -> ComposeDialog | None:
         """«Ответить» on ``letter_id`` (by default the selected or latest incoming letter)."""
