@@ -189,3 +189,14 @@ def test_a_letter_left_sending_is_resolved_from_its_line(qtbot, card, fake_clock
     [line] = _rows(card, TimelineEntry.MAIL_OUT)
     assert line.data().startswith("Письмо «Доставка» отправлено на client@yandex.ru") and messages == []
     assert line.data(Role.UNCONFIRMED) is None
+
+
+def test_show_letter_for_screenshots_never_waits_on_a_message(qtbot, staff, card):
+    from ui.shell.app import shown_widget
+    from ui.shell.main_window import MainWindow
+
+    order_no = deals.load_deal(card.deal_id).order_no
+    assert shown_widget(card.window_, f"letter:{order_no}").subject.text() == "Re: Цвет"
+    other = MainWindow(staff["constructor"])
+    qtbot.addWidget(other)
+    assert shown_widget(other, f"letter:{order_no}").objectName() == "dealDialog"  # no right: the card alone

@@ -10,6 +10,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.version import program_version
+from app.services import permissions
 from app.store.session import Opened, default_user
 from ui.amocrm.install import install_data_exchange, show_import_dialog
 from ui.analytics.install import install_analytics, show_analytics
@@ -117,10 +118,12 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
 
 
 def show_letter(window: MainWindow, what: str) -> QWidget:
-    """``letter:ORDER_NO``: that order's card answering its latest incoming letter (a new letter when none)."""
+    """``letter:ORDER_NO``: that order's card answering its latest incoming letter (a new letter when none);
+    the card alone for a user who may not write letters (a screenshot never waits on a message box)."""
     card = show_deal_card(window, what)
-    dialog = card.mail.reply() or card.mail.write()
-    return dialog or card
+    if not permissions.allowed(window.user, permissions.PAPERS):
+        return card
+    return card.mail.reply() or card.mail.write() or card
 
 
 # screens in their own window; the rest are tabs of the main one
