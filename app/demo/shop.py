@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.demo.history import add_archive
+from app.demo.mail import add_demo_letters
 from app.demo.production import add_production_documents, add_stored_offcuts
 from app.demo.shop_details import add_shop_details
 from app.demo.sms import add_demo_sms
@@ -270,4 +271,5 @@ def build_demo(seed: int = 15) -> dict[str, User]:
         add_stored_offcuts(staff["constructor"])
         add_shop_details()
         add_demo_sms()
+        add_demo_letters()
     return staff

@@ -121,12 +121,30 @@ def _m014_offcuts(db: peewee.Database) -> None:
     db.create_tables([models.Offcut])
 
 
+def _m015_mail_replies(db: peewee.Database) -> None:
+    """Letters written on the card (replies and new letters to clients): each letter's timeline line,
+    the letter it answers and who wrote it; the letters taken in before get their lines back."""
+    ensure_columns(db, models.MailLetter, "entry", "reply_to", "written_by", "file_names")
+    letters, entries = models.MailLetter, models.TimelineEntry
+    taken: set[int] = set()
+    for letter in (letters.select().where(letters.direction == letters.INCOMING, letters.deal.is_null(False),
+                                          letters.entry.is_null()).order_by(letters.id)):
+        head = f"Входящее письмо «{letter.subject or 'без темы'}» от "
+        line = next((entry for entry in entries.select().where(
+            entries.deal == letter.deal_id, entries.kind == entries.MAIL_IN).order_by(entries.id)
+            if entry.id not in taken and entry.text.startswith(head)), None)
+        if line is not None:
+            taken.add(line.id)
+            letters.update(entry=line.id).where(letters.id == letter.id).execute()
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
                                                        _m008_mail_intake, _m009_board_search_and_totals,
                                                        _m010_invoices, _m011_analytics_indexes,
-                                                       _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts]
+                                                       _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts,
+                                                       _m015_mail_replies]
 
 
 def latest() -> int:

@@ -420,6 +420,9 @@ class MailLetter(BaseModel):
     ATTACHED = "attached"
     SKIPPED = "skipped"
     FAILED = "failed"
+    # a letter written on the card (app.services.mail_replies): a draft, being handed to the server
+    # (recorded before the send: a crash before «sent» leaves it visible, never sent again), sent
+    DRAFT, SENDING, SENT = "draft", "sending", "sent"
     INCOMING, OUTGOING = "in", "out"
 
     message_id = pw.CharField(unique=True)
@@ -438,6 +441,10 @@ class MailLetter(BaseModel):
     received_at = pw.DateTimeField(default=clock.now)
     status = pw.CharField()
     reason = pw.TextField(default="")  # why it was skipped or failed; what could not be read
+    entry = pw.ForeignKeyField(TimelineEntry, null=True, on_delete="SET NULL")  # its line on the deal's timeline
+    reply_to = pw.ForeignKeyField("self", null=True, backref="replies", on_delete="SET NULL")  # the letter answered
+    written_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")  # who wrote it on the card
+    file_names = pw.TextField(default="")  # a written letter's attached files, one name a line
 
 
 class MailFolder(BaseModel):

@@ -89,10 +89,20 @@ FACTORIES = {
         "ui.papers.install", fromlist=["x"]).details_dialog(w),
     "ui.papers.card_papers.PaperDialog": lambda w, o: __import__("ui.papers.card_papers", fromlist=["x"]).PaperDialog(
         w, _paper()),
+    "ui.mail.compose.ComposeDialog": lambda w, o: __import__("ui.mail.compose", fromlist=["x"]).ComposeDialog(
+        w, _letter_form()),
     "ui.cutsheets.part_files.ColumnMappingDialog": lambda w, o: _column_mapping(w),
     "ui.cutsheets.cut_done.CutDoneDialog": lambda w, o: __import__(
         "ui.cutsheets.cut_done", fromlist=["x"]).CutDoneDialog(w, 1, _proposed_offcuts(), [2]),
 }
+
+
+def _letter_form():
+    from app.services.mail_replies import LetterForm
+
+    quote = "\n".join(f"> строка письма клиента {number}" for number in range(80))
+    return LetterForm(deal_id_for_order(15), 1, "test@test.ru", "Re: Кровать МИА", f"\n\n{quote}",
+                      "Ответ на письмо «Кровать МИА» от Ирина Петрова <test@test.ru>")
 
 
 def _column_mapping(window):

@@ -10,6 +10,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.version import program_version
+from app.services import permissions
 from app.store.session import Opened, default_user
 from ui.amocrm.install import install_data_exchange, show_import_dialog
 from ui.analytics.install import install_analytics, show_analytics
@@ -116,8 +117,18 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
     return card
 
 
+def show_letter(window: MainWindow, what: str) -> QWidget:
+    """``letter:ORDER_NO``: that order's card answering its latest incoming letter (a new letter when none);
+    the card alone for a user who may not write letters (a screenshot never waits on a message box)."""
+    card = show_deal_card(window, what)
+    if not permissions.allowed(window.user, permissions.PAPERS):
+        return card
+    return card.mail.reply() or card.mail.write() or card
+
+
 # screens in their own window; the rest are tabs of the main one
-SHOW_WINDOWS = {"deal": show_deal_card, "amocrm-import": show_import_dialog, "cutdone": show_cut_done,
+SHOW_WINDOWS = {"deal": show_deal_card, "letter": show_letter, "amocrm-import": show_import_dialog,
+                "cutdone": show_cut_done,
                 **{key: show_dialog for key in SHOW_DIALOGS}}
 
 
