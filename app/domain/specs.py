@@ -2,7 +2,8 @@
 spreadsheet paste (tab-separated rows). No database here.
 
 Sizes are millimetres. Edge banding is given per edge: the two long edges (Д1, Д2) and the two
-short edges (Ш1, Ш2), each "" (none) or a thickness in mm from ``EDGE_OPTIONS``.
+short edges (Ш1, Ш2), each "" (none) or the code of one of the shop's banding types
+(app/domain/banding.py); ``EDGE_OPTIONS`` are the codes the shop's list starts with.
 """
 from __future__ import annotations
 
@@ -106,20 +107,28 @@ def _size(value, label: str) -> int:
     return int(number)
 
 
-def clean_edge(value, label: str = "Кромка") -> str:
-    """An edge banding code ("" or "0.4", "2" …) from «—», «0,4», «2 мм», «нет» …"""
-    raw = _text(value).lower().replace(",", ".").removesuffix("мм").strip()
+def _edge_key(text: str) -> str:
+    return " ".join(text.split()).casefold().replace(",", ".").removesuffix("мм").strip()
+
+
+def clean_edge(value, label: str = "Кромка", choices: dict[str, str] | None = None) -> str:
+    """An edge banding code ("" or "0.4", "2" …) from «—», «0,4», «2 мм», «нет», or a type's name
+    («ПВХ 0,4»); ``choices`` (code → name, the shop's list) defaults to ``EDGE_OPTIONS``."""
+    choices = EDGE_OPTIONS if choices is None else choices
+    raw = _edge_key(_text(value))
     if raw in ("", "-", "—", "нет", "0", "без"):
         return ""
-    if raw not in EDGE_OPTIONS:
-        try:
-            raw = format(Decimal(raw).normalize(), "f")
-        except InvalidOperation:
-            pass
-    if raw not in EDGE_OPTIONS:
-        allowed = ", ".join(v for k, v in EDGE_OPTIONS.items() if k)
-        raise SpecError(f"{label}: «{_text(value)}» — нет такой кромки (бывает: нет, {allowed} мм)")
-    return raw
+    for code, shown in choices.items():
+        if code and raw in (_edge_key(shown), _edge_key(code)):
+            return code
+    try:
+        number = format(Decimal(raw).normalize(), "f")
+    except InvalidOperation:
+        number = None
+    if number in choices:
+        return number
+    allowed = ", ".join(shown for code, shown in choices.items() if code)
+    raise SpecError(f"{label}: «{_text(value)}» — нет такой кромки (бывает: нет, {allowed})")
 
 
 def clean_rotate(value) -> bool:
@@ -135,8 +144,9 @@ def clean_rotate(value) -> bool:
     raise SpecError(f"Поворот: «{_text(value)}» — напишите «да» или «нет»")
 
 
-def clean_part(values: dict) -> PartLine:
-    """A checked part line from raw values (strings or numbers); SpecError names every problem."""
+def clean_part(values: dict, edges: dict[str, str] | None = None) -> PartLine:
+    """A checked part line from raw values (strings or numbers); SpecError names every problem.
+    ``edges`` are the banding types the edges may name (code → name; see ``clean_edge``)."""
     problems: list[str] = []
 
     def take(convert, key, *args):
@@ -159,13 +169,13 @@ def clean_part(values: dict) -> PartLine:
         problems.append("Количество: целое число не меньше 1")
     elif quantity is not None and quantity > MAX_QUANTITY:
         problems.append(f"Количество: {quantity} — больше {MAX_QUANTITY:,} в строке, проверьте".replace(",", " "))
-    edges = {key: take(clean_edge, key, label) for key, label in PART_COLUMNS if key in EDGE_FIELDS}
+    banded = {key: take(clean_edge, key, label, edges) for key, label in PART_COLUMNS if key in EDGE_FIELDS}
     may_rotate = take(clean_rotate, "may_rotate")
     if problems:
         raise SpecError("; ".join(problems))
     return PartLine(name=name, material=_text(values.get("material")), thickness=thickness.normalize(),
                     length=length, width=width, quantity=int(quantity), may_rotate=may_rotate,
-                    notes=_text(values.get("notes")), **edges)
+                    notes=_text(values.get("notes")), **banded)
 
 
 def clean_hardware(values: dict) -> HardwareLine:
@@ -238,10 +248,10 @@ def _parse(text: str, columns: tuple[tuple[str, str], ...], required: int, clean
     return result
 
 
-def parse_parts(text: str) -> PasteResult:
+def parse_parts(text: str, edges: dict[str, str] | None = None) -> PasteResult:
     """Part lines from tab-separated rows in the order of ``PART_COLUMNS`` (a header row is
-    skipped; the first six columns are required, the rest optional)."""
-    return _parse(text, PART_COLUMNS, 6, clean_part)
+    skipped; the first six columns are required, the rest optional); ``edges`` as for ``clean_part``."""
+    return _parse(text, PART_COLUMNS, 6, lambda values: clean_part(values, edges))
 
 
 def parse_hardware(text: str) -> PasteResult:

@@ -89,6 +89,10 @@ FACTORIES = {
         "ui.papers.install", fromlist=["x"]).details_dialog(w),
     "ui.papers.card_papers.PaperDialog": lambda w, o: __import__("ui.papers.card_papers", fromlist=["x"]).PaperDialog(
         w, _paper()),
+    "ui.cutsheets.banding_dialog.BandingTypesDialog": lambda w, o: __import__(
+        "ui.cutsheets.banding_dialog", fromlist=["x"]).BandingTypesDialog(w),
+    "ui.cutsheets.labels_dialog.LabelSettingsDialog": lambda w, o: __import__(
+        "ui.cutsheets.labels_dialog", fromlist=["x"]).LabelSettingsDialog(w),
 }
 
 

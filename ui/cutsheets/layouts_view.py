@@ -35,6 +35,7 @@ from app.documents.cut_plan import SheetPlan, boards_word, percent, plan_sheet
 from app.documents.layout_picture import BoardPicture, fit_label, picture
 from app.documents.pack_data import load_sheet
 from app.domain.errors import ServiceError
+from app.services.label_settings import label_settings
 from app.services.stock_boards import stock_boards
 from app.store.db import database
 from ui.common import msgbox
@@ -225,11 +226,11 @@ class LayoutsPanel(QWidget):
                                             "PDF (*.pdf)")
         if target is None:
             return
-        from app.documents.part_labels import build_labels, sheet_labels, shop_format  # reportlab: on use
+        from app.documents.part_labels import build_labels, sheet_labels  # reportlab: on use
 
         try:
             labels = sheet_labels(load_sheet(self.number), self.plan)
-            pages = build_labels(labels, target, shop_format())
+            pages = build_labels(labels, target, settings=label_settings())
         except ServiceError as error:
             msgbox.error(self, "Печать бирок", str(error))
             return

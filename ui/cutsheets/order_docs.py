@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.banding import edge_choices, offered
 from app.domain.bed_models import BED_MODELS
 from app.domain.part_import import decode_text, read_parts_csv
-from app.domain.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
+from app.domain.specs import EDGE_FIELDS, EDGE_OPTIONS, HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
 from app.services import specs
+from app.services.banding_types import banding_list
 from app.store.models import Attachment, Deal
 from ui.common import msgbox
 from ui.common.dialog_buttons import dialog_buttons
@@ -39,16 +41,17 @@ DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
 class SpecEditor(QWidget):
     """A specification table with add/remove rows and Ctrl+V paste of tab-separated rows."""
 
-    def __init__(self, columns, parse, parent=None, read_file=None) -> None:
+    def __init__(self, columns, parse, parent=None, read_file=None, edges: dict[str, str] = EDGE_OPTIONS,
+                 offered_names: list[str] | None = None) -> None:
         super().__init__(parent)
         self.parse = parse
         self.read_file = read_file  # text of a CSV export → PasteResult (parts only)
-        self.model = SpecTableModel(columns, self)
+        self.model = SpecTableModel(columns, self, edges)  # edges: banding code → name shown
         self.view = QTableView(objectName="specTable")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().setDefaultSectionSize(24)
-        setup_spec_view(self.view, self.model)
+        setup_spec_view(self.view, self.model, offered_names)
         paste = QAction("Вставить из таблицы", self, shortcut=QKeySequence.StandardKey.Paste)
         paste.triggered.connect(self.paste)
         self.view.addAction(paste)
@@ -124,8 +127,13 @@ class OrderDocsDialog(QDialog):
             form_layout.addRow(label, editors[key])
         form_layout.addRow(QLabel("Номер, даты, клиент (фамилия и инициалы) и ответственный берутся из сделки; "
                                   "телефон и паспорт в документы для производства не попадают."))
-        self.parts = SpecEditor(PART_COLUMNS, parse_parts, read_file=read_parts_csv)
-        self.parts.model.set_lines(specs.parts_of(deal_id))
+        banding = banding_list()
+        parts = specs.parts_of(deal_id)
+        edges = edge_choices(banding)
+        own = {getattr(line, key) for line in parts for key in EDGE_FIELDS}
+        self.parts = SpecEditor(PART_COLUMNS, lambda text: parse_parts(text, edges), read_file=read_parts_csv,
+                                edges=edges, offered_names=offered(banding, *own))
+        self.parts.model.set_lines(parts)
         copy = QPushButton("Скопировать из заказа той же модели…", objectName="copyPartsButton")
         copy.clicked.connect(self.copy_parts)
         self.parts.buttons.addWidget(copy)
