@@ -4,7 +4,7 @@ label a page). Both are kept, so switching the printer back loses nothing; ``kin
 shop prints on. Sizes in millimetres (0.1 mm)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from app.domain.errors import FieldProblem
@@ -126,5 +126,3 @@ def _fit(s: LabelSettings) -> list[FieldProblem]:
                                                    f"{format_decimal(round(down, 1))} мм, выше листа A4 (297 мм)"))
     return found
 
-
-FIELDS = tuple(f.name for f in fields(LabelSettings))

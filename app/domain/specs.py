@@ -259,28 +259,11 @@ def parse_hardware(text: str) -> PasteResult:
     return _parse(text, HARDWARE_COLUMNS, 3, clean_hardware)
 
 
-def edge_label(code: str) -> str:
-    """How an edge code is shown: «—», «0,4», «2»."""
-    return EDGE_OPTIONS.get(code, code)
-
-
 def format_decimal(value: Decimal | float | int) -> str:
     """«16», «3,2», «2,5» — no trailing zeros, decimal comma."""
     number = Decimal(str(value)).normalize()
     text = format(number, "f")
     return text.replace(".", ",")
-
-
-def edge_totals(lines: list[PartLine]) -> dict[str, Decimal]:
-    """Metres of edge banding per thickness code over all lines (long edges count the length)."""
-    totals: dict[str, Decimal] = {}
-    for line in lines:
-        for key in EDGE_FIELDS:
-            code = getattr(line, key)
-            if code:
-                side = line.length if key.startswith("edge_l") else line.width
-                totals[code] = totals.get(code, Decimal(0)) + Decimal(side * line.quantity) / 1000
-    return dict(sorted(totals.items(), key=lambda item: Decimal(item[0])))
 
 
 def area_m2(lines: list[PartLine]) -> Decimal:

@@ -50,9 +50,6 @@ class BandingModel(ListTableModel):
             return QBrush(INACTIVE)
         return None
 
-    def code_at(self, row: int) -> str | None:
-        return self.rows[row][0].code if 0 <= row < len(self.rows) else None
-
     def row_of(self, code: str) -> int:
         return next((n for n, (banding, _) in enumerate(self.rows) if banding.code == code), -1)
 
@@ -128,8 +125,8 @@ class BandingTypesDialog(QDialog):
         self._show_selected()
 
     def selected(self) -> tuple[BandingType, bool] | None:
-        row = self.model.row_at(self.view.currentIndex())
-        return row
+        """The selected type and whether a specification names it."""
+        return self.model.row_at(self.view.currentIndex())
 
     def _show_selected(self) -> None:
         row = self.selected()
