@@ -131,7 +131,9 @@ class OrderDocsDialog(QDialog):
         parts = specs.parts_of(deal_id)
         edges = edge_choices(banding)
         own = {getattr(line, key) for line in parts for key in EDGE_FIELDS}
-        self.parts = SpecEditor(PART_COLUMNS, lambda text: parse_parts(text, edges), read_file=read_parts_csv,
+        # a paste takes the types in use (and the order's own); a type out of use is refused by name
+        pasted = {code: name for code, name in edges.items() if not code or banding[code].active or code in own}
+        self.parts = SpecEditor(PART_COLUMNS, lambda text: parse_parts(text, pasted), read_file=read_parts_csv,
                                 edges=edges, offered_names=offered(banding, *own))
         self.parts.model.set_lines(parts)
         copy = QPushButton("Скопировать из заказа той же модели…", objectName="copyPartsButton")
