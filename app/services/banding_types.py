@@ -62,13 +62,13 @@ def _fields(banding: BandingType) -> dict:
 
 
 def _stored(write) -> None:
-    """Run ``write`` in one transaction; another PC's same name at the same moment is refused."""
+    """Run ``write`` in one transaction; another PC's same name or code at the same moment is refused."""
     try:
         with database.atomic():
             write()
-    except peewee.IntegrityError:
-        raise ValidationError([FieldProblem("banding.name", "такая кромка уже есть в списке (добавлена на "
-                                                            "другом компьютере)")], "Кромка не сохранена") from None
+    except peewee.IntegrityError:  # the same name (or a code for the same thickness) at the same moment
+        raise ValidationError([FieldProblem("banding.name", "в это же время список кромок изменили на другом "
+                                                            "компьютере — повторите")], "Кромка не сохранена") from None
 
 
 def add_banding_type(actor: User | None, values: dict) -> Done[BandingType]:

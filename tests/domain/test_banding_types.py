@@ -15,7 +15,11 @@ from app.documents.pack_pdf import build_pack
 from app.domain.banding import DEFAULT_BANDING
 from app.domain.errors import NotFoundError, PermissionDeniedError, ServiceError, ValidationError
 from app.services import banding_types, specs, stock_boards
+from app.store import migrations
+from app.store.connection import open_database
+from app.store.db import close_database
 from tests.conftest import table_counts
+from tests.domain.helpers import run_together
 from tests.domain.test_cut_layouts import QUARTER, two_order_sheet
 
 ABS = {"name": "ABS 1", "thickness": "1", "overhang": "25", "compensate": True}
@@ -133,3 +137,27 @@ def test_the_cut_sheet_prints_metres_and_cuts_sizes_by_the_edited_types(staff, t
                                                        "compensate": True})
     shelves = [p for p in sheet_pieces(load_sheet(1)) if p.order == str(second.order_no)]
     assert [(p.length, p.width) for p in shelves] == [(1208, 596)]  # 2 off the width; 0,4 rounds off the length
+
+
+def test_two_pcs_adding_the_same_type_at_once_store_it_once(staff):
+    def add() -> None:
+        banding_types.add_banding_type(staff["constructor"], ABS)
+
+    errors = run_together(add, add)
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert "Название кромки" in str(errors[0])
+    assert [t.name for t in banding_types.banding_list().values()].count("ABS 1") == 1
+
+
+def test_an_older_database_gets_the_built_in_types_when_it_is_upgraded(tmp_path, fake_clock, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:-1])
+    db = open_database(url)
+    assert not db.table_exists("banding_type")
+    close_database()
+    monkeypatch.undo()
+    open_database(url)
+    try:
+        assert list(banding_types.banding_list().values()) == list(DEFAULT_BANDING)
+    finally:
+        close_database()
