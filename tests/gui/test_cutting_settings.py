@@ -118,6 +118,7 @@ def test_label_settings_preview_a_label_and_the_print_uses_them(qtbot, staff, me
     assert not dialog.picture.image.isNull()  # the default A4 label, rendered
     assert dialog.summary.text() == "На листе A4: 24 бирки (3 × 8) по 70 × 37 мм."
     assert not dialog.editors["roll_width"].isEnabled()
+    assert dialog.scheme.isVisibleTo(dialog) and len(dialog.scheme.settings.slots()) == 24
     dialog.editors["columns"].setValue(3)
     dialog.editors["width"].setText("75")
     assert dialog.problems["width"].isVisibleTo(dialog)
@@ -133,6 +134,7 @@ def test_label_settings_preview_a_label_and_the_print_uses_them(qtbot, staff, me
     wide = dialog.picture.image
     assert wide.width() / wide.height() == pytest.approx(75 / 50, rel=0.02)  # the label drawn at its size
     assert dialog.summary.text() == "Рулон: по одной бирке 75 × 50 мм на странице."
+    assert not dialog.scheme.isVisibleTo(dialog)  # no sheet to draw for a roll
     dialog.save()
     assert dialog.saved is not None and dialog.result() == dialog.DialogCode.Accepted
     assert label_settings.label_settings().kind == "roll"

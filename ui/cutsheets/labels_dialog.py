@@ -1,6 +1,7 @@
 """«Настройки → Бирки…»: the shop's label paper — A4 label sheets (labels in a row, rows, label
 size, margins and gaps of the sheet maker's template) or a roll label printer (its label size) —
-with one label drawn as it prints (the PDF of a sample label, rendered) and how many go on a page.
+with one label drawn as it prints (the PDF of a sample label, rendered), the A4 sheet to scale with its
+labels, and how many go on a page.
 Saved through app.services.label_settings; «Печать бирок…» and ``print-labels`` use it."""
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.domain.label_sheet import KINDS, LabelSettings, parse
+from app.domain.label_sheet import A4_MM, KINDS, LabelSettings, parse
 from app.domain.russian import plural
 from app.domain.specs import format_decimal
 from app.services import label_settings
@@ -100,11 +101,42 @@ class LabelPicture(QWidget):
         painter.drawImage(target, self.image)
 
 
+class SheetScheme(QWidget):
+    """The A4 sheet to scale with its labels where the settings put them (margins and gaps visible)."""
+
+    def __init__(self) -> None:
+        super().__init__(objectName="labelSheetScheme")
+        self.settings: LabelSettings | None = None
+        self.setMinimumSize(110, 150)
+
+    def show_settings(self, settings: LabelSettings | None) -> None:
+        self.settings = settings
+        self.setVisible(settings is not None and settings.kind == "a4")
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.settings is None:
+            return
+        page_w, page_h = A4_MM
+        scale = min((self.width() - 4) / page_w, (self.height() - 4) / page_h)
+        left, top = (self.width() - page_w * scale) / 2, (self.height() - page_h * scale) / 2
+        painter = QPainter(self)
+        painter.fillRect(QRectF(left, top, page_w * scale, page_h * scale), QColor("white"))
+        painter.setPen(QColor("#616161"))
+        painter.drawRect(QRectF(left, top, page_w * scale, page_h * scale))
+        width, height = self.settings.label_size()
+        painter.setPen(QColor("#1565c0"))
+        for x, y in self.settings.slots():
+            painter.drawRect(QRectF(left + x * scale, top + (page_h - y - height) * scale, width * scale,
+                                    height * scale))
+
+
 class LabelSettingsDialog(SettingsForm):
     """The fields with their problems while typing; the preview of a label beside them."""
 
     def __init__(self, window) -> None:
         self.picture = LabelPicture()
+        self.scheme = SheetScheme()
         self.summary = QLabel(objectName="labelPageSummary", wordWrap=True)
         stored = label_settings.label_settings().as_dict()
         shown = {key: format_decimal(Decimal(str(value))) if isinstance(value, float) else value
@@ -119,7 +151,10 @@ class LabelSettingsDialog(SettingsForm):
         side = QVBoxLayout()
         side.addWidget(QLabel("<b>Бирка, как она печатается</b>"))
         side.addWidget(self.picture, 1)
-        side.addWidget(self.summary)
+        row = QHBoxLayout()
+        row.addWidget(self.scheme)
+        row.addWidget(self.summary, 1)
+        side.addLayout(row)
         self.layout().itemAt(0).layout().addLayout(side, 2)
         self.resize(900, 600)
         self.refresh()
@@ -134,7 +169,9 @@ class LabelSettingsDialog(SettingsForm):
         settings, problems = parse(values)
         if problems:
             self.picture.show_message("Исправьте размеры — бирка появится здесь")
+            self.scheme.show_settings(None)
             self.summary.setText("")
             return
         self.picture.show_image(render_label(settings))
+        self.scheme.show_settings(settings)
         self.summary.setText(page_text(settings))
