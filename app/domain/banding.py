@@ -53,11 +53,6 @@ def edge_choices(types: dict[str, BandingType]) -> dict[str, str]:
     return {"": EDGE_OPTIONS[""], **{code: t.name for code, t in types.items()}}
 
 
-def edge_name(types: dict[str, BandingType], code: str) -> str:
-    """How an edge is shown: «—» or the type's name («ПВХ 0,4»)."""
-    return _type(types, code).name if code else EDGE_OPTIONS[""]
-
-
 def edge_mark(types: dict[str, BandingType], code: str) -> str:
     """An edge in a narrow column or on a label's small drawing: «—», the thickness («0,4»), or the
     name where two types of the list have that thickness («ABS 1» beside «ПВХ 1»)."""
