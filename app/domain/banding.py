@@ -6,10 +6,10 @@ what it starts with (and what the specification's codes meant before the list co
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from app.domain.errors import FieldProblem
-from app.domain.specs import EDGE_FIELDS, EDGE_OPTIONS, PartLine, format_decimal
+from app.domain.specs import EDGE_FIELDS, EDGE_OPTIONS, PartLine, format_decimal, read_decimal
 
 MAX_NAME = 40
 MAX_THICKNESS = Decimal(10)  # mm
@@ -120,14 +120,14 @@ def check_banding(values: dict, others: list[BandingType]) -> tuple[BandingType 
         problems.append(FieldProblem("banding.name", f"не длиннее {MAX_NAME} знаков"))
     elif any(_key(t.name) == _key(name) for t in others):
         problems.append(FieldProblem("banding.name", f"«{name}» уже есть в списке"))
-    thickness = _decimal(values.get("thickness"))
+    thickness = read_decimal(values.get("thickness"))
     if thickness is None:
         problems.append(FieldProblem("banding.thickness", "укажите число миллиметров, например 0,4"))
     elif not (0 < thickness <= MAX_THICKNESS):
         problems.append(FieldProblem("banding.thickness", f"больше 0 и не больше {MAX_THICKNESS} мм"))
     elif thickness != thickness.quantize(Decimal("0.01")):
         problems.append(FieldProblem("banding.thickness", "не больше двух знаков после запятой"))
-    overhang = _decimal(values.get("overhang"))
+    overhang = read_decimal(values.get("overhang"))
     if overhang is None or overhang != overhang.to_integral_value():
         problems.append(FieldProblem("banding.overhang", "укажите целое число миллиметров"))
     elif not (0 <= overhang <= MAX_OVERHANG):
@@ -137,15 +137,6 @@ def check_banding(values: dict, others: list[BandingType]) -> tuple[BandingType 
     thickness = thickness.quantize(Decimal("0.01")).normalize()
     return BandingType(str(values.get("code") or ""), name, thickness, int(overhang),
                        bool(values.get("compensate")), bool(values.get("active", True))), []
-
-
-def _decimal(value) -> Decimal | None:
-    raw = " ".join(str(value if value is not None else "").split()).replace(",", ".").removesuffix("мм").strip()
-    try:
-        number = Decimal(raw)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
 
 
 def new_code(banding: BandingType, taken: set[str]) -> BandingType:

@@ -5,10 +5,10 @@ shop prints on. Sizes in millimetres (0.1 mm)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from app.domain.errors import FieldProblem
-from app.domain.specs import format_decimal
+from app.domain.specs import format_decimal, read_decimal
 
 A4_MM = (210.0, 297.0)
 KINDS = {"a4": "Листы A4 с бирками", "roll": "Рулонный принтер этикеток"}
@@ -69,15 +69,6 @@ class LabelSettings:
         return f"листы A4, {self.columns} × {self.rows} бирок {w} × {h} мм"
 
 
-def _number(value: object) -> Decimal | None:
-    raw = " ".join(str(value if value is not None else "").split()).replace(",", ".").removesuffix("мм").strip()
-    try:
-        number = Decimal(raw)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 def parse(values: dict) -> tuple[LabelSettings, list[FieldProblem]]:
     """Typed settings (missing ones keep the defaults) and every problem, per field: sizes and counts
     in range, the labels and their margins inside the A4 sheet."""
@@ -90,7 +81,7 @@ def parse(values: dict) -> tuple[LabelSettings, list[FieldProblem]]:
         kind = default.kind
 
     def take(name: str, low: float, high: float, whole: bool = False) -> None:
-        number = _number(values.get(name, getattr(default, name)))
+        number = read_decimal(values.get(name, getattr(default, name)))
         unit = "" if whole else " мм"
         if number is None or (whole and number != number.to_integral_value()):
             problems.append(FieldProblem(f"labels.{name}", "укажите целое число" if whole else "укажите число мм"))

@@ -83,15 +83,21 @@ def _text(value) -> str:
     return " ".join(str(value if value is not None else "").split())
 
 
-def _number(value, label: str) -> Decimal:
+def read_decimal(value) -> Decimal | None:
+    """A typed number («0,4», «2 мм», «1 200»); None when it is not one (or not finite)."""
     raw = _text(value).replace(" ", "").replace(",", ".").lower().removesuffix("мм")
-    if not raw:
-        raise SpecError(f"{label}: не указано")
     try:
         number = Decimal(raw)
     except InvalidOperation:
-        raise SpecError(f"{label}: «{_text(value)}» — не число") from None
-    if not number.is_finite():
+        return None
+    return number if number.is_finite() else None
+
+
+def _number(value, label: str) -> Decimal:
+    if not _text(value).lower().removesuffix("мм").strip():
+        raise SpecError(f"{label}: не указано")
+    number = read_decimal(value)
+    if number is None:
         raise SpecError(f"{label}: «{_text(value)}» — не число")
     return number
 

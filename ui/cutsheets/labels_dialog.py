@@ -144,9 +144,9 @@ class LabelSettingsDialog(SettingsForm):
         super().__init__(window, "Бирки — формат печати", "labels.", FIELDS, shown,
                          check=label_settings.check_label_settings,
                          save=lambda values: label_settings.save_label_settings(window.user, values),
-                         note="Бирки печатаются по одной на каждую деталь. Размеры листа бирок — из шаблона "
-                              "производителя (поля и зазоры — от края листа); «--format» команды print-labels "
-                              "выбирает листы A4 или рулон на один раз.")
+                         note="Бирки печатаются по одной на каждую деталь. Размер бирок, поля и зазоры листа — "
+                              "из шаблона производителя листов (поля — от края листа A4). Размеры другого формата "
+                              "тоже сохраняются: можно переключиться без потерь.")
         self.setObjectName("labelSettingsDialog")
         side = QVBoxLayout()
         side.addWidget(QLabel("<b>Бирка, как она печатается</b>"))
