@@ -93,7 +93,17 @@ FACTORIES = {
         "ui.cutsheets.banding_dialog", fromlist=["x"]).BandingTypesDialog(w),
     "ui.cutsheets.labels_dialog.LabelSettingsDialog": lambda w, o: __import__(
         "ui.cutsheets.labels_dialog", fromlist=["x"]).LabelSettingsDialog(w),
+    "ui.cutsheets.part_files.ColumnMappingDialog": lambda w, o: _column_mapping(w),
 }
+
+
+def _column_mapping(window):
+    """The columns of the widest sample (MaxCut's 15 columns), as for a spreadsheet of the shop's own."""
+    from app.services.part_import import open_parts_file
+    from ui.cutsheets.part_files import ColumnMappingDialog
+
+    table = open_parts_file(Path(__file__).parents[1] / "fixtures" / "parts" / "maxcut.xlsx").value.table
+    return ColumnMappingDialog(window, table, table.columns)
 
 
 def _paper():
