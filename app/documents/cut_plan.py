@@ -18,7 +18,7 @@ from app.cutting import Board, CuttingInputError, CuttingResult, Layout, Part, o
 from app.cutting.materials import stock_for
 from app.cutting.stock import holds
 from app.documents.pack_data import SheetData, sheet_parts
-from app.domain.banding import BandingType, banding_by_code, cut_size
+from app.domain.banding import cut_size
 from app.domain.offcuts import DEFAULT_MIN, OFFCUTS, NewOffcut, StockOffcut, same_material
 from app.domain.russian import BOARDS, plural
 
@@ -163,10 +163,10 @@ def order_costs(plan: SheetPlan) -> dict[str, float]:
     return costs
 
 
-def sheet_pieces(sheet: SheetData, banding: dict[str, BandingType] | None = None) -> list[Part]:
+def sheet_pieces(sheet: SheetData) -> list[Part]:
     """The optimiser's parts of a sheet: «21-3» is part 3 of order 21, numbered as in the printed
-    parts list of the sheet; cut smaller where the `banding` list says so."""
-    types = banding_by_code() if banding is None else banding
+    parts list of the sheet; cut smaller where the shop's banding list (the sheet's) says so."""
+    types = sheet.banding
     pieces = []
     for order in sheet.orders:
         for n, line in enumerate(sheet_parts(sheet, order), start=1):

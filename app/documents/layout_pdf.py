@@ -32,7 +32,7 @@ from app.documents.fonts import register_fonts
 from app.documents.layout_picture import BoardPicture, fit_label, hatch_lines, picture
 from app.documents.pack_data import SheetData, sheet_parts
 from app.documents.pack_pdf import FRAME_W, GRID, SHADE, LayoutHook
-from app.domain.banding import banding_by_code, banding_metres, metres_text
+from app.domain.banding import banding_metres, metres_text
 from app.domain.money import format_rub
 
 PART_FILL = colors.HexColor("#f4efe3")
@@ -50,7 +50,7 @@ def layouts_hook(stock: Sequence[Board]) -> LayoutHook:
 
 def banding_lines(sheet: SheetData) -> list[str]:
     """Metres of each banding type (edges plus overhang) per order of the sheet and in all."""
-    types = banding_by_code()
+    types = sheet.banding
     lines = []
     everything = []
     for order in sheet.orders:

@@ -84,6 +84,22 @@ LABELS: dict[str, str] = {
     "sms.quiet_from": "Тихие часы с",
     "sms.quiet_to": "Тихие часы до",
     "sms.shop_phone": "Телефон магазина",
+    "banding.name": "Название кромки",
+    "banding.thickness": "Толщина кромки",
+    "banding.overhang": "Припуск",
+    "banding.compensate": "Уменьшать деталь",
+    "banding.active": "Используется",
+    "labels.kind": "Формат бирок",
+    "labels.columns": "Бирок в ряду",
+    "labels.rows": "Рядов на листе",
+    "labels.width": "Ширина бирки",
+    "labels.height": "Высота бирки",
+    "labels.left": "Поле слева",
+    "labels.top": "Поле сверху",
+    "labels.gap_x": "Зазор между столбцами",
+    "labels.gap_y": "Зазор между рядами",
+    "labels.roll_width": "Ширина бирки в рулоне",
+    "labels.roll_height": "Высота бирки в рулоне",
 }
 
 

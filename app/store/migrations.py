@@ -10,6 +10,7 @@ from typing import Callable
 import peewee
 
 from app.domain import clock
+from app.domain.banding import DEFAULT_BANDING
 from app.domain.version import program_version
 from app.store import models, search_index, stage_totals
 from app.store.db import copy_sqlite
@@ -138,13 +139,29 @@ def _m015_mail_replies(db: peewee.Database) -> None:
             letters.update(entry=line.id).where(letters.id == letter.id).execute()
 
 
+def seed_rows() -> None:
+    """Rows a new database starts with where their table is empty: the built-in banding types (the
+    codes the parts specifications used before the shop's list could be edited)."""
+    if not models.BandingType.select().exists():
+        models.BandingType.insert_many([
+            {"code": t.code, "name": t.name, "thickness": t.thickness, "overhang": t.overhang,
+             "compensate": t.compensate, "active": t.active, "position": n}
+            for n, t in enumerate(DEFAULT_BANDING)]).execute()
+
+
+def _m016_banding_types(db: peewee.Database) -> None:
+    """The shop's edge banding types, starting with the built-in ones."""
+    db.create_tables([models.BandingType])
+    seed_rows()
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
                                                        _m008_mail_intake, _m009_board_search_and_totals,
                                                        _m010_invoices, _m011_analytics_indexes,
                                                        _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts,
-                                                       _m015_mail_replies]
+                                                       _m015_mail_replies, _m016_banding_types]
 
 
 def latest() -> int:

@@ -317,6 +317,18 @@ class ProductionForm(BaseModel):
     updated_at = pw.DateTimeField(default=clock.now)
 
 
+class BandingType(BaseModel):
+    """One edge banding of the shop's list; the parts specification's edges store its ``code``."""
+
+    code = pw.CharField(max_length=20, unique=True)
+    name = pw.CharField(max_length=40, unique=True)
+    thickness = pw.DecimalField(max_digits=4, decimal_places=2)  # mm
+    overhang = pw.IntegerField(default=20)  # mm added per banded edge
+    compensate = pw.BooleanField(default=False)  # the part is cut smaller by the thickness
+    active = pw.BooleanField(default=True)  # offered for new specifications
+    position = pw.IntegerField(default=0)
+
+
 class PartSpec(BaseModel):
     """One line of a deal's parts specification (sizes in mm, edge banding per edge in mm)."""
 
@@ -328,7 +340,7 @@ class PartSpec(BaseModel):
     length = pw.IntegerField()
     width = pw.IntegerField()
     quantity = pw.IntegerField(default=1)
-    # edge banding: "" (none) or a thickness such as "0.4", "2"; L = long edges, W = short edges
+    # edge banding: "" (none) or a BandingType code such as "0.4", "2"; L = long edges, W = short edges
     edge_l1 = pw.CharField(default="")
     edge_l2 = pw.CharField(default="")
     edge_w1 = pw.CharField(default="")
@@ -488,5 +500,6 @@ ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
     Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
     ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog, MailLetter, MailFolder, Invoice,
+    BandingType,
     Offcut,
 ]

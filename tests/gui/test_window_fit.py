@@ -91,6 +91,10 @@ FACTORIES = {
         w, _paper()),
     "ui.mail.compose.ComposeDialog": lambda w, o: __import__("ui.mail.compose", fromlist=["x"]).ComposeDialog(
         w, _letter_form()),
+    "ui.cutsheets.banding_dialog.BandingTypesDialog": lambda w, o: __import__(
+        "ui.cutsheets.banding_dialog", fromlist=["x"]).BandingTypesDialog(w),
+    "ui.cutsheets.labels_dialog.LabelSettingsDialog": lambda w, o: __import__(
+        "ui.cutsheets.labels_dialog", fromlist=["x"]).LabelSettingsDialog(w),
     "ui.cutsheets.part_files.ColumnMappingDialog": lambda w, o: _column_mapping(w),
     "ui.cutsheets.cut_done.CutDoneDialog": lambda w, o: __import__(
         "ui.cutsheets.cut_done", fromlist=["x"]).CutDoneDialog(w, 1, _proposed_offcuts(), [2]),

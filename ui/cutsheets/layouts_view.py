@@ -40,6 +40,7 @@ from app.documents.layout_picture import BoardPicture, fit_label, picture
 from app.documents.pack_data import load_sheet
 from app.domain.errors import ServiceError
 from app.services import cutsheets, offcuts
+from app.services.label_settings import label_settings
 from app.services.sheet_plans import planned_sheet
 from app.store.db import database
 from app.store.models import CutSheet
@@ -239,11 +240,14 @@ class LayoutsPanel(QWidget):
                                             "PDF (*.pdf)")
         if target is None:
             return
-        from app.documents.part_labels import build_labels, sheet_labels, shop_format  # reportlab: on use
+        from app.documents.part_labels import (  # reportlab: on use
+            build_labels,
+            sheet_labels,
+        )
 
         try:
             labels = sheet_labels(load_sheet(self.number), self.plan)
-            pages = build_labels(labels, target, shop_format())
+            pages = build_labels(labels, target, settings=label_settings())
         except ServiceError as error:
             msgbox.error(self, "Печать бирок", str(error))
             return

@@ -24,6 +24,7 @@ from app.domain.errors import ServiceError
 from app.domain.offcuts import OFFCUTS, area_text
 from app.domain.russian import plural
 from app.services import offcuts, permissions
+from app.services.label_settings import label_settings
 from app.services.offcuts import OffcutRow
 from app.store.models import Offcut
 from ui.common import msgbox
@@ -60,10 +61,10 @@ def save_offcut_labels(parent: QWidget, window, numbers: list[int], target: Path
     target = target or msgbox.save_file(parent, "Бирки остатков", str(Path.home() / name), "PDF (*.pdf)")
     if target is None:
         return
-    from app.documents.part_labels import build_offcut_labels, offcut_labels, shop_format  # reportlab: on use
+    from app.documents.part_labels import build_offcut_labels, offcut_labels  # reportlab: on use
 
     try:
-        pages = build_offcut_labels(offcut_labels(offcuts.offcut_rows(numbers)), target, shop_format())
+        pages = build_offcut_labels(offcut_labels(offcuts.offcut_rows(numbers)), target, settings=label_settings())
     except ServiceError as error:
         msgbox.error(parent, "Бирки остатков", str(error))
         return

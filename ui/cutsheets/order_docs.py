@@ -24,9 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.banding import edge_choices, offered
 from app.domain.bed_models import BED_MODELS
-from app.domain.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts, report_text
+from app.domain.specs import (
+    EDGE_FIELDS,
+    EDGE_OPTIONS,
+    HARDWARE_COLUMNS,
+    PART_COLUMNS,
+    parse_hardware,
+    parse_parts,
+    report_text,
+)
 from app.services import specs
+from app.services.banding_types import banding_list
 from app.store.models import Attachment, Deal
 from ui.common import msgbox
 from ui.common.dialog_buttons import dialog_buttons
@@ -39,17 +49,18 @@ DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
 class SpecEditor(QWidget):
     """A specification table with add/remove rows and Ctrl+V paste of tab-separated rows."""
 
-    def __init__(self, columns, parse, parent=None, window=None) -> None:
+    def __init__(self, columns, parse, parent=None, window=None, edges: dict[str, str] = EDGE_OPTIONS,
+                 offered_names: list[str] | None = None) -> None:
         super().__init__(parent)
         self.parse = parse
         self.window_ = window  # given for the parts: their import from files runs services through it
         self.file_import: PartsFileImport | None = None  # the last import (its column dialog may be open)
-        self.model = SpecTableModel(columns, self)
+        self.model = SpecTableModel(columns, self, edges)  # edges: banding code → name shown
         self.view = QTableView(objectName="specTable")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().setDefaultSectionSize(24)
-        setup_spec_view(self.view, self.model)
+        setup_spec_view(self.view, self.model, offered_names)
         paste = QAction("Вставить из таблицы", self, shortcut=QKeySequence.StandardKey.Paste)
         paste.triggered.connect(self.paste)
         self.view.addAction(paste)
@@ -122,8 +133,15 @@ class OrderDocsDialog(QDialog):
             form_layout.addRow(label, editors[key])
         form_layout.addRow(QLabel("Номер, даты, клиент (фамилия и инициалы) и ответственный берутся из сделки; "
                                   "телефон и паспорт в документы для производства не попадают."))
-        self.parts = SpecEditor(PART_COLUMNS, parse_parts, window=window)
-        self.parts.model.set_lines(specs.parts_of(deal_id))
+        banding = banding_list()
+        parts = specs.parts_of(deal_id)
+        edges = edge_choices(banding)
+        own = {getattr(line, key) for line in parts for key in EDGE_FIELDS}
+        # a paste takes the types in use (and the order's own); a type out of use is refused by name
+        pasted = {code: name for code, name in edges.items() if not code or banding[code].active or code in own}
+        self.parts = SpecEditor(PART_COLUMNS, lambda text: parse_parts(text, pasted), window=window,
+                                edges=edges, offered_names=offered(banding, *own))
+        self.parts.model.set_lines(parts)
         copy = QPushButton("Скопировать из заказа той же модели…", objectName="copyPartsButton")
         copy.clicked.connect(self.copy_parts)
         self.parts.buttons.addWidget(copy)
