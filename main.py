@@ -6,7 +6,9 @@ import logging
 import sys
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The command line; ``with_commands=False``: the window's options only (the commands' modules
+    are not loaded: starting the window does not wait for them)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
                         help="работать на временной базе с примерами сделок")
@@ -25,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="режим рабочего места (запоминается на этом компьютере)")
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")
     parser.add_argument("--size", metavar="WxH", default="1600x900", help="размер окна для снимка")
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="КОМАНДА")
     from app.cli import amocrm as amocrm_commands
     from app.cli import maintenance as maintenance_commands
@@ -47,9 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments: read by the window's options alone when they are all there is (a start of
+    the window), else by the whole command line (a command, ``--help``, a mistake to explain)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not {"-h", "--help"} & set(argv):
+        args, rest = build_parser(with_commands=False).parse_known_args(argv)
+        if not rest:
+            return args
+    return build_parser().parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     if getattr(args, "run_without_db", None):  # migrate-to, restore: they open what they need
         from app.cli.failures import run_reporting
 

@@ -225,10 +225,12 @@ def _barcode(value: str, height: float) -> Drawing:
 
 
 def _qr(value: str, size: float) -> Drawing:
-    widget = QrCodeWidget(value, barBorder=0)
-    x1, y1, x2, y2 = widget.getBounds()
+    """The QR code of ``value`` as a ``size`` square: encoded once (the widget's bounds and its
+    drawing would each encode it again), its modules kept as shapes."""
+    shapes = QrCodeWidget(value, barBorder=0).draw()
+    x1, y1, x2, y2 = shapes.getBounds()
     drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
+    drawing.add(shapes)
     return drawing
 
 

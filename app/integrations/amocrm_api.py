@@ -12,9 +12,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterator
-
-import httpx
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from app.domain import amocrm, validation
 from app.domain.amocrm import ContactRecord, LeadRecord, TaskRecord
@@ -23,11 +21,14 @@ from app.store import setting_values
 from app.store.connection_settings import config_dir
 from app.store.password_store import PasswordStore
 
+if TYPE_CHECKING:
+    import httpx
+
 BASE_URL_SETTING = "amocrm.base_url"
 PAGE = 250
 MAX_PER_SECOND = 7
 RETRIES = 5
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+TIMEOUT_S, CONNECT_TIMEOUT_S = 30.0, 10.0
 
 
 class AmoApiError(ServiceError):
@@ -66,8 +67,11 @@ class AmoClient:
             raise AmoApiError("Не указан адрес аккаунта amoCRM (например, https://manya.amocrm.ru)")
         if not token:
             raise AmoApiError("Не указан ключ доступа amoCRM (долгосрочный токен из настроек интеграции)")
+        import httpx  # loads at the first import from amoCRM, not with the window
+
         self.base = base.rstrip("/")
-        self.http = httpx.Client(base_url=self.base, timeout=TIMEOUT, transport=transport,
+        self.http = httpx.Client(base_url=self.base, timeout=httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+                                 transport=transport,
                                  headers={"Authorization": f"Bearer {token}", "Accept": "application/hal+json"})
         self.sleep, self.monotonic, self.per_second = sleep, monotonic, per_second
         self.sent: deque[float] = deque(maxlen=per_second)
@@ -85,6 +89,8 @@ class AmoClient:
 
     def get(self, url: str, params: dict | None = None) -> dict | None:
         """One GET (an API path or a full ``_links`` address): its JSON, None for 204."""
+        import httpx
+
         for attempt in range(RETRIES + 1):
             self._wait_for_rate()
             self.requests += 1

@@ -10,17 +10,19 @@ import logging
 import os
 import re
 from decimal import Decimal, InvalidOperation
-
-import httpx
+from typing import TYPE_CHECKING
 
 from app.domain.sms_rules import SETTINGS_KEY, SmsSettings
 from app.domain.sms_status import Balance, GatewayAnswer, Outcome
 from app.store import secrets, setting_values
 
+if TYPE_CHECKING:
+    import httpx
+
 log = logging.getLogger(__name__)
 
 BASE_URL_ENV = "CRM_SMS_BASE_URL"
-TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+TIMEOUT_S, CONNECT_TIMEOUT_S = 15.0, 5.0
 
 
 class GatewayNotConfigured(Exception):
@@ -57,7 +59,9 @@ class HttpGateway:
         self.secret = secret
         self.settings = settings
         self.base_url = (base_url or self.default_base_url).rstrip("/")
-        self.client = client or httpx.Client(timeout=TIMEOUT)
+        import httpx  # loads at the first SMS, not with the window
+
+        self.client = client or httpx.Client(timeout=httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
 
     def close(self) -> None:
         self.client.close()
@@ -86,6 +90,8 @@ class HttpGateway:
 
     def _call(self, path: str, params: dict) -> dict | GatewayAnswer:
         """The gateway's JSON answer, or the outcome that stands for not getting one."""
+        import httpx
+
         try:
             response = self.client.post(f"{self.base_url}{path}", data=params)
         except httpx.TimeoutException:

@@ -182,12 +182,36 @@ def page(stages: tuple[str, ...], flt: BoardFilter = BoardFilter(), after: Curso
          limit: int = PAGE_SIZE) -> tuple[list[int], Cursor | None]:
     """The next ``limit`` deal ids of a column, most recently changed first, and the cursor
     after them (None when the column has no more)."""
+    if flt.is_empty:
+        return _unfiltered_page(stages, after, limit)
+    rows = list(_page_query(stages, flt, after, limit).tuples())
+    return _page_of(rows, limit)
+
+
+def _page_query(stages: tuple[str, ...], flt: BoardFilter, after: Cursor | None, limit: int) -> pw.Select:
     query = _where(_scanning(Deal.select(Deal.id, Deal.updated_at), flt), stages, flt)
     if after is not None:
         query = query.where((Deal.updated_at < after.updated_at)
                             | ((Deal.updated_at == after.updated_at) & (Deal.id < after.deal_id)))
-    rows = list(query.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit).tuples())
-    return _page_of(rows, limit)
+    return query.order_by(Deal.updated_at.desc(), Deal.id.desc()).limit(limit)
+
+
+_UNFILTERED_SQL: dict[tuple, str] = {}
+
+
+def _unfiltered_page(stages: tuple[str, ...], after: Cursor | None, limit: int) -> tuple[list[int], Cursor | None]:
+    """``page`` without a filter (every refresh after a move): its SQL is written by peewee once
+    per stages and database (writing it took longer than running it), its values bound each time."""
+    params = [*stages, *(() if after is None else (Deal.updated_at.db_value(after.updated_at),
+                                                   Deal.updated_at.db_value(after.updated_at), after.deal_id)), limit]
+    key = (stages, after is not None, type(database.obj))
+    sql = _UNFILTERED_SQL.get(key)
+    if sql is None:
+        sql, built = _page_query(stages, BoardFilter(), after, limit).sql()
+        if built != params:  # not the shape expected: never cache a wrong statement
+            return _page_of([(i, _moment(u)) for i, u in database.execute_sql(sql, built)], limit)
+        _UNFILTERED_SQL[key] = sql
+    return _page_of([(i, _moment(u)) for i, u in database.execute_sql(sql, params)], limit)
 
 
 def _page_of(rows: list[tuple[int, datetime]], limit: int) -> tuple[list[int], Cursor | None]:
@@ -195,14 +219,17 @@ def _page_of(rows: list[tuple[int, datetime]], limit: int) -> tuple[list[int], C
     return [deal_id for deal_id, _ in rows], cursor
 
 
-def _walking_is_cheaper(found: dict[str, Totals]) -> bool:
-    """Whether walking each column's (stage, updated_at) index newest first until ``PAGE_SIZE``
-    matches (about deals · PAGE_SIZE / matches steps per stage) reads fewer rows than ranking all
-    the matches at once: so for a common word, not for a rare one."""
+WALK_STEP_COST = 1 / 8  # a step along the index (a lookup of the id) against ranking a match (reading its row)
+
+
+def _walking_is_cheaper(found: dict[str, Totals], limit: int = PAGE_SIZE) -> bool:
+    """Whether walking each column's (stage, updated_at) index newest first until ``limit``
+    matches (about deals · limit / matches steps per stage) costs less than ranking all the
+    matches at once: so for a common word, not for a rare one."""
     matched = {stage: totals.count for stage, totals in found.items() if totals.count}
     sizes = stage_totals.read(database.obj, tuple(matched))
-    steps = sum(sizes.get(stage, (count, 0))[0] * min(1.0, PAGE_SIZE / count) for stage, count in matched.items())
-    return steps < sum(matched.values())
+    steps = sum(sizes.get(stage, (count, 0))[0] * min(1.0, limit / count) for stage, count in matched.items())
+    return steps * WALK_STEP_COST < sum(matched.values())
 
 
 def _walked_pages(stages: tuple[str, ...], flt: BoardFilter, limit: int) -> tuple[str, list]:
@@ -236,7 +263,8 @@ def first_pages(columns: list[tuple[str, ...]], flt: BoardFilter = BoardFilter()
         every_stage = tuple(code for code in every_stage if found[code].count)
     by_stage: dict[str, list[tuple[int, datetime]]] = {}
     if every_stage:
-        walk = flt.is_empty or (found is not None and _walking_is_cheaper({code: found[code] for code in every_stage}))
+        walk = flt.is_empty or (found is not None
+                                and _walking_is_cheaper({code: found[code] for code in every_stage}, limit))
         if walk:
             rows = database.execute_sql(*_walked_pages(every_stage, flt, limit))
         else:
@@ -273,12 +301,6 @@ def _chunks(ids: list[int]):
         yield ids[start:start + CHUNK]
 
 
-def _in(field: pw.Field, ids: list[int]) -> pw.Expression:
-    """``field IN (1, 2, …)`` with the ids written into the SQL (they are ints: building a
-    parameter node per id made a board refresh spend its time in SQL generation)."""
-    return pw.Expression(field, pw.OP.IN, pw.SQL("(%s)" % ",".join(str(int(i)) for i in ids)))
-
-
 def _moment(value: datetime | str) -> datetime:
     """A stored moment as a datetime: SQLite returns its ISO text (``fromisoformat`` reads it ten
     times faster than peewee's format-by-format parsing), PostgreSQL a datetime already."""
@@ -289,24 +311,36 @@ def cards(ids: list[int]) -> dict[int, CardData]:
     """Card data of ``ids`` (deals that no longer exist are left out): two queries per 500 ids,
     their rows read straight from the cursor (a board shows 880 cards at once)."""
     found: dict[int, CardData] = {}
+    (deals_sql, deals_params), (tasks_sql, tasks_params) = _cards_sql(type(database.obj))
     for chunk in _chunks(list(ids)):
-        query = (Deal.select(Deal.id, Deal.order_no, Deal.name, Contact.full_name, Deal.budget, Deal.stage,
-                             Deal.created_at, Deal.stage_entered_at, Deal.version, MailLetter.mailbox)
-                 .join(Contact, pw.JOIN.LEFT_OUTER, on=(Deal.contact == Contact.id))
-                 .switch(Deal)  # a deal is made by one letter at most
-                 .join(MailLetter, pw.JOIN.LEFT_OUTER, on=(MailLetter.deal == Deal.id)
-                       & (MailLetter.status == MailLetter.LEAD_CREATED))
-                 .where(_in(Deal.id, chunk)))
+        listed = ",".join(str(int(i)) for i in chunk)
         for (deal_id, order_no, name, contact, budget, stage, created, entered, version,
-             mailbox) in database.execute(query):
+             mailbox) in database.execute_sql(deals_sql.replace(_IDS, listed), deals_params):
             found[deal_id] = CardData(deal_id, order_no, name, contact or "", budget, stage, _moment(created),
                                       _moment(entered), version, imported_from=mailbox or "")
-        open_tasks = (Task.select(Task.deal, Task.due_at, Task.all_day)
-                      .where(_in(Task.deal, chunk), Task.done_at.is_null()))
-        for deal_id, due_at, all_day in database.execute(open_tasks):
+        for deal_id, due_at, all_day in database.execute_sql(tasks_sql.replace(_IDS, listed), tasks_params):
             if deal_id in found:
                 found[deal_id].tasks.append(OpenTask(_moment(due_at), bool(all_day)))
     return found
+
+
+_IDS = "-1 /* ids */"  # where ``cards`` writes a chunk's ids into its statements
+
+
+@functools.lru_cache(maxsize=4)
+def _cards_sql(backend: type) -> tuple[tuple[str, list], tuple[str, list]]:
+    """The two statements of ``cards`` for the database class ``backend``, written by peewee
+    once (writing them took longer than running them for a few cards)."""
+    ids = [pw.SQL(_IDS)]
+    query = (Deal.select(Deal.id, Deal.order_no, Deal.name, Contact.full_name, Deal.budget, Deal.stage,
+                         Deal.created_at, Deal.stage_entered_at, Deal.version, MailLetter.mailbox)
+             .join(Contact, pw.JOIN.LEFT_OUTER, on=(Deal.contact == Contact.id))
+             .switch(Deal)  # a deal is made by one letter at most
+             .join(MailLetter, pw.JOIN.LEFT_OUTER, on=(MailLetter.deal == Deal.id)
+                   & (MailLetter.status == MailLetter.LEAD_CREATED))
+             .where(Deal.id.in_(ids)))
+    open_tasks = Task.select(Task.deal, Task.due_at, Task.all_day).where(Task.deal.in_(ids), Task.done_at.is_null())
+    return query.sql(), open_tasks.sql()
 
 
 def responsible_choices() -> list[tuple[int, str]]:

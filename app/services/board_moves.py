@@ -58,12 +58,11 @@ def move_recorded(deal_id: int, to_code: str, actor: User | None, values: dict[s
                   expected_version: int | None = None) -> RecordedMove:
     """``deals.move_deal`` that also returns what its undo needs."""
     with database.atomic():
-        before = deals.load_deal(deal_id)
         result = deals.move_deal(deal_id, to_code, actor, values, expected_version)
         if result.from_stage == result.to_stage:
             return RecordedMove(result, None)
-        record = MoveRecord(deal_id, before.order_no, result.from_stage, result.to_stage,
-                            before.stage_entered_at, before.responsible_id, result.deal.version,
+        record = MoveRecord(deal_id, result.deal.order_no, result.from_stage, result.to_stage,
+                            result.entered_before, result.responsible_before, result.deal.version,
                             tuple(task.id for task in result.tasks), tuple(sms.id for sms in result.sms))
         return RecordedMove(result, record)
 

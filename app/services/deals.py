@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from app.domain import clock, pipeline, validation
@@ -23,6 +24,8 @@ class MoveResult:
     to_stage: str
     tasks: list[Task] = field(default_factory=list)
     sms: list[OutboxSms] = field(default_factory=list)
+    entered_before: datetime | None = None  # of a move: when the deal had entered its old stage
+    responsible_before: int | None = None  # of a move: the responsible before it
 
     @property
     def changes(self) -> Changes:
@@ -94,7 +97,9 @@ def _touch(deal: Deal, *, search: bool = True) -> None:
         deal_fields.refresh_search(deal)
     deal.updated_at = clock.now()
     deal.version += 1
-    deal.save()
+    # A plain move assigned its few columns: writing only those leaves the deal's other indexes
+    # alone (an edit may have changed fields in place, so it writes them all).
+    deal.save(only=None if search else deal.dirty_fields)
 
 
 def _apply_entry_effects(deal: Deal, stage: pipeline.Stage, actor: User | None, result: MoveResult) -> None:
@@ -186,12 +191,14 @@ def move_deal(deal_id: int, to_code: str, actor: User | None, values: dict[str, 
         _check_version(deal, expected_version)
         if deal.stage == to.code and not values:
             return MoveResult(deal, deal.stage, deal.stage)
+        before = {"entered_before": deal.stage_entered_at, "responsible_before": deal.responsible_id}
         changed = []
         if values or pipeline.gate_of_move(deal.stage, to):  # else: nothing to check or write
             state, merged = _prepare(deal, values, to, actor)
             changed = deal_fields.write_values(deal, state, merged, actor)
         result = _enter_stage(deal, to, actor) if deal.stage != to.code else MoveResult(
             deal, deal.stage, deal.stage)
+        result.entered_before, result.responsible_before = before["entered_before"], before["responsible_before"]
         _touch(deal, search=bool(changed))
         return result
 

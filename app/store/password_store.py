@@ -9,9 +9,6 @@ import json
 import os
 from pathlib import Path
 
-import keyring
-import keyring.errors
-
 SERVICE = "workshop-crm"
 
 
@@ -23,6 +20,9 @@ class PasswordStore:
 
     def set(self, key: str, password: str) -> str:
         """Store ``password``; returns where it went (in Russian, for the dialog)."""
+        import keyring  # loads when a password is asked for, not with the window
+        import keyring.errors
+
         try:
             keyring.set_password(SERVICE, key, password)
         except keyring.errors.KeyringError:
@@ -32,6 +32,9 @@ class PasswordStore:
         return "в системном хранилище паролей"
 
     def get(self, key: str) -> str | None:
+        import keyring
+        import keyring.errors
+
         try:
             found = keyring.get_password(SERVICE, key)
         except keyring.errors.KeyringError:
@@ -39,6 +42,9 @@ class PasswordStore:
         return found if found is not None else self._read_file().get(key)
 
     def delete(self, key: str) -> None:
+        import keyring
+        import keyring.errors
+
         try:
             keyring.delete_password(SERVICE, key)
         except keyring.errors.KeyringError:  # includes PasswordDeleteError: nothing was stored

@@ -104,15 +104,18 @@ def matching_ids(db: peewee.Database, fts_query: str, order_no: int | None = Non
     once and reused while neither this connection nor another one has written since
     (``total_changes``, ``data_version``); a new connection (or another thread's) has no table yet."""
     connection = db.connection()
-    key = (fts_query, order_no, db.execute_sql("PRAGMA data_version").fetchone()[0], connection.total_changes)
-    present = db.execute_sql("SELECT 1 FROM sqlite_temp_master WHERE name = 'deal_match'").fetchone()
+    key = (fts_query, order_no, connection.execute("PRAGMA data_version").fetchone()[0], connection.total_changes)
+    present = connection.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'deal_match'").fetchone()
     if not present or getattr(db, "_deal_match_key", None) != key:
-        db.execute_sql("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY)")
-        db.execute_sql(f"DELETE FROM {MATCH_TABLE}")
-        db.execute_sql(f"INSERT INTO {MATCH_TABLE}(id) SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
-                       (fts_query,))
+        # Straight on the connection: filling this connection's temporary table is not a change
+        # of the shop (through the database object it would advance the change counter that
+        # every other PC polls, and commit twice per typed word).
+        connection.execute("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY)")
+        connection.execute(f"DELETE FROM {MATCH_TABLE}")
+        connection.execute(f"INSERT INTO {MATCH_TABLE}(id) SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
+                           (fts_query,))
         if order_no is not None:
-            db.execute_sql(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id) SELECT id FROM deal WHERE order_no = ?",
-                           (order_no,))
+            connection.execute(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id) SELECT id FROM deal WHERE order_no = ?",
+                               (order_no,))
         db._deal_match_key = (*key[:3], connection.total_changes)
     return f"(SELECT id FROM {MATCH_TABLE})"

@@ -9,7 +9,7 @@ from app.domain import pipeline
 from app.queries import board as bq
 from app.queries.board import BoardFilter
 from app.services import board_moves, deals
-from app.store import migrations, search_index, stage_totals
+from app.store import change_feed, migrations, search_index, stage_totals
 from app.store.db import analyze, database, is_postgres
 from app.store.models import Deal
 from tests.domain.helpers import new_deal
@@ -58,6 +58,12 @@ def test_search_by_order_number_and_no_false_matches(maria):
     assert found("нет такого") == set()
     assert found("100%") == set() and found("a_b") == set()  # wildcards of LIKE are plain characters
     assert counted("6789") == {"new": bq.Totals(1, 0)}
+
+
+def test_searching_is_no_change_other_pcs_would_refresh_for(maria):
+    before = change_feed.current_counter()
+    assert found("воскрес") == {maria.id} and counted("6789") == {"new": bq.Totals(1, 0)}
+    assert change_feed.current_counter() == before
 
 
 def test_the_index_follows_edits_moves_and_deletes(staff, maria):

@@ -385,6 +385,8 @@ def test_refresh_keeps_scroll_position_and_selection(make_board, staff, window, 
     column = board.column("paid")
     view = column.view
     qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())  # the next page comes in
+    qtbot.waitUntil(lambda: len(ids_in(board, "paid")) > 20)
     picked = ids_in(board, "paid")[10]
     view.select_ids([picked], picked)
     view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)
@@ -443,3 +445,14 @@ def test_stale_threshold_set_from_the_column_header(make_board, staff, fake_cloc
     assert asked == [("Первичный контакт", 3, 0, 365)]
     assert board.delegate.card_texts(card)["stale"] == "2 дн на этапе"
     assert make_board().delegate.stale_days["first_contact"] == 1  # shop-wide, in the database
+
+
+def test_a_card_painted_before_is_painted_anew_when_the_deal_changes(make_board, staff, window):
+    deal = new_deal(staff["manager"], "Замок")
+    board = make_board()
+    view = board.column("new").view
+    painted = view.viewport().grab().toImage()
+    assert view.viewport().grab().toImage() == painted  # the same card again: the same picture
+    deals.update_deal(deal.id, staff["manager"], {"name": "Избушка", "budget": "32000"})
+    window.announce(Changes(frozenset({deal.id}), frozenset({"new"})))
+    assert view.viewport().grab().toImage() != painted

@@ -69,3 +69,12 @@ def test_an_error_in_a_screenshot_run_ends_it_and_is_logged(tmp_path):
     assert run.returncode != 0 and not (tmp_path / "x.png").exists()
     logged = (log_dir() / LOG_FILE).read_text(encoding="utf-8")
     assert "The program stopped on an error" in logged and "9999" in logged
+
+
+def test_a_start_reads_its_options_without_loading_the_commands():
+    import main
+
+    args = main.parse_arguments(["--demo", "--size", "1366x768", "--workstation", "workshop"])
+    assert (args.demo, args.size, args.workstation, args.command) == (True, "1366x768", "workshop", None)
+    report = main.parse_arguments(["--demo", "report", "--from", "2026-01-01", "--to", "2026-01-31", "-o", "r.pdf"])
+    assert report.command == "report" and report.demo

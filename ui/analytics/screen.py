@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.documents.analytics_pdf import build_report_pdf
-from app.documents.analytics_xlsx import build_report_xlsx
 from app.domain import clock
 from app.domain.codes import OrderKind
 from app.domain.errors import ServiceError
@@ -60,6 +58,20 @@ def _table_view(name: str, model) -> QTableView:
     header.setStretchLastSection(True)
     return view
 
+
+
+def _write_pdf(report: Report, target: Path, responsible: str | None) -> Path:
+    """The report as PDF (reportlab loads here, at the first save, not with the window)."""
+    from app.documents.analytics_pdf import build_report_pdf
+
+    return build_report_pdf(report, target, responsible)
+
+
+def _write_xlsx(report: Report, target: Path, responsible: str | None) -> Path:
+    """The report as an Excel book (openpyxl loads at the first save)."""
+    from app.documents.analytics_xlsx import build_report_xlsx
+
+    return build_report_xlsx(report, target, responsible)
 
 class FigurePage(QWidget):
     """One table of the report: chart (when it has one) | table, note, the deals behind a row."""
@@ -168,9 +180,9 @@ class AnalyticsScreen(QWidget):
         for combo in (self.responsible, self.kind, self.source):
             combo.currentIndexChanged.connect(self.refresh)
         pdf = QPushButton("PDF…", objectName="analyticsPdf")
-        pdf.clicked.connect(lambda: self.save("PDF (*.pdf)", ".pdf", build_report_pdf))
+        pdf.clicked.connect(lambda: self.save("PDF (*.pdf)", ".pdf", _write_pdf))
         xlsx = QPushButton("XLSX…", objectName="analyticsXlsx")
-        xlsx.clicked.connect(lambda: self.save("Книга Excel (*.xlsx)", ".xlsx", build_report_xlsx))
+        xlsx.clicked.connect(lambda: self.save("Книга Excel (*.xlsx)", ".xlsx", _write_xlsx))
         bar = QHBoxLayout()
         for label, widget in (("С", self.since), ("по", self.until), ("", self.period), ("Кто", self.responsible),
                               ("Вид", self.kind), ("Источник", self.source)):

@@ -19,7 +19,7 @@ from app.queries import board as board_queries
 from app.queries.board import BoardFilter
 from app.services import board_moves, permissions, stale
 from app.services.board_moves import MoveRecord
-from ui.board.card_delegate import CardDelegate
+from ui.board.card_delegate import CARD_HEIGHT, CardDelegate
 from ui.board.column import ColumnWidget, stage_colour
 from ui.board.column_model import ColumnModel
 from ui.board.filter_bar import FilterBar
@@ -184,15 +184,22 @@ class BoardWidget(QWidget):
             column.header.set_totals(sum(p.count for p in parts), sum(p.budget for p in parts))
         return found
 
+    def first_page_rows(self) -> int:
+        """Cards a first page reads per column: what the tallest column can show (on this
+        screen, or in the board as it is now) and two more; scrolling reads the next pages."""
+        height = max(self.screen().availableGeometry().height(), self.scroll.viewport().height())
+        return min(board_queries.PAGE_SIZE, height // CARD_HEIGHT + 2)
+
     def reload(self) -> None:
         """Read every column from the first page (after a filter or fold change)."""
         self.delegate.stale_days = stale.thresholds()
         columns = self.visible_columns()
         found = self._show_totals(columns)
-        pages = board_queries.first_pages([column.stages for column in columns], self.filter, found=found)
+        limit = self.first_page_rows()
+        pages = board_queries.first_pages([column.stages for column in columns], self.filter, limit, found=found)
         cards = board_queries.cards([deal_id for ids, _ in pages for deal_id in ids])
         for column, (ids, cursor) in zip(columns, pages):
-            column.model.show_page(self.filter, ids, cursor, {i: cards[i] for i in ids if i in cards})
+            column.model.show_page(self.filter, ids, cursor, {i: cards[i] for i in ids if i in cards}, limit)
 
     def refresh(self, columns: list[ColumnWidget] | None = None, changed: frozenset[int] | None = None) -> None:
         """Re-read ``columns`` (default all; card data of the ``changed`` deals, default all),

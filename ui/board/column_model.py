@@ -17,6 +17,8 @@ from app.queries import board as bq
 from app.queries.board import BoardFilter, CardData, Cursor
 
 MIME_TYPE = "application/x-manya-deal-ids"
+CARD_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+              | Qt.ItemFlag.ItemNeverHasChildren)  # built once: PySide's enum arithmetic is slow Python
 
 Index = QModelIndex | QPersistentModelIndex
 Mover = Callable[[list[int], str], bool]  # (deal ids, target stage) -> anything moved
@@ -54,6 +56,7 @@ class ColumnModel(QAbstractListModel):
         self.stages = stages
         self.mover = mover
         self.page_size = page_size
+        self.first_page = page_size  # rows of the first page the board read (what a refresh re-reads at least)
         self.filter = BoardFilter()
         self._ids: list[int] = []
         self._rows: dict[int, int] = {}
@@ -116,12 +119,15 @@ class ColumnModel(QAbstractListModel):
     def set_filter(self, flt: BoardFilter) -> None:
         """Show the deals matching ``flt``, from the first page."""
         self.filter = flt
+        self.first_page = self.page_size
         self._load(self.page_size)
 
     def show_page(self, flt: BoardFilter, ids: list[int], cursor: Cursor | None,
-                  cards: dict[int, CardData]) -> None:
-        """Show a first page the board read for all columns at once (``bq.first_pages``)."""
+                  cards: dict[int, CardData], limit: int | None = None) -> None:
+        """Show a first page of ``limit`` rows (default ``page_size``) the board read for all
+        columns at once (``bq.first_pages``); more come page by page as the view scrolls."""
         self.filter = flt
+        self.first_page = self.page_size if limit is None else limit
         self._replace(ids, cursor, cards)
 
     def reload(self) -> None:
@@ -132,7 +138,7 @@ class ColumnModel(QAbstractListModel):
         """Re-read as many rows as are loaded; card data is re-read for new rows and for the
         ``changed`` deals (all when None). Returns True when the rows changed (a reset: the view
         restores scroll and selection), False when only card contents were updated."""
-        wanted = max(len(self._ids), self.page_size)
+        wanted = max(len(self._ids), self.first_page)
         ids, cursor = bq.page(self.stages, self.filter, None, wanted)
         stale = [i for i in ids if changed is None or i in changed or i not in self._cards]
         cards = {**{i: self._cards[i] for i in ids if i in self._cards}, **bq.cards(stale)}
@@ -159,10 +165,7 @@ class ColumnModel(QAbstractListModel):
 
     # drag and drop ---------------------------------------------------------------------------
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.ItemIsDropEnabled
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
-                | Qt.ItemFlag.ItemNeverHasChildren)
+        return CARD_FLAGS if index.isValid() else Qt.ItemFlag.ItemIsDropEnabled
 
     def mimeTypes(self) -> list[str]:
         return [MIME_TYPE]

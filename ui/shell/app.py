@@ -1,4 +1,8 @@
-"""Building the QApplication and the main window; the offscreen screenshot mode."""
+"""Building the QApplication and the main window; the offscreen screenshot mode.
+
+A start paints the window with its board first (``start_window``) and then loads and installs
+the other features (``finish_window``: their modules, screens, menus and timers), so the window
+is there in a fraction of the time the whole program takes to load."""
 from __future__ import annotations
 
 import argparse
@@ -6,30 +10,19 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.version import program_version
-from app.services import permissions
 from app.store.session import Opened, default_user
-from ui.amocrm.install import install_data_exchange, show_import_dialog
-from ui.analytics.install import install_analytics, show_analytics
 from ui.board.board import BoardWidget
 from ui.common import msgbox, window_fit
-from ui.cutsheets.install import install_cutsheets, show_cut_done, show_cutsheet
-from ui.cutsheets.settings_install import SHOW_DIALOGS as CUTTING_DIALOGS
-from ui.cutsheets.settings_install import install_cutting_settings
-from ui.cutsheets.settings_install import show_dialog as show_cutting_dialog
-from ui.database import multipc
-from ui.mail.install import install_mail
-from ui.papers.install import SHOW_DIALOGS, install_papers, show_dialog
-from ui.shell import about, autostart, signin, single_instance, workstations
+from ui.shell import signin, single_instance, workstations
 from ui.shell.app_icon import app_icon
 from ui.shell.crash import CrashHandler, previous_crash_text
 from ui.shell.key_names import KeyNamesTranslator
 from ui.shell.logs import setup_logging
 from ui.shell.main_window import MainWindow
-from ui.sms.install import install_sms
 from ui.tasks.install import install_tasks
 
 log = logging.getLogger(__name__)
@@ -76,9 +69,9 @@ def workstation_of(args: argparse.Namespace) -> str:
     return str(settings.value("workstation", "counter"))
 
 
-def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
-    """The main window of this PC's workstation, for the demo user or whoever signs in (None: the
-    sign-in was cancelled)."""
+def start_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
+    """The main window of this PC's workstation with its first screens (the board, the tasks, the
+    workstation's own), for the demo user or whoever signs in (None: the sign-in was cancelled)."""
     workstation = workstation_of(args)
     if args.show in workstations.ADMIN_SCREENS and workstation == "workshop":
         workstation = "counter"  # the terminal has no administrator's screens: show them on the counter's
@@ -92,21 +85,44 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     window.add_screen("board", "Сделки", BoardWidget(window))  # the counter's main screen
     install_tasks(window)
     workstations.install(window)
+    return window
+
+
+def finish_window(window: MainWindow, args: argparse.Namespace, opened: Opened) -> None:
+    """Install the rest of the program into ``window`` (loaded here, after the first paint)."""
+    from ui.amocrm.install import install_data_exchange
+    from ui.analytics.install import install_analytics, show_analytics
+    from ui.cutsheets.install import install_cutsheets, show_cutsheet
+    from ui.cutsheets.settings_install import install_cutting_settings
+    from ui.database import multipc
+    from ui.mail.install import install_mail
+    from ui.papers.install import install_papers
+    from ui.shell import about, autostart
+    from ui.sms.install import install_sms
+
+    running = not getattr(args, "screenshot", None)
     install_cutsheets(window)
     install_analytics(window)
-    install_sms(window, start=not getattr(args, "screenshot", None))
+    install_sms(window, start=running)
     show_cutsheet(window, args.show)
     show_analytics(window, args.show)
     if args.show in ("tasks", "sms") or args.show in workstations.ADMIN_SCREENS:
         window.show_screen(args.show)
-    multipc.install(window, opened, start=not getattr(args, "screenshot", None))
-    install_mail(window, start=not getattr(args, "screenshot", None))
+    multipc.install(window, opened, start=running)
+    install_mail(window, start=running)
     about.install(window, opened)
     install_data_exchange(window)
     if window.workstation != "workshop":  # the terminal has no menu bar; its PC is set up once
         autostart.install(window)
         install_papers(window)
         install_cutting_settings(window)
+
+
+def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
+    """The whole main window at once (screenshots, tests): ``start_window`` and ``finish_window``."""
+    window = start_window(args, opened)
+    if window is not None:
+        finish_window(window, args, opened)
     return window
 
 
@@ -124,22 +140,30 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
 def show_letter(window: MainWindow, what: str) -> QWidget:
     """``letter:ORDER_NO``: that order's card answering its latest incoming letter (a new letter when none);
     the card alone for a user who may not write letters (a screenshot never waits on a message box)."""
+    from app.services import permissions
+
     card = show_deal_card(window, what)
     if not permissions.allowed(window.user, permissions.PAPERS):
         return card
     return card.mail.reply() or card.mail.write() or card
 
 
-# screens in their own window; the rest are tabs of the main one
-SHOW_WINDOWS = {"deal": show_deal_card, "letter": show_letter, "amocrm-import": show_import_dialog,
-                "cutdone": show_cut_done,
-                **{key: show_dialog for key in SHOW_DIALOGS},
-                **{key: show_cutting_dialog for key in CUTTING_DIALOGS}}
+def show_windows() -> dict:
+    """``--show`` keys of the screens in their own window (the rest are tabs of the main one)."""
+    from ui.amocrm.install import show_import_dialog
+    from ui.cutsheets.install import show_cut_done
+    from ui.cutsheets.settings_install import SHOW_DIALOGS as CUTTING_DIALOGS
+    from ui.cutsheets.settings_install import show_dialog as show_cutting_dialog
+    from ui.papers.install import SHOW_DIALOGS, show_dialog
+
+    return {"deal": show_deal_card, "letter": show_letter, "amocrm-import": show_import_dialog,
+            "cutdone": show_cut_done, **{key: show_dialog for key in SHOW_DIALOGS},
+            **{key: show_cutting_dialog for key in CUTTING_DIALOGS}}
 
 
 def shown_widget(window: MainWindow, what: str | None) -> QWidget:
     """The window to photograph for ``--show WHAT`` (the main window unless WHAT has its own)."""
-    handler = SHOW_WINDOWS.get((what or "").split(":", 1)[0])
+    handler = show_windows().get((what or "").split(":", 1)[0])
     return handler(window, what) if handler else window
 
 
@@ -168,11 +192,13 @@ def run_gui(args: argparse.Namespace, opened: Opened, previous_crash: Path | Non
         return _screenshot(args, opened)
     if previous_crash is not None:
         msgbox.info(None, "Программа была закрыта аварийно", previous_crash_text(previous_crash))
-    window = build_window(args, opened)
+    window = start_window(args, opened)
     if window is None:
         return 0
     window.setWindowState(window.windowState() | workstations.show_mode(window))
     window.show()
+    app.processEvents()  # painted now; the rest of the program loads right after
+    QTimer.singleShot(0, lambda: finish_window(window, args, opened))
     server = app.findChild(single_instance.InstanceServer, "instanceServer")
     if server is not None:
         server.activate.connect(lambda: single_instance.bring_forward(window))
