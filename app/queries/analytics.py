@@ -310,20 +310,13 @@ def lost(flt: AnalyticsFilter) -> list[LostRow]:
 
 def _stays(q: _Sql) -> tuple[str, list]:
     """A CTE body of the stays that ended within the period: (stage, deal_id, v = days). Each move
-    within the period ends a stay in the stage it left; the stay began at the deal's move before
-    it — found by LAG() among the period's moves, or, for a deal's first move of the period, by
-    one look-up in the (deal, time, id, stage) index. (Pairing every move of the moved deals with
-    the next one by LEAD() made PostgreSQL read the whole history.)"""
+    within the period ends a stay in the stage it left, begun at the deal's move before it — kept
+    on the move as ``from_entered_at`` (``app.store.stage_stays``), so a stay is one row of the
+    period's range of the (time, …) index."""
     where, params = q.deals()
-    p = q.p
-    moves = (f'SELECT h.id, h.deal_id, h.from_stage, h."at", '
-             f'LAG(h."at") OVER (PARTITION BY h.deal_id ORDER BY h."at", h.id) AS before_at '
-             f'FROM {q.history()} WHERE h."at" >= {p} AND h."at" < {p}{where}')
-    entered = ('COALESCE(m.before_at, (SELECT MAX(e."at") FROM stage_history e WHERE e.deal_id = m.deal_id '
-               'AND e."at" <= m."at" AND e.id < m.id))')
-    days = q.dialect.days(entered, 'm."at"')
-    sql = (f"SELECT m.from_stage AS stage, m.deal_id, {days} AS v FROM ({moves}) m "
-           f"WHERE m.from_stage IN {_in(OPEN_STAGES)}")
+    days = q.dialect.days('h.from_entered_at', 'h."at"')
+    sql = (f"SELECT h.from_stage AS stage, h.deal_id, {days} AS v FROM {q.history()} "
+           f'WHERE h."at" >= {q.p} AND h."at" < {q.p} AND h.from_stage IN {_in(OPEN_STAGES)}{where}')
     return sql, [stamp(q.start), stamp(q.end), *params]
 
 

@@ -11,7 +11,7 @@ import peewee
 
 from app.domain import clock
 from app.domain.version import program_version
-from app.store import models, search_index, stage_totals
+from app.store import models, search_index, stage_stays, stage_totals
 from app.store.db import copy_sqlite
 
 
@@ -115,12 +115,20 @@ def _m013_sms_outbox(db: peewee.Database) -> None:
     models.OutboxSms._schema.create_indexes(safe=True)
 
 
+def _m016_stage_stay_end(db: peewee.Database) -> None:
+    """Each stay in a stage on the move that ends it (``stage_history.from_entered_at``): the
+    trigger that writes it with every move, and the moves written before filled in."""
+    ensure_columns(db, models.StageHistory, "from_entered_at")
+    stage_stays.build(db)
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
                                                        _m008_mail_intake, _m009_board_search_and_totals,
                                                        _m010_invoices, _m011_analytics_indexes,
-                                                       _m012_amocrm_ids, _m013_sms_outbox]
+                                                       _m012_amocrm_ids, _m013_sms_outbox,
+                                                       _m016_stage_stay_end]
 
 
 def latest() -> int:

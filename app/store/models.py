@@ -126,6 +126,9 @@ class StageHistory(BaseModel):
     to_stage = pw.CharField()
     user = pw.ForeignKeyField(User, null=True)
     at = pw.DateTimeField(default=clock.now)
+    # when the deal entered from_stage (its move before this one): the stay this move ends; written
+    # by a trigger with every insert (app.store.stage_stays), None for a deal's first move
+    from_entered_at = pw.DateTimeField(null=True)
 
     class Meta:
         # the analytics' moves into a stage within a period, a deal's moves in order (with their
