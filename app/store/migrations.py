@@ -97,6 +97,7 @@ def _m010_invoices(db: peewee.Database) -> None:
 def _m011_analytics_indexes(db: peewee.Database) -> None:
     """Indexes of the analytics: over the stage history (moves into a stage, a deal's moves, a
     period) and the deals' debts and payment dates."""
+    ensure_columns(db, models.StageHistory, "from_entered_at")  # in the period's index (filled by migration 16)
     for model in (models.StageHistory, models.Deal):
         model._schema.create_indexes(safe=True)
 
@@ -117,9 +118,13 @@ def _m013_sms_outbox(db: peewee.Database) -> None:
 
 def _m016_stage_stay_end(db: peewee.Database) -> None:
     """Each stay in a stage on the move that ends it (``stage_history.from_entered_at``): the
-    trigger that writes it with every move, and the moves written before filled in."""
+    trigger that writes it with every move, the moves written before filled in, and the history's
+    period and stage indexes made covering (they carry the deal and the stay)."""
     ensure_columns(db, models.StageHistory, "from_entered_at")
     stage_stays.build(db)
+    for replaced in ("stage_history_to_stage_at", "stage_history_at_deal_id"):  # by covering ones
+        db.execute_sql(f"DROP INDEX IF EXISTS {replaced}")
+    models.StageHistory._schema.create_indexes(safe=True)
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,

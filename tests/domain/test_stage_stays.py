@@ -90,7 +90,12 @@ def test_the_migration_fills_in_the_moves_written_before_it(blank_db_url, fake_c
     before = migrations.MIGRATIONS[:migrations.MIGRATIONS.index(migrations._m016_stage_stay_end)]
     monkeypatch.setattr(migrations, "MIGRATIONS", before)
     old = open_database(db_url)
-    old.execute_sql("ALTER TABLE stage_history DROP COLUMN from_entered_at")  # as a database of version 13 is
+    for statement in ("DROP INDEX stage_history_at_deal_id_from_stage_from_entered_at",  # as version 13 was
+                      "DROP INDEX stage_history_to_stage_at_deal_id",
+                      "ALTER TABLE stage_history DROP COLUMN from_entered_at",
+                      'CREATE INDEX stage_history_to_stage_at ON stage_history (to_stage, "at")',
+                      'CREATE INDEX stage_history_at_deal_id ON stage_history ("at", deal_id)'):
+        old.execute_sql(statement)
     for number, moves in enumerate([[("new", june(1)), ("first_contact", june(2)), ("invoice", june(4))],
                                     [("sawing", june(3)), ("painting", june(3)), ("packing", june(9))],
                                     [("new", june(5))]], start=1):
@@ -109,6 +114,9 @@ def test_the_migration_fills_in_the_moves_written_before_it(blank_db_url, fake_c
     moves = _moves()
     assert [m[4] for m in moves] == [None, june(1), june(2), None, june(3), june(3), None]
     assert _unlinked(moves) == []
+    indexes = {index.name for index in database.obj.get_indexes("stage_history")}
+    assert {"stage_history_to_stage_at_deal_id", "stage_history_at_deal_id_from_stage_from_entered_at"} <= indexes
+    assert not indexes & {"stage_history_to_stage_at", "stage_history_at_deal_id"}  # replaced by the covering ones
     fake_clock.at = june(6)
     deals.move_deal(Deal.get(Deal.order_no == 3).id, "first_contact", None)  # and new moves write it
     assert _moves(Deal.get(Deal.order_no == 3).id)[1][4] == june(5)
