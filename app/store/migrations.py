@@ -121,9 +121,9 @@ def _m016_stage_stay_end(db: peewee.Database) -> None:
     trigger that writes it with every move, the moves written before filled in, and the history's
     period and stage indexes made covering (they carry the deal and the stay)."""
     ensure_columns(db, models.StageHistory, "from_entered_at")
+    for replaced in ("stage_history_to_stage_at", "stage_history_at_deal_id"):  # by covering ones, built
+        db.execute_sql(f"DROP INDEX IF EXISTS {replaced}")                     # after the rows are filled
     stage_stays.build(db)
-    for replaced in ("stage_history_to_stage_at", "stage_history_at_deal_id"):  # by covering ones
-        db.execute_sql(f"DROP INDEX IF EXISTS {replaced}")
     models.StageHistory._schema.create_indexes(safe=True)
 
 
