@@ -64,6 +64,14 @@ def test_a_move_written_with_an_older_time_starts_the_next_stay(staff, fake_cloc
     assert [(m[2], m[4]) for m in moves] == [("sawing", None), ("milling", june(1)), ("painting", june(3))]
 
 
+def test_several_moves_of_a_deal_in_one_bulk_statement_are_linked(staff):
+    deal = history_deal(1, [("new", june(1))])
+    StageHistory.insert_many([dict(deal=deal, from_stage=a, to_stage=b, at=at) for a, b, at in (
+        ("new", "first_contact", june(2)), ("first_contact", "invoice", june(4)),
+        ("invoice", "paid", june(7)))]).execute()
+    assert [m[4] for m in _moves(deal.id)] == [None, june(1), june(2), june(4)]
+
+
 def test_the_import_keeps_the_stay_a_changed_stage_ends(staff, tmp_path):
     path = samples.write_csv(tmp_path / "leads.csv", samples.LEADS_HEADER, samples.shop_leads())
     import_tables(read_table(path), None, None, ImportOptions())
