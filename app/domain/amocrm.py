@@ -63,6 +63,8 @@ PHONE_COLUMNS = ("Рабочий телефон", "Мобильный телеф
                  "Рабочий прямой телефон", "Факс", "Телефон")
 EMAIL_COLUMNS = ("Рабочий email", "Личный email", "Другой email", "Email", "E-mail")
 NOTE_HEADER = re.compile(r"^примечание(?:\s*(\d+))?$")
+# a contact's own notes have no place of their own in the program: they go onto its deals' timelines marked so
+CONTACT_NOTE = "Примечание к контакту (amoCRM)"
 
 DEAL_DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
 CONTACT_DATE_FORMATS = ("%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y") + DEAL_DATE_FORMATS
@@ -284,6 +286,11 @@ def _note(text: str) -> str:
         raise RowRefused(f"{labels.label('note')}: {error}") from None
 
 
+def contact_note(text: str) -> str:
+    """A contact's note as its deals' timelines show it: marked as the contact's, from amoCRM."""
+    return f"{CONTACT_NOTE}: {text}"
+
+
 def _amo_id(values: dict[str, object]) -> int | None:
     text = _text(values, "id")
     if not text:
@@ -306,6 +313,7 @@ class ContactRecord:
     amo_id: int | None = None
     created_at: datetime | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the contact's own notes, marked (``contact_note``)
 
     @property
     def is_empty(self) -> bool:
@@ -413,6 +421,7 @@ def contact_record(values: dict[str, object], line: int) -> ContactRecord | None
     if record.is_empty:
         return None
     record.amo_id = _amo_id(values)
+    record.notes = [_note(contact_note(text)) for text in values["notes"]]
     return record
 
 

@@ -2,6 +2,7 @@
 gates' ones come from the pipeline) and the other things people type — notes, tasks, users."""
 from __future__ import annotations
 
+from app.domain.part_import import FIELDS as PART_FILE_FIELDS
 from app.domain.pipeline import FIELD_LABELS as GATE_LABELS
 
 LABELS: dict[str, str] = {
@@ -35,7 +36,14 @@ LABELS: dict[str, str] = {
     "minutes": "Минуты",
     "days": "Дней на этапе",
     "material": "Материал",
+    "offcut": "Остаток",
+    "offcut.material": "Материал остатка",
+    "offcut.length": "Длина остатка",
+    "offcut.width": "Ширина остатка",
+    "cut_sheet": "Лист раскроя",
     "spec": "Спецификация",
+    "columns": "Столбцы файла",
+    **{f"columns.{key}": f"Столбец «{name}»" for key, name in PART_FILE_FIELDS},
     # the shop's requisites, the papers' templates, the outgoing mailbox (app.domain.requisites,
     # app.domain.paper_templates, app.integrations.smtp_mail)
     "shop.kind": "Форма",

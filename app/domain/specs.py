@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 
 EDGE_OPTIONS: dict[str, str] = {"": "—", "0.4": "0,4", "0.8": "0,8", "1": "1", "2": "2"}
@@ -27,6 +27,7 @@ HARDWARE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("item", "Наименование"), ("article", "Артикул"), ("quantity", "Кол-во"), ("unit", "Ед."),
 )
 MAX_SIZE_MM = 5000
+MAX_ROWS = 10_000  # rows of one paste or one imported file
 MAX_QUANTITY = 10_000  # a row's count: more is a slip of the keyboard (3 000 000 000 hung the paste)
 
 YES_WORDS = {"да", "+", "1", "можно", "yes", "y", "true", "д"}
@@ -204,6 +205,8 @@ class PasteResult:
     lines: list
     problems: list[LineProblem]
     skipped_header: bool = False
+    rows: list[int] = field(default_factory=list)  # the row number each line was read from
+    warnings: list[LineProblem] = field(default_factory=list)  # lines taken with a guess, to check
 
 
 _HEADER_WORDS = re.compile(r"длин|ширин|деталь|наимен|кол|артикул|материал", re.IGNORECASE)
@@ -216,9 +219,17 @@ def _rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter="\t"))
 
 
+def too_many_rows() -> str:
+    return f"больше {MAX_ROWS:,} строк за один раз — разделите список на части".replace(",", " ")
+
+
 def _parse(text: str, columns: tuple[tuple[str, str], ...], required: int, clean) -> PasteResult:
     result = PasteResult([], [])
-    for index, cells in enumerate(_rows(text), start=1):
+    rows = _rows(text)
+    if sum(1 for cells in rows if any(cell.strip() for cell in cells)) > MAX_ROWS + 1:
+        result.problems.append(LineProblem(1, too_many_rows()))
+        return result
+    for index, cells in enumerate(rows, start=1):
         if not any(cell.strip() for cell in cells):
             continue
         if index == 1 and any(_HEADER_WORDS.search(cell) for cell in cells[:required]) and not any(
@@ -235,7 +246,35 @@ def _parse(text: str, columns: tuple[tuple[str, str], ...], required: int, clean
             result.lines.append(clean(values))
         except SpecError as error:
             result.problems.append(LineProblem(index, str(error)))
+        else:
+            result.rows.append(index)
     return result
+
+
+def _row_ranges(rows: list[int]) -> str:
+    """«2–5, 7, 9–10»."""
+    parts, start = [], None
+    for n, row in enumerate(rows):
+        if start is None:
+            start = row
+        if n + 1 == len(rows) or rows[n + 1] != row + 1:
+            parts.append(str(start) if start == row else f"{start}–{row}")
+            start = None
+    return ", ".join(parts)
+
+
+def report_text(result: PasteResult, shown: int = 20) -> str:
+    """The row-by-row report of a paste or an import: the rows taken, the rows refused and why, the
+    rows taken with a guess to check (at most ``shown`` lines of each list)."""
+    taken = f"Взято строк: {len(result.lines)}"
+    lines = [taken + (f" (строки {_row_ranges(result.rows)})." if result.rows else ".")]
+    for title, problems in (("Не взяты", result.problems), ("Проверьте", result.warnings)):
+        if problems:
+            lines.append(f"{title} ({len(problems)}):")
+            lines += [str(problem) for problem in problems[:shown]]
+            if len(problems) > shown:
+                lines.append(f"… и ещё {len(problems) - shown}")
+    return "\n".join(lines)
 
 
 def parse_parts(text: str) -> PasteResult:

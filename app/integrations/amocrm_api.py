@@ -1,5 +1,5 @@
 """amoCRM's API v4 (``https://SUBDOMAIN.amocrm.ru/api/v4/``) read for the import: leads with their
-contacts, contacts, pipelines with their statuses, users, open tasks and each lead's notes.
+contacts, contacts, pipelines with their statuses, users, open tasks, each lead's notes and the contacts' notes.
 
 A long-lived token from the user (kept in the system keyring, never in settings); pages of 250
 following ``_links.next`` until it is absent (HTTP 204 is an empty page); no more than 7 requests a
@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 import httpx
 
-from app.domain import amocrm
+from app.domain import amocrm, validation
 from app.domain.amocrm import ContactRecord, LeadRecord, TaskRecord
 from app.domain.errors import ServiceError
 from app.store import setting_values
@@ -153,7 +153,11 @@ class AmoClient:
         for number, lead in enumerate(leads, start=1):
             say(f"Примечания сделок: {number} из {len(leads)}")
             notes[lead["id"]] = list(self.items(f"/api/v4/leads/{lead['id']}/notes", "notes"))
-        return ApiData(statuses, users, contacts, leads, tasks, notes)
+        say("Примечания контактов…")
+        contact_notes: dict[int, list[dict]] = {}
+        for note in self.items("/api/v4/contacts/notes", "notes", {"filter[note_type]": "common"}):
+            contact_notes.setdefault(note.get("entity_id"), []).append(note)
+        return ApiData(statuses, users, contacts, leads, tasks, notes, contact_notes)
 
 
 @dataclass
@@ -165,7 +169,8 @@ class ApiData:
     contacts: list[dict]
     leads: list[dict]
     tasks: list[dict]
-    notes: dict[int, list[dict]] = field(default_factory=dict)
+    notes: dict[int, list[dict]] = field(default_factory=dict)  # lead id → its notes
+    contact_notes: dict[int, list[dict]] = field(default_factory=dict)  # contact id → its notes
 
 
 def _moment(stamp: int | None) -> datetime | None:
@@ -187,7 +192,14 @@ def _fields(entity: dict) -> tuple[dict[str, str], list[str], list[str]]:
     return named, phones, emails
 
 
-def contact_from_api(item: dict) -> ContactRecord:
+def _note_texts(notes: list[dict]) -> list[str]:
+    """The texts of amoCRM's common notes, oldest first (calls and system notes have none)."""
+    ordered = sorted(notes, key=lambda note: (note.get("created_at") or 0, note.get("id") or 0))
+    return [" ".join(str((note.get("params") or {}).get("text", "")).split()) for note in ordered
+            if note.get("note_type") == "common" and (note.get("params") or {}).get("text")]
+
+
+def contact_from_api(item: dict, notes: list[dict] | None = None) -> ContactRecord:
     named, phones, emails = _fields(item)
     clean_phones, bad_phones = amocrm.clean_phones(phones)
     clean_emails, bad_emails = amocrm.clean_emails(emails)
@@ -197,12 +209,14 @@ def contact_from_api(item: dict) -> ContactRecord:
                            created_at=_moment(item.get("created_at")))
     record.warnings += [f"«{text}» — не номер телефона, пропущен" for text in bad_phones]
     record.warnings += [f"«{text}» — не e-mail, пропущен" for text in bad_emails]
+    limit = validation.TEXT_LIMITS["note"]
+    record.notes = [amocrm.contact_note(text)[:limit] for text in _note_texts(notes or [])]
     return record
 
 
 def records_from_api(data: ApiData) -> tuple[list[LeadRecord], list[ContactRecord]]:
     """The API's leads and contacts as the import's records (line = position in the list)."""
-    contacts = [contact_from_api(item) for item in data.contacts]
+    contacts = [contact_from_api(item, data.contact_notes.get(item.get("id"))) for item in data.contacts]
     for number, record in enumerate(contacts, start=1):
         record.line = number
     by_id = {record.amo_id: record for record in contacts}
@@ -219,7 +233,6 @@ def records_from_api(data: ApiData) -> tuple[list[LeadRecord], list[ContactRecor
         embedded = item.get("_embedded") or {}
         linked = embedded.get("contacts") or []
         main = next((c for c in linked if c.get("is_main")), linked[0] if linked else None)
-        notes = sorted(data.notes.get(item["id"], []), key=lambda note: (note.get("created_at") or 0, note["id"]))
         record = LeadRecord(
             number, " ".join((item.get("name") or "").split()) or f"Сделка #{item['id']}",
             stage_name or f"Этап {item.get('status_id')}", pipeline_name, amo_id=item["id"],
@@ -227,8 +240,7 @@ def records_from_api(data: ApiData) -> tuple[list[LeadRecord], list[ContactRecor
             created_at=_moment(item.get("created_at")), updated_at=_moment(item.get("updated_at")),
             closed_at=_moment(item.get("closed_at")),
             tags=amocrm.split_tags(", ".join(tag.get("name", "") for tag in embedded.get("tags") or [])),
-            notes=[" ".join(str((note.get("params") or {}).get("text", "")).split()) for note in notes
-                   if note.get("note_type") == "common" and (note.get("params") or {}).get("text")],
+            notes=_note_texts(data.notes.get(item["id"], [])),
             source=named.get("Источник", ""), products=named.get("Товар", ""),
             contact=by_id.get(main.get("id")) if main else None, tasks=tasks.get(item["id"], []))
         leads.append(record)

@@ -32,8 +32,10 @@ COMPLETE_DATA_RULE = "import.complete_data"
 COMPLETE_DATA_TEXT = "Дополнить данные: "
 BATCH_SIZE = 500
 
-CREATED, UPDATED, UNCHANGED, REFUSED, MERGED, WARNING = (
-    "создана", "обновлена", "без изменений", "отказ", "контакт объединён", "предупреждение")
+CREATED, UPDATED, UNCHANGED, REFUSED, MERGED, WARNING, NOTE_ONLY_HERE = (
+    "создана", "обновлена", "без изменений", "отказ", "контакт объединён", "предупреждение",
+    "примечание только в отчёте")
+CHUNK = 500  # ids in one «IN (…)» (below SQLite's oldest limit of 999 variables)
 # deal fields the import compares and sets, with their column for the report
 DEAL_FIELDS = ("name", "budget", "tags", "products", "source", "responsible_id", "manager_id",
                "payment_date", "prepayment", "debt", "ship_deadline", "delivery_type", "delivery_city")
@@ -62,6 +64,8 @@ class ImportReport:
     contacts_merged: int = 0
     contacts_updated: int = 0
     notes: int = 0
+    contact_notes: int = 0  # of ``notes``: contacts' own notes put on their deals' timelines
+    contact_notes_without_deals: int = 0  # contacts' notes with no deal to go to: kept in the report only
     tasks: int = 0  # open tasks brought over from amoCRM (API)
     tasks_to_complete_data: int = 0
     cancelled: bool = False
@@ -77,7 +81,8 @@ class ImportReport:
             "dry_run": self.dry_run, "deals_created": self.deals_created, "deals_updated": self.deals_updated,
             "deals_unchanged": self.deals_unchanged, "deals_refused": self.deals_refused,
             "contacts_created": self.contacts_created, "contacts_merged": self.contacts_merged,
-            "contacts_updated": self.contacts_updated, "notes": self.notes, "tasks": self.tasks,
+            "contacts_updated": self.contacts_updated, "notes": self.notes, "contact_notes": self.contact_notes,
+            "contact_notes_without_deals": self.contact_notes_without_deals, "tasks": self.tasks,
             "tasks_to_complete_data": self.tasks_to_complete_data, "cancelled": self.cancelled,
             "unknown_stages": sorted(self.unknown_stages), "unknown_people": sorted(self.unknown_people),
         }
@@ -209,6 +214,8 @@ def _run(batches, importer: _Importer, progress: Progress | None, cancelled, tot
         done += len(batch)
         if progress:
             progress(done, total)
+    with database.atomic():  # the contacts' notes once every deal is in: one more batch
+        importer.place_contact_notes()
 
 
 @dataclass
@@ -306,6 +313,8 @@ class _Importer:
         self.amo_tasks = {rule for (rule,) in Task.select(Task.rule).where(
             Task.rule.startswith(AMO_TASK_RULE)).tuples()}
         self.by_name_phone: dict[tuple[str, str], int] = {}
+        # the contacts' own notes read in this import: contact id → {marked text: (line, contact's name)}
+        self.contact_notes: dict[int, dict[str, tuple[int, str]]] = {}
         for deal_id, name, phone in (Deal.select(Deal.id, Deal.name, ContactChannel.value)
                                      .join(ContactChannel, on=(ContactChannel.contact == Deal.contact))
                                      .where(ContactChannel.kind == ContactChannel.PHONE).tuples()):
@@ -378,7 +387,48 @@ class _Importer:
     # -- contacts --------------------------------------------------------------------------------
     def contact_row(self, record: ContactRecord) -> None:
         self._warn(self.contacts_file, record)
-        self.contact_for(record, None, self.contacts_file)
+        contact_id = self.contact_for(record, None, self.contacts_file)
+        if record.notes:  # a merged person gathers the notes of all its rows, each text once
+            kept = self.contact_notes.setdefault(contact_id, {})
+            for text in record.notes:
+                kept.setdefault(text, (record.line, record.full_name))
+
+    def place_contact_notes(self) -> None:
+        """The contacts' own notes onto the timeline of each of the contact's deals (this import's and
+        earlier ones'), in column order, each once per deal; a contact without deals has them in the
+        report, line by line, with their text (nothing lost; a later import with its deals places them)."""
+        if not self.contact_notes:
+            return
+        self.begin_batch([])
+        deals: dict[int, list[tuple[int, str]]] = {}
+        present: dict[int, set[str]] = {}
+        contact_ids = list(self.contact_notes)
+        for start in range(0, len(contact_ids), CHUNK):
+            for deal_id, contact_id, stage in Deal.select(Deal.id, Deal.contact, Deal.stage).where(
+                    Deal.contact.in_(contact_ids[start:start + CHUNK])).order_by(Deal.id).tuples():
+                deals.setdefault(contact_id, []).append((deal_id, stage))
+                present[deal_id] = set()
+        deal_ids = list(present)
+        for start in range(0, len(deal_ids), CHUNK):
+            for deal_id, text in Note.select(Note.deal, Note.text).where(
+                    Note.deal.in_(deal_ids[start:start + CHUNK])).tuples():
+                present[deal_id].add(text)
+        for contact_id, kept in self.contact_notes.items():
+            if contact_id not in deals:
+                for text, (line, name) in kept.items():
+                    self.report.contact_notes_without_deals += 1
+                    self.report.lines.append(ReportLine(self.contacts_file, line, NOTE_ONLY_HERE,
+                                                        f"«{name or '—'}»: у контакта нет сделок. {text}"))
+                continue
+            for deal_id, stage in deals[contact_id]:
+                texts = [text for text in kept if text not in present[deal_id]]
+                if texts:
+                    self._notes(deal_id, texts)
+                    self.report.contact_notes += len(texts)
+                    self.report.deal_ids.add(deal_id)
+                    self.report.stages.add(stage)
+                    note_deal_changed(deal_id)
+        self._flush()
 
     def contact_for(self, record: ContactRecord | None, own: int | None, file: str) -> int | None:
         """The contact of ``record``: the one it matches (amoCRM ID, phone, e-mail, the deal's own)

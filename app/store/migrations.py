@@ -116,6 +116,12 @@ def _m013_sms_outbox(db: peewee.Database) -> None:
     models.OutboxSms._schema.create_indexes(safe=True)
 
 
+def _m014_offcuts(db: peewee.Database) -> None:
+    """Stored offcuts («деловые остатки») and, per cut sheet, «Раскроено» and the use of offcuts."""
+    ensure_columns(db, models.CutSheet, "cut_by", "cut_at", "use_offcuts", "offcuts_chosen")
+    db.create_tables([models.Offcut])
+
+
 def _m016_stage_stay_end(db: peewee.Database) -> None:
     """Each stay in a stage on the move that ends it (``stage_history.from_entered_at``): the
     trigger that writes it with every move, the moves written before filled in, and the history's
@@ -132,7 +138,7 @@ MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task
                                                        _m006_change_log, _m007_deal_source,
                                                        _m008_mail_intake, _m009_board_search_and_totals,
                                                        _m010_invoices, _m011_analytics_indexes,
-                                                       _m012_amocrm_ids, _m013_sms_outbox,
+                                                       _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts,
                                                        _m016_stage_stay_end]
 
 

@@ -363,8 +363,9 @@ class CutSheet(BaseModel):
     """A numbered cut sheet (лист раскроя); its number is never reused, also once cancelled."""
 
     ACTIVE = "active"
+    CUT = "cut"
     CANCELLED = "cancelled"
-    STATUS_NAMES = {ACTIVE: "действует", CANCELLED: "аннулирован"}
+    STATUS_NAMES = {ACTIVE: "действует", CUT: "раскроен", CANCELLED: "аннулирован"}
 
     number = pw.IntegerField(unique=True)
     material = pw.CharField(default="")
@@ -375,6 +376,10 @@ class CutSheet(BaseModel):
     cancelled_at = pw.DateTimeField(null=True)
     cancel_reason = pw.TextField(default="")
     version = pw.IntegerField(default=1)
+    cut_by = pw.ForeignKeyField(User, null=True)  # who marked it «Раскроено»
+    cut_at = pw.DateTimeField(null=True)
+    use_offcuts = pw.BooleanField(default=True)  # the layouts may take stored offcuts
+    offcuts_chosen = pw.BooleanField(default=False)  # its layouts reserved the offcuts they take
 
 
 class CutSheetOrder(BaseModel):
@@ -386,6 +391,30 @@ class CutSheetOrder(BaseModel):
 
     class Meta:
         indexes = ((("cut_sheet", "deal"), True),)
+
+
+class Offcut(BaseModel):
+    """A stored offcut («деловой остаток»): a numbered rectangle of a material left over on a board of
+    a cut sheet, kept for the next sheets. A sheet whose layouts take it reserves it
+    (``reserved_for``); cutting that sheet uses it up; the administrator may write it off."""
+
+    STORED = "stored"
+    USED = "used"
+    WRITTEN_OFF = "written_off"
+    STATUS_NAMES = {STORED: "на складе", USED: "использован", WRITTEN_OFF: "списан"}
+
+    number = pw.IntegerField(unique=True)
+    material = pw.CharField()
+    length = pw.IntegerField()
+    width = pw.IntegerField()
+    status = pw.CharField(default=STORED, index=True)
+    from_sheet = pw.ForeignKeyField(CutSheet, null=True, backref="offcuts_made", on_delete="SET NULL")
+    reserved_for = pw.ForeignKeyField(CutSheet, null=True, backref="offcuts_reserved", on_delete="SET NULL")
+    used_on = pw.ForeignKeyField(CutSheet, null=True, backref="offcuts_used", on_delete="SET NULL")
+    created_by = pw.ForeignKeyField(User, null=True)
+    created_at = pw.DateTimeField(default=clock.now)
+    closed_by = pw.ForeignKeyField(User, null=True)  # who used it up or wrote it off
+    closed_at = pw.DateTimeField(null=True)
 
 
 class MailLetter(BaseModel):
@@ -457,4 +486,5 @@ ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
     Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
     ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog, MailLetter, MailFolder, Invoice,
+    Offcut,
 ]

@@ -34,9 +34,11 @@ def lead(amo_id="", name="", budget="", responsible="Татьяна", created="3
 
 
 def contact_row(amo_id="", name="", responsible="Татьяна", created="30-05-2017 12:00:00", phone="",
-                mobile="", email="", address="", city="", kind="контакт") -> list[str]:
+                mobile="", email="", address="", city="", kind="контакт", notes=()) -> list[str]:
+    """One row of the contacts file in the order of ``CONTACTS_HEADER`` (two note columns)."""
     first, *rest = name.split() or [""]
-    return [str(amo_id), kind, name, " ".join(rest), first, "", responsible, created, "", "", "", "",
+    notes = list(notes) + [""] * (2 - len(notes))
+    return [str(amo_id), kind, name, " ".join(rest), first, "", responsible, created, "", "", *notes,
             phone, mobile, email, "", address, city]
 
 

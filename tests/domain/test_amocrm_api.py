@@ -83,6 +83,20 @@ def amocrm(httpserver):
          "params": {"text": "Звонила"}},
         {"id": 3, "entity_id": 19619, "created_at": 1585300001, "note_type": "call_in", "params": {}}]}})
     server.expect_request("/api/v4/leads/14460/notes").respond_with_data("", status=204)
+    # the second page first: the first page's handler takes any query
+    server.expect_request("/api/v4/contacts/notes", query_string={"page": "2"}).respond_with_json({
+        "_page": 2, "_embedded": {"notes": [
+            {"id": 13, "entity_id": 7002, "created_at": 1585300600, "note_type": "sms_out", "params": {}},
+            {"id": 14, "entity_id": 7003, "created_at": 1585300700, "note_type": "common",
+             "params": {"text": "Чужой контакт"}}]}})
+    server.expect_request("/api/v4/contacts/notes").respond_with_json({
+        "_page": 1, "_links": {"self": _link(server, "/api/v4/contacts/notes"),
+                               "next": {"href": server.url_for("/api/v4/contacts/notes") + "?page=2"}},
+        "_embedded": {"notes": [
+            {"id": 12, "entity_id": 7001, "created_at": 1585300500, "note_type": "common",
+             "params": {"text": "Скидка 5%"}},
+            {"id": 11, "entity_id": 7001, "created_at": 1585300400, "note_type": "common",
+             "params": {"text": "Любит  белый"}}]}})
     return server
 
 
@@ -111,17 +125,30 @@ def test_reads_every_page_and_imports_deals_tasks_and_notes(amocrm, staff):
     assert [c["id"] for c in data.contacts] == [7001, 7002]  # the second page through _links.next
     leads, contacts = records_from_api(data)
     report = import_records(leads, contacts, None, ImportOptions())
-    assert (report.deals_created, report.contacts_created, report.notes, report.tasks) == (2, 2, 2, 1)
+    assert (report.deals_created, report.contacts_created, report.notes, report.tasks) == (2, 2, 4, 1)
     mia = Deal.get(Deal.amo_id == 19619)
     assert (mia.stage, mia.budget, mia.tags, mia.products, mia.responsible_id) == (
         "first_contact", 4633300, "инд", "Ярус", staff["manager"].id)
-    assert [n.text for n in Note.select().where(Note.deal == mia).order_by(Note.id)] == ["Звонила", "Хочет белую"]
+    assert [n.text for n in Note.select().where(Note.deal == mia).order_by(Note.id)][:2] == ["Звонила", "Хочет белую"]
     task = Task.get(Task.rule == "amocrm.task:5001")
     assert task.text == "Перезвонить по размеру" and task.assignee_user_id == staff["manager"].id
     assert Deal.get(Deal.amo_id == 14460).stage == "won"
     again = import_records(*records_from_api(client.read_all()), None, ImportOptions())
     assert (again.deals_created, again.deals_updated, again.tasks, again.notes) == (0, 0, 0, 0)
     assert Task.select().where(Task.rule.startswith("amocrm.task:")).count() == 1
+
+
+def test_contacts_notes_go_onto_their_deals_once(amocrm, staff):
+    client = _client(amocrm)
+    report = import_records(*records_from_api(client.read_all()), None, ImportOptions())
+    assert (report.notes, report.contact_notes, report.contact_notes_without_deals) == (4, 2, 0)
+    mia = Deal.get(Deal.amo_id == 19619)
+    assert [n.text for n in Note.select().where(Note.deal == mia).order_by(Note.id)] == [
+        "Звонила", "Хочет белую", "Примечание к контакту (amoCRM): Любит белый",
+        "Примечание к контакту (amoCRM): Скидка 5%"]
+    assert Note.select().where(Note.deal == Deal.get(Deal.amo_id == 14460)).count() == 0
+    again = import_records(*records_from_api(client.read_all()), None, ImportOptions())
+    assert (again.notes, again.contact_notes) == (0, 0)
 
 
 def test_the_token_goes_as_bearer(amocrm):
@@ -178,4 +205,4 @@ def test_command_line_import_from_the_api(amocrm, db_url, db, staff, monkeypatch
     monkeypatch.setenv("AMOCRM_TOKEN", "long-lived-token")
     assert main(["import-amocrm-api", "--base-url", amocrm.url_for("/"), "--db", db_url]) == 0
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
-    assert (summary["deals_created"], summary["tasks"], summary["notes"]) == (2, 1, 2)
+    assert (summary["deals_created"], summary["tasks"], summary["notes"], summary["contact_notes"]) == (2, 1, 4, 2)

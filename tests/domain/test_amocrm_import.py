@@ -224,3 +224,87 @@ def test_the_same_deal_twice_in_one_file_is_one_deal(staff, tmp_path):
     assert (report.deals_created, report.deals_updated, report.contacts_created) == (1, 1, 1)
     deal = Deal.get()
     assert deal.budget == 200000 and [n.text for n in deal.notes] == ["Доплата"]
+
+
+def _contacts_with_notes(tmp_path, suffix):
+    """A contacts file whose notes columns amoCRM names «Примечание», «Примечание 2», «Примечание 3»:
+    Краева twice (by phone, then by e-mail: one person), Новикова without deals."""
+    header = [name if name != "Примечание 1" else "Примечание" for name in samples.CONTACTS_HEADER]
+    header.insert(header.index("Примечание 2") + 1, "Примечание 3")
+    rows = [samples.contact_row(9001, "Краева Ольга", phone="+7 (912) 345-67-89", email="kraeva@mail.ru",
+                                notes=["Любит белый", ""]),
+            samples.contact_row(9004, "Краева О.", email="KRAEVA@mail.ru", notes=["Любит белый", "Скидка 5%"]),
+            samples.contact_row(9003, "Новикова Вера", mobile="8 921 000-11-22", notes=["Перезвонит весной"])]
+    for row, third in zip(rows, ["Звонить после 18", "", ""]):
+        row.insert(header.index("Примечание 3"), third)
+    write = samples.write_xlsx if suffix == "xlsx" else samples.write_csv
+    return write(tmp_path / f"contacts.{suffix}", header, rows)
+
+
+def _feed_notes(deal):
+    return [e.text for e in TimelineEntry.select().where(TimelineEntry.deal == deal, TimelineEntry.kind == "note")
+            .order_by(TimelineEntry.id)]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_contacts_notes_go_onto_each_of_their_deals_once(staff, tmp_path, counts, suffix):
+    contacts = _contacts_with_notes(tmp_path, suffix)
+    report = _import(_leads_file(tmp_path), contacts)
+    marked = [amocrm.contact_note(text) for text in ("Любит белый", "Звонить после 18", "Скидка 5%")]
+    assert marked[0] == "Примечание к контакту (amoCRM): Любит белый"
+    for amo_id, own in ((101, ["Звонила", "Хочет МИА белую"]), (102, []), (105, [])):
+        deal = Deal.get(Deal.amo_id == amo_id)
+        assert _feed_notes(deal) == own + marked  # column order, the merged row's new note after
+        assert [n.text for n in Note.select().where(Note.deal == deal).order_by(Note.id)] == own + marked
+    assert not Note.select().where(Note.deal == Deal.get(Deal.amo_id == 106), Note.text.contains("контакту")).exists()
+    assert (report.contact_notes, report.contact_notes_without_deals, report.notes) == (9, 1, 11)
+    kept = [(line.file, line.line, line.outcome, line.reason) for line in report.lines
+            if line.outcome == amocrm_import.NOTE_ONLY_HERE]
+    assert kept == [(f"contacts.{suffix}", 4, "примечание только в отчёте",
+                     "«Новикова Вера»: у контакта нет сделок. Примечание к контакту (amoCRM): Перезвонит весной")]
+
+    before = counts()
+    again = _import(_leads_file(tmp_path), contacts)  # by amoCRM ID: nothing twice
+    assert (again.notes, again.contact_notes, again.contact_notes_without_deals) == (0, 0, 1)
+    assert counts() == before
+
+
+def test_contacts_notes_dry_run_and_report_file(staff, tmp_path, counts):
+    from app.integrations.amocrm_files import write_report
+
+    contacts = _contacts_with_notes(tmp_path, "csv")
+    before = counts()
+    dry = _import(_leads_file(tmp_path), contacts, dry_run=True)
+    assert counts() == before
+    real = _import(_leads_file(tmp_path), contacts)
+    assert {**dry.summary(), "dry_run": False} == real.summary()
+    assert real.summary()["contact_notes"] == 9 and real.summary()["contact_notes_without_deals"] == 1
+    rows = read_table(write_report(real.lines, tmp_path / "report.csv")).rows
+    assert [cells[1:] for _, cells in rows if cells[2] == "примечание только в отчёте"] == [
+        ["4", "примечание только в отчёте",
+         "«Новикова Вера»: у контакта нет сделок. Примечание к контакту (amoCRM): Перезвонит весной"]]
+
+
+def test_contacts_notes_reach_deals_imported_before_or_later(staff, tmp_path):
+    contacts = samples.write_csv(tmp_path / "contacts.csv", samples.CONTACTS_HEADER, [
+        samples.contact_row(9003, "Новикова Вера", mobile="8 921 000-11-22", notes=["Перезвонит весной"])])
+    first = _import(_leads_file(tmp_path), contacts)  # no deal of hers yet: the note is in the report
+    assert first.contact_notes_without_deals == 1 and not Note.select().where(Note.text.contains("весной")).exists()
+    rows = [samples.lead(301, "Новикова (Маяк)", "1000", stage="Первичный контакт", contact="Новикова Вера",
+                         mobile="+79210001122")]
+    later = _import(_leads_file(tmp_path, rows), contacts)  # her deal comes: the note goes onto it
+    assert (later.contact_notes, later.contact_notes_without_deals) == (1, 0)
+    assert _feed_notes(Deal.get(Deal.amo_id == 301)) == ["Примечание к контакту (amoCRM): Перезвонит весной"]
+    rows.append(samples.lead(302, "Новикова (Ярус)", "1000", stage="Первичный контакт", contact="Новикова Вера",
+                             mobile="+79210001122"))
+    third = _import(_leads_file(tmp_path, rows), contacts)  # the second deal gets it; the first not again
+    assert third.contact_notes == 1
+    assert Note.select().where(Note.text.contains("весной")).count() == 2
+
+
+def test_a_contacts_note_too_long_refuses_its_row(staff, tmp_path):
+    contacts = samples.write_csv(tmp_path / "contacts.csv", samples.CONTACTS_HEADER, [
+        samples.contact_row(9003, "Новикова Вера", mobile="8 921 000-11-22", notes=["а" * 20_000])])
+    report = _import(_leads_file(tmp_path), contacts)
+    assert [line.reason.split(" (")[0] for line in report.refused if line.file == "contacts.csv"] == [
+        "Примечание: не длиннее 20000 знаков"]

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from app.domain.codes import Role
 from app.domain.errors import ServiceError
+from app.domain.offcuts import NewOffcut
 from app.domain.reminder_rules import ReminderSettings
 from app.services import (
     auth,
@@ -24,6 +25,8 @@ from app.services import (
     deals,
     my_tasks,
     notes,
+    offcuts,
+    part_import,
     permissions,
     personal_data,
     reminders,
@@ -110,8 +113,17 @@ def _entry_points(ctx: dict) -> dict[str, tuple]:
                       dict(ids=[deal], material="")),
         "cancel_sheet": (lambda number, reason: cutsheets.cancel_cut_sheet(number, ctx["constructor"], reason),
                          dict(number=999, reason="")),
+        "part_columns": (lambda table, columns: part_import.remember_columns(ctx["constructor"], table, columns),
+                         dict(table=ctx["parts_table"], columns={"name": 0, "length": 1, "width": 2})),
+        "parts_file": (lambda path: part_import.open_parts_file(path), dict(path=ctx["parts_file"])),
         "stock_boards": (lambda rows: stock_boards.save_stock_boards(ctx["constructor"], rows),
-                         dict(rows=[{"material": "Фанера 18", "length": 2750, "width": 1220, "trim": 10, "kerf": 4}])),
+                         dict(rows=[{"material": "Фанера 18", "length": 2750, "width": 1220, "trim": 10, "kerf": 4,
+                                     "min_offcut": "600×300"}])),
+        "mark_cut": (lambda number, used, new: offcuts.mark_cut(ctx["constructor"], number, used, new),
+                     dict(number=999, used=[], new=[NewOffcut("Фанера 18", 600, 300)])),
+        "use_offcuts": (lambda number, use: offcuts.set_use_offcuts(ctx["constructor"], number, use),
+                        dict(number=999, use=True)),
+        "write_off": (lambda numbers: offcuts.write_off(admin, numbers), dict(numbers=[999])),
     }
 
 
@@ -130,8 +142,11 @@ def shop(staff, tmp_path):
     other = tasks.add_task(deal.id, staff["manager"], text="Другая", user=staff["manager"]).value
     file = tmp_path / "фото.jpg"
     file.write_bytes(b"\xff\xd8 not really a picture")
+    parts = tmp_path / "детали.csv"
+    parts.write_text("Деталь;Длина;Ширина\nПолка;800;300\n", encoding="utf-8")
     return {**staff, "deal": deal.id, "task": Task.get(Task.deal == deal.id, Task.rule.is_null(False)).id,
-            "other": other.id, "file": file}
+            "other": other.id, "file": file, "parts_file": parts,
+            "parts_table": part_import.open_parts_file(parts).value.table}
 
 
 ENTRY_NAMES = sorted(_entry_points(defaultdict(lambda: SimpleNamespace(id=0))))

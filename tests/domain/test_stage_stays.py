@@ -98,7 +98,7 @@ def test_the_migration_fills_in_the_moves_written_before_it(blank_db_url, fake_c
     before = migrations.MIGRATIONS[:migrations.MIGRATIONS.index(migrations._m016_stage_stay_end)]
     monkeypatch.setattr(migrations, "MIGRATIONS", before)
     old = open_database(db_url)
-    for statement in ("DROP INDEX stage_history_at_deal_id_from_stage_from_entered_at",  # as version 13 was
+    for statement in ("DROP INDEX stage_history_at_deal_id_from_stage_from_entered_at",  # as older versions
                       "DROP INDEX stage_history_to_stage_at_deal_id",
                       "ALTER TABLE stage_history DROP COLUMN from_entered_at",
                       'CREATE INDEX stage_history_to_stage_at ON stage_history (to_stage, "at")',

@@ -47,6 +47,9 @@ def summary_text(report: ImportReport) -> str:
             f"без изменений {report.deals_unchanged}, отказ {report.deals_refused}; контактов новых "
             f"{report.contacts_created}, объединено {report.contacts_merged}; примечаний {report.notes}; "
             f"задач «Дополнить данные» {report.tasks_to_complete_data}.")
+    if report.contact_notes_without_deals:
+        text += (f" Примечаний контактов без сделок: {report.contact_notes_without_deals} — они только в отчёте "
+                 "ниже, сохраните его.")
     if report.cancelled:
         text += " Импорт остановлен: записаны только завершённые части."
     return text

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.bed_models import BED_MODELS
-from app.domain.part_import import decode_text, read_parts_csv
-from app.domain.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
+from app.domain.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts, report_text
 from app.services import specs
 from app.store.models import Attachment, Deal
 from ui.common import msgbox
 from ui.common.dialog_buttons import dialog_buttons
 from ui.cutsheets.models import SpecTableModel, setup_spec_view
+from ui.cutsheets.part_files import PartsFileImport
 
 DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
 
@@ -39,10 +39,11 @@ DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
 class SpecEditor(QWidget):
     """A specification table with add/remove rows and Ctrl+V paste of tab-separated rows."""
 
-    def __init__(self, columns, parse, parent=None, read_file=None) -> None:
+    def __init__(self, columns, parse, parent=None, window=None) -> None:
         super().__init__(parent)
         self.parse = parse
-        self.read_file = read_file  # text of a CSV export → PasteResult (parts only)
+        self.window_ = window  # given for the parts: their import from files runs services through it
+        self.file_import: PartsFileImport | None = None  # the last import (its column dialog may be open)
         self.model = SpecTableModel(columns, self)
         self.view = QTableView(objectName="specTable")
         self.view.setModel(self.model)
@@ -60,12 +61,16 @@ class SpecEditor(QWidget):
         self.buttons = QHBoxLayout()
         for button in (add, remove, paste_button):
             self.buttons.addWidget(button)
-        if read_file is not None:
+        if window is not None:
             import_button = QPushButton("Импорт из файла…", objectName="importPartsButton")
-            import_button.setToolTip("CSV из MaxCut, CutList Plus, optiCutter или своей таблицы: "
-                                     "столбцы узнаются по заголовкам")
+            import_button.setToolTip("CSV или XLSX из MaxCut, CutList Plus, optiCutter или своей таблицы: "
+                                     "столбцы узнаются по заголовкам, свои выбираются один раз")
             import_button.clicked.connect(lambda: self.import_file())
+            choose_button = QPushButton("Импорт с выбором столбцов…", objectName="importPartsColumnsButton")
+            choose_button.setToolTip("Показать столбцы файла и выбрать, где что записано (выбор запомнится)")
+            choose_button.clicked.connect(lambda: self.import_file(ask=True))
             self.buttons.addWidget(import_button)
+            self.buttons.addWidget(choose_button)
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(self.buttons)
@@ -80,23 +85,16 @@ class SpecEditor(QWidget):
         text = text if isinstance(text, str) else QApplication.clipboard().text()
         self._append(self.parse(text), "Вставка из таблицы")
 
-    def import_file(self, path: Path | None = None) -> None:
-        """Add the parts of a CSV export; rows that cannot be read are listed as for a paste."""
-        path = path or msgbox.open_file(self, "Импорт деталей", "Таблицы CSV (*.csv *.txt);;Все файлы (*)")
-        if path is None:
-            return
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            msgbox.error(self, "Импорт деталей", f"Не удалось прочитать файл {path.name}: {error.strerror}")
-            return
-        self._append(self.read_file(decode_text(data)), "Импорт деталей")
+    def import_file(self, path: Path | None = None, ask: bool = False) -> None:
+        """Add the parts of a CSV or XLSX file (``ask``: pick its columns even when they are known);
+        the report lists the rows as for a paste."""
+        self.file_import = PartsFileImport(self, self.window_)
+        self.file_import.start(path, ask)
 
     def _append(self, result, title: str) -> None:
         self.model.append_pasted(result)
-        if result.problems:
-            lines = "\n".join(str(problem) for problem in result.problems[:20])
-            msgbox.error(self, title, f"Вставлено строк: {len(result.lines)}. Не прочитаны:\n{lines}")
+        if result.problems or result.warnings:
+            msgbox.error(self, title, report_text(result))
 
 
 class OrderDocsDialog(QDialog):
@@ -124,7 +122,7 @@ class OrderDocsDialog(QDialog):
             form_layout.addRow(label, editors[key])
         form_layout.addRow(QLabel("Номер, даты, клиент (фамилия и инициалы) и ответственный берутся из сделки; "
                                   "телефон и паспорт в документы для производства не попадают."))
-        self.parts = SpecEditor(PART_COLUMNS, parse_parts, read_file=read_parts_csv)
+        self.parts = SpecEditor(PART_COLUMNS, parse_parts, window=window)
         self.parts.model.set_lines(specs.parts_of(deal_id))
         copy = QPushButton("Скопировать из заказа той же модели…", objectName="copyPartsButton")
         copy.clicked.connect(self.copy_parts)

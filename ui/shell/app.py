@@ -15,7 +15,7 @@ from ui.amocrm.install import install_data_exchange, show_import_dialog
 from ui.analytics.install import install_analytics, show_analytics
 from ui.board.board import BoardWidget
 from ui.common import msgbox, window_fit
-from ui.cutsheets.install import install_cutsheets, show_cutsheet
+from ui.cutsheets.install import install_cutsheets, show_cut_done, show_cutsheet
 from ui.database import multipc
 from ui.mail.install import install_mail
 from ui.papers.install import SHOW_DIALOGS, install_papers, show_dialog
@@ -117,7 +117,7 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
 
 
 # screens in their own window; the rest are tabs of the main one
-SHOW_WINDOWS = {"deal": show_deal_card, "amocrm-import": show_import_dialog,
+SHOW_WINDOWS = {"deal": show_deal_card, "amocrm-import": show_import_dialog, "cutdone": show_cut_done,
                 **{key: show_dialog for key in SHOW_DIALOGS}}
 
 
