@@ -32,7 +32,7 @@ import peewee as pw
 from peewee import fn
 
 from app.domain import clock, pipeline
-from app.queries.analytics_sql import Dialect, as_date, dialect, fetch, percentile, stamp
+from app.queries.analytics_sql import Dialect, as_date, dialect, fetch, near_percentile, percentile, stamp
 from app.queries.board import overdue_condition
 from app.services import permissions, stale
 from app.store.models import Deal, Group, Task, User
@@ -250,14 +250,26 @@ class _Sql:
                 f"GROUP BY h.deal_id, h.to_stage"), params
 
 
-def _ranked(values: str, group: str) -> str:
-    """A CTE body ranking ``values`` (columns grp, v) within each group."""
-    return (f"SELECT {group} AS grp, v, ROW_NUMBER() OVER (PARTITION BY {group} ORDER BY v) - 1 AS rk, "
-            f"COUNT(*) OVER (PARTITION BY {group}) AS n FROM {values}")
-
-
 MEDIAN = percentile("v", "n", "rk", 1, 2)
 P90 = percentile("v", "n", "rk", 9, 10)
+NEAR = f'({near_percentile("n", "rk", 1, 2)} OR {near_percentile("n", "rk", 9, 10)})'
+
+
+def _percentiles(q: _Sql, values: str, params: list, sizes: dict | None = None) -> dict:
+    """{group: (rows, median, 90th percentile)} of the rows (grp, v) of ``values`` (``sizes``: the
+    groups' row counts when known). The sizes are counted first, so that one ranking of the values
+    is enough and only the rows around the percentiles are summed (a window for the sizes and a
+    grouping of every ranked row made SQLite sort the rows three times)."""
+    if sizes is None:
+        sizes = {grp: int(n) for grp, n in fetch(f"SELECT x.grp, COUNT(*) FROM ({values}) x GROUP BY x.grp", params)}
+    sizes = {grp: n for grp, n in sizes.items() if n}
+    if not sizes:
+        return {}
+    n = "CASE x.grp " + " ".join(f"WHEN {q.p} THEN {count}" for count in sizes.values()) + " END"
+    rows = fetch(f"SELECT grp, {MEDIAN}, {P90} FROM (SELECT x.grp AS grp, x.v AS v, {n} AS n, "
+                 f"ROW_NUMBER() OVER (PARTITION BY x.grp ORDER BY x.v) - 1 AS rk FROM ({values}) x) r "
+                 f"WHERE {NEAR} GROUP BY grp", [*sizes, *params])
+    return {grp: (sizes[grp], _rounded(median), _rounded(p90)) for grp, median, p90 in rows}
 
 
 def _rounded(value) -> float | None:
@@ -310,20 +322,13 @@ def lost(flt: AnalyticsFilter) -> list[LostRow]:
 
 def _stays(q: _Sql) -> tuple[str, list]:
     """A CTE body of the stays that ended within the period: (stage, deal_id, v = days). Each move
-    within the period ends a stay in the stage it left; the stay began at the deal's move before
-    it — found by LAG() among the period's moves, or, for a deal's first move of the period, by
-    one look-up in the (deal, time, id, stage) index. (Pairing every move of the moved deals with
-    the next one by LEAD() made PostgreSQL read the whole history.)"""
+    within the period ends a stay in the stage it left, begun at the deal's move before it — kept
+    on the move as ``from_entered_at`` (``app.store.stage_stays``), so a stay is one row of the
+    period's range of the (time, …) index."""
     where, params = q.deals()
-    p = q.p
-    moves = (f'SELECT h.id, h.deal_id, h.from_stage, h."at", '
-             f'LAG(h."at") OVER (PARTITION BY h.deal_id ORDER BY h."at", h.id) AS before_at '
-             f'FROM {q.history()} WHERE h."at" >= {p} AND h."at" < {p}{where}')
-    entered = ('COALESCE(m.before_at, (SELECT MAX(e."at") FROM stage_history e WHERE e.deal_id = m.deal_id '
-               'AND e."at" <= m."at" AND e.id < m.id))')
-    days = q.dialect.days(entered, 'm."at"')
-    sql = (f"SELECT m.from_stage AS stage, m.deal_id, {days} AS v FROM ({moves}) m "
-           f"WHERE m.from_stage IN {_in(OPEN_STAGES)}")
+    days = q.dialect.days('h.from_entered_at', 'h."at"')
+    sql = (f"SELECT h.from_stage AS stage, h.deal_id, {days} AS v FROM {q.history()} "
+           f'WHERE h."at" >= {q.p} AND h."at" < {q.p} AND h.from_stage IN {_in(OPEN_STAGES)}{where}')
     return sql, [stamp(q.start), stamp(q.end), *params]
 
 
@@ -343,9 +348,7 @@ def stage_times(flt: AnalyticsFilter, stages=OPEN_STAGES) -> list[StageTime]:
     and how many open deals exceed the stage's normal time now."""
     q = _Sql(flt)
     stays, params = _stays(q)
-    rows = fetch(f"WITH s AS ({stays}), r AS ({_ranked('s', 'stage')}) "
-                 f"SELECT grp, MAX(n), {MEDIAN}, {P90} FROM r GROUP BY grp", params)
-    found = {stage: (int(n), _rounded(median), _rounded(p90)) for stage, n, median, p90 in rows}
+    found = _percentiles(q, f"SELECT s.stage AS grp, s.v FROM ({stays}) s", params)
     over, over_params = _over_condition(q, clock.now(), stages)
     where, deal_params = q.deals()
     counts = dict(fetch(f"SELECT d.stage, COUNT(*) FROM deal d WHERE {over}{where} GROUP BY d.stage",
@@ -415,8 +418,10 @@ def _shipments(q: _Sql) -> tuple[str, list]:
     """A CTE body of the deals shipped within the period: deal_id, v (days from «Оплачено», None
     without it), late (1/0), dated (1 when the deal has a shipping deadline), over (days late)."""
     first, params = q.entered((SHIPPED,))
-    paid = (f'(SELECT MIN(p."at") FROM stage_history p WHERE p.deal_id = f.deal_id AND p.to_stage = \'{PAID}\' '
-            f'AND p."at" <= f.at)')
+    # the deal's own moves (its index), not every «Оплачено» before: SQLite's planner, without
+    # statistics, would take the (stage, time, deal) index for an equality on the stage
+    paid = (f'(SELECT MIN(p."at") FROM stage_history p WHERE p.deal_id = f.deal_id '
+            f'AND p.to_stage || \'\' = \'{PAID}\' AND p."at" <= f.at)')
     shipped_day = q.dialect.local_date("f.at")
     late = f"d.ship_deadline IS NOT NULL AND {shipped_day} > d.ship_deadline"
     over = q.dialect.date_days("d.ship_deadline", shipped_day)
@@ -429,11 +434,11 @@ def lead_time(flt: AnalyticsFilter) -> LeadTime:
     """Lead time «Оплачено» → «Отгружено» of the deals shipped within the period, and lateness."""
     q = _Sql(flt)
     shipments, params = _shipments(q)
-    ranked = _ranked("(SELECT 0 AS g, v FROM s WHERE v IS NOT NULL) x", "g")
-    shipped, dated, late_n = fetch(f"WITH s AS ({shipments}) SELECT COUNT(*), SUM(dated), SUM(late) FROM s",
-                                   params)[0]
-    stats = fetch(f"WITH s AS ({shipments}), r AS ({ranked}) SELECT {MEDIAN}, {P90} FROM r", params)[0]
-    return LeadTime(int(shipped), int(dated or 0), int(late_n or 0), _rounded(stats[0]), _rounded(stats[1]))
+    shipped, dated, late_n, paid_n = fetch(f"SELECT COUNT(*), SUM(s.dated), SUM(s.late), COUNT(s.v) "
+                                           f"FROM ({shipments}) s", params)[0]
+    stats = _percentiles(q, f"SELECT 0 AS grp, s.v FROM ({shipments}) s WHERE s.v IS NOT NULL", params,
+                         {0: int(paid_n)}).get(0, (0, None, None))
+    return LeadTime(int(shipped), int(dated or 0), int(late_n or 0), stats[1], stats[2])
 
 
 def late_deals(flt: AnalyticsFilter) -> list[DealRow]:

@@ -107,6 +107,13 @@ def percentile(value: str, n: str, rank: str, numerator: int, denominator: int) 
             f" + CASE WHEN {rest} > 0 AND {rank} = {low} + 1 THEN {value} * {fraction} ELSE 0 END)")
 
 
+def near_percentile(n: str, rank: str, numerator: int, denominator: int) -> str:
+    """The condition on a row's ``rank`` that ``percentile`` reads it (the two ranks around the
+    percentile): filtering by it first leaves the aggregate a few rows per group."""
+    low = f"(({n} - 1) * {numerator} / {denominator})"
+    return f"{rank} BETWEEN {low} AND {low} + 1"
+
+
 def fetch(sql: str, params: list) -> list[tuple]:
     """Rows of one read-only query on the open database."""
     return list(database.execute_sql(sql, params).fetchall())

@@ -12,7 +12,7 @@ import peewee
 from app.domain import clock
 from app.domain.banding import DEFAULT_BANDING
 from app.domain.version import program_version
-from app.store import models, search_index, stage_totals
+from app.store import models, search_index, stage_stays, stage_totals
 from app.store.db import copy_sqlite
 
 
@@ -98,6 +98,7 @@ def _m010_invoices(db: peewee.Database) -> None:
 def _m011_analytics_indexes(db: peewee.Database) -> None:
     """Indexes of the analytics: over the stage history (moves into a stage, a deal's moves, a
     period) and the deals' debts and payment dates."""
+    ensure_columns(db, models.StageHistory, "from_entered_at")  # in the period's index (filled by migration 17)
     for model in (models.StageHistory, models.Deal):
         model._schema.create_indexes(safe=True)
 
@@ -155,13 +156,25 @@ def _m016_banding_types(db: peewee.Database) -> None:
     seed_rows()
 
 
+def _m017_stage_stay_end(db: peewee.Database) -> None:
+    """Each stay in a stage on the move that ends it (``stage_history.from_entered_at``): the
+    trigger that writes it with every move, the moves written before filled in, and the history's
+    period and stage indexes made covering (they carry the deal and the stay)."""
+    ensure_columns(db, models.StageHistory, "from_entered_at")
+    for replaced in ("stage_history_to_stage_at", "stage_history_at_deal_id"):  # by covering ones, built
+        db.execute_sql(f"DROP INDEX IF EXISTS {replaced}")                     # after the rows are filled
+    stage_stays.build(db)
+    models.StageHistory._schema.create_indexes(safe=True)
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
                                                        _m008_mail_intake, _m009_board_search_and_totals,
                                                        _m010_invoices, _m011_analytics_indexes,
                                                        _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts,
-                                                       _m015_mail_replies, _m016_banding_types]
+                                                       _m015_mail_replies, _m016_banding_types,
+                                                       _m017_stage_stay_end]
 
 
 def latest() -> int:

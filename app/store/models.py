@@ -126,11 +126,16 @@ class StageHistory(BaseModel):
     to_stage = pw.CharField()
     user = pw.ForeignKeyField(User, null=True)
     at = pw.DateTimeField(default=clock.now)
+    # when the deal entered from_stage (its move before this one): the stay this move ends; written
+    # by a trigger with every insert (app.store.stage_stays), None for a deal's first move
+    from_entered_at = pw.DateTimeField(null=True)
 
     class Meta:
-        # the analytics' moves into a stage within a period, a deal's moves in order (with their
-        # stage: the index alone answers), and the deals moved within a period; see migration 9
-        indexes = ((("to_stage", "at"), False), (("deal", "at", "id", "to_stage"), False), (("at", "deal"), False))
+        # the analytics' moves into a stage within a period (with their deal), a deal's moves in
+        # order (with their stage), and the moves within a period with the stays they end: each
+        # index alone answers its queries (migrations 11 and 16)
+        indexes = ((("to_stage", "at", "deal"), False), (("deal", "at", "id", "to_stage"), False),
+                   (("at", "deal", "from_stage", "from_entered_at"), False))
 
 
 class Task(BaseModel):

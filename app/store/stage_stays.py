@@ -1,0 +1,59 @@
+"""Each stay in a stage kept on the move that ends it: ``stage_history.from_entered_at``.
+
+A move from stage A at time T ends the deal's stay in A, which began at the deal's move before it
+(the previous row in (time, id) order); ``from_entered_at`` is that move's time, so the analytics
+read a stay as one row of a period (``at`` − ``from_entered_at``) instead of pairing moves at
+reading time. A trigger on ``stage_history`` writes it in the inserting transaction, whoever
+inserts (the services' moves and undos, amoCRM's import, the demo's archive, a bulk copy): it
+fills the new row (when it leaves a stage and brings no value of its own) and, should the new move
+be older than one already written (another PC's clock behind), makes it the start of that move's
+stay. ``build`` adds the column's trigger and fills the rows written before (migration 17).
+"""
+from __future__ import annotations
+
+import peewee
+
+TRIGGER = "stage_stay_link"
+
+# the deal's move just before the new row ``new`` (every older row has a smaller id)
+_PREVIOUS = ('(SELECT MAX(e."at") FROM stage_history e WHERE e.deal_id = new.deal_id AND e."at" <= new."at" '
+             'AND e.id < new.id)')
+# the deal's move just after ``new`` in time, when one was written before it
+_FOLLOWING = ('(SELECT f.id FROM stage_history f WHERE f.deal_id = new.deal_id AND f."at" > new."at" '
+              'ORDER BY f."at", f.id LIMIT 1)')
+
+_SQLITE_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS {TRIGGER} AFTER INSERT ON stage_history BEGIN
+  UPDATE stage_history SET from_entered_at = {_PREVIOUS}
+    WHERE id = new.id AND new.from_entered_at IS NULL AND new.from_stage IS NOT NULL;
+  UPDATE stage_history SET from_entered_at = new."at" WHERE id = {_FOLLOWING};
+END"""
+
+_PG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger AS $$
+BEGIN
+  IF NEW.from_entered_at IS NULL AND NEW.from_stage IS NOT NULL THEN
+    NEW.from_entered_at := {_PREVIOUS.replace("new.", "NEW.")};
+  END IF;
+  UPDATE stage_history SET from_entered_at = NEW."at" WHERE id = {_FOLLOWING.replace("new.", "NEW.")};
+  RETURN NEW;
+END
+$$ LANGUAGE plpgsql
+"""
+
+# every row's previous move in (time, id) order, as LAG("at") OVER (PARTITION BY deal_id ORDER BY "at", id)
+_BACKFILL = ('UPDATE stage_history SET from_entered_at = (SELECT MAX(e."at") FROM stage_history e '
+             'WHERE e.deal_id = stage_history.deal_id AND (e."at" < stage_history."at" '
+             'OR e."at" = stage_history."at" AND e.id < stage_history.id)) '
+             'WHERE from_stage IS NOT NULL AND from_entered_at IS NULL')
+
+
+def build(db: peewee.Database) -> None:
+    """Create the trigger and fill ``from_entered_at`` of the moves written before it."""
+    db.execute_sql(_BACKFILL)
+    if isinstance(db, peewee.PostgresqlDatabase):
+        db.execute_sql(_PG_FUNCTION)
+        db.execute_sql(f"DROP TRIGGER IF EXISTS {TRIGGER} ON stage_history")
+        db.execute_sql(f"CREATE TRIGGER {TRIGGER} BEFORE INSERT ON stage_history "
+                       f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()")
+    else:
+        db.execute_sql(_SQLITE_TRIGGER)
