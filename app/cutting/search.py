@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from .guillotine import CHECK_EVERY, Bin, Deadline, Items, Packer, bin_items, copy_bin, fill_bin
+from .patterns import value_correction
 
 Clock = Callable[[], float]  # seconds; time.monotonic, or time.thread_time for a CPU-time budget
 
@@ -114,6 +115,7 @@ def lowest_packing(items: Items, b: Bin) -> Bin:
 FIT_TRIES = 8
 RESTARTS = 10
 MISFITS = 200_000  # item sets remembered as not fitting one bin
+PATTERN_SHARE = 0.35  # of the time left after the greedy portfolio, for value correction
 
 
 class Search:
@@ -345,6 +347,11 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
     best, order, complete = construct(items, lower, deadline, clock)
     if not complete:
         return best, True
+    if len(best) > lower:
+        patterned = value_correction(items, clock() + (deadline - clock()) * PATTERN_SHARE, clock,
+                                     random.Random(seed), lower)
+        if patterned is not None and (len(patterned), -fill_score(patterned)) < (len(best), -fill_score(best)):
+            best = patterned
     search = Search(items, order, random.Random(seed), clock)
     search.deadline = Deadline(clock, deadline)
     current = best
