@@ -24,12 +24,13 @@ MAX_KINDS = 150  # more kinds of items: not worth building patterns (and too slo
 class Kinds:
     """Items grouped by size and turnability, each kind with its ways to lie and its members."""
 
-    def __init__(self, items: Items) -> None:
+    def __init__(self, items: Items, members: list[int] | None = None) -> None:
         index: dict[tuple, int] = {}
         self.members: list[list[int]] = []
         self.alts: list[tuple] = []
         self.area: list[int] = []
-        for i, (size, r) in enumerate(zip(items.sizes, items.rotatable)):
+        for i in range(len(items.sizes)) if members is None else members:
+            size, r = items.sizes[i], items.rotatable[i]
             k = index.get((size, r))
             if k is None:
                 k = index[(size, r)] = len(self.members)
@@ -220,10 +221,12 @@ def materialise(strips: list[Strip], pools: list[list[int]], area: list[int]) ->
 
 
 def value_correction(items: Items, until: float, clock: Callable[[], float], rng: random.Random,
-                     enough: int) -> list[Bin] | None:
-    """Bins built round after round of sequential value correction until `until` or a round
-    needs at most `enough` bins; the best round's bins, or None if no round finished."""
-    kinds = Kinds(items)
+                     enough: int, members: list[int] | None = None,
+                     max_rounds: int | None = None) -> list[Bin] | None:
+    """Bins holding `members` (None: all items) built round after round of sequential value
+    correction until `until`, `max_rounds` rounds or a round needing at most `enough` bins; the
+    best round's bins, or None if no round finished."""
+    kinds = Kinds(items, members)
     if len(kinds.area) > MAX_KINDS:
         return None
     builder = PatternBuilder(items, kinds, lambda: clock() > until)
@@ -232,7 +235,7 @@ def value_correction(items: Items, until: float, clock: Callable[[], float], rng
     best_key = None
     factor = [1.0] * len(kinds.area)
     rounds = 0
-    while clock() < until:
+    while clock() < until and rounds != max_rounds:
         rounds += 1
         noise = 0.0 if rounds == 1 else 0.05
         builder.values = [a * f * (1 + noise * rng.random()) for a, f in zip(kinds.area, factor)]

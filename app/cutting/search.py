@@ -116,6 +116,9 @@ FIT_TRIES = 8
 RESTARTS = 10
 MISFITS = 200_000  # item sets remembered as not fitting one bin
 PATTERN_SHARE = 0.35  # of the time left after the greedy portfolio, for value correction
+REPATTERN_SIZES = (2, 3, 3, 4, 5, 6)  # bins rebuilt together from patterns
+REPATTERN_ROUNDS = 6  # value correction rounds for them
+REPATTERN_SECONDS = 0.1  # at most
 
 
 class Search:
@@ -321,6 +324,27 @@ class Search:
                 current = candidate
         return current
 
+    def repattern(self, bins: list[Bin], rounds: int, deadline: float) -> list[Bin]:
+        """Rebuild a few bins (always including weakly filled ones) from board patterns (see
+        patterns.py); keep the result when it needs fewer bins or crowds the items more."""
+        rng, clock = self.rng, self.clock
+        current = bins
+        for _ in range(rounds):
+            m = len(current)
+            if m < 2 or clock() > deadline:
+                break
+            ranked = sorted(range(m), key=lambda j: current[j][2])
+            size = min(m, rng.choice(REPATTERN_SIZES))
+            weak = rng.randint(1, max(1, size // 2))
+            chosen = set(ranked[:weak]) | set(rng.sample(ranked[weak:], size - weak))
+            old = [current[j] for j in chosen]
+            members = [i for b in old for i in bin_items(b)]
+            new = value_correction(self.items, min(deadline, clock() + REPATTERN_SECONDS), clock, rng,
+                                   len(old) - 1, members, REPATTERN_ROUNDS)
+            if new is not None and (len(new), -fill_score(new)) < (len(old), -fill_score(old)):
+                current = [b for j, b in enumerate(current) if j not in chosen] + new
+        return current
+
 
 def _first_fit(packer: Packer, sequence: list[int], count: int,
                deadline: Deadline | None = None) -> list[Bin] | None:
@@ -362,6 +386,10 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
             best = current = fewer
             continue
         current = search.reshuffle(current, 20, deadline)
+        if len(current) < len(best):
+            best = current
+            continue
+        current = search.repattern(current, 6, deadline)
         if len(current) < len(best):
             best = current
             continue
