@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from .guillotine import Bin, Items
+from .guillotine import CHECK_EVERY, Bin, Items
 
 Stack = tuple[int, list[tuple[int, int, int, bool]]]  # width, entries (kind, size_x, size_y, rotated)
 Strip = tuple[int, list[Stack]]  # height, stacks
@@ -170,8 +170,8 @@ class PatternBuilder:
         heights = sorted({o[1] for k, n in enumerate(demand) if n > 0 for o in self.kinds.alts[k]})
         strips = {}
         cache = self.cache
-        for h in heights:
-            if self.late():
+        for n, h in enumerate(heights):
+            if n % CHECK_EVERY == CHECK_EVERY - 1 and self.late():
                 return [], [0] * len(demand)
             # A strip stays the best of its height while the demand still covers it (the demand
             # only falls during a round).

@@ -389,10 +389,6 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
         if len(current) < len(best):
             best = current
             continue
-        current = search.repattern(current, 6, deadline)
-        if len(current) < len(best):
-            best = current
-            continue
         everything = [i for b in best for i in bin_items(b)]
         for _ in range(RESTARTS):
             if clock() > deadline:
@@ -401,4 +397,8 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
             if fewer is not None:
                 best = current = fewer
                 break
+        else:
+            current = search.repattern(current, 6, deadline)
+            if len(current) < len(best):
+                best = current
     return best, False
