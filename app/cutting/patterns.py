@@ -13,12 +13,13 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from .guillotine import CHECK_EVERY, Bin, Items
+from .guillotine import Bin, Items
 
 Stack = tuple[int, list[tuple[int, int, int, bool]]]  # width, entries (kind, size_x, size_y, rotated)
 Strip = tuple[int, list[Stack]]  # height, stacks
 MAX_STATES = 4000  # knapsack states kept (every other one of a crowded frontier beyond that)
 MAX_KINDS = 150  # more kinds of items: not worth building patterns (and too slow)
+CHECK_EVERY = 4  # strips built between two looks at the clock
 
 
 class Kinds:

@@ -1,7 +1,8 @@
-"""Finding few bins: a portfolio of greedy packings, then, until the lower bound is reached or the
-time is up, attempts to empty a bin (its items pushed into the others, ejecting smaller items
-where needed) alternating with ruin-and-recreate rounds that reshuffle the bins and with greedy
-restarts in randomly disturbed orders."""
+"""Finding few bins: a portfolio of greedy packings and boards built from patterns (sequential
+value correction, see patterns.py), then, until the lower bound is reached or the time is up,
+attempts to empty a bin (its items pushed into the others, ejecting smaller items where needed)
+alternating with ruin-and-recreate rounds that reshuffle the bins, with greedy restarts in
+randomly disturbed orders and with a few bins at a time rebuilt from patterns."""
 from __future__ import annotations
 
 import random
