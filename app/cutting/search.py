@@ -116,6 +116,7 @@ def lowest_packing(items: Items, b: Bin) -> Bin:
 FIT_TRIES = 8
 RESTARTS = 10
 MISFITS = 200_000  # item sets remembered as not fitting one bin
+MIN_COPIES = 2.0  # items per kind (size) on average from which board patterns pay
 PATTERN_SHARE = 0.35  # of the time left after the greedy portfolio, for value correction
 REPATTERN_SIZES = (2, 3, 3, 4, 5, 6)  # bins rebuilt together from patterns
 REPATTERN_ROUNDS = 6  # value correction rounds for them
@@ -372,7 +373,8 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
     best, order, complete = construct(items, lower, deadline, clock)
     if not complete:
         return best, True
-    if len(best) > lower:
+    patterns_pay = len(items.sizes) >= MIN_COPIES * len(set(zip(items.sizes, items.rotatable)))
+    if patterns_pay and len(best) > lower:
         patterned = value_correction(items, clock() + (deadline - clock()) * PATTERN_SHARE, clock,
                                      random.Random(seed), lower)
         if patterned is not None and (len(patterned), -fill_score(patterned)) < (len(best), -fill_score(best)):
@@ -399,7 +401,8 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
                 best = current = fewer
                 break
         else:
-            current = search.repattern(current, 6, deadline)
-            if len(current) < len(best):
-                best = current
+            if patterns_pay:
+                current = search.repattern(current, 6, deadline)
+                if len(current) < len(best):
+                    best = current
     return best, False
