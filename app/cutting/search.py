@@ -1,7 +1,8 @@
-"""Finding few bins: a portfolio of greedy packings, then, until the lower bound is reached or the
-time is up, attempts to empty a bin (its items pushed into the others, ejecting smaller items
-where needed) alternating with ruin-and-recreate rounds that reshuffle the bins and with greedy
-restarts in randomly disturbed orders."""
+"""Finding few bins: a portfolio of greedy packings and boards built from patterns (sequential
+value correction, see patterns.py), then, until the lower bound is reached or the time is up,
+attempts to empty a bin (its items pushed into the others, ejecting smaller items where needed)
+alternating with ruin-and-recreate rounds that reshuffle the bins, with greedy restarts in
+randomly disturbed orders and with a few bins at a time rebuilt from patterns."""
 from __future__ import annotations
 
 import random
@@ -9,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from .guillotine import CHECK_EVERY, Bin, Deadline, Items, Packer, bin_items, copy_bin, fill_bin
+from .patterns import value_correction
 
 Clock = Callable[[], float]  # seconds; time.monotonic, or time.thread_time for a CPU-time budget
 
@@ -114,6 +116,11 @@ def lowest_packing(items: Items, b: Bin) -> Bin:
 FIT_TRIES = 8
 RESTARTS = 10
 MISFITS = 200_000  # item sets remembered as not fitting one bin
+MIN_COPIES = 2.0  # items per kind (size) on average from which board patterns pay
+PATTERN_SHARE = 0.35  # of the time left after the greedy portfolio, for value correction
+REPATTERN_SIZES = (2, 3, 3, 4, 5, 6)  # bins rebuilt together from patterns
+REPATTERN_ROUNDS = 6  # value correction rounds for them
+REPATTERN_SECONDS = 0.1  # at most
 
 
 class Search:
@@ -319,6 +326,27 @@ class Search:
                 current = candidate
         return current
 
+    def repattern(self, bins: list[Bin], rounds: int, deadline: float) -> list[Bin]:
+        """Rebuild a few bins (always including weakly filled ones) from board patterns (see
+        patterns.py); keep the result when it needs fewer bins or crowds the items more."""
+        rng, clock = self.rng, self.clock
+        current = bins
+        for _ in range(rounds):
+            m = len(current)
+            if m < 2 or clock() > deadline:
+                break
+            ranked = sorted(range(m), key=lambda j: current[j][2])
+            size = min(m, rng.choice(REPATTERN_SIZES))
+            weak = rng.randint(1, max(1, size // 2))
+            chosen = set(ranked[:weak]) | set(rng.sample(ranked[weak:], size - weak))
+            old = [current[j] for j in chosen]
+            members = [i for b in old for i in bin_items(b)]
+            new = value_correction(self.items, min(deadline, clock() + REPATTERN_SECONDS), clock, rng,
+                                   len(old) - 1, members, REPATTERN_ROUNDS)
+            if new is not None and (len(new), -fill_score(new)) < (len(old), -fill_score(old)):
+                current = [b for j, b in enumerate(current) if j not in chosen] + new
+        return current
+
 
 def _first_fit(packer: Packer, sequence: list[int], count: int,
                deadline: Deadline | None = None) -> list[Bin] | None:
@@ -345,6 +373,12 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
     best, order, complete = construct(items, lower, deadline, clock)
     if not complete:
         return best, True
+    patterns_pay = len(items.sizes) >= MIN_COPIES * len(set(zip(items.sizes, items.rotatable)))
+    if patterns_pay and len(best) > lower:
+        patterned = value_correction(items, clock() + (deadline - clock()) * PATTERN_SHARE, clock,
+                                     random.Random(seed), lower)
+        if patterned is not None and (len(patterned), -fill_score(patterned)) < (len(best), -fill_score(best)):
+            best = patterned
     search = Search(items, order, random.Random(seed), clock)
     search.deadline = Deadline(clock, deadline)
     current = best
@@ -366,4 +400,9 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
             if fewer is not None:
                 best = current = fewer
                 break
+        else:
+            if patterns_pay:
+                current = search.repattern(current, 6, deadline)
+                if len(current) < len(best):
+                    best = current
     return best, False
