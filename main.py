@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"workshop-crm {program_version()}")
     parser.add_argument("--screenshot", metavar="FILE.png", help="сохранить снимок окна и выйти")
     parser.add_argument("--show", metavar="WHAT", help="экран для снимка: deal:N[:main|contact|payment|files|sms], "
-                                                       "tasks, sms, users, cutsheet:N, analytics")
+                                                       "letter:N, tasks, sms, users, cutsheet:N, cutdone:N, offcuts, "
+                                                       "analytics, banding, labels")
     parser.add_argument("--workstation", choices=["counter", "constructor", "workshop"], default=None,
                         help="режим рабочего места (запоминается на этом компьютере)")
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")

@@ -135,6 +135,8 @@ def _empty(db) -> None:
             db.execute_sql(";".join(f'DELETE FROM "{model._meta.table_name}"' for model in children_first))
             db.execute_sql("SELECT setval(c.oid, 1, false) FROM pg_class c "
                            "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace")
+            with db.bind_ctx(ALL_MODELS):
+                migrations.seed_rows()  # as a new database has them
         return
     db.execute_sql("DROP SCHEMA public CASCADE")
     db.execute_sql("CREATE SCHEMA public")

@@ -14,12 +14,13 @@ if TYPE_CHECKING:  # reportlab and pypdf take a second to load, which a window's
 
 
 def sheet_and_stock(number: int) -> tuple[SheetData, list[Board]] | None:
-    """Cut sheet ``number`` and the stock boards; None (the error on stderr) if there is no such sheet."""
-    from app.documents.pack_data import load_sheet
-    from app.services.stock_boards import stock_boards
+    """Cut sheet ``number`` (the stored offcuts its layouts take reserved for it, as the program's
+    screen does) and the stock boards; None (the error on stderr) if there is no such sheet."""
+    from app.services.sheet_plans import planned_sheet
 
     try:
-        return load_sheet(number), stock_boards()
+        planned = planned_sheet(number)
+        return planned.sheet, planned.stock
     except ServiceError as error:
         print(f"Ошибка: {error}", file=sys.stderr)
         return None

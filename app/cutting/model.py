@@ -13,7 +13,8 @@ class Board:
     """A stock board of one material: its size, the edge trim cut off each side, the saw kerf,
     the cut depth of the saw (at most `stages` stages of guillotine cuts, None for any sequence),
     how many are in stock (`count`, None: as many as needed) and the `cost` of one. A material
-    may have boards of several sizes (full and cut-down ones)."""
+    may have boards of several sizes (full and cut-down ones). `min_offcut` (longer side, shorter
+    side) is the smallest leftover of this material worth keeping (None: the optimiser's default)."""
 
     material: str
     length: int
@@ -23,6 +24,7 @@ class Board:
     stages: int | None = None
     count: int | None = None
     cost: float = 0.0
+    min_offcut: tuple[int, int] | None = None
 
     @property
     def usable_length(self) -> int:

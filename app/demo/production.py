@@ -1,10 +1,12 @@
 """Demo data for the constructor: parts and hardware specifications of the orders at «Раскрой»,
 drawings made at demo-build time (a 2-sheet PDF drawing with reportlab, a PNG assembly drawing with
-Pillow) and cut sheet №1, so ``python main.py --demo print-cutsheet 1 -o pack.pdf`` prints a real pack.
+Pillow) and cut sheet №1, so ``python main.py --demo print-cutsheet 1 -o pack.pdf`` prints a real pack;
+and a few stored offcuts («Остатки») left from earlier work.
 """
 from __future__ import annotations
 
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -13,10 +15,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdf_canvas
 
 from app.documents.fonts import FONTS_DIR, register_fonts
-from app.services import cutsheets, notes, specs
-from app.store.models import Deal, User
+from app.domain import clock
+from app.services import cutsheets, notes, numbering, specs
+from app.store.models import Deal, Offcut, User
 
 PLY, PINE, WHITE, HDF = "Фанера 18", "Массив сосны 40", "ЛДСП 16 Белый", "ХДФ 3,2"
+# offcuts in the store: material, length, width, days ago (none of plywood 18: cut sheet №1 keeps its layouts)
+OFFCUTS = [(WHITE, 1400, 700, 30), (WHITE, 2780, 420, 12), ("Фанера 12", 1200, 600, 5), ("МДФ 16", 900, 450, 2)]
 
 # name, material, thickness, length, width, qty, edges (Д1 Д2 Ш1 Ш2), may rotate, notes
 _BUNK = [
@@ -180,3 +185,10 @@ def add_production_documents(staff: dict[str, User]) -> None:
             options="Индивидуальный проект: окно в стене, флажок на башне"))
     sheet_orders = [by_name[name].id for name, _ in plan] + [individual.id]
     cutsheets.create_cut_sheet(constructor, sheet_orders, PLY)
+
+
+def add_stored_offcuts(constructor: User) -> None:
+    """Offcuts left from the sheets cut before the program (so they come from no sheet of it)."""
+    for material, length, width, days in OFFCUTS:
+        Offcut.create(number=numbering.next_number(numbering.OFFCUT_NO), material=material, length=length,
+                      width=width, created_by=constructor, created_at=clock.now() - timedelta(days=days))

@@ -15,7 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.demo.history import add_archive
-from app.demo.production import add_production_documents
+from app.demo.mail import add_demo_letters
+from app.demo.production import add_production_documents, add_stored_offcuts
 from app.demo.shop_details import add_shop_details
 from app.demo.sms import add_demo_sms
 from app.domain import clock, pipeline
@@ -267,6 +268,8 @@ def build_demo(seed: int = 15) -> dict[str, User]:
         numbering.ensure_at_least(numbering.ORDER_NO, len(DEALS))
         add_archive(staff, {STANDARD: SALES_PATH, INDIVIDUAL: DESIGN_PATH})
         add_production_documents(staff)
+        add_stored_offcuts(staff["constructor"])
         add_shop_details()
         add_demo_sms()
+        add_demo_letters()
     return staff

@@ -24,7 +24,7 @@ from app.store.db import APP_AUTHOR, APP_NAME, close_database, database
 DB_NAME = "demo.sqlite3"
 FILES_NAME = "files"
 READY = "ready"  # written last: a folder without it is a build that did not finish
-BUILDER_SOURCES = ("shop.py", "production.py", "template.py")
+BUILDER_SOURCES = ("shop.py", "production.py", "template.py", "mail.py")
 
 
 def cache_dir() -> Path:

@@ -32,7 +32,7 @@ from app.documents.fonts import register_fonts
 from app.documents.layout_picture import BoardPicture, fit_label, hatch_lines, picture
 from app.documents.pack_data import SheetData, sheet_parts
 from app.documents.pack_pdf import FRAME_W, GRID, SHADE, LayoutHook
-from app.domain.banding import banding_by_code, banding_metres, metres_text
+from app.domain.banding import banding_metres, metres_text
 from app.domain.money import format_rub
 
 PART_FILL = colors.HexColor("#f4efe3")
@@ -50,7 +50,7 @@ def layouts_hook(stock: Sequence[Board]) -> LayoutHook:
 
 def banding_lines(sheet: SheetData) -> list[str]:
     """Metres of each banding type (edges plus overhang) per order of the sheet and in all."""
-    types = banding_by_code()
+    types = sheet.banding
     lines = []
     everything = []
     for order in sheet.orders:
@@ -78,15 +78,17 @@ def layout_flowables(plan: SheetPlan, notes: Sequence[str] = ()) -> list[Flowabl
     rows = [["Материал", "Лист, мм", "Взять со склада", "Результат", "Использование"]]
     for m in plan.materials:
         size = m.sizes
-        take = f"{len(m.layouts)} {boards_word(len(m.layouts))}" if m.result else "—"
+        take = m.take if m.result else "—"
         rows.append([Paragraph(m.material, s.body), size, take, Paragraph(m.verdict, s.body),
                      percent(m.utilisation) if m.result else "—"])
     summary = Table(rows, colWidths=[48 * mm, 26 * mm, 28 * mm, FRAME_W - 132 * mm, 30 * mm], repeatRows=1)
     summary.setStyle(_grid(s))
+    taken = ", ".join(f"№{n}" for n in plan.offcuts_used)
     story: list[Flowable] = [summary, Spacer(1, 2 * mm),
                              Paragraph(f"Всего взять со склада: <b>{plan.boards_used} "
-                                       f"{boards_word(plan.boards_used)}</b>; использование листов "
-                                       f"<b>{percent(plan.utilisation)}</b>.", s.body)]
+                                       f"{boards_word(plan.boards_used)}</b>"
+                                       + (f" и деловые остатки <b>{taken}</b>" if taken else "")
+                                       + f"; использование листов <b>{percent(plan.utilisation)}</b>.", s.body)]
     story += [Paragraph(note, s.body) for note in notes]
     costs = order_costs(plan)
     if any(costs.values()):
@@ -94,8 +96,8 @@ def layout_flowables(plan: SheetPlan, notes: Sequence[str] = ()) -> list[Flowabl
         story.append(Paragraph(f"Стоимость листов по заказам (по площади деталей): {shares}; "
                                f"всего {format_rub(round(sum(costs.values()) * 100))}.", s.body))
     for m in plan.materials:
-        for k, layout in enumerate(m.layouts, start=1):
-            head = Paragraph(f"{m.material} · лист {k} из {len(m.layouts)} · {layout.board.length}×"
+        for k, layout in enumerate(m.layouts):
+            head = Paragraph(f"{m.material} · {m.board_title(k)} · {layout.board.length}×"
                              f"{layout.board.width} мм · использование {percent(layout.utilisation)}", s.head)
             story += [CondPageBreak(60 * mm), KeepTogether([head, board_drawing(picture(layout), s),
                                                             Spacer(1, 1.5 * mm), _parts_table(layout, s)])]

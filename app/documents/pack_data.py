@@ -11,10 +11,13 @@ from datetime import date
 from pathlib import Path
 
 from app.domain import clock
+from app.domain.banding import BandingType, banding_by_code
 from app.domain.codes import OrderKind
 from app.domain.names import PersonName
+from app.domain.offcuts import StockOffcut
 from app.domain.specs import HardwareLine, PartLine
-from app.services import cutsheets, specs
+from app.services import cutsheets, offcuts, specs
+from app.services.banding_types import banding_list
 from app.store import files
 from app.store.models import Attachment, CutSheet, Deal
 
@@ -64,6 +67,8 @@ class SheetData:
     created_by: str
     cancelled: bool
     orders: list[OrderData]
+    banding: dict[str, BandingType] = field(default_factory=banding_by_code)  # the shop's list by code
+    offcuts: tuple[StockOffcut, ...] = ()  # stored offcuts its layouts may cut from
 
 
 def sheet_parts(sheet: SheetData, order: OrderData) -> list[PartLine]:
@@ -98,4 +103,5 @@ def load_sheet(number: int) -> SheetData:
         number=sheet.number, material=sheet.material, created_on=clock.to_local(sheet.created_at).date(),
         created_by=sheet.created_by.full_name if sheet.created_by_id else "—",
         cancelled=sheet.status == CutSheet.CANCELLED,
-        orders=[order_data(deal) for deal in cutsheets.orders_of(sheet)])
+        orders=[order_data(deal) for deal in cutsheets.orders_of(sheet)], offcuts=offcuts.sheet_offcuts(sheet),
+        banding=banding_by_code(list(banding_list().values())))

@@ -57,8 +57,9 @@ from reportlab.platypus import (
 from app.documents.fonts import register_fonts
 from app.documents.pack_data import FileRef, OrderData, SheetData, sheet_parts
 from app.domain import clock
+from app.domain.banding import banding_metres, edge_mark, metres_text
 from app.domain.russian import parts_text
-from app.domain.specs import area_m2, edge_label, edge_totals, format_decimal
+from app.domain.specs import EDGE_FIELDS, area_m2, format_decimal
 
 PAGE_W, PAGE_H = A4
 MARGIN = 12 * mm
@@ -347,8 +348,8 @@ class PackBuilder:
         return [str(number), self._text_cell(part.name, widths[1], s.cell),
                 self._text_cell(part.material or "—", widths[2], s.cell),
                 format_decimal(part.thickness), str(part.length), str(part.width), str(part.quantity),
-                edge_label(part.edge_l1), edge_label(part.edge_l2), edge_label(part.edge_w1),
-                edge_label(part.edge_w2), "да" if part.may_rotate else "нет",
+                *(self._text_cell(edge_mark(self.sheet.banding, getattr(part, key)), widths[7], s.small)
+                  for key in EDGE_FIELDS), "да" if part.may_rotate else "нет",
                 self._text_cell(part.notes, widths[-1], s.small)]
 
     def _part_widths(self) -> list[float]:
@@ -422,8 +423,7 @@ class PackBuilder:
     def _parts_totals(self, order: OrderData) -> list:
         if not order.parts:
             return []
-        edges = ", ".join(f"{edge_label(code)} мм — {format_decimal(metres.quantize(Decimal('0.1')))} м"
-                          for code, metres in edge_totals(order.parts).items()) or "нет"
+        edges = metres_text(banding_metres(order.parts, self.sheet.banding))
         area = format_decimal(area_m2(order.parts).quantize(Decimal("0.01")))
         total = parts_text(len(order.parts), sum(p.quantity for p in order.parts))
         text = (f"Итого: <b>{total}</b>, площадь {area} м²; "

@@ -22,6 +22,7 @@ class Changes:
     specs: bool = False  # parts, hardware or the spec form of deals
     cut_sheets: bool = False  # cut sheets created, cancelled or handed over to production
     stock_boards: bool = False  # the «Материалы» table of stock boards
+    offcuts: bool = False  # the store of offcuts («Остатки»): stored, reserved, used, written off
     users: bool = False  # accounts, their roles, groups, passwords and the rights table
     audit: bool = False  # lines added to the «Журнал»
     settings: bool = False  # the shop's settings (days a card may sit in a stage)

@@ -2,6 +2,7 @@
 gates' ones come from the pipeline) and the other things people type — notes, tasks, users."""
 from __future__ import annotations
 
+from app.domain.part_import import FIELDS as PART_FILE_FIELDS
 from app.domain.pipeline import FIELD_LABELS as GATE_LABELS
 
 LABELS: dict[str, str] = {
@@ -46,7 +47,14 @@ LABELS: dict[str, str] = {
     "sms.key": "Ключ шлюза",
     "sms.test_mode": "Тестовый режим",
     "sms.auto_send": "Отправлять автоматически",
+    "offcut": "Остаток",
+    "offcut.material": "Материал остатка",
+    "offcut.length": "Длина остатка",
+    "offcut.width": "Ширина остатка",
+    "cut_sheet": "Лист раскроя",
     "spec": "Спецификация",
+    "columns": "Столбцы файла",
+    **{f"columns.{key}": f"Столбец «{name}»" for key, name in PART_FILE_FIELDS},
     # the shop's requisites, the papers' templates, the outgoing mailbox (app.domain.requisites,
     # app.domain.paper_templates, app.integrations.smtp_mail)
     "shop.kind": "Форма",
@@ -75,6 +83,9 @@ LABELS: dict[str, str] = {
     "mail.sender_name": "Имя отправителя",
     "mail.to": "Кому",
     "mail.letter": "Письмо",
+    "mail.subject": "Тема",
+    "mail.body": "Текст письма",
+    "mail.files": "Вложения",
     "sms.text": "Текст СМС",
     "sms.phone": "Телефон",
     "sms.template": "Название шаблона",
@@ -85,6 +96,22 @@ LABELS: dict[str, str] = {
     "sms.quiet_from": "Тихие часы с",
     "sms.quiet_to": "Тихие часы до",
     "sms.shop_phone": "Телефон магазина",
+    "banding.name": "Название кромки",
+    "banding.thickness": "Толщина кромки",
+    "banding.overhang": "Припуск",
+    "banding.compensate": "Уменьшать деталь",
+    "banding.active": "Используется",
+    "labels.kind": "Формат бирок",
+    "labels.columns": "Бирок в ряду",
+    "labels.rows": "Рядов на листе",
+    "labels.width": "Ширина бирки",
+    "labels.height": "Высота бирки",
+    "labels.left": "Поле слева",
+    "labels.top": "Поле сверху",
+    "labels.gap_x": "Зазор между столбцами",
+    "labels.gap_y": "Зазор между рядами",
+    "labels.roll_width": "Ширина бирки в рулоне",
+    "labels.roll_height": "Высота бирки в рулоне",
 }
 
 

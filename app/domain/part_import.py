@@ -1,47 +1,148 @@
-"""Parts lists exported by cutting programs (MaxCut, CutList Plus, optiCutter) or kept in the shop's
-own spreadsheets, read as CSV: the columns are found by their header names, in English or Russian,
-whatever their order; rows are checked as pasted rows are, with the same row-by-row report."""
+"""Parts lists exported by cutting programs or kept in the shop's own spreadsheets, as rows of cells
+(read from CSV or XLSX by the services): which program wrote them, which column holds which field,
+and the part lines with the same row-by-row report as a paste. No files and no database here.
+
+Formats, as the programs write them (sizes in millimetres):
+- MaxCut: an optional first line ``Sep=,`` naming the delimiter, every cell quoted, sizes with their
+  unit («795 mm»); «Type», «Name», «Length», «Width», «Quantity», «Notes», «Can Rotate (…)» (0/1/2 or
+  NoRotation/AllowRotation/…), «Material», «Edging Length 1/2», «Edging Width 1/2» (a banding's name).
+- CutList Plus fx: «Part #», «Description», «Thick», «Length», «Width», «Copies», «Material Name»,
+  «Can Rotate» (Yes/No), «Banding» (how many edges: «2W-1L», «None»), «<Info>», «Notes».
+- optiCutter: a key column — ``M`` sets the material of the next rows, ``P`` a panel (length,
+  width, quantity, label, can turn ``y``), ``@`` a comment, other keys (N, S, K, …) the plan's stock
+  and saw; no header row.
+- The shop's own spreadsheets: any header; the columns are found by their names (English or Russian)
+  or picked once by the user and remembered by the header's signature.
+"""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from app.domain.specs import PART_COLUMNS, LineProblem, PasteResult, SpecError, clean_part
+from app.domain.specs import (
+    EDGE_FIELDS,
+    EDGE_OPTIONS,
+    MAX_ROWS,
+    LineProblem,
+    PasteResult,
+    SpecError,
+    clean_part,
+    too_many_rows,
+)
 
-# Header names per field (lower case, compared after removing units and brackets), the preferred
-# first: CutList Plus has both «Part #» and «Description», the description names the part. Edge
-# banding columns are read only in the shop's own codes («Кромка Д1» …).
+MAX_CELL = 500  # characters in one cell; more is not a parts list
+HEADER_SEARCH = 10  # a header may sit under a few title rows
+
+# The fields a parts file can fill, in the order the mapping step asks for them, with their labels.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Название"), ("length", "Длина"), ("width", "Ширина"), ("quantity", "Количество"),
+    ("material", "Материал"), ("thickness", "Толщина"), ("may_rotate", "Поворот / текстура"),
+    ("edge_l1", "Кромка Д1"), ("edge_l2", "Кромка Д2"), ("edge_w1", "Кромка Ш1"), ("edge_w2", "Кромка Ш2"),
+    ("notes", "Примечание"),
+)
+FIELD_LABELS = dict(FIELDS)
+REQUIRED = ("name", "length", "width")  # without a quantity column every row is one part
+PROGRAM_FIELDS = ("banding", "type")  # read from the programs' own columns, never picked by hand
+
+# Header names per field (compared after removing units and brackets), the preferred first:
+# CutList Plus has both «Part #» and «Description», the description names the part.
 HEADER_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("may_rotate", ("can rotate", "rotate", "rotation", "allow rotation", "поворот")),
-    ("edge_l1", ("кромка д1",)),
-    ("edge_l2", ("кромка д2",)),
-    ("edge_w1", ("кромка ш1",)),
-    ("edge_w2", ("кромка ш2",)),
-    ("quantity", ("quantity", "qty", "copies", "count", "кол-во", "количество", "кол")),
+    ("may_rotate", ("can rotate", "rotate", "rotation", "allow rotation", "can turn", "поворот",
+                    "поворот / текстура")),
+    ("edge_l1", ("кромка д1", "edging length 1", "edge l1", "д1")),
+    ("edge_l2", ("кромка д2", "edging length 2", "edge l2", "д2")),
+    ("edge_w1", ("кромка ш1", "edging width 1", "edge w1", "ш1")),
+    ("edge_w2", ("кромка ш2", "edging width 2", "edge w2", "ш2")),
+    ("banding", ("banding",)),
+    ("quantity", ("quantity", "qty", "copies", "count", "кол-во", "количество", "кол", "шт")),
     ("length", ("length", "длина")),
     ("width", ("width", "ширина")),
-    ("thickness", ("thickness", "толщина")),
-    ("material", ("material", "материал")),
-    ("name", ("description", "part name", "name", "label", "деталь", "наименование", "part")),
+    ("thickness", ("thickness", "thick", "толщина", "толщ")),
+    ("material", ("material", "material name", "материал")),
+    ("name", ("description", "part name", "name", "label", "деталь", "наименование", "название", "part")),
     ("notes", ("notes", "note", "comment", "примечание")),
+    ("type", ("type",)),
 )
-MAXCUT_SAME_AS_MATERIAL = "2"  # MaxCut's «Can Rotate» value meaning «as the material says»
+ROTATE_WORDS = {"norotation": "нет", "allowrotation": "да", "no rotation": "нет", "allow rotation": "да",
+                "yes": "да", "no": "нет"}
+AS_MATERIAL = {"2", "allowifnograin", "same as material", "as material"}  # MaxCut: the material decides
+NOT_PARTS = ("stock", "sheet", "лист")  # MaxCut's «Type» of rows that are boards, not parts
+OPTICUTTER_PANEL = "P"
+OPTICUTTER_KEYS = {"N", "M", "S", "K", "P", "@", "LT", "RT", "TT", "BT", "O", "MR", "T", "G"}
+CUTLIST_BANDING = re.compile(r"(\d)\s*W\s*-\s*(\d)\s*L", re.IGNORECASE)
+CUTLIST_BANDING_CODE = "0.4"  # CutList Plus counts banded edges but names no thickness
+UNIT_SUFFIX = re.compile(r"\s*(mm|мм)\.?\s*$", re.IGNORECASE)
+OTHER_UNIT = re.compile(r"\d\s*(in|inch|\"|cm|см|m|м)\.?\s*$", re.IGNORECASE)
+
+
+@dataclass
+class PartsTable:
+    """A parts file read into rows: its header, the data rows with their numbers in the file, the
+    program that wrote it (``kind``) and the columns found for each field (``columns``: field → index)."""
+
+    file_name: str
+    kind: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    columns: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def signature(self) -> str:
+        """A short key of the header's names (the same spreadsheet layout gives the same key)."""
+        return header_signature(self.header)
+
+    def complete(self, columns: dict[str, int] | None = None) -> bool:
+        """Whether ``columns`` (the found ones by default) name every required field."""
+        return all(key in (self.columns if columns is None else columns) for key in REQUIRED)
+
+    def preview(self, count: int = 8) -> list[list[str]]:
+        """The first data rows, as many cells as the header (for the mapping step)."""
+        return [(cells + [""] * len(self.header))[:len(self.header)] for _, cells in self.rows[:count]]
 
 
 def _header_key(cell: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[\(\[].*?[\)\]]|,?\s*(mm|мм)\b|[#:]", " ", cell.lower())).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[\(\[].*?[\)\]]|,?\s*(mm|мм)\b\.?|[#:<>]", " ", cell.lower())).strip()
 
 
-def column_map(header: list[str]) -> dict[int, str]:
-    """Column index → field for the header cells that name a known field (each field once)."""
+def header_signature(header: list[str]) -> str:
     keys = [_header_key(cell) for cell in header]
-    out: dict[int, str] = {}
-    for field, names in HEADER_NAMES:
-        n = next((keys.index(name) for name in names if name in keys and keys.index(name) not in out), None)
+    while keys and not keys[-1]:
+        keys.pop()
+    return hashlib.sha1("|".join(keys).encode("utf-8")).hexdigest()[:20]
+
+
+def column_map(header: list[str]) -> dict[str, int]:
+    """Field → column index for the header cells that name a known field (each column once)."""
+    keys = [_header_key(cell) for cell in header]
+    out: dict[str, int] = {}
+    for key, names in HEADER_NAMES:
+        n = next((keys.index(name) for name in names if name in keys and keys.index(name) not in out.values()),
+                 None)
         if n is not None:
-            out[n] = field
+            out[key] = n
     return out
+
+
+def guess_columns(header: list[str]) -> dict[str, int]:
+    """The columns found by name, and for the fields still missing a column whose name starts with one
+    of the field's names («Наименование детали», «Толщ.»; an edge's ends with it: «Кр. Д1») — the
+    mapping step's first choice."""
+    found = {key: n for key, n in column_map(header).items() if key in FIELD_LABELS}
+    keys = [_header_key(cell) for cell in header]
+    for key, names in HEADER_NAMES:
+        if key in found or key not in FIELD_LABELS:
+            continue
+        at_end = key in EDGE_FIELDS  # «Кр. Д1»; other fields start with their name: «Длина детали, мм»
+        n = next((i for i, cell in enumerate(keys) for name in names if i not in found.values() and re.match(
+            (r"^" + re.escape(name) + r"($|[^\w-])") if not at_end else (r"^(.*[^\w-])?" + re.escape(name) + "$"),
+            cell)), None)
+        if n is not None:
+            found[key] = n
+    return found
 
 
 def decode_text(data: bytes) -> str:
@@ -52,33 +153,190 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1251", errors="replace")
 
 
-def read_parts_csv(text: str) -> PasteResult:
-    """Part lines from a CSV export (comma, semicolon or tab separated, quoted cells allowed)
-    whose first row names the columns; a missing thickness is taken from the material's name
-    («ЛДСП 16» → 16). Rows that cannot be read are reported by their row number."""
+def text_rows(text: str) -> list[list[str]]:
+    """The rows of a CSV text: comma, semicolon or tab separated (MaxCut's ``Sep=;`` line names it),
+    quoted cells with line breaks allowed. SpecError when it cannot be read as CSV or is too long."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    first = text.split("\n", 1)[0]
-    delimiter = max(("\t", ";", ","), key=first.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    result = PasteResult([], [], skipped_header=True)
-    if not rows:
-        return result
-    columns = column_map(rows[0])
-    missing = [label for key, label in PART_COLUMNS if key in ("length", "width") and key not in columns.values()]
+    first, _, rest = text.partition("\n")
+    declared = re.fullmatch(r'"?sep=(.)"?\s*', first.strip(), re.IGNORECASE)
+    if declared:
+        delimiter, text = declared.group(1), rest
+    else:
+        first = next((line for line in text.split("\n", HEADER_SEARCH) if line.strip()), "")
+        delimiter = max(("\t", ";", ","), key=first.count)
+    rows: list[list[str]] = []
+    filled = 0
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for cells in reader:
+            rows.append(cells)
+            filled += any(cell.strip() for cell in cells)
+            if filled > MAX_ROWS + HEADER_SEARCH:
+                raise SpecError(too_many_rows())
+    except csv.Error:
+        raise SpecError(f"не читается как таблица CSV (строка {reader.line_num}: незакрытая кавычка "
+                        "или слишком длинная ячейка)") from None
+    return rows
+
+
+def cell_text(value) -> str:
+    """A cell as text: XLSX numbers without a trailing «.0», booleans as «да»/«нет», None as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, float):
+        return format(value, "f").rstrip("0").rstrip(".") if value == value and abs(value) < 1e15 else str(value)
+    return str(value)
+
+
+def table_of(file_name: str, rows: list[list]) -> PartsTable:
+    """The parts table of a file's rows: optiCutter's key column, or a header row (MaxCut, CutList
+    Plus, the shop's own columns). SpecError when there is nothing to read."""
+    rows = [_trimmed([cell_text(cell) for cell in cells]) for cells in rows]
+    numbered = [(n, cells) for n, cells in enumerate(rows, start=1) if any(cell.strip() for cell in cells)]
+    if not numbered:
+        raise SpecError("файл пуст: в нём нет ни одной строки")
+    if len(numbered) > MAX_ROWS + HEADER_SEARCH:
+        raise SpecError(too_many_rows())
+    opticutter = _opticutter(file_name, numbered)
+    if opticutter is not None:
+        return opticutter
+    at, header = max(enumerate(numbered[:HEADER_SEARCH]), key=lambda item: (len(column_map(item[1][1])), -item[0]))
+    header_cells = [cell.strip() for cell in header[1]]
+    body = numbered[at + 1:]
+    if not body:
+        raise SpecError("в файле только заголовок, строк деталей нет")
+    if len(body) > MAX_ROWS:
+        raise SpecError(too_many_rows())
+    columns = column_map(header_cells)
+    keys = {_header_key(cell) for cell in header_cells}
+    if "type" in columns and keys & {"edging length 1", "can rotate", "import id"}:
+        kind = "MaxCut"
+    elif "part" in keys and "copies" in keys:
+        kind = "CutList Plus"
+    else:
+        kind = "таблица"
+    return PartsTable(file_name, kind, header_cells, body, columns)
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
+def _opticutter(file_name: str, numbered: list[tuple[int, list[str]]]) -> PartsTable | None:
+    keys = [cells[0].strip().upper() for _, cells in numbered]
+    if OPTICUTTER_PANEL not in keys or not set(keys) <= OPTICUTTER_KEYS:
+        return None
+    header = ["Длина", "Ширина", "Количество", "Название", "Поворот", "Материал"]
+    material, body = "", []
+    for (number, cells), key in zip(numbered, keys):
+        if key == "M":
+            material = cells[1].strip() if len(cells) > 1 else ""
+        elif key == OPTICUTTER_PANEL:
+            body.append((number, (cells[1:6] + [""] * 5)[:5] + [material]))
+    columns = {"length": 0, "width": 1, "quantity": 2, "name": 3, "may_rotate": 4, "material": 5}
+    return PartsTable(file_name, "optiCutter", header, body, columns)
+
+
+def check_columns(table: PartsTable, columns: dict[str, int]) -> list[tuple[str, str]]:
+    """What is wrong with a chosen mapping, as (field, Russian message) pairs."""
+    problems = [(key, "выберите столбец") for key in REQUIRED if key not in columns]
+    seen: dict[int, str] = {}
+    for key, n in columns.items():
+        if key not in FIELD_LABELS and key not in PROGRAM_FIELDS:
+            problems.append((key, "нет такого поля"))
+        elif not isinstance(n, int) or isinstance(n, bool) or not 0 <= n < len(table.header):
+            problems.append((key, "нет такого столбца в файле"))
+        elif n in seen:
+            problems.append((key, f"столбец «{column_title(table, n)}» уже выбран для поля «{FIELD_LABELS[seen[n]]}»"))
+        else:
+            seen[n] = key
+    return problems
+
+
+def column_title(table: PartsTable, n: int) -> str:
+    """«C: Длина, мм» — the column's letter and header."""
+    letters = ""
+    k = n + 1
+    while k:
+        k, rest = divmod(k - 1, 26)
+        letters = chr(65 + rest) + letters
+    name = table.header[n] if n < len(table.header) else ""
+    return f"{letters}: {name}" if name else letters
+
+
+def read_parts(table: PartsTable, columns: dict[str, int] | None = None) -> PasteResult:
+    """Part lines from the table's rows by ``columns`` (the found ones by default). A missing thickness
+    is taken from the material's name («ЛДСП 16» → 16); rows that cannot be read are reported by their
+    row number in the file, and rows read with a guess are listed to check."""
+    columns = dict(table.columns if columns is None else columns)
+    result = PasteResult([], [], skipped_header=table.kind != "optiCutter")
+    missing = [FIELD_LABELS[key] for key in REQUIRED if key not in columns]
     if missing:
-        result.problems.append(LineProblem(1, "в первой строке нет столбцов: " + ", ".join(missing)))
+        result.problems.append(LineProblem(1, "не выбраны столбцы: " + ", ".join(missing)))
         return result
-    for index, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        values = {field: cells[n] for n, field in columns.items() if n < len(cells)}
-        if values.get("may_rotate", "").strip() == MAXCUT_SAME_AS_MATERIAL:
-            values["may_rotate"] = ""
-        if not str(values.get("thickness") or "").strip():
-            found = re.search(r"(\d+(?:[.,]\d+)?)\s*(?:мм|mm)?\s*$", values.get("material", ""))
-            values["thickness"] = found.group(1) if found else ""
+    for number, cells in table.rows:
+        values = {key: cells[n].strip() if n < len(cells) else "" for key, n in columns.items()}
         try:
-            result.lines.append(clean_part(values))
+            values, notes = _prepared(values)
+            line = clean_part(values)
         except SpecError as error:
-            result.problems.append(LineProblem(index, str(error)))
+            result.problems.append(LineProblem(number, str(error)))
+            continue
+        result.lines.append(line)
+        result.rows.append(number)
+        result.warnings += [LineProblem(number, note) for note in notes]
     return result
+
+
+def _edge_number(cell: str) -> str:
+    """The banding's thickness in a banding's name: «ПВХ 2 мм» → 2, «22х0,4» (width × thickness) → 0,4;
+    the cell as it is when no number in it is a banding the shop knows (the check then names it)."""
+    numbers = re.findall(r"\d+(?:[.,]\d+)?", cell)
+    known = [n for n in numbers if _edge_code(n) in EDGE_OPTIONS]
+    return known[0] if known else cell
+
+
+def _edge_code(number: str) -> str:
+    return format(Decimal(number.replace(",", ".")).normalize(), "f")
+
+
+def _prepared(values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Cells turned into what ``clean_part`` reads, and notes on the guesses made."""
+    notes: list[str] = []
+    long = next((key for key, value in values.items() if len(value) > MAX_CELL), None)
+    if long is not None:
+        raise SpecError(f"{FIELD_LABELS.get(long, long)}: в ячейке больше {MAX_CELL} знаков — это не деталь")
+    kind = values.pop("type", "").lower()
+    if any(word in kind for word in NOT_PARTS):
+        raise SpecError(f"это лист материала («{values.get('name') or kind}»), а не деталь — не взят")
+    for key in ("length", "width", "thickness"):
+        raw = values.get(key, "")
+        if OTHER_UNIT.search(raw) and not UNIT_SUFFIX.search(raw):
+            raise SpecError(f"{FIELD_LABELS[key]}: «{raw}» — нужны миллиметры (выгрузите список в мм)")
+        values[key] = UNIT_SUFFIX.sub("", raw)
+    values.setdefault("quantity", "1")
+    rotate = values.get("may_rotate", "").strip().lower()
+    if rotate in AS_MATERIAL:
+        values["may_rotate"] = ""
+        notes.append("поворот «как у материала» — текстура сохранена, деталь не поворачивается")
+    elif rotate in ROTATE_WORDS:
+        values["may_rotate"] = ROTATE_WORDS[rotate]
+    for key in EDGE_FIELDS:
+        values[key] = _edge_number(values.get(key, ""))
+    banding = values.pop("banding", "").strip()
+    counted = CUTLIST_BANDING.fullmatch(banding)
+    if counted and counted.group(0) != "0W-0L":
+        short, long_edges = int(counted.group(1)), int(counted.group(2))
+        for key in ("edge_l1", "edge_l2")[:long_edges] + ("edge_w1", "edge_w2")[:short]:
+            values[key] = CUTLIST_BANDING_CODE
+        notes.append(f"кромка «{banding}»: толщина в файле не указана, поставлена 0,4 мм — проверьте")
+    elif banding and banding.lower() not in ("none", "нет", "-"):
+        raise SpecError(f"Кромка: «{banding}» — не понять, какие кромки (бывает 1W-2L или None)")
+    if not values.get("thickness"):
+        found = re.search(r"(\d+(?:[.,]\d+)?)\s*(?:мм|mm)?\s*$", values.get("material", ""))
+        values["thickness"] = found.group(1) if found else ""
+    return values, notes

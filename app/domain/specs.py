@@ -2,14 +2,15 @@
 spreadsheet paste (tab-separated rows). No database here.
 
 Sizes are millimetres. Edge banding is given per edge: the two long edges (Д1, Д2) and the two
-short edges (Ш1, Ш2), each "" (none) or a thickness in mm from ``EDGE_OPTIONS``.
+short edges (Ш1, Ш2), each "" (none) or the code of one of the shop's banding types
+(app/domain/banding.py); ``EDGE_OPTIONS`` are the codes the shop's list starts with.
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 
 EDGE_OPTIONS: dict[str, str] = {"": "—", "0.4": "0,4", "0.8": "0,8", "1": "1", "2": "2"}
@@ -27,6 +28,7 @@ HARDWARE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("item", "Наименование"), ("article", "Артикул"), ("quantity", "Кол-во"), ("unit", "Ед."),
 )
 MAX_SIZE_MM = 5000
+MAX_ROWS = 10_000  # rows of one paste or one imported file
 MAX_QUANTITY = 10_000  # a row's count: more is a slip of the keyboard (3 000 000 000 hung the paste)
 
 YES_WORDS = {"да", "+", "1", "можно", "yes", "y", "true", "д"}
@@ -82,15 +84,21 @@ def _text(value) -> str:
     return " ".join(str(value if value is not None else "").split())
 
 
-def _number(value, label: str) -> Decimal:
+def read_decimal(value) -> Decimal | None:
+    """A typed number («0,4», «2 мм», «1 200»); None when it is not one (or not finite)."""
     raw = _text(value).replace(" ", "").replace(",", ".").lower().removesuffix("мм")
-    if not raw:
-        raise SpecError(f"{label}: не указано")
     try:
         number = Decimal(raw)
     except InvalidOperation:
-        raise SpecError(f"{label}: «{_text(value)}» — не число") from None
-    if not number.is_finite():
+        return None
+    return number if number.is_finite() else None
+
+
+def _number(value, label: str) -> Decimal:
+    if not _text(value).lower().removesuffix("мм").strip():
+        raise SpecError(f"{label}: не указано")
+    number = read_decimal(value)
+    if number is None:
         raise SpecError(f"{label}: «{_text(value)}» — не число")
     return number
 
@@ -106,20 +114,28 @@ def _size(value, label: str) -> int:
     return int(number)
 
 
-def clean_edge(value, label: str = "Кромка") -> str:
-    """An edge banding code ("" or "0.4", "2" …) from «—», «0,4», «2 мм», «нет» …"""
-    raw = _text(value).lower().replace(",", ".").removesuffix("мм").strip()
+def _edge_key(text: str) -> str:
+    return " ".join(text.split()).casefold().replace(",", ".").removesuffix("мм").strip()
+
+
+def clean_edge(value, label: str = "Кромка", choices: dict[str, str] | None = None) -> str:
+    """An edge banding code ("" or "0.4", "2" …) from «—», «0,4», «2 мм», «нет», or a type's name
+    («ПВХ 0,4»); ``choices`` (code → name, the shop's list) defaults to ``EDGE_OPTIONS``."""
+    choices = EDGE_OPTIONS if choices is None else choices
+    raw = _edge_key(_text(value))
     if raw in ("", "-", "—", "нет", "0", "без"):
         return ""
-    if raw not in EDGE_OPTIONS:
-        try:
-            raw = format(Decimal(raw).normalize(), "f")
-        except InvalidOperation:
-            pass
-    if raw not in EDGE_OPTIONS:
-        allowed = ", ".join(v for k, v in EDGE_OPTIONS.items() if k)
-        raise SpecError(f"{label}: «{_text(value)}» — нет такой кромки (бывает: нет, {allowed} мм)")
-    return raw
+    for code, shown in choices.items():
+        if code and raw in (_edge_key(shown), _edge_key(code)):
+            return code
+    try:
+        number = format(Decimal(raw).normalize(), "f")
+    except InvalidOperation:
+        number = None
+    if number in choices:
+        return number
+    allowed = ", ".join(shown for code, shown in choices.items() if code)
+    raise SpecError(f"{label}: «{_text(value)}» — нет такой кромки (бывает: нет, {allowed})")
 
 
 def clean_rotate(value) -> bool:
@@ -135,8 +151,9 @@ def clean_rotate(value) -> bool:
     raise SpecError(f"Поворот: «{_text(value)}» — напишите «да» или «нет»")
 
 
-def clean_part(values: dict) -> PartLine:
-    """A checked part line from raw values (strings or numbers); SpecError names every problem."""
+def clean_part(values: dict, edges: dict[str, str] | None = None) -> PartLine:
+    """A checked part line from raw values (strings or numbers); SpecError names every problem.
+    ``edges`` are the banding types the edges may name (code → name; see ``clean_edge``)."""
     problems: list[str] = []
 
     def take(convert, key, *args):
@@ -159,13 +176,13 @@ def clean_part(values: dict) -> PartLine:
         problems.append("Количество: целое число не меньше 1")
     elif quantity is not None and quantity > MAX_QUANTITY:
         problems.append(f"Количество: {quantity} — больше {MAX_QUANTITY:,} в строке, проверьте".replace(",", " "))
-    edges = {key: take(clean_edge, key, label) for key, label in PART_COLUMNS if key in EDGE_FIELDS}
+    banded = {key: take(clean_edge, key, label, edges) for key, label in PART_COLUMNS if key in EDGE_FIELDS}
     may_rotate = take(clean_rotate, "may_rotate")
     if problems:
         raise SpecError("; ".join(problems))
     return PartLine(name=name, material=_text(values.get("material")), thickness=thickness.normalize(),
                     length=length, width=width, quantity=int(quantity), may_rotate=may_rotate,
-                    notes=_text(values.get("notes")), **edges)
+                    notes=_text(values.get("notes")), **banded)
 
 
 def clean_hardware(values: dict) -> HardwareLine:
@@ -204,6 +221,8 @@ class PasteResult:
     lines: list
     problems: list[LineProblem]
     skipped_header: bool = False
+    rows: list[int] = field(default_factory=list)  # the row number each line was read from
+    warnings: list[LineProblem] = field(default_factory=list)  # lines taken with a guess, to check
 
 
 _HEADER_WORDS = re.compile(r"длин|ширин|деталь|наимен|кол|артикул|материал", re.IGNORECASE)
@@ -216,9 +235,17 @@ def _rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter="\t"))
 
 
+def too_many_rows() -> str:
+    return f"больше {MAX_ROWS:,} строк за один раз — разделите список на части".replace(",", " ")
+
+
 def _parse(text: str, columns: tuple[tuple[str, str], ...], required: int, clean) -> PasteResult:
     result = PasteResult([], [])
-    for index, cells in enumerate(_rows(text), start=1):
+    rows = _rows(text)
+    if sum(1 for cells in rows if any(cell.strip() for cell in cells)) > MAX_ROWS + 1:
+        result.problems.append(LineProblem(1, too_many_rows()))
+        return result
+    for index, cells in enumerate(rows, start=1):
         if not any(cell.strip() for cell in cells):
             continue
         if index == 1 and any(_HEADER_WORDS.search(cell) for cell in cells[:required]) and not any(
@@ -235,13 +262,41 @@ def _parse(text: str, columns: tuple[tuple[str, str], ...], required: int, clean
             result.lines.append(clean(values))
         except SpecError as error:
             result.problems.append(LineProblem(index, str(error)))
+        else:
+            result.rows.append(index)
     return result
 
 
-def parse_parts(text: str) -> PasteResult:
+def _row_ranges(rows: list[int]) -> str:
+    """«2–5, 7, 9–10»."""
+    parts, start = [], None
+    for n, row in enumerate(rows):
+        if start is None:
+            start = row
+        if n + 1 == len(rows) or rows[n + 1] != row + 1:
+            parts.append(str(start) if start == row else f"{start}–{row}")
+            start = None
+    return ", ".join(parts)
+
+
+def report_text(result: PasteResult, shown: int = 20) -> str:
+    """The row-by-row report of a paste or an import: the rows taken, the rows refused and why, the
+    rows taken with a guess to check (at most ``shown`` lines of each list)."""
+    taken = f"Взято строк: {len(result.lines)}"
+    lines = [taken + (f" (строки {_row_ranges(result.rows)})." if result.rows else ".")]
+    for title, problems in (("Не взяты", result.problems), ("Проверьте", result.warnings)):
+        if problems:
+            lines.append(f"{title} ({len(problems)}):")
+            lines += [str(problem) for problem in problems[:shown]]
+            if len(problems) > shown:
+                lines.append(f"… и ещё {len(problems) - shown}")
+    return "\n".join(lines)
+
+
+def parse_parts(text: str, edges: dict[str, str] | None = None) -> PasteResult:
     """Part lines from tab-separated rows in the order of ``PART_COLUMNS`` (a header row is
-    skipped; the first six columns are required, the rest optional)."""
-    return _parse(text, PART_COLUMNS, 6, clean_part)
+    skipped; the first six columns are required, the rest optional); ``edges`` as for ``clean_part``."""
+    return _parse(text, PART_COLUMNS, 6, lambda values: clean_part(values, edges))
 
 
 def parse_hardware(text: str) -> PasteResult:
@@ -249,28 +304,11 @@ def parse_hardware(text: str) -> PasteResult:
     return _parse(text, HARDWARE_COLUMNS, 3, clean_hardware)
 
 
-def edge_label(code: str) -> str:
-    """How an edge code is shown: «—», «0,4», «2»."""
-    return EDGE_OPTIONS.get(code, code)
-
-
 def format_decimal(value: Decimal | float | int) -> str:
     """«16», «3,2», «2,5» — no trailing zeros, decimal comma."""
     number = Decimal(str(value)).normalize()
     text = format(number, "f")
     return text.replace(".", ",")
-
-
-def edge_totals(lines: list[PartLine]) -> dict[str, Decimal]:
-    """Metres of edge banding per thickness code over all lines (long edges count the length)."""
-    totals: dict[str, Decimal] = {}
-    for line in lines:
-        for key in EDGE_FIELDS:
-            code = getattr(line, key)
-            if code:
-                side = line.length if key.startswith("edge_l") else line.width
-                totals[code] = totals.get(code, Decimal(0)) + Decimal(side * line.quantity) / 1000
-    return dict(sorted(totals.items(), key=lambda item: Decimal(item[0])))
 
 
 def area_m2(lines: list[PartLine]) -> Decimal:

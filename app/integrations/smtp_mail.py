@@ -146,12 +146,17 @@ def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
     return server
 
 
-def send(settings: SmtpSettings, password: str | None, message: EmailMessage) -> str:
-    """Send ``message``; returns its Message-ID. MailError when it was not sent."""
+def require_ready(settings: SmtpSettings) -> None:
+    """MailError saying what to fill in when the shop's mailbox is not set up."""
     problems = settings.problems()
     if problems:
         raise MailError("Почта для отправки не настроена («Настройки → Почта для отправки…»): "
                         + "; ".join(f"{label(PREFIX + key)}: {text}" for key, text in problems.items()))
+
+
+def send(settings: SmtpSettings, password: str | None, message: EmailMessage) -> str:
+    """Send ``message``; returns its Message-ID. MailError when it was not sent."""
+    require_ready(settings)
     server = _connect(settings, password)
     try:
         refused = server.send_message(message)

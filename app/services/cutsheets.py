@@ -17,7 +17,17 @@ from app.services import numbering, permissions
 from app.services.deals import MoveResult, move_deal
 from app.services.notes import add_note
 from app.store.db import database, is_postgres
-from app.store.models import Attachment, Contact, CutSheet, CutSheetOrder, Deal, PartSpec, ProductionForm, User
+from app.store.models import (
+    Attachment,
+    Contact,
+    CutSheet,
+    CutSheetOrder,
+    Deal,
+    Offcut,
+    PartSpec,
+    ProductionForm,
+    User,
+)
 
 CUTTING, PRODUCTION = "cutting", "production"
 
@@ -188,12 +198,17 @@ def part_counts(deal_ids, material: str = "") -> dict[int, tuple[int, int]]:
 
 
 def cancel_cut_sheet(number: int, actor: User | None, reason: str = "") -> Done[CutSheet]:
-    """Cancel a sheet; its number stays taken, each order's timeline says so."""
+    """Cancel a sheet (not once cut); its number stays taken, the offcuts its layouts held go back
+    to the store, each order's timeline says so."""
     permissions.require(actor, permissions.CUT_SHEETS)
     with database.atomic():
         sheet = get_sheet(number)
         if sheet.status == CutSheet.CANCELLED:
             raise ServiceError(f"Лист раскроя №{number} уже аннулирован")
+        if sheet.status == CutSheet.CUT:
+            raise ServiceError(f"Лист раскроя №{number} уже раскроен — аннулировать его нельзя")
+        released = Offcut.update(reserved_for=None).where(Offcut.reserved_for == sheet.id,
+                                                          Offcut.status == Offcut.STORED).execute()
         reason = " ".join((reason or "").split())
         sheet.status, sheet.cancelled_by, sheet.cancelled_at = CutSheet.CANCELLED, actor, clock.now()
         sheet.cancel_reason = reason
@@ -202,7 +217,8 @@ def cancel_cut_sheet(number: int, actor: User | None, reason: str = "") -> Done[
         orders = orders_of(sheet)
         for deal in orders:
             add_note(deal.id, actor, f"Лист раскроя №{number} аннулирован" + (f": {reason}" if reason else ""))
-        return Done(sheet, Changes(frozenset(deal.id for deal in orders), timeline=True, cut_sheets=True))
+        return Done(sheet, Changes(frozenset(deal.id for deal in orders), timeline=True, cut_sheets=True,
+                                   offcuts=bool(released)))
 
 
 @dataclass

@@ -200,12 +200,12 @@ def take_letter(raw: bytes, account: MailAccount, uid: int | None = None, *, uid
             return MailLetter.SKIPPED, None
         try:
             with database.atomic():
-                row.status, row.deal, reason = _handle(letter, raw, account, own_addresses)
+                row.status, row.deal, reason = _handle(row, letter, raw, account, own_addresses)
         except (peewee.OperationalError, peewee.InterfaceError, ConnectionLostError):
             raise  # the database is away: nothing is recorded, the letter is read again next round
         except Exception as error:  # noqa: BLE001 - one bad letter never stops the mailbox
             log.exception("Letter %s could not be handled", letter.key)
-            row.status, row.deal = MailLetter.FAILED, None
+            row.status, row.deal, row.entry = MailLetter.FAILED, None, None  # its lines were rolled back
             reason = str(error) if isinstance(error, ServiceError) else f"ошибка программы: {error!r}"
         row.reason = "; ".join(part for part in (reason, row.reason) if part)
         row.save()
@@ -219,7 +219,7 @@ def _advance(folder_key: str, uid: int, holder: str) -> None:
             MailFolder.name == folder_key, MailFolder.holder == holder).execute()
 
 
-def _handle(letter: Letter, raw: bytes, account: MailAccount,
+def _handle(row: MailLetter, letter: Letter, raw: bytes, account: MailAccount,
             own_addresses: frozenset[str]) -> tuple[str, Deal | None, str]:
     if letter.automatic:
         return MailLetter.SKIPPED, None, letter.automatic
@@ -230,10 +230,10 @@ def _handle(letter: Letter, raw: bytes, account: MailAccount,
     phone = (form.phone if form is not None and form.phone.startswith("+") else None) or find_phone(letter.text)
     deal = open_deal_of(email, phone)
     if deal is not None:  # the timeline is where the client's letter is read: all of it, bar the quote
-        _onto_timeline(deal, letter, account, REPLY_LIMIT)
+        _onto_timeline(row, deal, letter, account, REPLY_LIMIT)
         _attach(deal, letter.files)
         return MailLetter.ATTACHED, deal, ""
-    return MailLetter.LEAD_CREATED, _new_lead(letter, raw, account, form, email, phone), ""
+    return MailLetter.LEAD_CREATED, _new_lead(letter, raw, account, form, email, phone, row), ""
 
 
 def _email_of(letter: Letter, form: SiteForm | None, own_addresses: frozenset[str]) -> str:
@@ -265,8 +265,9 @@ def letter_line(letter: Letter, account: MailAccount, limit: int = EXCERPT) -> s
     return f"{head}\n{excerpt(without_quote(letter.text), limit)}" if letter.text else head
 
 
-def _onto_timeline(deal: Deal, letter: Letter, account: MailAccount, limit: int = EXCERPT) -> None:
-    add_entry(deal, TimelineEntry.MAIL_IN, letter_line(letter, account, limit))
+def _onto_timeline(row: MailLetter, deal: Deal, letter: Letter, account: MailAccount, limit: int = EXCERPT) -> None:
+    """The letter's line on the deal's timeline, remembered on its row (the card answers it from there)."""
+    row.entry = add_entry(deal, TimelineEntry.MAIL_IN, letter_line(letter, account, limit))
 
 
 def _attach(deal: Deal, letter_files: tuple[LetterFile, ...] | list[LetterFile]) -> None:
@@ -289,7 +290,7 @@ def _cut(text: str, key: str) -> str:
 
 
 def _new_lead(letter: Letter, raw: bytes, account: MailAccount, form: SiteForm | None, email: str,
-              phone: str | None) -> Deal:
+              phone: str | None, row: MailLetter) -> Deal:
     sender = letter.from_name or letter.from_address
     name = letter.subject or (f"Письмо от {sender}" if sender else "Письмо без темы")
     full_name = (form.name if form is not None else "") or letter.from_name or email or phone or "Клиент из письма"
@@ -301,7 +302,7 @@ def _new_lead(letter: Letter, raw: bytes, account: MailAccount, form: SiteForm |
     if form is not None and form.model:
         values["products"] = _cut(form.model, "products")
     deal = deals.create_deal(None, name=_cut(name, "name"), values=values).deal
-    _onto_timeline(deal, letter, account)
+    _onto_timeline(row, deal, letter, account)
     if letter.text:
         notes.add_note(deal.id, None, _cut(letter.text, "note"))
     attached = list(letter.files)

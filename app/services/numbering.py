@@ -10,6 +10,7 @@ from app.store.models import Counter
 
 ORDER_NO = "order_no"
 CUT_SHEET_NO = "cut_sheet_no"
+OFFCUT_NO = "offcut_no"
 
 
 def next_number(name: str) -> int:

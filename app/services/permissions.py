@@ -46,6 +46,7 @@ USERS_MANAGE = "users.manage"
 EXPORT = "export"
 AUDIT_VIEW = "audit.view"
 CUT_SHEETS = "cutsheets.edit"
+OFFCUTS_WRITE_OFF = "offcuts.write_off"
 PAPERS = "papers.make"
 SETTINGS_MANAGE = "settings.manage"
 ANALYTICS_SALES = "analytics.sales"
@@ -95,6 +96,7 @@ DEFAULTS: dict[str, frozenset[str]] = {
     USERS_MANAGE: frozenset(),
     AUDIT_VIEW: frozenset(),
     CUT_SHEETS: frozenset({CONSTRUCTOR}),
+    OFFCUTS_WRITE_OFF: frozenset(),
     PAPERS: frozenset({MANAGER}),
     SETTINGS_MANAGE: frozenset(),
     ANALYTICS_SALES: frozenset({MANAGER}),
@@ -111,6 +113,7 @@ ACTION_NAMES: dict[str, str] = {
     USERS_MANAGE: "Управление пользователями и правами",
     AUDIT_VIEW: "Просмотр журнала доступа",
     CUT_SHEETS: "Создание и аннулирование листов раскроя",
+    OFFCUTS_WRITE_OFF: "Списание деловых остатков",
     PAPERS: "Счета, договоры и бланки заказа для клиента",
     SETTINGS_MANAGE: "Изменение настроек магазина",
     ANALYTICS_SALES: "Аналитика продаж: воронка, источники, задачи сотрудников",

@@ -91,8 +91,9 @@ def send_due(gateway: SmsGateway, *, limit: int = BATCH) -> SendReport:
 
 def claim(sms_id: int, gateway_code: str) -> bool:
     """Take the SMS for sending (pending → sending); False when another sender was first."""
-    if not validation.is_id(sms_id) or not isinstance(gateway_code, str):
+    if not validation.is_id(sms_id):
         return False
+    validation.checked_text(gateway_code, "sms.gateway", required=True, multiline=False)
     now = clock.now()
     with database.atomic():
         taken = OutboxSms.update(status=SmsState.SENDING, sending_at=now, attempts=OutboxSms.attempts + 1,

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain import clock
+from app.domain.banding import edge_choices
 from app.domain.bed_models import detect_model
 from app.domain.changes import Changes, Done
 from app.domain.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
 from app.domain.russian import ROWS, count_text, parts_text
 from app.domain.specs import HardwareLine, PartLine, SpecError, clean_hardware, clean_part
+from app.services.banding_types import banding_list
 from app.services.deals import load_deal
 from app.services.notes import attach_file
 from app.services.timeline import add_entry
@@ -40,6 +42,12 @@ def _check_lines(rows: list[dict | PartLine | HardwareLine], clean) -> list:
     return lines
 
 
+def part_cleaner():
+    """``clean_part`` with the edges naming the shop's banding types (one query)."""
+    edges = edge_choices(banding_list())
+    return lambda values: clean_part(values, edges)
+
+
 def parts_of(deal_id: int) -> list[PartLine]:
     """The deal's parts specification in its order."""
     query = PartSpec.select().where(PartSpec.deal == deal_id).order_by(PartSpec.position, PartSpec.id)
@@ -63,7 +71,7 @@ def _write_parts(deal: Deal, lines: list[PartLine]) -> None:
 
 def save_parts(deal_id: int, actor: User | None, rows: list[dict | PartLine]) -> Done[list[PartLine]]:
     """Replace the deal's parts specification with ``rows``; nothing is stored if a row is wrong."""
-    lines = _check_lines(rows, clean_part)
+    lines = _check_lines(rows, part_cleaner())
     with database.atomic():
         deal = load_deal(deal_id, lock=True)
         _write_parts(deal, lines)
@@ -161,7 +169,7 @@ def copy_parts_from(deal_id: int, source_deal_id: int, actor: User | None) -> Do
 def save_all(deal_id: int, actor: User | None, form: FormValues, parts: list[dict],
              hardware: list[dict]) -> Changes:
     """«Сохранить» of the order's documents: form, parts and hardware in one transaction (all or nothing)."""
-    _check_lines(parts, clean_part)
+    _check_lines(parts, part_cleaner())
     _check_lines(hardware, clean_hardware)
     with database.atomic():
         save_form(deal_id, actor, form)

@@ -1,5 +1,5 @@
 """The shop's stock boards («Материалы»): size, edge trim, saw kerf and cut depth (stages; empty
-for any guillotine sequence) per material, kept in the
+for any guillotine sequence), count, price and the smallest offcut worth storing per material, kept in the
 shop-wide ``Setting`` table as JSON; the defaults of app/cutting/materials.py until edited."""
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from app.cutting import DEFAULT_BOARDS, Board
 from app.domain.changes import Changes, Done
 from app.domain.errors import ServiceError
 from app.domain.money import MoneyError, parse_rub
+from app.domain.offcuts import DEFAULT_MIN, parse_min_size, size_text
 from app.services import permissions
 from app.store.db import database
 from app.store.models import Setting, User
 
 KEY = "cutting.stock_boards"
-FIELDS = ("material", "length", "width", "trim", "kerf", "stages", "count", "cost")
+FIELDS = ("material", "length", "width", "trim", "kerf", "stages", "count", "cost", "min_offcut")
 STAGES = (2, 3, 4)  # the cut depths a saw may be limited to
 ANY_STAGES = "любая"  # how the table shows an unlimited cut depth
 
@@ -24,7 +25,29 @@ def stock_boards() -> list[Board]:
     row = Setting.get_or_none(Setting.key == KEY)
     if row is None:
         return list(DEFAULT_BOARDS)
-    return [Board(**{name: item.get(name) for name in FIELDS if name in item}) for item in json.loads(row.value)]
+    boards = []
+    for item in json.loads(row.value):
+        values = {name: item.get(name) for name in FIELDS if name in item}
+        if values.get("min_offcut") is not None:
+            values["min_offcut"] = tuple(values["min_offcut"])
+        boards.append(Board(**values))
+    return boards
+
+
+def min_offcut_text(minimum: tuple[int, int] | None) -> str:
+    """How «Материалы» shows a minimum offcut: «600×300», empty for the default."""
+    return size_text(*minimum) if minimum else ""
+
+
+def _min_offcut(value: object, where: str) -> tuple[int, int] | None:
+    """«Мин. остаток»: «длина×ширина» in mm, empty for the default."""
+    if isinstance(value, (list, tuple)):
+        value = "×".join(str(v) for v in value)
+    try:
+        return parse_min_size(value)
+    except ValueError:
+        raise ServiceError(f"{where}: минимальный остаток — «длина×ширина» в мм, например «600×300», "
+                           f"или пусто (по умолчанию {size_text(*DEFAULT_MIN)})") from None
 
 
 def _stages(value: object, where: str) -> int | None:
@@ -83,7 +106,8 @@ def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]
         if length - 2 * trim <= 0 or width - 2 * trim <= 0:
             raise ServiceError(f"{where}: после обрезки кромок от листа ничего не остаётся")
         boards.append(Board(material, length, width, trim, kerf, _stages(row.get("stages"), where),
-                            _count(row.get("count"), where), _cost(row.get("cost"), where)))
+                            _count(row.get("count"), where), _cost(row.get("cost"), where),
+                            _min_offcut(row.get("min_offcut"), where)))
     value = json.dumps([{name: getattr(b, name) for name in FIELDS} for b in boards], ensure_ascii=False)
     with database.atomic():
         Setting.insert(key=KEY, value=value).on_conflict(

@@ -9,7 +9,7 @@ from peewee import JOIN
 
 from app.domain import clock
 from app.store.db import note_deal_changed
-from app.store.models import Attachment, AuditEntry, Deal, TimelineEntry, User
+from app.store.models import Attachment, AuditEntry, Deal, MailLetter, TimelineEntry, User
 
 
 def add_entry(deal: Deal | int, kind: str, text: str, user: User | None = None, **refs) -> TimelineEntry:
@@ -34,17 +34,24 @@ class FeedLine:
     user_name: str
     stored_name: str | None = None  # the attached file, if any
     file_name: str | None = None
+    letter_id: int | None = None  # an incoming letter's row (the card answers it)
+    unconfirmed_id: int | None = None  # a written letter left «sending» (the card asks whether it left)
 
 
 def feed(deal_id: int) -> list[FeedLine]:
     """The deal's timeline, oldest first (the screen shows the newest at the bottom)."""
     query = (TimelineEntry.select(TimelineEntry.id, TimelineEntry.at, TimelineEntry.kind, TimelineEntry.text,
-                                  User.full_name, Attachment.stored_name, Attachment.original_name)
+                                  User.full_name, Attachment.stored_name, Attachment.original_name,
+                                  MailLetter.id, MailLetter.direction, MailLetter.status)
              .join(User, JOIN.LEFT_OUTER, on=(TimelineEntry.user == User.id))
              .switch(TimelineEntry)
              .join(Attachment, JOIN.LEFT_OUTER, on=(TimelineEntry.attachment == Attachment.id))
+             .switch(TimelineEntry)
+             .join(MailLetter, JOIN.LEFT_OUTER, on=(MailLetter.entry == TimelineEntry.id))
              .where(TimelineEntry.deal == deal_id)
              .order_by(TimelineEntry.at, TimelineEntry.id)
              .tuples())
-    return [FeedLine(id_, at, kind, text, user_name or "Система", stored_name, file_name)
-            for id_, at, kind, text, user_name, stored_name, file_name in query]
+    return [FeedLine(id_, at, kind, text, user_name or "Система", stored_name, file_name,
+                     letter_id if direction == MailLetter.INCOMING else None,
+                     letter_id if direction == MailLetter.OUTGOING and status == MailLetter.SENDING else None)
+            for id_, at, kind, text, user_name, stored_name, file_name, letter_id, direction, status in query]

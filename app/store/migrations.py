@@ -10,6 +10,7 @@ from typing import Callable
 import peewee
 
 from app.domain import clock
+from app.domain.banding import DEFAULT_BANDING
 from app.domain.version import program_version
 from app.store import models, search_index, stage_totals
 from app.store.db import copy_sqlite
@@ -115,12 +116,52 @@ def _m013_sms_outbox(db: peewee.Database) -> None:
     models.OutboxSms._schema.create_indexes(safe=True)
 
 
+def _m014_offcuts(db: peewee.Database) -> None:
+    """Stored offcuts («деловые остатки») and, per cut sheet, «Раскроено» and the use of offcuts."""
+    ensure_columns(db, models.CutSheet, "cut_by", "cut_at", "use_offcuts", "offcuts_chosen")
+    db.create_tables([models.Offcut])
+
+
+def _m015_mail_replies(db: peewee.Database) -> None:
+    """Letters written on the card (replies and new letters to clients): each letter's timeline line,
+    the letter it answers and who wrote it; the letters taken in before get their lines back."""
+    ensure_columns(db, models.MailLetter, "entry", "reply_to", "written_by", "file_names")
+    letters, entries = models.MailLetter, models.TimelineEntry
+    taken: set[int] = set()
+    for letter in (letters.select().where(letters.direction == letters.INCOMING, letters.deal.is_null(False),
+                                          letters.entry.is_null()).order_by(letters.id)):
+        head = f"Входящее письмо «{letter.subject or 'без темы'}» от "
+        line = next((entry for entry in entries.select().where(
+            entries.deal == letter.deal_id, entries.kind == entries.MAIL_IN).order_by(entries.id)
+            if entry.id not in taken and entry.text.startswith(head)), None)
+        if line is not None:
+            taken.add(line.id)
+            letters.update(entry=line.id).where(letters.id == letter.id).execute()
+
+
+def seed_rows() -> None:
+    """Rows a new database starts with where their table is empty: the built-in banding types (the
+    codes the parts specifications used before the shop's list could be edited)."""
+    if not models.BandingType.select().exists():
+        models.BandingType.insert_many([
+            {"code": t.code, "name": t.name, "thickness": t.thickness, "overhang": t.overhang,
+             "compensate": t.compensate, "active": t.active, "position": n}
+            for n, t in enumerate(DEFAULT_BANDING)]).execute()
+
+
+def _m016_banding_types(db: peewee.Database) -> None:
+    """The shop's edge banding types, starting with the built-in ones."""
+    db.create_tables([models.BandingType])
+    seed_rows()
+
+
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
                                                        _m008_mail_intake, _m009_board_search_and_totals,
                                                        _m010_invoices, _m011_analytics_indexes,
-                                                       _m012_amocrm_ids, _m013_sms_outbox]
+                                                       _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts,
+                                                       _m015_mail_replies, _m016_banding_types]
 
 
 def latest() -> int:

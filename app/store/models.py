@@ -317,6 +317,18 @@ class ProductionForm(BaseModel):
     updated_at = pw.DateTimeField(default=clock.now)
 
 
+class BandingType(BaseModel):
+    """One edge banding of the shop's list; the parts specification's edges store its ``code``."""
+
+    code = pw.CharField(max_length=20, unique=True)
+    name = pw.CharField(max_length=40, unique=True)
+    thickness = pw.DecimalField(max_digits=4, decimal_places=2)  # mm
+    overhang = pw.IntegerField(default=20)  # mm added per banded edge
+    compensate = pw.BooleanField(default=False)  # the part is cut smaller by the thickness
+    active = pw.BooleanField(default=True)  # offered for new specifications
+    position = pw.IntegerField(default=0)
+
+
 class PartSpec(BaseModel):
     """One line of a deal's parts specification (sizes in mm, edge banding per edge in mm)."""
 
@@ -328,7 +340,7 @@ class PartSpec(BaseModel):
     length = pw.IntegerField()
     width = pw.IntegerField()
     quantity = pw.IntegerField(default=1)
-    # edge banding: "" (none) or a thickness such as "0.4", "2"; L = long edges, W = short edges
+    # edge banding: "" (none) or a BandingType code such as "0.4", "2"; L = long edges, W = short edges
     edge_l1 = pw.CharField(default="")
     edge_l2 = pw.CharField(default="")
     edge_w1 = pw.CharField(default="")
@@ -358,8 +370,9 @@ class CutSheet(BaseModel):
     """A numbered cut sheet (лист раскроя); its number is never reused, also once cancelled."""
 
     ACTIVE = "active"
+    CUT = "cut"
     CANCELLED = "cancelled"
-    STATUS_NAMES = {ACTIVE: "действует", CANCELLED: "аннулирован"}
+    STATUS_NAMES = {ACTIVE: "действует", CUT: "раскроен", CANCELLED: "аннулирован"}
 
     number = pw.IntegerField(unique=True)
     material = pw.CharField(default="")
@@ -370,6 +383,10 @@ class CutSheet(BaseModel):
     cancelled_at = pw.DateTimeField(null=True)
     cancel_reason = pw.TextField(default="")
     version = pw.IntegerField(default=1)
+    cut_by = pw.ForeignKeyField(User, null=True)  # who marked it «Раскроено»
+    cut_at = pw.DateTimeField(null=True)
+    use_offcuts = pw.BooleanField(default=True)  # the layouts may take stored offcuts
+    offcuts_chosen = pw.BooleanField(default=False)  # its layouts reserved the offcuts they take
 
 
 class CutSheetOrder(BaseModel):
@@ -383,6 +400,30 @@ class CutSheetOrder(BaseModel):
         indexes = ((("cut_sheet", "deal"), True),)
 
 
+class Offcut(BaseModel):
+    """A stored offcut («деловой остаток»): a numbered rectangle of a material left over on a board of
+    a cut sheet, kept for the next sheets. A sheet whose layouts take it reserves it
+    (``reserved_for``); cutting that sheet uses it up; the administrator may write it off."""
+
+    STORED = "stored"
+    USED = "used"
+    WRITTEN_OFF = "written_off"
+    STATUS_NAMES = {STORED: "на складе", USED: "использован", WRITTEN_OFF: "списан"}
+
+    number = pw.IntegerField(unique=True)
+    material = pw.CharField()
+    length = pw.IntegerField()
+    width = pw.IntegerField()
+    status = pw.CharField(default=STORED, index=True)
+    from_sheet = pw.ForeignKeyField(CutSheet, null=True, backref="offcuts_made", on_delete="SET NULL")
+    reserved_for = pw.ForeignKeyField(CutSheet, null=True, backref="offcuts_reserved", on_delete="SET NULL")
+    used_on = pw.ForeignKeyField(CutSheet, null=True, backref="offcuts_used", on_delete="SET NULL")
+    created_by = pw.ForeignKeyField(User, null=True)
+    created_at = pw.DateTimeField(default=clock.now)
+    closed_by = pw.ForeignKeyField(User, null=True)  # who used it up or wrote it off
+    closed_at = pw.DateTimeField(null=True)
+
+
 class MailLetter(BaseModel):
     """A letter of the shop's mailbox, recorded once by its Message-ID (or the hash of its headers) in
     the transaction that made its lead or timeline line, so it is never handled twice."""
@@ -391,6 +432,9 @@ class MailLetter(BaseModel):
     ATTACHED = "attached"
     SKIPPED = "skipped"
     FAILED = "failed"
+    # a letter written on the card (app.services.mail_replies): a draft, being handed to the server
+    # (recorded before the send: a crash before «sent» leaves it visible, never sent again), sent
+    DRAFT, SENDING, SENT = "draft", "sending", "sent"
     INCOMING, OUTGOING = "in", "out"
 
     message_id = pw.CharField(unique=True)
@@ -409,6 +453,10 @@ class MailLetter(BaseModel):
     received_at = pw.DateTimeField(default=clock.now)
     status = pw.CharField()
     reason = pw.TextField(default="")  # why it was skipped or failed; what could not be read
+    entry = pw.ForeignKeyField(TimelineEntry, null=True, on_delete="SET NULL")  # its line on the deal's timeline
+    reply_to = pw.ForeignKeyField("self", null=True, backref="replies", on_delete="SET NULL")  # the letter answered
+    written_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")  # who wrote it on the card
+    file_names = pw.TextField(default="")  # a written letter's attached files, one name a line
 
 
 class MailFolder(BaseModel):
@@ -452,4 +500,6 @@ ALL_MODELS = [
     Group, User, UserGroup, Contact, ContactChannel, Passport, Deal, StageHistory, Task, Note,
     Attachment, OutboxSms, TimelineEntry, AuditEntry, Counter, Setting, TaskReminder,
     ProductionForm, PartSpec, HardwareSpec, CutSheet, CutSheetOrder, ChangeLog, MailLetter, MailFolder, Invoice,
+    BandingType,
+    Offcut,
 ]

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from app.domain.codes import Role
 from app.domain.errors import ServiceError
+from app.domain.offcuts import NewOffcut
 from app.domain.reminder_rules import ReminderSettings
 from app.domain.sms_rules import SmsSettings
 from app.domain.sms_status import GatewayAnswer, Outcome
@@ -32,6 +33,8 @@ from app.services import (
     mail_settings,
     my_tasks,
     notes,
+    offcuts,
+    part_import,
     permissions,
     personal_data,
     reminders,
@@ -128,8 +131,17 @@ def _entry_points(ctx: dict) -> dict[str, tuple]:
                       dict(ids=[deal], material="")),
         "cancel_sheet": (lambda number, reason: cutsheets.cancel_cut_sheet(number, ctx["constructor"], reason),
                          dict(number=999, reason="")),
+        "part_columns": (lambda table, columns: part_import.remember_columns(ctx["constructor"], table, columns),
+                         dict(table=ctx["parts_table"], columns={"name": 0, "length": 1, "width": 2})),
+        "parts_file": (lambda path: part_import.open_parts_file(path), dict(path=ctx["parts_file"])),
         "stock_boards": (lambda rows: stock_boards.save_stock_boards(ctx["constructor"], rows),
-                         dict(rows=[{"material": "Фанера 18", "length": 2750, "width": 1220, "trim": 10, "kerf": 4}])),
+                         dict(rows=[{"material": "Фанера 18", "length": 2750, "width": 1220, "trim": 10, "kerf": 4,
+                                     "min_offcut": "600×300"}])),
+        "mark_cut": (lambda number, used, new: offcuts.mark_cut(ctx["constructor"], number, used, new),
+                     dict(number=999, used=[], new=[NewOffcut("Фанера 18", 600, 300)])),
+        "use_offcuts": (lambda number, use: offcuts.set_use_offcuts(ctx["constructor"], number, use),
+                        dict(number=999, use=True)),
+        "write_off": (lambda numbers: offcuts.write_off(admin, numbers), dict(numbers=[999])),
         "stock_board_row": (lambda material, length, width, trim, kerf, stages, count, cost:
                             stock_boards.save_stock_boards(ctx["constructor"], [dict(
                                 material=material, length=length, width=width, trim=trim, kerf=kerf,
@@ -265,9 +277,12 @@ def shop(staff, tmp_path):
     leads = amocrm_samples.write_csv(tmp_path / "leads.csv", amocrm_samples.LEADS_HEADER, amocrm_samples.shop_leads())
     contacts = amocrm_samples.write_csv(tmp_path / "contacts.csv", amocrm_samples.CONTACTS_HEADER, [
         amocrm_samples.contact_row(9001, "Краева Ольга", phone="+7 (912) 345-67-89", notes=["Любит белый"])])
+    parts = tmp_path / "детали.csv"
+    parts.write_text("Деталь;Длина;Ширина\nПолка;800;300\n", encoding="utf-8")
     yield {**staff, "deal": deal.id, "task": Task.get(Task.deal == deal.id, Task.rule.is_null(False)).id,
            "other": other.id, "file": file, "sms": waiting, "leads_file": leads, "contacts_file": contacts,
-           "export_file": tmp_path / "выгрузка.csv"}
+           "export_file": tmp_path / "выгрузка.csv", "parts_file": parts,
+           "parts_table": part_import.open_parts_file(parts).value.table}
     secrets.use(previous)
 
 

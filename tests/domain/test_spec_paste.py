@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain.specs import SpecError, clean_hardware, clean_part, edge_totals, parse_hardware, parse_parts
+from app.domain.banding import banding_by_code, banding_metres
+from app.domain.specs import SpecError, clean_hardware, clean_part, parse_hardware, parse_parts
 
 GOOD = "Боковина\tФанера 18\t18\t2000\t400\t2\t2\t0,4\t-\t\tнет\tволна"
 
@@ -68,7 +69,8 @@ def test_hardware_units_and_quantities():
 def test_edge_totals_in_metres():
     part = clean_part({"name": "Фасад", "thickness": "16", "length": "570", "width": "180", "quantity": "4",
                        "edge_l1": "2", "edge_l2": "2", "edge_w1": "0,4", "edge_w2": "0.4"})
-    assert edge_totals([part]) == {"0.4": Decimal("1.44"), "2": Decimal("4.56")}
+    # 8 short edges of (180 + 20) mm, 8 long ones of (570 + 20) mm
+    assert banding_metres([part], banding_by_code()) == {"ПВХ 0,4": Decimal("1.6"), "ПВХ 2": Decimal("4.72")}
 
 
 def test_quoted_cells_with_line_breaks_and_quotes_stay_one_cell():

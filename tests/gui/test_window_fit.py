@@ -89,13 +89,47 @@ FACTORIES = {
         "ui.papers.install", fromlist=["x"]).details_dialog(w),
     "ui.papers.card_papers.PaperDialog": lambda w, o: __import__("ui.papers.card_papers", fromlist=["x"]).PaperDialog(
         w, _paper()),
+    "ui.mail.compose.ComposeDialog": lambda w, o: __import__("ui.mail.compose", fromlist=["x"]).ComposeDialog(
+        w, _letter_form()),
+    "ui.cutsheets.banding_dialog.BandingTypesDialog": lambda w, o: __import__(
+        "ui.cutsheets.banding_dialog", fromlist=["x"]).BandingTypesDialog(w),
+    "ui.cutsheets.labels_dialog.LabelSettingsDialog": lambda w, o: __import__(
+        "ui.cutsheets.labels_dialog", fromlist=["x"]).LabelSettingsDialog(w),
+    "ui.cutsheets.part_files.ColumnMappingDialog": lambda w, o: _column_mapping(w),
+    "ui.cutsheets.cut_done.CutDoneDialog": lambda w, o: __import__(
+        "ui.cutsheets.cut_done", fromlist=["x"]).CutDoneDialog(w, 1, _proposed_offcuts(), [2]),
 }
+
+
+def _letter_form():
+    from app.services.mail_replies import LetterForm
+
+    quote = "\n".join(f"> строка письма клиента {number}" for number in range(80))
+    return LetterForm(deal_id_for_order(15), 1, "test@test.ru", "Re: Кровать МИА", f"\n\n{quote}",
+                      "Ответ на письмо «Кровать МИА» от Ирина Петрова <test@test.ru>")
+
+
+def _column_mapping(window):
+    """The columns of the widest sample (MaxCut's 15 columns), as for a spreadsheet of the shop's own."""
+    from app.services.part_import import open_parts_file
+    from ui.cutsheets.part_files import ColumnMappingDialog
+
+    table = open_parts_file(Path(__file__).parents[1] / "fixtures" / "parts" / "maxcut.xlsx").value.table
+    return ColumnMappingDialog(window, table, table.columns)
+
+
+def _proposed_offcuts():
+    from app.domain.offcuts import NewOffcut
+
+    return [NewOffcut("Фанера 18", 2420, 300 + 10 * n, f"Фанера 18, лист {n} из 9") for n in range(1, 10)]
 
 
 def _paper():
     from app.services.client_papers import ORDER_FORM, Paper
 
     return Paper(ORDER_FORM, "Бланк заказа №15", deal_id_for_order(15), 15, 0, Path("бланк.pdf"), "бланк.pdf")
+
+
 EXTRA = {  # top-level windows shown by functions, not classes of their own; and the other workstations
     "constructor window": lambda w, o: _main_window(o, "constructor", "constructor"),
     "workshop window": lambda w, o: _main_window(o, "workshop", "chief"),

@@ -19,11 +19,12 @@ def ask(parent: QWidget | None, title: str, text: str) -> bool:
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
 
-def ask_save(parent: QWidget | None, title: str, text: str) -> str:
-    """Unsaved edits: «Сохранить» (SAVE), «Не сохранять» (DISCARD) or «Отмена» (CANCEL, also Esc)."""
+def ask_save(parent: QWidget | None, title: str, text: str, save_label: str = "Сохранить") -> str:
+    """Unsaved edits: «Сохранить» (SAVE; ``save_label`` names it), «Не сохранять» (DISCARD) or «Отмена»
+    (CANCEL, also Esc)."""
     buttons = QMessageBox.StandardButton
     box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons.Save | buttons.Discard | buttons.Cancel, parent)
-    for button, label in ((buttons.Save, "Сохранить"), (buttons.Discard, "Не сохранять"), (buttons.Cancel, "Отмена")):
+    for button, label in ((buttons.Save, save_label), (buttons.Discard, "Не сохранять"), (buttons.Cancel, "Отмена")):
         box.button(button).setText(label)
     box.setDefaultButton(buttons.Save)
     box.setEscapeButton(buttons.Cancel)

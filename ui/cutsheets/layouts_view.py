@@ -1,7 +1,9 @@
 """«Раскрой» on the cut-sheet screen: the sheet's cut layouts computed in a worker thread (with a
 busy bar) and each board drawn to scale: parts labelled with their number, order and size,
-reusable offcuts hatched; above them how many boards of each material to take and whether fewer
-is impossible. «Материалы…» edits the stock boards."""
+reusable offcuts hatched; above them how many boards of each material (and which stored offcuts) to
+take and whether fewer is impossible. «Материалы…» edits the stock boards; «Не использовать остатки»
+keeps the stored offcuts out of the sheet, «Пересчитать» computes it anew with the store as it is now
+(the offcuts it held released)."""
 from __future__ import annotations
 
 import logging
@@ -20,7 +22,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -31,12 +35,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.documents.cut_plan import SheetPlan, boards_word, percent, plan_sheet
+from app.documents.cut_plan import SheetPlan, boards_word, percent
 from app.documents.layout_picture import BoardPicture, fit_label, picture
 from app.documents.pack_data import load_sheet
 from app.domain.errors import ServiceError
-from app.services.stock_boards import stock_boards
+from app.services import cutsheets, offcuts
+from app.services.label_settings import label_settings
+from app.services.sheet_plans import planned_sheet
 from app.store.db import database
+from app.store.models import CutSheet
 from ui.common import msgbox
 
 log = logging.getLogger(__name__)
@@ -45,12 +52,13 @@ BOARD_COLOUR, PART_COLOUR, OFFCUT_COLOUR = QColor("#d9d9d9"), QColor("#f4efe3"),
 
 
 class LayoutSignals(QObject):
-    finished = Signal(int, object)  # sheet number, SheetPlan
+    finished = Signal(int, object, object)  # sheet number, SheetPlan, Changes (offcuts reserved)
     failed = Signal(int, str)
 
 
 class LayoutJob(QRunnable):
-    """Read the sheet and the stock boards (own connection in this thread), compute the plan."""
+    """Read the sheet and the stock boards (own connection in this thread), compute the plan and
+    reserve the stored offcuts it takes."""
 
     def __init__(self, number: int) -> None:
         super().__init__()
@@ -61,15 +69,14 @@ class LayoutJob(QRunnable):
         try:
             database.connect(reuse_if_open=True)
             try:
-                sheet, stock = load_sheet(self.number), stock_boards()
+                planned = planned_sheet(self.number)
             finally:
                 database.close()
-            plan = plan_sheet(sheet, stock)
         except Exception as error:  # noqa: BLE001 - shown to the user, the program goes on
             log.exception("Layouts of cut sheet %s failed", self.number)
             self.signals.failed.emit(self.number, f"Не удалось рассчитать раскрой листа №{self.number}: {error}")
             return
-        self.signals.finished.emit(self.number, plan)
+        self.signals.finished.emit(self.number, planned.plan, planned.changes)
 
 
 class BoardWidget(QWidget):
@@ -163,8 +170,8 @@ class PlanView(QScrollArea):
         layout = QVBoxLayout(content)
         self.boards = []
         for m in plan.materials if plan else []:
-            for k, board_layout in enumerate(m.layouts, start=1):
-                caption = QLabel(f"<b>{escape(m.material)}</b> · лист {k} из {len(m.layouts)} · "
+            for k, board_layout in enumerate(m.layouts):
+                caption = QLabel(f"<b>{escape(m.material)}</b> · {m.board_title(k)} · "
                                  f"{board_layout.board.length}×{board_layout.board.width} мм · "
                                  f"использование {percent(board_layout.utilisation)}")
                 board = BoardWidget(picture(board_layout))
@@ -202,11 +209,19 @@ class LayoutsPanel(QWidget):
         labels = QPushButton("Печать бирок…", objectName="printLabelsButton")
         labels.setToolTip("Бирки деталей в PDF: по одной на деталь, со штрихкодом номера заказа")
         labels.clicked.connect(lambda: self.save_labels())
-        buttons = QVBoxLayout()
-        buttons.addWidget(large)
-        buttons.addWidget(stock)
-        buttons.addWidget(labels)
-        buttons.addStretch(1)
+        self.no_offcuts = QCheckBox("Не использовать остатки", objectName="noOffcutsCheck")
+        self.no_offcuts.setToolTip("Раскраивать только целые листы, не беря деловые остатки со склада")
+        self.no_offcuts.clicked.connect(lambda checked: self.set_use_offcuts(not checked))
+        self.recompute = QPushButton("Пересчитать", objectName="recomputeLayoutsButton")
+        self.recompute.setToolTip("Рассчитать раскрой заново с остатками, которые сейчас на складе")
+        self.recompute.clicked.connect(lambda: self.set_use_offcuts(not self.no_offcuts.isChecked()))
+        buttons = QGridLayout()  # three rows, as low as the summary beside them
+        buttons.addWidget(large, 0, 0)
+        buttons.addWidget(stock, 0, 1)
+        buttons.addWidget(labels, 1, 0)
+        buttons.addWidget(self.recompute, 1, 1)
+        buttons.addWidget(self.no_offcuts, 2, 0, 1, 2)
+        buttons.setRowStretch(3, 1)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addLayout(buttons)
@@ -225,11 +240,14 @@ class LayoutsPanel(QWidget):
                                             "PDF (*.pdf)")
         if target is None:
             return
-        from app.documents.part_labels import build_labels, sheet_labels, shop_format  # reportlab: on use
+        from app.documents.part_labels import (  # reportlab: on use
+            build_labels,
+            sheet_labels,
+        )
 
         try:
             labels = sheet_labels(load_sheet(self.number), self.plan)
-            pages = build_labels(labels, target, shop_format())
+            pages = build_labels(labels, target, settings=label_settings())
         except ServiceError as error:
             msgbox.error(self, "Печать бирок", str(error))
             return
@@ -238,9 +256,23 @@ class LayoutsPanel(QWidget):
             return
         self.window_.statusBar().showMessage(f"Бирки: {len(labels)} шт., {pages} стр. → {target}", 10_000)
 
-    def show_sheet(self, number: int | None) -> None:
+    def set_use_offcuts(self, use: bool) -> None:
+        """«Не использовать остатки» (or use them again) and compute the layouts anew."""
+        if self.number is None:
+            return
+        number = self.number
+        done = self.window_.action_runner.run(self, "Раскрой", lambda: offcuts.set_use_offcuts(
+            self.window_.user, number, use))
+        if done is None:  # refused: the box shows what the sheet has
+            self.no_offcuts.setChecked(not cutsheets.get_sheet(number).use_offcuts)
+
+    def show_sheet(self, number: int | None, sheet: CutSheet | None = None) -> None:
         """Compute and show the layouts of sheet `number` (None: nothing); while the panel is
-        hidden, only when it is shown."""
+        hidden, only when it is shown. ``sheet`` sets the offcut controls (open ones only)."""
+        open_sheet = sheet is not None and sheet.status == CutSheet.ACTIVE
+        self.no_offcuts.setChecked(sheet is not None and not sheet.use_offcuts)
+        self.no_offcuts.setEnabled(open_sheet)
+        self.recompute.setEnabled(open_sheet)
         self.number = number
         if number is None:
             self.plan = None
@@ -277,11 +309,13 @@ class LayoutsPanel(QWidget):
         self.job = job
         QThreadPool.globalInstance().start(job)
 
-    def _computed(self, number: int, plan: SheetPlan) -> None:
+    def _computed(self, number: int, plan: SheetPlan, changes) -> None:
         self._finished(number)
         if number == self.number:
             self.plan = plan
             self._fill(plan)
+        if not changes.is_empty():  # offcuts reserved or released: «Остатки» shows it
+            self.window_.announce(changes)
 
     def _failed(self, number: int, message: str) -> None:
         self._finished(number)
@@ -305,7 +339,9 @@ class LayoutsPanel(QWidget):
         lines = [f"<b>{escape(m.material)}</b>: {escape(m.verdict)}"
                  + (f", лист {m.sizes}, использование {percent(m.utilisation)}"
                     if m.result else "") for m in plan.materials]
+        taken = ", ".join(f"№{n}" for n in plan.offcuts_used)
         lines.append(f"Взять со склада: <b>{plan.boards_used} {boards_word(plan.boards_used)}</b>"
+                     + (f" и остатки <b>{taken}</b>" if taken else "")
                      + (f", использование {percent(plan.utilisation)}" if plan.boards_used else ""))
         self.summary.setText("<br>".join(lines) if plan.materials else "На листе нет деталей.")
 

@@ -8,7 +8,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
-from app.domain.specs import EDGE_FIELDS, EDGE_OPTIONS, UNITS, PasteResult, edge_label, format_decimal
+from app.domain.specs import EDGE_FIELDS, EDGE_OPTIONS, UNITS, PasteResult, format_decimal
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -55,10 +55,10 @@ class RowsModel(QAbstractTableModel):
         return self.ids.index(row_id) if row_id in self.ids else -1
 
 
-def display(key: str, value) -> str:
-    """How a specification value is shown in its cell."""
+def display(key: str, value, edges: dict[str, str] = EDGE_OPTIONS) -> str:
+    """How a specification value is shown in its cell (an edge by its banding type's name in ``edges``)."""
     if key in EDGE_FIELDS:
-        return edge_label(value or "")
+        return edges.get(value or "", value or "")
     if key == "may_rotate":
         return "да" if value in (True, "да", "") else ("нет" if value in (False, "нет") else str(value))
     if isinstance(value, (Decimal, float)):
@@ -95,28 +95,35 @@ class ChoiceDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText())
 
 
-def setup_spec_view(view, model: "SpecTableModel") -> None:
-    """Column widths and drop-downs of a specification table."""
+def setup_spec_view(view, model: "SpecTableModel", banding: list[str] | None = None) -> None:
+    """Column widths and drop-downs of a specification table; ``banding`` are the names the edge
+    columns offer (the shop's types in use; the built-in ones if None)."""
     header = view.horizontalHeader()
+    choices = {**CHOICES, **({key: banding for key in EDGE_FIELDS} if banding is not None else {})}
     for column, (key, _) in enumerate(model.columns):
         header.resizeSection(column, WIDTHS.get(key, 74))
-        if key in CHOICES:
-            view.setItemDelegateForColumn(column, ChoiceDelegate(CHOICES[key], view))
+        if key in choices:
+            view.setItemDelegateForColumn(column, ChoiceDelegate(choices[key], view))
     header.setStretchLastSection(True)
 
 
 class SpecTableModel(QAbstractTableModel):
     """Editable specification lines (values kept as typed; the service checks them on save)."""
 
-    def __init__(self, columns: tuple[tuple[str, str], ...], parent=None) -> None:
+    def __init__(self, columns: tuple[tuple[str, str], ...], parent=None,
+                 edges: dict[str, str] = EDGE_OPTIONS) -> None:
         super().__init__(parent)
         self.columns = columns
+        self.edges = edges  # banding code → the name an edge cell shows
         self.lines: list[dict] = []
         self.dirty = False
 
+    def _shown(self, line) -> dict:
+        return {key: display(key, getattr(line, key), self.edges) for key, _ in self.columns}
+
     def set_lines(self, lines: list) -> None:
         self.beginResetModel()
-        self.lines = [{key: display(key, getattr(line, key)) for key, _ in self.columns} for line in lines]
+        self.lines = [self._shown(line) for line in lines]
         self.dirty = False
         self.endResetModel()
 
@@ -179,6 +186,6 @@ class SpecTableModel(QAbstractTableModel):
             return
         start = len(self.lines)
         self.beginInsertRows(QModelIndex(), start, start + len(result.lines) - 1)
-        self.lines += [{key: display(key, getattr(line, key)) for key, _ in self.columns} for line in result.lines]
+        self.lines += [self._shown(line) for line in result.lines]
         self.endInsertRows()
         self.dirty = True

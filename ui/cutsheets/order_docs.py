@@ -24,14 +24,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.banding import edge_choices, offered
 from app.domain.bed_models import BED_MODELS
-from app.domain.part_import import decode_text, read_parts_csv
-from app.domain.specs import HARDWARE_COLUMNS, PART_COLUMNS, parse_hardware, parse_parts
+from app.domain.specs import (
+    EDGE_FIELDS,
+    EDGE_OPTIONS,
+    HARDWARE_COLUMNS,
+    PART_COLUMNS,
+    parse_hardware,
+    parse_parts,
+    report_text,
+)
 from app.services import specs
+from app.services.banding_types import banding_list
 from app.store.models import Attachment, Deal
 from ui.common import msgbox
 from ui.common.dialog_buttons import dialog_buttons
 from ui.cutsheets.models import SpecTableModel, setup_spec_view
+from ui.cutsheets.part_files import PartsFileImport
 
 DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
 
@@ -39,16 +49,18 @@ DRAWING_FILTER = "Чертежи (*.pdf *.jpg *.jpeg *.png)"
 class SpecEditor(QWidget):
     """A specification table with add/remove rows and Ctrl+V paste of tab-separated rows."""
 
-    def __init__(self, columns, parse, parent=None, read_file=None) -> None:
+    def __init__(self, columns, parse, parent=None, window=None, edges: dict[str, str] = EDGE_OPTIONS,
+                 offered_names: list[str] | None = None) -> None:
         super().__init__(parent)
         self.parse = parse
-        self.read_file = read_file  # text of a CSV export → PasteResult (parts only)
-        self.model = SpecTableModel(columns, self)
+        self.window_ = window  # given for the parts: their import from files runs services through it
+        self.file_import: PartsFileImport | None = None  # the last import (its column dialog may be open)
+        self.model = SpecTableModel(columns, self, edges)  # edges: banding code → name shown
         self.view = QTableView(objectName="specTable")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().setDefaultSectionSize(24)
-        setup_spec_view(self.view, self.model)
+        setup_spec_view(self.view, self.model, offered_names)
         paste = QAction("Вставить из таблицы", self, shortcut=QKeySequence.StandardKey.Paste)
         paste.triggered.connect(self.paste)
         self.view.addAction(paste)
@@ -60,12 +72,16 @@ class SpecEditor(QWidget):
         self.buttons = QHBoxLayout()
         for button in (add, remove, paste_button):
             self.buttons.addWidget(button)
-        if read_file is not None:
+        if window is not None:
             import_button = QPushButton("Импорт из файла…", objectName="importPartsButton")
-            import_button.setToolTip("CSV из MaxCut, CutList Plus, optiCutter или своей таблицы: "
-                                     "столбцы узнаются по заголовкам")
+            import_button.setToolTip("CSV или XLSX из MaxCut, CutList Plus, optiCutter или своей таблицы: "
+                                     "столбцы узнаются по заголовкам, свои выбираются один раз")
             import_button.clicked.connect(lambda: self.import_file())
+            choose_button = QPushButton("Импорт с выбором столбцов…", objectName="importPartsColumnsButton")
+            choose_button.setToolTip("Показать столбцы файла и выбрать, где что записано (выбор запомнится)")
+            choose_button.clicked.connect(lambda: self.import_file(ask=True))
             self.buttons.addWidget(import_button)
+            self.buttons.addWidget(choose_button)
         self.buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(self.buttons)
@@ -80,23 +96,16 @@ class SpecEditor(QWidget):
         text = text if isinstance(text, str) else QApplication.clipboard().text()
         self._append(self.parse(text), "Вставка из таблицы")
 
-    def import_file(self, path: Path | None = None) -> None:
-        """Add the parts of a CSV export; rows that cannot be read are listed as for a paste."""
-        path = path or msgbox.open_file(self, "Импорт деталей", "Таблицы CSV (*.csv *.txt);;Все файлы (*)")
-        if path is None:
-            return
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            msgbox.error(self, "Импорт деталей", f"Не удалось прочитать файл {path.name}: {error.strerror}")
-            return
-        self._append(self.read_file(decode_text(data)), "Импорт деталей")
+    def import_file(self, path: Path | None = None, ask: bool = False) -> None:
+        """Add the parts of a CSV or XLSX file (``ask``: pick its columns even when they are known);
+        the report lists the rows as for a paste."""
+        self.file_import = PartsFileImport(self, self.window_)
+        self.file_import.start(path, ask)
 
     def _append(self, result, title: str) -> None:
         self.model.append_pasted(result)
-        if result.problems:
-            lines = "\n".join(str(problem) for problem in result.problems[:20])
-            msgbox.error(self, title, f"Вставлено строк: {len(result.lines)}. Не прочитаны:\n{lines}")
+        if result.problems or result.warnings:
+            msgbox.error(self, title, report_text(result))
 
 
 class OrderDocsDialog(QDialog):
@@ -124,8 +133,15 @@ class OrderDocsDialog(QDialog):
             form_layout.addRow(label, editors[key])
         form_layout.addRow(QLabel("Номер, даты, клиент (фамилия и инициалы) и ответственный берутся из сделки; "
                                   "телефон и паспорт в документы для производства не попадают."))
-        self.parts = SpecEditor(PART_COLUMNS, parse_parts, read_file=read_parts_csv)
-        self.parts.model.set_lines(specs.parts_of(deal_id))
+        banding = banding_list()
+        parts = specs.parts_of(deal_id)
+        edges = edge_choices(banding)
+        own = {getattr(line, key) for line in parts for key in EDGE_FIELDS}
+        # a paste takes the types in use (and the order's own); a type out of use is refused by name
+        pasted = {code: name for code, name in edges.items() if not code or banding[code].active or code in own}
+        self.parts = SpecEditor(PART_COLUMNS, lambda text: parse_parts(text, pasted), window=window,
+                                edges=edges, offered_names=offered(banding, *own))
+        self.parts.model.set_lines(parts)
         copy = QPushButton("Скопировать из заказа той же модели…", objectName="copyPartsButton")
         copy.clicked.connect(self.copy_parts)
         self.parts.buttons.addWidget(copy)

@@ -1,6 +1,7 @@
 """«Листы раскроя»: the constructor's screen. Left: orders at «Раскрой» (select, create a sheet,
 edit an order's documents) and the list of sheets; right: the open sheet with «Печать»,
-«Открыть PDF», «Сохранить PDF», «Передать в производство» and «Аннулировать»."""
+«Открыть PDF», «Сохранить PDF», «Раскроено» (the offcuts it leaves go to the store),
+«Передать в производство» and «Аннулировать»."""
 from __future__ import annotations
 
 import shutil
@@ -146,6 +147,7 @@ class CutSheetsScreen(QWidget):
         for key, text, slot, shortcut in (
                 ("print", "Печать", self.print_pack, "Ctrl+P"), ("open", "Открыть PDF", self.open_pdf, None),
                 ("save", "Сохранить PDF", self.save_pdf, "Ctrl+S"),
+                ("cut", "Раскроено", self.mark_cut, None),
                 ("production", "Передать в производство", self.to_production, None),
                 ("cancel", "Аннулировать", self.cancel_sheet, None)):
             button = QPushButton(text, objectName=f"{key}SheetButton")
@@ -188,7 +190,7 @@ class CutSheetsScreen(QWidget):
     def on_changed(self, changes: Changes) -> None:
         """The screen shows the orders at «Раскрой» (parts, drawings), the cut sheets with their orders,
         the open sheet's orders wherever they are now, and its layouts cut from the stock boards."""
-        if (changes.cut_sheets or changes.specs or changes.stock_boards
+        if (changes.cut_sheets or changes.specs or changes.stock_boards or changes.offcuts
                 or changes.touches((cutsheets.CUTTING,), [*self.orders.ids, *self.sheet_orders.ids])):
             self.refresh()
 
@@ -249,7 +251,8 @@ class CutSheetsScreen(QWidget):
             self.layouts.show_sheet(None)
             return
         cancelled = sheet.status == CutSheet.CANCELLED
-        self.title.setText(f"Лист раскроя №{sheet.number}" + (" — АННУЛИРОВАН" if cancelled else ""))
+        self.title.setText(f"Лист раскроя №{sheet.number}" + (" — АННУЛИРОВАН" if cancelled else "")
+                           + (" — раскроен" if sheet.status == CutSheet.CUT else ""))
         self.info.setText(f"Материал: {sheet.material or 'все материалы'} · создан "
                           f"{clock.to_local(sheet.created_at):%d.%m.%Y %H:%M} · "
                           f"{sheet.created_by.full_name if sheet.created_by_id else '—'}"
@@ -263,8 +266,9 @@ class CutSheetsScreen(QWidget):
             [line.deal_id for line in lines])
         self.buttons["production"].setEnabled(not cancelled and any(line.stage == cutsheets.CUTTING
                                                                     for line in lines))
-        self.buttons["cancel"].setEnabled(not cancelled)
-        self.layouts.show_sheet(sheet.number)
+        self.buttons["cancel"].setEnabled(sheet.status == CutSheet.ACTIVE)
+        self.buttons["cut"].setEnabled(sheet.status == CutSheet.ACTIVE)
+        self.layouts.show_sheet(sheet.number, sheet)
 
     def lists_apart(self) -> QWidget:
         """Take the two lists (orders at «Раскрой», the cut sheets) out of this screen, for a host that
@@ -318,6 +322,16 @@ class CutSheetsScreen(QWidget):
         if result.skipped:
             text += "; не на этапе «Раскрой»: " + ", ".join(f"№{d.order_no}" for d in result.skipped)
         self.window_.statusBar().showMessage(text, 15_000)
+
+    def mark_cut(self) -> None:
+        """«Раскроено»: the dialog offers the offcuts the shown layouts leave for the store."""
+        plan = self.layouts.plan
+        if self.current is None or plan is None or self.layouts.number != self.current or self.layouts.job:
+            msgbox.info(self, "Раскроено", "Дождитесь расчёта раскроя листа.")
+            return
+        from ui.cutsheets.cut_done import CutDoneDialog
+
+        CutDoneDialog(self.window_, self.current, plan.new_offcuts(), plan.offcuts_used).exec()
 
     def cancel_sheet(self) -> None:
         if self.current is None:

@@ -1,5 +1,6 @@
 """«Материалы»: the stock boards table (material, board length and width, edge trim, saw kerf,
-cut depth) the cut layouts are computed on; saved through app.services.stock_boards."""
+cut depth, count, price, the smallest offcut worth storing) the cut layouts are computed on; saved
+through app.services.stock_boards."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -23,7 +24,7 @@ from ui.common.dialog_buttons import dialog_buttons
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ["Материал", "Длина, мм", "Ширина, мм", "Обрезка кромок, мм", "Пропил, мм", "Этапы резки",
-           "На складе, шт", "Цена листа, руб"]
+           "На складе, шт", "Цена листа, руб", "Мин. остаток, мм"]
 
 
 def _row(board: Board) -> dict:
@@ -32,6 +33,7 @@ def _row(board: Board) -> dict:
         row["stages"] = stock_boards.ANY_STAGES
     row["count"] = "" if row["count"] is None else row["count"]
     row["cost"] = format_rub(round(row["cost"] * 100), with_unit=False) if row["cost"] else ""
+    row["min_offcut"] = stock_boards.min_offcut_text(row["min_offcut"])
     return row
 
 
@@ -76,7 +78,7 @@ class StockModel(QAbstractTableModel):
     def add(self) -> int:
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows))
         self.rows.append({"material": "", "length": "2800", "width": "2070", "trim": "10", "kerf": "4",
-                          "stages": stock_boards.ANY_STAGES, "count": "", "cost": ""})
+                          "stages": stock_boards.ANY_STAGES, "count": "", "cost": "", "min_offcut": ""})
         self.endInsertRows()
         return len(self.rows) - 1
 
@@ -106,7 +108,9 @@ class StockBoardsDialog(QDialog):
                       "Этапы резки: «любая» — любые сквозные резы, как на форматно-раскроечном станке, "
                       "или 2, 3, 4 — не больше стольких этапов. У материала может быть несколько "
                       "размеров листов (целые и обрезки): пустое «На складе» — без ограничения; "
-                      "раскрой ищет самую низкую стоимость, затем наименьшее число листов.",
+                      "раскрой ищет самую низкую стоимость, затем наименьшее число листов. "
+                      "Мин. остаток — «длина×ширина»: обрезки не меньше него предлагаются на склад "
+                      "деловых остатков (пусто — 300×100).",
                       wordWrap=True)
         add = QPushButton("Добавить", objectName="addStockButton")
         add.clicked.connect(self.add_row)

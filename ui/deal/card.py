@@ -46,6 +46,7 @@ from ui.deal.files_panel import FilesPanel
 from ui.deal.gate_form import PASSPORT_HIDDEN, GateForm
 from ui.deal.tasks_panel import TasksPanel
 from ui.deal.timeline_view import FeedView
+from ui.mail.card_mail import CardMail
 from ui.papers.card_papers import PapersButton
 from ui.sms.deal_panel import DealSmsPanel
 
@@ -194,6 +195,7 @@ class DealCard(QDialog):
 
     def _timeline_column(self) -> QWidget:
         column = QWidget()
+        self.mail = CardMail(self.window_, self.deal_id, self.feed, self)
         self.note = QLineEdit(objectName="noteText", placeholderText="Примечание к сделке…")
         self.note.returnPressed.connect(self.add_note)
         add = QPushButton("Добавить", objectName="addNote")
@@ -205,6 +207,7 @@ class DealCard(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("<b>Лента событий</b>"))
         layout.addWidget(self.feed, 1)
+        layout.addWidget(self.mail)
         layout.addLayout(row)
         return column
 
@@ -392,7 +395,10 @@ class DealCard(QDialog):
 
     # --- closing -------------------------------------------------------------------------------
     def _may_close(self) -> bool:
-        """Nothing unsaved, or the person chose «Не сохранять», or «Сохранить» and it saved."""
+        """Nothing unsaved, or the person chose «Не сохранять», or «Сохранить» and it saved; the letters
+        being written closed (each asks about its draft)."""
+        if not self.mail.close_letters():
+            return False
         if not self.is_dirty():
             return True
         answer = msgbox.ask_save(self, "Несохранённые изменения",

@@ -37,6 +37,8 @@ class Role(IntEnum):
     KIND = Qt.ItemDataRole.UserRole + 2
     PICTURE = Qt.ItemDataRole.UserRole + 3  # stored name of an attached image, or None
     ID = Qt.ItemDataRole.UserRole + 4
+    LETTER = Qt.ItemDataRole.UserRole + 5  # an incoming letter's row id (it can be answered), or None
+    UNCONFIRMED = Qt.ItemDataRole.UserRole + 6  # a written letter left «sending», or None
 
 
 def header_of(line: FeedLine) -> str:
@@ -63,6 +65,10 @@ class FeedModel(ListTableModel):
             return line.kind
         if role == Role.ID:
             return line.id
+        if role == Role.LETTER:
+            return line.letter_id
+        if role == Role.UNCONFIRMED:
+            return line.unconfirmed_id
         if role == Role.PICTURE:
             return line.stored_name if line.file_name and files.is_image(line.file_name) else None
         return None
@@ -74,7 +80,8 @@ class FeedDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self.view = view
-        self.heights: dict[tuple[int, int], int] = {}  # (line id, width) -> height; lines never change
+        # (line id, width, text) -> height: a letter's line changes once, from «sending» to «sent»
+        self.heights: dict[tuple[int, int, int], int] = {}
 
     def _fonts(self, option) -> tuple[QFont, QFont]:
         small = QFont(option.font)
@@ -90,7 +97,7 @@ class FeedDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option, index: QModelIndex) -> QSize:
         width = self._text_width()
-        key = (index.data(Role.ID), width)
+        key = (index.data(Role.ID), width, hash(index.data()))
         if key not in self.heights:
             height = PAD + option.fontMetrics.height() + 2 + self._text_rect(option, index.data()).height() + PAD
             picture = index.data(Role.PICTURE)

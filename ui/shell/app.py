@@ -10,12 +10,16 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.version import program_version
+from app.services import permissions
 from app.store.session import Opened, default_user
 from ui.amocrm.install import install_data_exchange, show_import_dialog
 from ui.analytics.install import install_analytics, show_analytics
 from ui.board.board import BoardWidget
 from ui.common import msgbox, window_fit
-from ui.cutsheets.install import install_cutsheets, show_cutsheet
+from ui.cutsheets.install import install_cutsheets, show_cut_done, show_cutsheet
+from ui.cutsheets.settings_install import SHOW_DIALOGS as CUTTING_DIALOGS
+from ui.cutsheets.settings_install import install_cutting_settings
+from ui.cutsheets.settings_install import show_dialog as show_cutting_dialog
 from ui.database import multipc
 from ui.mail.install import install_mail
 from ui.papers.install import SHOW_DIALOGS, install_papers, show_dialog
@@ -102,6 +106,7 @@ def build_window(args: argparse.Namespace, opened: Opened) -> MainWindow | None:
     if window.workstation != "workshop":  # the terminal has no menu bar; its PC is set up once
         autostart.install(window)
         install_papers(window)
+        install_cutting_settings(window)
     return window
 
 
@@ -116,9 +121,20 @@ def show_deal_card(window: MainWindow, what: str) -> QWidget:
     return card
 
 
+def show_letter(window: MainWindow, what: str) -> QWidget:
+    """``letter:ORDER_NO``: that order's card answering its latest incoming letter (a new letter when none);
+    the card alone for a user who may not write letters (a screenshot never waits on a message box)."""
+    card = show_deal_card(window, what)
+    if not permissions.allowed(window.user, permissions.PAPERS):
+        return card
+    return card.mail.reply() or card.mail.write() or card
+
+
 # screens in their own window; the rest are tabs of the main one
-SHOW_WINDOWS = {"deal": show_deal_card, "amocrm-import": show_import_dialog,
-                **{key: show_dialog for key in SHOW_DIALOGS}}
+SHOW_WINDOWS = {"deal": show_deal_card, "letter": show_letter, "amocrm-import": show_import_dialog,
+                "cutdone": show_cut_done,
+                **{key: show_dialog for key in SHOW_DIALOGS},
+                **{key: show_cutting_dialog for key in CUTTING_DIALOGS}}
 
 
 def shown_widget(window: MainWindow, what: str | None) -> QWidget:
