@@ -85,7 +85,7 @@ def test_a_file_that_cannot_be_written_leaves_no_journal_row(demo_db, db_url, tm
     from main import main
 
     before = AuditEntry.select().count()
-    folder = tmp_path / "занято.xlsx"
+    folder = tmp_path / "занято.csv"
     folder.mkdir()  # a folder where the file should go
     with pytest.raises(FileWriteError, match="Не удалось записать"):
         export_tables(None, write=lambda sheets: write_rows(folder, sheets))
