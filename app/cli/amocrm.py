@@ -86,7 +86,10 @@ def _finish(report, args: argparse.Namespace) -> int:
     for name, rows in sorted(report.unknown_people.items()):
         print(f"Неизвестный ответственный «{name}»: {rows} сделок отданы группе «Магазины»", file=sys.stderr)
     if args.report:
-        print(f"Отчёт по строкам: {write_report(report.lines, args.report)}")
+        try:
+            print(f"Отчёт по строкам: {write_report(report.lines, args.report)}")
+        except ServiceError as error:
+            print(f"Ошибка: {error}", file=sys.stderr)
     print(json.dumps(report.summary(), ensure_ascii=False))
     return 0
 
@@ -125,12 +128,13 @@ def run_export(args: argparse.Namespace) -> int:
     if output.suffix.lower() not in (".xlsx", ".csv"):
         print("Ошибка: файл выгрузки — .xlsx или .csv", file=sys.stderr)
         return 2
+    written: list[Path] = []
     try:
-        sheets = export_tables(None, with_passport=False).value
+        sheets = export_tables(None, with_passport=False,
+                               write=lambda tables: written.extend(write_rows(output, tables))).value
     except ServiceError as error:
         print(f"Ошибка: {error}", file=sys.stderr)
         return 2
-    written = write_rows(output, sheets)
     counts = {name: len(rows) - 1 for name, rows in sheets.items()}
     print(f"Выгружено: сделок {counts[DEALS_SHEET]}, контактов {counts[CONTACTS_SHEET]}, "
           f"открытых задач {counts[TASKS_SHEET]} → {', '.join(str(path) for path in written)}")

@@ -295,7 +295,7 @@ def _amo_id(values: dict[str, object]) -> int | None:
     text = _text(values, "id")
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise RowRefused(f"ID: «{text}» — не номер сделки amoCRM")
     return int(text)
 
@@ -381,7 +381,7 @@ def lead_record(values: dict[str, object], line: int) -> LeadRecord | None:
     if not stage_name:
         raise RowRefused("Этап сделки: не заполнено")
     order_text = _text(values, "order_no")
-    if order_text and not order_text.isdigit():
+    if order_text and not (order_text.isascii() and order_text.isdigit()):
         raise RowRefused(f"Номер заказа: «{order_text}» — не число")
     record = LeadRecord(
         line, name, stage_name, _text(values, "pipeline"), amo_id=_amo_id(values),

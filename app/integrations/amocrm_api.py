@@ -100,7 +100,8 @@ class AmoClient:
                 raise AmoApiError(f"Нет связи с amoCRM ({self.base}): {error}") from None
             if response.status_code == 429 and attempt < RETRIES:
                 retry_after = response.headers.get("Retry-After", "")
-                self.sleep(float(retry_after) if retry_after.isdigit() else float(2 ** attempt))
+                waits = retry_after.isascii() and retry_after.isdigit()  # «²» is a digit to isdigit only
+                self.sleep(float(retry_after) if waits else float(2 ** attempt))
                 continue
             return self._read(response)
         raise AmoApiError("amoCRM просит снизить частоту запросов (429) и после повторов: попробуйте позже")

@@ -16,6 +16,17 @@ class FileReadError(ServiceError):
     """A file the import cannot read (with the Russian reason)."""
 
 
+class FileWriteError(ServiceError):
+    """A file the export or the report cannot write (with the Russian reason)."""
+
+
+def _path(path: object, error: type[ServiceError]) -> Path:
+    """A file name the user chose; a refusal names it (not text, empty, a NUL inside)."""
+    if not isinstance(path, (str, Path)) or not str(path).strip() or "\x00" in str(path):
+        raise error(f"Файл: «{path}» — не имя файла, выберите файл снова")
+    return Path(path)
+
+
 def decode(data: bytes) -> str:
     """The text of a CSV file: UTF-8 (a BOM dropped) or else cp1251 (amoCRM's Windows export)."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -67,12 +78,15 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table | None:
 
 def read_table(path: Path | str) -> Table:
     """The table of an amoCRM export file (XLSX or CSV)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileReadError(f"Файл не найден: {path}")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx(path)
-    return read_csv(path)
+    path = _path(path, FileReadError)
+    try:
+        if not path.is_file():
+            raise FileReadError(f"Файл не найден: {path}")
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return read_xlsx(path)
+        return read_csv(path)
+    except OSError as error:
+        raise FileReadError(f"Файл «{path.name}» не читается: {error.strerror or error}") from None
 
 
 def contacts_sheet(path: Path | str) -> Table | None:
@@ -90,8 +104,16 @@ REPORT_HEADER = ("Файл", "Строка", "Итог", "Причина")
 
 def write_rows(path: Path | str, sheets: dict[str, list[list[object]]]) -> list[Path]:
     """Write tables: XLSX one sheet each; CSV (UTF-8 with BOM, «;», as Excel opens it) the first table
-    into ``path`` and each further one beside it as ``<stem>-<sheet>.csv``. Returns the files written."""
-    path = Path(path)
+    into ``path`` and each further one beside it as ``<stem>-<sheet>.csv``. Returns the files written;
+    FileWriteError says why a file could not be written."""
+    path = _path(path, FileWriteError)
+    try:
+        return _write_rows(path, sheets)
+    except OSError as error:
+        raise FileWriteError(f"Не удалось записать «{path}»: {error.strerror or error}") from None
+
+
+def _write_rows(path: Path, sheets: dict[str, list[list[object]]]) -> list[Path]:
     if path.suffix.lower() == ".xlsx":
         import openpyxl
 

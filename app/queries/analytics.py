@@ -31,7 +31,9 @@ from datetime import date, datetime, time, timedelta
 import peewee as pw
 from peewee import fn
 
-from app.domain import clock, pipeline
+from app.domain import clock, pipeline, validation
+from app.domain.codes import OrderKind
+from app.domain.errors import FieldProblem, ValidationError
 from app.queries.analytics_sql import Dialect, as_date, dialect, fetch, near_percentile, percentile, stamp
 from app.queries.board import overdue_condition
 from app.services import permissions, stale
@@ -47,6 +49,37 @@ LIST_LIMIT = 500  # rows of a deal list (debts, orders over their time) read at 
 NO_SOURCE = "не указан"
 
 
+def _refuse(key: str, message: str) -> None:
+    raise ValidationError([FieldProblem(key, message)], "Аналитика не построена")
+
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # what a period may span (no overflow at its ends)
+
+
+def _check_day(value: object, key: str) -> None:
+    if not isinstance(value, date) or isinstance(value, datetime) or not FIRST_DAY <= value <= LAST_DAY:
+        _refuse(key, "нужна дата, например 01.06.2025")
+
+
+def _check_moment(value: object, key: str) -> None:
+    if value is not None and not isinstance(value, datetime):
+        _refuse(key, "нужны дата и время")
+
+
+def _stage_codes(stages: object) -> tuple[str, ...]:
+    """A stage code or several, each one the board has."""
+    codes = (stages,) if isinstance(stages, str) else stages
+    if not isinstance(codes, (tuple, list)) or not codes or not all(
+            isinstance(code, str) and code in pipeline.STAGE_BY_CODE for code in codes):
+        _refuse("stage", "выберите этап из списка")
+    return tuple(codes)
+
+
+def _stage_code(stage: object) -> str:
+    """One stage code the board has."""
+    return _stage_codes(stage if isinstance(stage, str) else None)[0]
+
+
 @dataclass(frozen=True)
 class AnalyticsFilter:
     """The period (shop-local days, both included) and the filters above the screen."""
@@ -56,6 +89,17 @@ class AnalyticsFilter:
     responsible_id: int | None = None
     kind: str | None = None
     source: str | None = None  # "" — deals without a source
+
+    def __post_init__(self) -> None:
+        """Refuse a filter the screen or ``report`` could not have meant (ValidationError, field named)."""
+        for key in ("date_from", "date_to"):
+            _check_day(getattr(self, key), f"analytics.{key}")
+        if self.responsible_id is not None and not validation.is_id(self.responsible_id):
+            _refuse("responsible", "выберите ответственного из списка")
+        if self.kind is not None and (not isinstance(self.kind, str) or self.kind not in OrderKind.NAMES):
+            _refuse("kind", "выберите тип заказа из списка")
+        if self.source is not None:
+            validation.checked_text(self.source, "source", multiline=False)
 
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as naive UTC [start, end)."""
@@ -346,6 +390,7 @@ def _over_condition(q: _Sql, now: datetime, stages) -> tuple[str, list]:
 def stage_times(flt: AnalyticsFilter, stages=OPEN_STAGES) -> list[StageTime]:
     """Median and 90th percentile of the stays in each of ``stages`` that ended within the period,
     and how many open deals exceed the stage's normal time now."""
+    stages = _stage_codes(stages)
     q = _Sql(flt)
     stays, params = _stays(q)
     found = _percentiles(q, f"SELECT s.stage AS grp, s.v FROM ({stays}) s", params)
@@ -374,6 +419,7 @@ DEAL_COLUMNS = "d.id, d.order_no, d.name, d.stage, d.budget"
 def over_now(flt: AnalyticsFilter, stages=OPEN_STAGES) -> list[DealRow]:
     """The open deals sitting in their stage longer than its normal time, longest over first
     (``days``: days in the stage)."""
+    stages = _stage_codes(stages)
     q = _Sql(flt)
     now = clock.now()
     over, params = _over_condition(q, now, stages)
@@ -388,6 +434,7 @@ def over_now(flt: AnalyticsFilter, stages=OPEN_STAGES) -> list[DealRow]:
 
 def stay_deals(flt: AnalyticsFilter, stage: str) -> list[DealRow]:
     """The deals whose stay in ``stage`` ended within the period, longest first."""
+    stage = _stage_code(stage)
     q = _Sql(flt)
     stays, params = _stays(q)
     return _deal_rows(f"WITH s AS ({stays}) SELECT {DEAL_COLUMNS}, s.v FROM s JOIN deal d ON d.id = s.deal_id "
@@ -538,9 +585,13 @@ def entered_deals(flt: AnalyticsFilter, stages: str | tuple[str, ...], start: da
                   end: datetime | None = None, from_stage: str | None = None) -> list[DealRow]:
     """The deals that entered ``stages`` (a code or several) within the period (and within
     [start, end) when given; only the moves from ``from_stage`` when given), by order number."""
+    codes = _stage_codes(stages)
+    _check_moment(start, "analytics.date_from")
+    _check_moment(end, "analytics.date_to")
+    if from_stage is not None:
+        _stage_code(from_stage)
     q = _Sql(flt)
-    codes = (stages,) if isinstance(stages, str) else stages
-    moves, params = q.moves(tuple(pipeline.stage(code).code for code in codes), start, end)
+    moves, params = q.moves(codes, start, end)
     if from_stage is not None:
         moves += f" AND h.from_stage = {q.p}"
         params.append(from_stage)
@@ -550,13 +601,19 @@ def entered_deals(flt: AnalyticsFilter, stages: str | tuple[str, ...], start: da
 
 def week_bounds(week: date) -> tuple[datetime, datetime]:
     """A shop-local week (its Monday) as naive UTC [start, end)."""
+    _check_day(week, "analytics.week")
     start = clock.from_local(datetime.combine(week, time()))
     return start, clock.from_local(datetime.combine(week + timedelta(days=7), time()))
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """A shop-local month («2025-06») as naive UTC [start, end)."""
-    first = date.fromisoformat(month + "-01")
+    try:
+        first = date.fromisoformat(month + "-01") if isinstance(month, str) and len(month) == 7 else None
+    except ValueError:
+        first = None
+    if first is None:
+        _refuse("analytics.month", "месяц в виде ГГГГ-ММ, например 2025-06")
     following = (first + timedelta(days=32)).replace(day=1)
     return (clock.from_local(datetime.combine(first, time())),
             clock.from_local(datetime.combine(following, time())))
@@ -564,6 +621,7 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
 
 def source_deals(flt: AnalyticsFilter, source: str) -> list[DealRow]:
     """The deals created within the period with ``source`` ("" — none), by order number."""
+    source = validation.checked_text(source, "source", multiline=False)
     q = _Sql(flt)
     where, params = q.deals()
     return _deal_rows(f"SELECT {DEAL_COLUMNS} FROM deal d WHERE d.created_at >= {q.p} AND d.created_at < {q.p} "

@@ -101,7 +101,7 @@ def text_condition(text: str) -> pw.Expression | None:
         return None
     patterns = [_pattern(term) for term in terms]
     lone = terms[0] if len(terms) == 1 else ""
-    order_no = int(lone) if lone.isdigit() and len(lone) <= PHONE_FRAGMENT else None
+    order_no = int(lone) if lone.isascii() and lone.isdigit() and len(lone) <= PHONE_FRAGMENT else None
     long = [pattern for pattern in patterns if len(pattern) >= search_index.MIN_INDEXED]
     if not long or not search_index.available(database.obj):
         condition = _scan(patterns)

@@ -91,7 +91,7 @@ def constructor_orders() -> list[OrderRow]:
 
 def parse_order_no(text: str) -> int | None:
     """An order number from typed or scanned text («15», «№ 15», «0015»), None if there is none."""
-    digits = "".join(ch for ch in (text or "") if ch.isdigit())
+    digits = "".join(ch for ch in (text or "") if "0" <= ch <= "9")
     return int(digits) if digits else None
 
 

@@ -20,6 +20,7 @@ from app.domain import amocrm, clock, pipeline, validation
 from app.domain.amocrm import ContactRecord, Header, LeadRecord, RowRefused, StageMatcher, Table, fold
 from app.domain.changes import Changes
 from app.domain.codes import OrderKind, Role, TaskType
+from app.domain.errors import FieldProblem, ValidationError
 from app.services import deal_fields, numbering, people, permissions
 from app.services.tasks import created_line
 from app.store import bulk
@@ -119,6 +120,39 @@ class ImportCancelled(Exception):
 Progress = Callable[[int, int], None]
 
 
+MAX_BATCH = 100_000
+
+
+def check_options(options: object) -> None:
+    """Refuse mappings and options the wizard or the command line could not have meant: a stage map of
+    amoCRM names to the board's stage codes, a people map of names to users (or None), a batch size."""
+    if not isinstance(options, ImportOptions):
+        raise ValidationError([FieldProblem("import.stage_map", "настройки импорта не заданы")])
+    problems = []
+    stage_map, people_map = options.stage_map, options.people_map
+    if not isinstance(stage_map, dict) or not all(isinstance(name, str) for name in stage_map):
+        problems.append(FieldProblem("import.stage_map", "нужны пары «этап amoCRM» → этап программы"))
+    else:
+        for name, code in stage_map.items():
+            if not isinstance(code, str) or code not in pipeline.STAGE_BY_CODE:
+                problems.append(FieldProblem("import.stage_map", f"«{name}» → «{code}»: нет такого этапа. "
+                                             f"Этапы: {', '.join(pipeline.STAGE_CODES)}"))
+                break
+    if not isinstance(people_map, dict) or not all(isinstance(name, str) for name in people_map) or not all(
+            user_id is None or validation.is_id(user_id) for user_id in people_map.values()):
+        problems.append(FieldProblem("import.people_map", "нужны пары «имя в amoCRM» → пользователь программы"))
+    else:
+        wanted = {user_id for user_id in people_map.values() if user_id is not None}
+        if wanted and User.select().where(User.id.in_(list(wanted))).count() != len(wanted):
+            problems.append(FieldProblem("import.people_map", "такого пользователя нет (удалён на другом "
+                                                              "компьютере?) — выберите снова"))
+    size = options.batch_size
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_BATCH:
+        problems.append(FieldProblem("import.batch_size", f"целое число от 1 до {MAX_BATCH}"))
+    if problems:
+        raise ValidationError(problems, "Импорт не начат")
+
+
 def _read(table: Table, make: Callable[[dict, int], object], *,
           contacts: bool = False) -> tuple[list, list[ReportLine]]:
     header = Header.read(table.header, contacts=contacts)
@@ -173,6 +207,7 @@ def import_records(leads: list[LeadRecord], contacts: list[ContactRecord], actor
                    cancelled: Callable[[], bool] | None = None) -> ImportReport:
     """Import records (read from files or from the API) in batches; returns the report."""
     permissions.require(actor, permissions.move_action(pipeline.FIRST_STAGE.code))
+    check_options(options)
     matcher = StageMatcher(options.stage_map)
     report = ImportReport(dry_run=options.dry_run)
     report.lines.extend(refused_contacts)

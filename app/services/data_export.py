@@ -5,6 +5,7 @@ who may see it; every export is written to the audit log (one row per deal when 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Callable
 
 from peewee import JOIN
 
@@ -113,8 +114,13 @@ def _task_rows() -> list[list[object]]:
     return rows
 
 
-def export_tables(actor: User | None, *, with_passport: bool = False) -> Done[dict[str, list[list[object]]]]:
-    """The sheets «Сделки», «Контакты», «Задачи» (each a header row and rows), audited."""
+Sheets = dict[str, list[list[object]]]
+
+
+def export_tables(actor: User | None, *, with_passport: bool = False,
+                  write: Callable[[Sheets], object] | None = None) -> Done[Sheets]:
+    """The sheets «Сделки», «Контакты», «Задачи» (each a header row and rows), audited. ``write`` (the
+    file the user chose) runs inside the transaction: when it is refused, no journal row says the data left."""
     permissions.require(actor, permissions.EXPORT)
     if with_passport:
         permissions.require(actor, permissions.PASSPORT_VIEW)
@@ -131,4 +137,6 @@ def export_tables(actor: User | None, *, with_passport: bool = False) -> Done[di
             deal_ids = [deal_id for deal_id, contact_id in Deal.select(Deal.id, Deal.contact).where(
                 Deal.contact.in_(list(passports))).tuples()] if passports else []
         personal_data.record_export(actor, deal_ids, what, with_passport=with_passport)
+        if write is not None:
+            write(sheets)
     return Done(sheets, Changes(audit=True))

@@ -30,7 +30,7 @@ import peewee
 
 from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes
-from app.domain.errors import ConnectionLostError, ServiceError
+from app.domain.errors import ConnectionLostError, FieldProblem, ServiceError, ValidationError
 from app.domain.mail_account import MailAccount
 from app.domain.mail_letters import Letter, LetterFile, excerpt, parse_letter, without_quote
 from app.domain.site_forms import SiteForm, find_phone, read_site_form
@@ -182,7 +182,9 @@ def fetch_mail(account: MailAccount, open_folder: OpenFolder, *, own_addresses: 
 def take_letter(raw: bytes, account: MailAccount, uid: int | None = None, *, uidvalidity: int | None = None,
                 own_addresses: frozenset[str] = frozenset(), holder: str = "") -> tuple[str, Deal | None]:
     """Handle one letter (one transaction): (its status, the deal it made or joined)."""
-    letter = parse_letter(raw)
+    if not isinstance(raw, (bytes, bytearray)):
+        raise ValidationError([FieldProblem("mail.letter", "сервер прислал не письмо")], "Письмо не прочитано")
+    letter = parse_letter(bytes(raw))
     with database.atomic():
         if uid is not None:
             _advance(account.folder_key, uid, holder)

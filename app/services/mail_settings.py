@@ -17,7 +17,10 @@ from app.store.password_store import PasswordStore
 
 KEY = "mail.intake"
 LABELS = {"host": "Сервер", "port": "Порт", "security": "Защита", "login": "Логин", "folder": "Папка",
-          "interval_minutes": "Проверять каждые", "own_address": "Адрес магазина"}
+          "interval_minutes": "Проверять каждые", "own_address": "Адрес магазина", "enabled": "Проверять почту",
+          "password": "Пароль"}
+TEXTS = ("host", "security", "login", "folder", "own_address")
+NUMBERS = ("port", "interval_minutes")
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,23 @@ def load() -> MailSettings:
         return MailSettings()
 
 
+def _wrong_types(settings: MailSettings) -> list[FieldProblem]:
+    """Fields that are not even of their kind (text, a whole number, yes or no)."""
+    if not isinstance(settings, MailSettings):
+        return [FieldProblem("host", "настройки не заданы")]
+    found = [FieldProblem(key, "нужен текст") for key in TEXTS if not isinstance(getattr(settings, key), str)]
+    found += [FieldProblem(key, "нужно целое число") for key in NUMBERS
+              if not isinstance(getattr(settings, key), int) or isinstance(getattr(settings, key), bool)]
+    if not isinstance(settings.enabled, bool):
+        found.append(FieldProblem("enabled", "да или нет"))
+    return found
+
+
 def problems(settings: MailSettings) -> list[FieldProblem]:
     """What is wrong in ``settings`` (the dialog shows each beside its field)."""
-    found = []
+    found = _wrong_types(settings)
+    if found:
+        return found
     for key in ("host", "login", "folder", "own_address"):
         try:
             validation.clean_text(getattr(settings, key))
@@ -95,9 +112,16 @@ def save(actor: User | None, settings: MailSettings, password: str | None = None
     the value says where the password went (for the dialog)."""
     if actor is not None and actor.role != Role.ADMIN:
         raise PermissionDeniedError("Почтовый ящик магазина настраивает только администратор.")
-    settings = replace(settings, host=settings.host.strip(), login=settings.login.strip(),
-                       folder=settings.folder.strip() or "INBOX", own_address=settings.own_address.strip().lower())
-    found = problems(settings)
+    found = _wrong_types(settings)
+    if password is not None:
+        try:
+            validation.clean_text(password)
+        except validation.FieldError as error:
+            found.append(FieldProblem("password", str(error)))
+    if not found:
+        settings = replace(settings, host=settings.host.strip(), login=settings.login.strip(),
+                           folder=settings.folder.strip() or "INBOX", own_address=settings.own_address.strip().lower())
+        found = problems(settings)
     if found:
         raise ValidationError([FieldProblem(LABELS.get(p.field, p.field), p.message) for p in found],
                               "Проверьте настройки почты")

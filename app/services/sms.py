@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from app.domain.changes import Changes
+from app.domain.errors import FieldProblem, ValidationError
 from app.domain.money import format_rub
 from app.domain.names import PersonName
 from app.domain.sms_rules import SETTINGS_KEY, TEMPLATES_KEY, SmsSettings
@@ -39,6 +40,8 @@ def settings() -> SmsSettings:
 
 def client_name(full_name: str) -> str:
     """How an SMS greets the client: «Тест Тестович» from «Тестов Тест Тестович»."""
+    if not isinstance(full_name, str):
+        return ""
     return PersonName.parse(full_name).address or full_name
 
 
@@ -57,8 +60,11 @@ def deal_values(deal: Deal, shop_phone: str | None = None) -> dict[str, str]:
 
 
 def fill(template: str, deal: Deal) -> str:
-    """The template's text with the deal's data filled in."""
-    return fill_template(templates()[template], deal_values(deal))
+    """The template's text with the deal's data filled in; ValidationError for a template the shop has not."""
+    text = templates().get(template) if isinstance(template, str) else None
+    if text is None:
+        raise ValidationError([FieldProblem("sms.template", "выберите шаблон из списка")], "СМС не составлено")
+    return fill_template(text, deal_values(deal))
 
 
 def waiting_for(sms: OutboxSms) -> list[str]:

@@ -40,7 +40,16 @@ def _get(sms_id: int) -> OutboxSms:
     return lookup.existing(OutboxSms, sms_id, "СМС не найдено (возможно, удалено на другом компьютере)")
 
 
+def _template(name: object) -> str:
+    """A template the shop has, by name."""
+    if not isinstance(name, str) or name not in templates():
+        raise ValidationError([FieldProblem("sms.template", "выберите шаблон из списка")], "СМС не отправлено")
+    return name
+
+
 def _save_deal_fields(deal_id: int, actor: User | None, values: dict[str, Any] | None) -> None:
+    if values is not None and not isinstance(values, dict):
+        raise ValidationError([FieldProblem(key, "неверное значение") for key in REQUIRED_DEAL_FIELDS])
     wanted = {key: value for key, value in (values or {}).items() if key in REQUIRED_DEAL_FIELDS}
     if wanted:
         deals.update_deal(deal_id, actor, wanted)
@@ -58,8 +67,7 @@ def send_template(deal_id: int, actor: User | None, template: str,
                   values: dict[str, Any] | None = None) -> Done[OutboxSms]:
     """The template's SMS for the deal, queued by hand. A template with the transport company and
     waybill number (``values`` may give them; they are saved on the deal) refuses to go without them."""
-    if template not in templates():
-        raise ServiceError(f"Шаблон СМС «{template}» не найден")
+    template = _template(template)
     with database.atomic():
         _save_deal_fields(deal_id, actor, values)
         deal = deals.load_deal(deal_id)

@@ -11,9 +11,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.domain import clock, pipeline
+from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes
 from app.domain.codes import TaskType
+from app.domain.errors import ServiceError
 from app.domain.sms_rules import MAX_ATTEMPTS, STATUS_EVERY, STATUS_FOR, STUCK_AFTER, quiet_until, retry_delay
 from app.domain.sms_status import TAKEN, GatewayAnswer, Outcome, SmsGateway, SmsState
 from app.services import people
@@ -26,6 +27,7 @@ from app.store.models import OutboxSms
 log = logging.getLogger(__name__)
 
 BATCH = 50
+MAX_BATCH = 10_000
 UNKNOWN_OUTCOME = ("неизвестно, ушло ли СМС: программа остановилась во время отправки — проверьте "
                    "в личном кабинете шлюза и при необходимости отправьте заново")
 
@@ -55,6 +57,8 @@ class SendReport:
 def send_due(gateway: SmsGateway, *, limit: int = BATCH) -> SendReport:
     """One pass: resolve SMS left «отправляется», send what is due (outside quiet hours), then ask
     the gateway about the delivery of what was sent."""
+    if not validation.is_id(limit) or limit > MAX_BATCH:
+        raise ServiceError(f"Сколько СМС отправить за раз: целое число от 1 до {MAX_BATCH}")
     report = SendReport()
     resolve_stuck(gateway, report)
     now = clock.now()
@@ -87,6 +91,9 @@ def send_due(gateway: SmsGateway, *, limit: int = BATCH) -> SendReport:
 
 def claim(sms_id: int, gateway_code: str) -> bool:
     """Take the SMS for sending (pending → sending); False when another sender was first."""
+    if not validation.is_id(sms_id):
+        return False
+    validation.checked_text(gateway_code, "sms.gateway", required=True, multiline=False)
     now = clock.now()
     with database.atomic():
         taken = OutboxSms.update(status=SmsState.SENDING, sending_at=now, attempts=OutboxSms.attempts + 1,

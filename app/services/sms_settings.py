@@ -16,6 +16,7 @@ from app.store.db import database
 from app.store.models import User
 
 SENDER = re.compile(r"^[A-Za-z0-9 .\-]{0,11}$")
+URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$")
 
 
 def _require_admin(actor: User | None) -> None:
@@ -24,17 +25,25 @@ def _require_admin(actor: User | None) -> None:
 
 
 def _problems(settings: SmsSettings) -> list[FieldProblem]:
+    if not isinstance(settings, SmsSettings):
+        return [FieldProblem("sms.gateway", "настройки не заданы")]
     problems = []
-    if settings.gateway not in GATEWAY_NAMES:
+    if not isinstance(settings.gateway, str) or settings.gateway not in GATEWAY_NAMES:
         problems.append(FieldProblem("sms.gateway", "выберите шлюз из списка"))
-    if settings.gateway == "smsc" and not settings.login.strip():
+    if settings.gateway == "smsc" and isinstance(settings.login, str) and not settings.login.strip():
         problems.append(FieldProblem("sms.login", "нужен логин SMSC.ru"))
+    for key in ("test_mode", "auto_send"):
+        if not isinstance(getattr(settings, key), bool):
+            problems.append(FieldProblem(f"sms.{key}", "да или нет"))
+    base_url = settings.base_url
+    if not isinstance(base_url, str) or base_url.strip() and not URL.match(base_url.strip()):
+        problems.append(FieldProblem("sms.base_url", "адрес вида https://… или пусто"))
     if not isinstance(settings.sender, str) or not SENDER.match(settings.sender):
         problems.append(FieldProblem("sms.sender", "до 11 латинских букв и цифр, как согласовано со шлюзом"))
     for key in ("quiet_from", "quiet_to"):
         try:
             parse_hhmm(getattr(settings, key))
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, TypeError):
             problems.append(FieldProblem(f"sms.{key}", "время в виде ЧЧ:ММ, например 21:00"))
     for key in ("login", "shop_phone"):
         try:
@@ -54,6 +63,11 @@ def save_settings(actor: User | None, settings: SmsSettings, key: str | None = N
     where the key went («в системном хранилище паролей»)."""
     _require_admin(actor)
     problems = _problems(settings)
+    if key is not None:
+        try:
+            clean_text(key, key="sms.key")
+        except FieldError as error:
+            problems.append(FieldProblem("sms.key", str(error)))
     if problems:
         raise ValidationError(problems, "Проверьте настройки СМС")
     with database.atomic():
@@ -79,7 +93,7 @@ def save_template(actor: User | None, name: str, text: str) -> Changes:
 def reset_template(actor: User | None, name: str) -> Changes:
     """Drop the shop's version: a program template goes back to its text, a shop's own one is deleted."""
     _require_admin(actor)
-    if name not in templates():
+    if not isinstance(name, str) or name not in templates():
         raise ServiceError(f"Шаблон «{name}» не найден")
     with database.atomic():
         edited = {k: v for k, v in setting_values.read(TEMPLATES_KEY, {}).items() if k != name}

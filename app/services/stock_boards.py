@@ -55,7 +55,7 @@ def _stages(value: object, where: str) -> int | None:
     text = "" if value is None else str(value).strip()
     if text.casefold() in ("", ANY_STAGES):
         return None
-    if text.isdigit() and int(text) in STAGES:
+    if text.isascii() and text.isdigit() and int(text) in STAGES:
         return int(text)
     raise ServiceError(f"{where}: этапы резки — 2, 3, 4 или «{ANY_STAGES}» (любая гильотинная резка)")
 
@@ -65,7 +65,7 @@ def _count(value: object, where: str) -> int | None:
     text = "" if value is None else str(value).strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # «²» is a digit to str.isdigit, not to int()
         raise ServiceError(f"{where}: количество листов — целое число или пусто (без ограничения)")
     return int(text)
 
@@ -97,7 +97,7 @@ def save_stock_boards(actor: User | None, rows: list[dict]) -> Done[list[Board]]
         seen.add((material.casefold(), str(row.get("length")), str(row.get("width"))))
         try:
             length, width, trim, kerf = (int(row.get(name)) for name in FIELDS[1:5])
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite number
             raise ServiceError(f"{where}: размеры, обрезка и пропил — целые миллиметры") from None
         if length <= 0 or width <= 0:
             raise ServiceError(f"{where}: длина и ширина листа должны быть больше нуля")

@@ -308,3 +308,11 @@ def test_a_contacts_note_too_long_refuses_its_row(staff, tmp_path):
     report = _import(_leads_file(tmp_path), contacts)
     assert [line.reason.split(" (")[0] for line in report.refused if line.file == "contacts.csv"] == [
         "Примечание: не длиннее 20000 знаков"]
+
+
+def test_digits_only_to_str_isdigit_are_refused_not_crashed():
+    header = Header.read(["ID", "Название сделки", "Этап сделки", "Номер заказа"])
+    for cells, reason in ((["²", "Маяк", "Замер", ""], "ID: «²» — не номер сделки amoCRM"),
+                          (["7", "Маяк", "Замер", "١٥"], "Номер заказа: «١٥» — не число")):
+        with pytest.raises(RowRefused, match=reason):
+            amocrm.lead_record(header.row(cells), 2)

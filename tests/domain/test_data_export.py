@@ -8,7 +8,7 @@ import json
 import pytest
 
 from app.domain.errors import PermissionDeniedError
-from app.integrations.amocrm_files import contacts_sheet, read_table, write_rows
+from app.integrations.amocrm_files import FileWriteError, contacts_sheet, read_table, write_rows
 from app.services import deal_fields
 from app.services.amocrm_import import ImportOptions, import_tables
 from app.services.data_export import CONTACTS_SHEET, DEALS_SHEET, TASKS_SHEET, export_tables
@@ -79,3 +79,17 @@ def test_export_command_never_writes_passports(demo_db, db_url, tmp_path, capsys
     table = read_table(path)
     assert "Серия паспорта" not in table.header and len(table.rows) == Deal.select().count()
     assert contacts_sheet(path).rows and json.dumps(table.header, ensure_ascii=False)
+
+
+def test_a_file_that_cannot_be_written_leaves_no_journal_row(demo_db, db_url, tmp_path, capsys):
+    from main import main
+
+    before = AuditEntry.select().count()
+    folder = tmp_path / "занято.csv"
+    folder.mkdir()  # a folder where the file should go
+    with pytest.raises(FileWriteError, match="Не удалось записать"):
+        export_tables(None, write=lambda sheets: write_rows(folder, sheets))
+    assert AuditEntry.select().count() == before  # nothing says the data left
+    assert main(["export", "-o", str(folder), "--db", db_url]) == 2
+    assert "Ошибка: Не удалось записать" in capsys.readouterr().err
+    assert AuditEntry.select().count() == before

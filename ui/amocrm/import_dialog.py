@@ -240,7 +240,11 @@ class ImportDialog(QDialog):
         target = msgbox.save_file(self, "Отчёт импорта", str(Path.home() / "отчёт импорта amoCRM.xlsx"),
                                   "Excel (*.xlsx);;CSV (*.csv)")
         if target is not None:
-            write_report(self.report.lines, target)
+            try:
+                write_report(self.report.lines, target)
+            except ServiceError as error:
+                msgbox.error(self, "Отчёт импорта", str(error))
+                return
             self.window_.statusBar().showMessage(f"Отчёт сохранён: {target}", 10_000)
 
     def closeEvent(self, event) -> None:

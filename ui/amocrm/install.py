@@ -22,14 +22,10 @@ def export_data(window) -> Path | None:
         target = target.with_suffix(".xlsx")
     with_passport = personal_data.can_see_passport(window.user) and msgbox.ask(
         window, "Выгрузить данные", "Включить паспортные данные клиентов? Выгрузка будет записана в журнал.")
-    done = window.action_runner.run(window, "Выгрузить данные",
-                                    lambda: export_tables(window.user, with_passport=with_passport))
+    written: list[Path] = []
+    done = window.action_runner.run(window, "Выгрузить данные", lambda: export_tables(
+        window.user, with_passport=with_passport, write=lambda sheets: written.extend(write_rows(target, sheets))))
     if done is None:
-        return None
-    try:
-        written = write_rows(target, done.value)
-    except OSError as error:
-        msgbox.error(window, "Выгрузить данные", f"Не удалось записать {target}: {error}")
         return None
     msgbox.info(window, "Выгрузить данные", f"Выгружено сделок: {len(done.value[DEALS_SHEET]) - 1}.\n"
                 + "\n".join(str(path) for path in written))

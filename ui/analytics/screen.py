@@ -175,6 +175,7 @@ class AnalyticsScreen(QWidget):
         self._fill_choices()
         make_compact(8, self.responsible, self.kind, self.source, self.period)
         for edit in (self.since, self.until):
+            edit.setDateRange(analytics.FIRST_DAY, analytics.LAST_DAY)
             edit.setDisplayFormat("dd.MM.yyyy")
             edit.dateChanged.connect(self._dates_changed)
         for combo in (self.responsible, self.kind, self.source):
