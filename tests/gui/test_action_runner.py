@@ -109,7 +109,7 @@ def _count_refreshes(monkeypatch, *screens) -> list[int]:
 
 def test_admin_screens_refresh_only_on_people_and_journal_entries(qtbot, staff, shown, monkeypatch):
     window = _window(qtbot, staff["admin"], "counter")
-    people, journal = window.screen("users"), window.screen("journal")
+    people, journal = window.screen_widget("users"), window.screen_widget("journal")
     counts = _count_refreshes(monkeypatch, people, journal)
     deal = new_deal(staff["manager"])
     window.announce(Changes(frozenset({deal.id}), frozenset({"new"}), tasks=True, timeline=True))
@@ -126,10 +126,10 @@ def test_admin_screens_refresh_only_on_people_and_journal_entries(qtbot, staff, 
 def test_workstation_lists_refresh_only_on_their_stages_and_orders(qtbot, staff, shown, monkeypatch):
     at_cutting = cutting_deal(staff["manager"])
     constructor = _window(qtbot, staff["constructor"], "constructor")
-    queue = constructor.screen("constructor")
+    queue = constructor.screen_widget("constructor")
     sheets = install_cutsheets(constructor)
     workshop = _window(qtbot, staff["chief"], "workshop")
-    terminal = workshop.screen("workshop")
+    terminal = workshop.screen_widget("workshop")
     counts = _count_refreshes(monkeypatch, queue, sheets, terminal)
     for window in (constructor, workshop):
         window.announce(Changes(users=True, audit=True))
@@ -258,7 +258,7 @@ def test_stale_days_asked_and_cancelled(qtbot, staff, shown, monkeypatch, tmp_pa
 def test_completing_a_constructor_task_asks_the_result(qtbot, staff, shown, monkeypatch):
     cutting_deal(staff["manager"])
     window = _window(qtbot, staff["constructor"], "constructor")
-    screen = window.screen("constructor")
+    screen = window.screen_widget("constructor")
     texts = [task.text for task in screen.tasks.rows]
     screen.tasks_view.setCurrentIndex(screen.tasks.index(texts.index("Заказ оплачен. Принять в работу"), 0))
     monkeypatch.setattr(msgbox, "ask_text", lambda parent, title, prompt, text="": None)

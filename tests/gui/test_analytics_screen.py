@@ -84,4 +84,4 @@ def test_show_analytics_photographs_the_screen(screenshot):
     assert (picture.width(), picture.height()) == (1366, 768)
     window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
     assert window.tabs.currentWidget().objectName() == "analyticsScreen"
-    assert window.screen("analytics").pages["funnel"].model.rowCount() == 7
+    assert window.screen_widget("analytics").pages["funnel"].model.rowCount() == 7

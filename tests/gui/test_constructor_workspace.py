@@ -22,7 +22,7 @@ def test_layouts_get_most_of_the_screen_and_lists_fit(qtbot, demo, own_qsettings
     assert screen.sheet_tabs.currentWidget() is screen.layouts  # «Раскрой» first
     view = screen.layouts.view
     assert view.height() >= 0.6 * window.height() and view.width() >= 0.6 * window.width()
-    queue = window.screen("constructor").orders_view
+    queue = window.screen_widget("constructor").orders_view
     for table in (queue, screen.orders_view, screen.sheets_view, screen.sheet_orders_view):
         header = table.horizontalHeader()
         assert header.length() <= table.viewport().width() + 1, table.objectName()

@@ -226,7 +226,7 @@ def test_panel_under_the_constructor_queue_follows_its_selection(qtbot, staff, m
     qtbot.addWidget(win)
     workstations.install(win)
     install_cutsheets(win)
-    host = win.screen("constructor")
+    host = win.screen_widget("constructor")
     assert host.panels.currentWidget() is win.cutsheets.left  # the lists under the queue
     show_cutsheet(win, "cutsheet:1")
     assert win.tabs.currentWidget() is host and win.cutsheets.current == 1

@@ -100,7 +100,7 @@ def test_layouts_take_a_stored_offcut_until_told_not_to(qtbot, window, staff):
 def test_store_screen_lists_offcuts_and_only_the_administrator_writes_off(qtbot, window, staff, asked,
                                                                          qtmodeltester, tmp_path, monkeypatch):
     cut(staff, sheet_with(staff, 2))
-    store = window.screen(OFFCUTS_KEY)
+    store = window.screen_widget(OFFCUTS_KEY)
     window.announce(Changes(offcuts=True))  # as the PC that cut it does
     assert store.model.rowCount() == 1
     qtmodeltester.check(store.model)
@@ -115,7 +115,7 @@ def test_store_screen_lists_offcuts_and_only_the_administrator_writes_off(qtbot,
     assert "Остаток №1" in PdfReader(str(target)).pages[0].extract_text()
 
     admin = _window(qtbot, staff["admin"], "counter")
-    admin_store = admin.screen(OFFCUTS_KEY)
+    admin_store = admin.screen_widget(OFFCUTS_KEY)
     assert admin_store.write_off_button.isVisibleTo(admin_store)
     admin_store.view.selectRow(0)
     admin_store.write_off_button.click()

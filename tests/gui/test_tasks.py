@@ -183,7 +183,7 @@ def test_tasks_view_lists_sections_filters_and_moves_due(make_window, staff, fak
     deal = new_deal(staff["manager"], name="Краева Ольга (МИА)")
     _task_in(staff, 60 * 24, text="Завтрашняя")
     window = make_window()
-    view = window.screen("tasks")
+    view = window.screen_widget("tasks")
     assert view.objectName() == "tasksView"
     qtmodeltester.check(view.model)
     model = view.model
@@ -220,7 +220,7 @@ def test_tasks_view_lists_sections_filters_and_moves_due(make_window, staff, fak
 def test_reminder_settings_are_kept_on_this_pc(make_window, staff, tmp_path):
     _task_in(staff, 45)
     window = make_window()
-    view = window.screen("tasks")
+    view = window.screen_widget("tasks")
     assert _panel_texts(window) == []
     view.lead.setCurrentIndex(view.lead.findData(60))
     assert window.tasks_feature.scheduler.settings.lead_minutes == 60
@@ -387,8 +387,8 @@ def test_opening_from_a_notice_shows_the_deal_card_or_the_task(make_window, staf
     assert card.deal_id == deal.id and card.isVisible()
     panel.list.setCurrentIndex(panel.model.index(1))
     panel.findChild(QPushButton, "reminderOpenDeal").click()
-    assert window.tabs.currentWidget() is window.screen("tasks")
-    assert window.screen("tasks").selected_task().id == loose.id
+    assert window.tabs.currentWidget() is window.screen_widget("tasks")
+    assert window.screen_widget("tasks").selected_task().id == loose.id
 
 
 def test_scheduler_fires_at_0955_for_1000_once_not_after_restart_again_after_snooze(qtbot, staff, fake_clock):

@@ -223,6 +223,20 @@ def test_a_remembered_size_is_never_restored_larger_than_the_screen(qtbot, own_q
     assert (third.width(), third.height()) == (900, 600)
 
 
+def test_the_main_window_is_fitted_to_the_real_screen_when_the_program_starts(qtbot, demo, own_qsettings,
+                                                                              monkeypatch):
+    """As `python main.py` shows it: no screen played, the window asks Qt for its monitor (the main
+    window's own screens must not hide QWidget.screen(): the start crashed in Qt's event filter)."""
+    window_fit.install(QApplication.instance())
+    monkeypatch.setattr(window_fit, "_simulated", None)
+    window = _main_window(demo)
+    qtbot.addWidget(window)
+    window.show()
+    area = QApplication.primaryScreen().availableGeometry()
+    assert window_fit.available_area(window) == area  # its monitor's free area, asked of Qt
+    assert area.contains(window.geometry().topLeft()) and window.screen_widget("board").isVisible()
+
+
 def _columns_shown(board) -> float:
     """How many stage columns the board's visible width holds (the first column's pitch)."""
     first = board.visible_columns()[0]
@@ -241,7 +255,7 @@ def test_reminders_fold_to_a_strip_and_the_board_shows_four_and_a_half_columns(q
     panel.show()
     QApplication.processEvents()
     assert panel.collapsed and panel.width() <= 40  # a 1280 px screen: a strip at first
-    assert _columns_shown(window.screen("board")) >= 4.5
+    assert _columns_shown(window.screen_widget("board")) >= 4.5
     panel.findChild(QAbstractButton, "reminderStrip").click()
     assert not panel.collapsed and panel.body.isVisible()
     again = _main_window(demo, "counter", "tatiana")  # the next start on this PC: as left

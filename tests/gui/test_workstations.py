@@ -66,7 +66,7 @@ def test_workshop_terminal_moves_scanned_order_from_sawing_to_milling(qtbot, sta
     other = at_stage(staff["manager"], "sawing")
     deal = at_stage(staff["manager"], "sawing", **{"contact.full_name": "Тихонова Елена Павловна"})
     window = open_window(qtbot, staff["chief"], "workshop")
-    terminal = window.screen("workshop")
+    terminal = window.screen_widget("workshop")
     qtbot.keyClicks(terminal.scan, f"{deal.order_no:06d}")  # a scanner types the code, then Enter
     qtbot.keyClick(terminal.scan, Qt.Key.Key_Return)
     assert terminal.current_row().order_no == deal.order_no and terminal.current_row().surname == "Тихонова"
@@ -100,7 +100,7 @@ def test_workshop_terminal_puts_late_orders_on_top_in_red_and_pages_with_big_but
     window = open_window(qtbot, staff["chief"], "workshop")
     window.resize(1366, 768)
     window.show()
-    terminal = window.screen("workshop")
+    terminal = window.screen_widget("workshop")
     assert [row.deal_id for row in terminal.model.rows] == [late.id, soon.id, relaxed.id, later.id]
     model = terminal.model
     assert model.data(model.index(0, 1), Qt.ItemDataRole.ForegroundRole).color().name() == "#a40000"
@@ -123,7 +123,7 @@ def test_every_terminal_row_is_readable_at_1366x768(qtbot, staff, no_dialogs):
     window = open_window(qtbot, staff["chief"], "workshop")
     window.resize(1366, 768)
     window.show()
-    terminal = window.screen("workshop")
+    terminal = window.screen_widget("workshop")
     table, model = terminal.table, terminal.model
     qtbot.waitUntil(lambda: table.columnWidth(2) > 0)
     metrics = table.fontMetrics()
@@ -139,7 +139,7 @@ def test_every_terminal_row_is_readable_at_1366x768(qtbot, staff, no_dialogs):
 def test_workshop_terminal_undo_keeps_the_order_where_it_was(qtbot, staff, no_dialogs):
     deal = at_stage(staff["manager"], "packing")
     window = open_window(qtbot, staff["chief"], "workshop")
-    terminal = window.screen("workshop")
+    terminal = window.screen_widget("workshop")
     terminal.table.clicked.emit(terminal.model.index(terminal.model.row_of_deal(deal.id), 1))  # a tap
     assert "«Упаковка» → «Отгружено»" in terminal.confirm_bar.step.text()
     terminal.confirm_bar.yes.click()  # a tap on «Да, перевести»
@@ -152,7 +152,7 @@ def test_workshop_terminal_undo_keeps_the_order_where_it_was(qtbot, staff, no_di
 def test_workshop_terminal_refuses_for_a_manager_with_the_service_message(qtbot, staff, no_dialogs):
     deal = at_stage(staff["manager"], "sawing")
     window = open_window(qtbot, staff["manager"], "workshop")
-    terminal = window.screen("workshop")
+    terminal = window.screen_widget("workshop")
     terminal.advance_row(terminal.model.row_of_deal(deal.id))
     terminal.confirm_bar.yes.click()
     terminal.commit_pending()
@@ -165,7 +165,7 @@ def test_workshop_terminal_never_shows_budget_phone_or_passport(qtbot, staff, no
     window = open_window(qtbot, staff["chief"], "workshop")
     window.resize(1280, 800)
     window.show()
-    terminal = window.screen("workshop")
+    terminal = window.screen_widget("workshop")
     terminal.select_deal(deal.id)
     terminal.advance_row(terminal.model.row_of_deal(deal.id))
     for answer in (None, terminal.confirm_bar.yes):  # the question, then the countdown to undo
@@ -192,7 +192,7 @@ def test_workshop_confirmation_is_big_and_says_no_with_esc_or_a_tap_and_gives_wa
     with qtbot.waitActive(window):  # keys go where the focus is, as on the shop's terminal
         window.show()
         window.activateWindow()
-    terminal = window.screen("workshop")
+    terminal = window.screen_widget("workshop")
     bar = terminal.confirm_bar
     row = terminal.model.row_of_deal(deal.id)
     terminal.select_deal(deal.id)
@@ -223,7 +223,7 @@ def test_constructor_screen_lists_its_queue_and_tasks(qtbot, staff, no_dialogs, 
     at_stage(staff["manager"], "sawing")
     question = tasks.ask_feasibility(cutting.id, staff["designer"]).value
     window = open_window(qtbot, staff["constructor"], "constructor")
-    screen = window.screen("constructor")
+    screen = window.screen_widget("constructor")
     assert [row.deal_id for row in screen.orders.rows] == [cutting.id, production.id]
     texts = [task.text for task in screen.tasks.rows]
     assert "Заказ оплачен. Принять в работу" in texts and question.text in texts
@@ -262,7 +262,7 @@ def test_after_switching_user_each_role_lands_on_its_main_screen(qtbot, staff, m
         window.show_screen("journal" if window.has_screen("journal") else "board")
         monkeypatch.setattr(signin, "ask_sign_in", lambda parent, preselect="", who=who: staff[who])
         switch.trigger()
-        assert window.tabs.currentWidget() is window.screen(screen), who
+        assert window.tabs.currentWidget() is window.screen_widget(screen), who
 
 
 def test_users_screen_adds_and_deactivates(qtbot, staff, no_dialogs, monkeypatch, qtmodeltester):
@@ -289,7 +289,7 @@ def test_rights_table_changes_a_rule(qtbot, staff, no_dialogs):
     from app.services import permissions
 
     window = open_window(qtbot, staff["admin"], "counter")
-    rights = window.screen("users").rights
+    rights = window.screen_widget("users").rights
     row = rights.actions.index(permissions.PASSPORT_VIEW)
     column = rights.ROLES.index(Role.DESIGNER)
     assert rights.setData(rights.index(row, column), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)

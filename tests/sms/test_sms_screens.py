@@ -119,7 +119,7 @@ def test_deal_tab_writes_cancels_and_sends_the_tk_template(window, smsru, staff,
 def test_background_sending_updates_the_outbox_and_status_bar(window, smsru, staff, qtbot):
     ids = queue(staff, 2)
     main = window()
-    screen = main.screen("sms")
+    screen = main.screen_widget("sms")
     assert len(screen.model.rows) == 2
     with qtbot.waitSignal(main.sms_sender.sent, timeout=10_000):
         assert main.sms_sender.kick()

@@ -13,7 +13,7 @@ OFFCUTS_KEY, OFFCUTS_TITLE = "offcuts", "Остатки"
 
 def _constructor_screen(window):
     try:
-        return window.screen("constructor")
+        return window.screen_widget("constructor")
     except KeyError:
         return None
 

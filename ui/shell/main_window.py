@@ -90,7 +90,9 @@ class MainWindow(QMainWindow):
     def has_screen(self, key: str) -> bool:
         return key in self._screens
 
-    def screen(self, key: str) -> QWidget:
+    def screen_widget(self, key: str) -> QWidget:
+        """The screen (tab) added under ``key`` (not QWidget.screen(), the monitor, which Qt's and our
+        own code ask of every window)."""
         return self._screens[key]
 
     def show_screen(self, key: str) -> QWidget:

@@ -40,7 +40,7 @@ class TaskActions:
             self.window.open_deal(deal_id)
             return
         self.window.show_screen("tasks")
-        self.window.screen("tasks").select_task(task_id)
+        self.window.screen_widget("tasks").select_task(task_id)
 
     def complete(self, task_id: int) -> bool:
         """«Выполнить»: asks for the result; True when the task got closed."""
