@@ -28,7 +28,7 @@ from app.documents.pack_data import SheetData, sheet_parts
 from app.domain import clock
 from app.domain.banding import edge_mark
 from app.domain.label_sheet import LabelSettings
-from app.domain.offcuts import area_text, size_text
+from app.domain.offcuts import area_text, offcut_code, size_text
 from app.domain.specs import EDGE_FIELDS, PartLine
 
 
@@ -144,7 +144,7 @@ def _draw_offcut(canvas: Canvas, label: OffcutLabel, x: float, y: float, width: 
     origin = f"лист раскроя №{label.from_sheet} · " if label.from_sheet else ""
     canvas.drawString(x + pad, line_y, _fit(f"{origin}{clock.to_local(label.created_at):%d.%m.%Y}", regular, 7,
                                             inner))
-    barcode = Code128(f"OC{label.number}", barHeight=7 * mm, barWidth=0.33 * mm, quiet=False)
+    barcode = Code128(offcut_code(label.number), barHeight=7 * mm, barWidth=0.33 * mm, quiet=False)
     barcode.drawOn(canvas, x + pad, y + pad)
 
 
