@@ -22,8 +22,9 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+from app.domain.banding import DEFAULT_BANDING, BandingType, banding_by_code
+from app.domain.part_fields import FIELDS  # the fields a parts file can fill, in the mapping step's order
 from app.domain.specs import (
     EDGE_FIELDS,
     EDGE_OPTIONS,
@@ -37,19 +38,9 @@ from app.domain.specs import (
     too_many_rows,
 )
 
-if TYPE_CHECKING:
-    from app.domain.banding import BandingType
-
 MAX_CELL = 500  # characters in one cell; more is not a parts list
 HEADER_SEARCH = 10  # a header may sit under a few title rows
 
-# The fields a parts file can fill, in the order the mapping step asks for them, with their labels.
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Название"), ("length", "Длина"), ("width", "Ширина"), ("quantity", "Количество"),
-    ("material", "Материал"), ("thickness", "Толщина"), ("may_rotate", "Поворот / текстура"),
-    ("edge_l1", "Кромка Д1"), ("edge_l2", "Кромка Д2"), ("edge_w1", "Кромка Ш1"), ("edge_w2", "Кромка Ш2"),
-    ("notes", "Примечание"),
-)
 FIELD_LABELS = dict(FIELDS)
 REQUIRED = ("name", "length", "width")  # without a quantity column every row is one part
 PROGRAM_FIELDS = ("banding", "type")  # read from the programs' own columns, never picked by hand
@@ -282,8 +273,6 @@ def read_parts(table: PartsTable, columns: dict[str, int] | None = None,
     spacing, or by a thickness only one of them has («PVC 2mm» → «ПВХ 2», listed to check); rows
     that cannot be read are reported by their row number in the file, naming the field and the
     banding not in the list or not in use, and rows read with a guess are listed to check."""
-    from app.domain.banding import DEFAULT_BANDING, banding_by_code  # banding → errors → labels → here
-
     types = banding_by_code(DEFAULT_BANDING if banding is None else list(banding.values()))
     if banding is not None:
         types = {code: t for code, t in types.items() if code in banding}
