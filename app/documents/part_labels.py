@@ -9,7 +9,8 @@ roll label printer. The label's lines, edge drawing and barcode keep their size;
 more room round them.
 
 Offcuts of the store get labels too, on the same paper: number, size, material, the sheet they came
-from, the date, and a Code 128 barcode «OC» + number."""
+from, the date, and a Code 128 barcode «OC» + number (printed under it too), which the workshop
+terminal's scan field reads to show the offcut."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -145,7 +146,9 @@ def _draw_offcut(canvas: Canvas, label: OffcutLabel, x: float, y: float, width: 
     canvas.drawString(x + pad, line_y, _fit(f"{origin}{clock.to_local(label.created_at):%d.%m.%Y}", regular, 7,
                                             inner))
     barcode = Code128(offcut_code(label.number), barHeight=7 * mm, barWidth=0.33 * mm, quiet=False)
-    barcode.drawOn(canvas, x + pad, y + pad)
+    barcode.drawOn(canvas, x + pad, y + pad + 2.5 * mm)
+    canvas.setFont(regular, 6)
+    canvas.drawString(x + pad, y + pad, offcut_code(label.number))  # to type in when the scanner fails
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
