@@ -46,7 +46,8 @@ def test_scanned_offcut_label_shows_the_offcut_without_a_dialog(qtbot, staff, no
     bar = terminal.offcut_bar
     assert no_dialogs == [] and bar.isVisibleTo(terminal)
     assert bar.title.text() == f"Остаток №{stored.number} · {PLY} · 2420×598 мм · 1,45 м²"
-    assert f"С листа раскроя №{number} (заказ №{sheet_orders[0]}" in bar.origin.text()
+    assert bar.origin.text().startswith("Принят на склад ")
+    assert f" с листа раскроя №{number} (заказ №{sheet_orders[0]}" in bar.origin.text()
     assert bar.state.text() == "На складе, свободен"
     assert terminal.current_row() == selected  # no order opened: «OC1» is not order №1
     assert terminal.status.text() == f"Остаток №{stored.number}: На складе, свободен"

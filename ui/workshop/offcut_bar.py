@@ -24,10 +24,10 @@ def offcut_lines(found: ScannedOffcut) -> tuple[str, str, str]:
     """The bar's three lines: what the offcut is, where it came from, where it is now."""
     row = found.row
     title = f"Остаток №{row.number} · {row.material} · {row.size} мм · {area_text(row.area)}"
-    origin = f"С листа раскроя №{row.from_sheet}" if row.from_sheet else "Лист раскроя не записан"
+    origin = f"Принят на склад {clock.to_local(row.created_at):%d.%m.%Y}"
+    origin += f" с листа раскроя №{row.from_sheet}" if row.from_sheet else ", лист раскроя не записан"
     if found.orders:
         origin += " (заказ" + ("ы " if len(found.orders) > 1 else " ") + ", ".join(found.orders) + ")"
-    origin += f", {clock.to_local(row.created_at):%d.%m.%Y}"
     closed = f" {clock.to_local(found.closed_at):%d.%m.%Y}" if found.closed_at else ""
     if row.status == Offcut.WRITTEN_OFF:
         state = f"Списан{closed} — его нет на складе, в раскрой не брать"
