@@ -15,12 +15,14 @@ from __future__ import annotations
 from .model import Layout, Offcut, stage_limit
 from .validate import Rect, _cuttable, _split, _trimmable
 
-BUDGET = 20_000  # regions looked at for one layout; past it the solver's pieces are kept
-JOIN = 3  # at most this many neighbouring groups share one band when a region has many groups
-MANY_GROUPS = 6
+BUDGET = 60_000  # ways of cutting a region weighed for one layout (about 0.1 s); past it a narrower
+# search (neighbouring groups never share a band) and then the solver's own pieces are kept
+JOIN = 4  # at most this many neighbouring groups share one band when a region has many groups …
+MANY_GROUPS = 8  # … (more than this); the first or the last groups, or all of them, may always share one
 
 Score = tuple[int, int]  # (useful area, sum of the squared useful areas): larger is better
-Result = tuple[Score, tuple[Rect, ...]]
+Pieces = tuple  # () or (piece, Pieces) or (Pieces, Pieces): joined without copying, flattened at the end
+Result = tuple[Score, Pieces]
 
 
 class _OverBudget(Exception):
@@ -35,14 +37,17 @@ def merged_offcuts(layout: Layout, min_offcut: tuple[int, int], max_stages: int 
     limit = stage_limit(board, max_stages)
     rects = [(p.x, p.y, p.x + p.size_x, p.y + p.size_y) for p in layout.placements]
     region = (board.trim, board.trim, board.length - board.trim, board.width - board.trim)
-    search = _Search(rects, board.kerf, limit, min_offcut)
-    try:
-        found = search.solve(region, 1, 0, False)
-    except _OverBudget:
-        found = None
+    found = None
+    for wide in (True, False):
+        search = _Search(rects, board.kerf, limit, min_offcut, wide)
+        try:
+            found = search.solve(region, 1, 0, False)
+            break
+        except _OverBudget:
+            continue
     if found is None:
         return list(layout.offcuts)
-    pieces = sorted((r for r in found[1] if search.useful(r)), key=lambda r: (r[1], r[0]))
+    pieces = sorted((r for r in _flat(found[1]) if search.useful(r)), key=lambda r: (r[1], r[0]))
     own = [(o.x, o.y, o.x + o.length, o.y + o.width) for o in layout.offcuts]
     if _score(search, pieces) < _score(search, [r for r in own if search.useful(r)]):
         return list(layout.offcuts)  # the search's budget kept it from the solver's own cuts
@@ -53,14 +58,34 @@ def merged_offcuts(layout: Layout, min_offcut: tuple[int, int], max_stages: int 
     return [Offcut(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in pieces]
 
 
+def _flat(pieces: Pieces) -> list[Rect]:
+    out, todo = [], [pieces]
+    while todo:
+        item = todo.pop()
+        if not item:
+            continue
+        if isinstance(item[0], int):  # a piece
+            out.append(item)
+        else:
+            todo.extend(item)
+    return out
+
+
+def _join(a: Result, b: Result) -> Result:
+    return (a[0][0] + b[0][0], a[0][1] + b[0][1]), (a[1], b[1])
+
+
 def _score(search: "_Search", pieces: list[Rect]) -> Score:
     areas = [search._piece(r)[0] for r in pieces]
     return sum(a for a, _ in areas), sum(s for _, s in areas)
 
 
 class _Search:
-    def __init__(self, rects: list[Rect], kerf: int, limit: int | None, min_offcut: tuple[int, int]) -> None:
+    def __init__(self, rects: list[Rect], kerf: int, limit: int | None, min_offcut: tuple[int, int],
+                 wide: bool = True) -> None:
         self.rects = rects
+        self.wide = wide  # neighbouring groups may share a band
+        self.work = 0
         self.kerf = kerf
         self.limit = limit
         self.max_stages = limit if limit is not None else 2 * len(rects) + 2
@@ -75,9 +100,9 @@ class _Search:
         if r[2] <= r[0] or r[3] <= r[1]:
             return (0, 0), ()
         if not self.useful(r):
-            return (0, 0), (r,)
+            return (0, 0), r
         area = (r[2] - r[0]) * (r[3] - r[1])
-        return (area, area * area), (r,)
+        return (area, area * area), r
 
     def _trimmed(self, region: Rect, part: Rect) -> Result:
         """A part alone in ``region``: the waste its last trim cut takes off, when that is one
@@ -92,27 +117,27 @@ class _Search:
                 if hi > lo:
                     r = list(region)
                     r[c], r[c + 2] = lo, hi
-                    s, p = self._piece(tuple(r))
-                    score, pieces = (score[0] + s[0], score[1] + s[1]), pieces + p
+                    score, pieces = _join((score, pieces), self._piece(tuple(r)))
             return score, pieces
         return (0, 0), ()
 
-    def solve(self, region: Rect, stage: int, axis: int, passed: bool) -> Result | None:
+    def solve(self, region: Rect, stage: int, axis: int, passed: bool, among: list[Rect] | None = None
+              ) -> Result | None:
         """The best pieces of ``region`` cut from ``stage`` on, this stage's cuts across ``axis``
-        (0: the cuts run along x and separate by y), None when its parts cannot be cut so."""
+        (0: the cuts run along x and separate by y), None when its parts cannot be cut so;
+        ``among``: parts that include all of the region's (the enclosing region's)."""
         key = (region, stage if self.limit is not None else 0, axis, passed)
         if key in self.memo:
             return self.memo[key]
-        if len(self.memo) >= BUDGET:
-            raise _OverBudget
         self.memo[key] = None  # a region met again while being solved is not a way out
-        result = self._solve(region, stage, axis, passed)
+        x0, y0, x1, y1 = region
+        inside = [r for r in (self.rects if among is None else among)
+                  if r[0] >= x0 and r[1] >= y0 and r[2] <= x1 and r[3] <= y1]
+        result = self._solve(region, inside, stage, axis, passed)
         self.memo[key] = result
         return result
 
-    def _solve(self, region: Rect, stage: int, axis: int, passed: bool) -> Result | None:
-        x0, y0, x1, y1 = region
-        inside = [r for r in self.rects if r[0] >= x0 and r[1] >= y0 and r[2] <= x1 and r[3] <= y1]
+    def _solve(self, region: Rect, inside: list[Rect], stage: int, axis: int, passed: bool) -> Result | None:
         if not inside:
             return self._piece(region)
         best: Result | None = None
@@ -122,19 +147,19 @@ class _Search:
             return best
         c = 1 - axis  # the coordinate this stage's cuts separate: 1 (y) when they run along x
         groups = [(min(r[c] for r in g), max(r[c + 2] for r in g)) for g in _split(inside, c, self.kerf)]
-        banded = self._bands(region, groups, c, stage, axis, passed)
+        banded = self._bands(region, inside, groups, c, stage, axis, passed)
         if banded is not None and (best is None or banded[0] > best[0]):
             best = banded
         return best
 
-    def _bands(self, region: Rect, groups: list[tuple[int, int]], c: int, stage: int, axis: int,
-               passed: bool) -> Result | None:
+    def _bands(self, region: Rect, inside: list[Rect], groups: list[tuple[int, int]], c: int, stage: int,
+               axis: int, passed: bool) -> Result | None:
         """The region cut across coordinate ``c`` into bands, each holding a run of the groups (or
         none: a free piece), the gaps between groups joined to a neighbouring band or cut out."""
         k = self.kerf
         lo_end, hi_end = region[c], region[c + 2]
         m = len(groups)
-        join = m if m <= MANY_GROUPS else JOIN
+        join = (m if m <= MANY_GROUPS else JOIN) if self.wide else 1
 
         def sub(lo: int, hi: int) -> Rect:
             r = list(region)
@@ -148,7 +173,8 @@ class _Search:
             if (i, lo) in memo:
                 return memo[(i, lo)]
             best: Result | None = None
-            for j in range(i, min(m, i + join)):
+            last = range(i, min(m, i + join))
+            for j in [*last, *(j for j in (m - 1,) if j not in last and (self.wide or i == 0))]:
                 end = groups[j][1]
                 if j == m - 1:
                     options = [(hi_end, None, None)]
@@ -160,24 +186,25 @@ class _Search:
                     if start - k - (end + k) > 0:
                         options.append((end, sub(end + k, start - k), start))
                 for hi, free, next_lo in options:
+                    self.work += 1
+                    if self.work > BUDGET:
+                        raise _OverBudget
                     band = sub(lo, hi)
                     whole = band == region
                     if whole and passed:
                         continue  # the same region a stage further, twice: no cut in either direction
-                    inner = self.solve(band, stage + 1, 1 - axis, whole)
+                    inner = self.solve(band, stage + 1, 1 - axis, whole, inside)
                     if inner is None:
                         continue
-                    score, pieces = inner
                     if free is not None:
-                        fs, fp = self._piece(free)
-                        score, pieces = (score[0] + fs[0], score[1] + fs[1]), pieces + fp
+                        inner = _join(inner, self._piece(free))
                     if next_lo is not None:
                         after = rest(j + 1, next_lo)
                         if after is None:
                             continue
-                        score, pieces = (score[0] + after[0][0], score[1] + after[0][1]), pieces + after[1]
-                    if best is None or score > best[0]:
-                        best = (score, pieces)
+                        inner = _join(inner, after)
+                    if best is None or inner[0] > best[0]:
+                        best = inner
             memo[(i, lo)] = best
             return best
 
@@ -186,8 +213,7 @@ class _Search:
         if first - k - lo_end > 0:  # a free piece before the first group
             after = rest(0, first)
             if after is not None:
-                fs, fp = self._piece(sub(lo_end, first - k))
-                candidate = ((after[0][0] + fs[0], after[0][1] + fs[1]), fp + after[1])
+                candidate = _join(self._piece(sub(lo_end, first - k)), after)
                 if best is None or candidate[0] > best[0]:
                     best = candidate
         return best

@@ -102,3 +102,20 @@ def test_random_layouts_give_sound_pieces(stages):
         minimum = rng.choice([MIN, (600, 300), (200, 50)])
         for layout in optimise([board], parts, time_limit=0.3, min_offcut=minimum).layouts:
             _check(layout, merged_offcuts(layout, minimum), minimum)
+
+
+def test_many_strips_leave_one_piece_beside_them():
+    """Eighty-five strips of one length filling the board's width: the waste beside them is one piece
+    the board's whole width, not 85 strip ends too narrow to keep."""
+    board = Board("ЛДСП", 2800, 2070, trim=10, kerf=4)
+    placements = [Placement(str(n), 10, 10 + n * 24, 2000, 20) for n in range(85)]
+    pieces = merged_offcuts(Layout(board, placements), MIN)
+    _check(Layout(board, placements), pieces)
+    assert (2014, 10, 776, 2050) in {(o.x, o.y, o.length, o.width) for o in pieces}
+
+
+def test_a_layout_too_big_to_search_keeps_the_solvers_pieces():
+    board = Board("ЛДСП", 2800, 2070, trim=10, kerf=4)
+    placements = [Placement(f"{i}-{j}", 10 + j * 24, 10 + i * 24, 20, 20) for i in range(60) for j in range(60)]
+    own = [Offcut(1454, 10, 1336, 2050)]
+    assert merged_offcuts(Layout(board, placements, own), MIN) == own
