@@ -21,7 +21,7 @@ JOIN = 4  # at most this many neighbouring groups share one band when a region h
 MANY_GROUPS = 8  # … (more than this); the first or the last groups, or all of them, may always share one
 
 Score = tuple[int, int]  # (useful area, sum of the squared useful areas): larger is better
-Pieces = tuple  # () or (piece, Pieces) or (Pieces, Pieces): joined without copying, flattened at the end
+Pieces = tuple  # (), a piece (x0, y0, x1, y1) or (Pieces, Pieces): joined without copying, flattened at the end
 Result = tuple[Score, Pieces]
 
 
