@@ -99,3 +99,26 @@ def test_typing_while_the_offcut_shows_goes_into_the_scan_field(qtbot, staff, no
     assert terminal.scan.hasFocus() and terminal.scan.text() == "OC"
     bar = terminal.offcut_bar
     assert bar.close_button.height() >= 64 and bar.title.geometry().right() <= terminal.width()
+
+
+def test_the_next_label_scanned_while_the_list_has_the_focus_goes_into_the_scan_field(qtbot, staff, no_dialogs):
+    """After a scan the list has the focus (Enter asks to move the order on); the next label scanned
+    is read as a scan, not as a search of the list followed by a question about the wrong order."""
+    first = at_stage(staff["manager"], "sawing")
+    second = at_stage(staff["manager"], "sawing")
+    stored, = cut(staff, sheet_with(staff, 2))
+    window = open_window(qtbot, staff["chief"], "workshop")
+    window.resize(1366, 768)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    terminal = window.screen_widget("workshop")
+    _scan(qtbot, terminal, f"{first.order_no:06d}")
+    assert terminal.table.hasFocus() and terminal.current_row().deal_id == first.id
+    qtbot.keyClicks(QApplication.focusWidget(), f"{second.order_no:06d}")  # the scanner types into the list
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert terminal.current_row().deal_id == second.id and terminal.confirm_bar.row is None
+    qtbot.keyClicks(QApplication.focusWidget(), offcut_code(stored.number))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert terminal.offcut_bar.isVisible() and terminal.confirm_bar.row is None
+    assert terminal.current_row().deal_id == second.id  # the offcut moves no order

@@ -50,7 +50,8 @@ class PendingMove:
 
 
 class OrdersTable(QTableView):
-    """The big list; Enter or Return on a row asks to move it on (as a tap does)."""
+    """The big list; Enter or Return on a row asks to move it on (as a tap does); typing (the next
+    label scanned while the list has the focus) goes into the scan field, not into a search of the list."""
 
     def __init__(self, terminal: "WorkshopTerminal") -> None:
         super().__init__(objectName="workshopOrders")
@@ -59,6 +60,9 @@ class OrdersTable(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.terminal.advance_row(self.currentIndex().row())
+            return
+        if event.text().strip() and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.terminal.start_scan(event.text())
             return
         super().keyPressEvent(event)
 
