@@ -43,7 +43,7 @@ def merged_offcuts(layout: Layout, min_offcut: tuple[int, int], max_stages: int 
         try:
             found = search.solve(region, 1, 0, False)
             break
-        except _OverBudget:
+        except (_OverBudget, RecursionError):  # hundreds of strips in a row: too deep to weigh
             continue
     if found is None:
         return list(layout.offcuts)
