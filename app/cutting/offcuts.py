@@ -3,8 +3,9 @@
 The solver reports the free rectangles of its packing (above each stack, after each strip, above the
 last strip), so a board's waste often comes as two 600×600 halves of one 1200×600 piece. Here the
 waste of a layout is cut anew: a search over the guillotine cut sequences of the board's parts (the
-parts stay where they are) finds the empty pieces that reach the material's minimum size with the
-largest total area, then the fewest, largest ones. Every cut runs edge to edge through its region
+parts stay where they are) finds the empty pieces that reach the material's minimum size, the
+largest ones first (by the sum of their squared areas) as long as they keep at least the area of the
+solver's pieces, else the most area. Every cut runs edge to edge through its region
 and takes a kerf; the first stage runs along the board's length, and with a saw limited to N stages
 (``Board.stages``) a piece is cut out within those N stages or is the waste a part's last trim cut
 takes off (the trim cut the optimiser's layouts allow past the last stage, app/cutting/validate.py).
@@ -20,7 +21,7 @@ BUDGET = 60_000  # ways of cutting a region weighed for one layout (about 0.1 s)
 JOIN = 4  # at most this many neighbouring groups share one band when a region has many groups …
 MANY_GROUPS = 8  # … (more than this); the first or the last groups, or all of them, may always share one
 
-Score = tuple[int, int]  # (useful area, sum of the squared useful areas): larger is better
+Score = tuple[int, int]  # the useful pieces' (area, sum of squared areas), or the other way round: larger is better
 Pieces = tuple  # (), a piece (x0, y0, x1, y1) or (Pieces, Pieces): joined without copying, flattened at the end
 Result = tuple[Score, Pieces]
 
@@ -37,25 +38,47 @@ def merged_offcuts(layout: Layout, min_offcut: tuple[int, int], max_stages: int 
     limit = stage_limit(board, max_stages)
     rects = [(p.x, p.y, p.x + p.size_x, p.y + p.size_y) for p in layout.placements]
     region = (board.trim, board.trim, board.length - board.trim, board.width - board.trim)
-    found = None
+    own = [(o.x, o.y, o.x + o.length, o.y + o.width) for o in layout.offcuts]
+    for large_first in (True, False):  # the largest pieces, unless that keeps less than the solver's
+        pieces = _search(rects, region, board.kerf, limit, min_offcut, large_first)
+        if pieces is None or _useful_area(pieces) < _useful_area([r for r in own if pieces.useful(r)]):
+            continue  # the search's budget kept it from the solver's own cuts, or it keeps less
+        # a piece may be the waste a part's last trim cut takes off, one stage past the saw's limit
+        stages = limit + 1 if limit is not None else 2 * (len(rects) + len(pieces)) + 2
+        if _cuttable(rects + list(pieces), region, board.kerf, 1, stages, 0):  # never what the saw cannot cut
+            return [Offcut(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in pieces]
+    return list(layout.offcuts)
+
+
+class _Found(list):
+    """The useful pieces a search found, by position, and the search's test of a useful piece."""
+
+    def __init__(self, pieces: list[Rect], useful) -> None:
+        super().__init__(pieces)
+        self.useful = useful
+
+
+def _search(rects: list[Rect], region: Rect, kerf: int, limit: int | None, min_offcut: tuple[int, int],
+            large_first: bool) -> _Found | None:
+    """The useful pieces of the best cut sequence (a wide search, then a narrower one within the
+    budget), or None."""
     for wide in (True, False):
-        search = _Search(rects, board.kerf, limit, min_offcut, wide)
+        search = _Search(rects, kerf, limit, min_offcut, wide, large_first)
         try:
             found = search.solve(region, 1, 0, False)
-            break
         except (_OverBudget, RecursionError):  # hundreds of strips in a row: too deep to weigh
             continue
-    if found is None:
-        return list(layout.offcuts)
-    pieces = sorted((r for r in _flat(found[1]) if search.useful(r)), key=lambda r: (r[1], r[0]))
-    own = [(o.x, o.y, o.x + o.length, o.y + o.width) for o in layout.offcuts]
-    if _score(search, pieces) < _score(search, [r for r in own if search.useful(r)]):
-        return list(layout.offcuts)  # the search's budget kept it from the solver's own cuts
-    # a piece may be the waste a part's last trim cut takes off, one stage past the saw's limit
-    stages = limit + 1 if limit is not None else 2 * (len(rects) + len(pieces)) + 2
-    if not _cuttable(rects + pieces, region, board.kerf, 1, stages, 0):
-        return list(layout.offcuts)  # never offer what the saw cannot cut
-    return [Offcut(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in pieces]
+        if found is None:
+            return None
+        pieces = sorted((r for r in _flat(found[1]) if search.useful(r)), key=lambda r: (r[1], r[0]))
+        return _Found(pieces, search.useful)
+    return None
+
+
+def _useful_area(pieces: list[Rect]) -> tuple[int, int]:
+    """(area, sum of squared areas) of pieces already known useful."""
+    areas = [(r[2] - r[0]) * (r[3] - r[1]) for r in pieces]
+    return sum(areas), sum(a * a for a in areas)
 
 
 def _flat(pieces: Pieces) -> list[Rect]:
@@ -75,15 +98,11 @@ def _join(a: Result, b: Result) -> Result:
     return (a[0][0] + b[0][0], a[0][1] + b[0][1]), (a[1], b[1])
 
 
-def _score(search: "_Search", pieces: list[Rect]) -> Score:
-    areas = [search._piece(r)[0] for r in pieces]
-    return sum(a for a, _ in areas), sum(s for _, s in areas)
-
-
 class _Search:
     def __init__(self, rects: list[Rect], kerf: int, limit: int | None, min_offcut: tuple[int, int],
-                 wide: bool = True) -> None:
+                 wide: bool = True, large_first: bool = False) -> None:
         self.rects = rects
+        self.large_first = large_first  # score by the squared areas first (large pieces), else by the area
         self.wide = wide  # neighbouring groups may share a band
         self.work = 0
         self.kerf = kerf
@@ -102,7 +121,7 @@ class _Search:
         if not self.useful(r):
             return (0, 0), r
         area = (r[2] - r[0]) * (r[3] - r[1])
-        return (area, area * area), r
+        return ((area * area, area) if self.large_first else (area, area * area)), r
 
     def _trimmed(self, region: Rect, part: Rect) -> Result:
         """A part alone in ``region``: the waste its last trim cut takes off, when that is one
