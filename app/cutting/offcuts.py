@@ -39,8 +39,9 @@ def merged_offcuts(layout: Layout, min_offcut: tuple[int, int], max_stages: int 
     rects = [(p.x, p.y, p.x + p.size_x, p.y + p.size_y) for p in layout.placements]
     region = (board.trim, board.trim, board.length - board.trim, board.width - board.trim)
     own = [(o.x, o.y, o.x + o.length, o.y + o.width) for o in layout.offcuts]
+    widths = [True, False]  # the searches that stayed within the budget (a second objective tries no other)
     for large_first in (True, False):  # the largest pieces, unless that keeps less than the solver's
-        pieces = _search(rects, region, board.kerf, limit, min_offcut, large_first)
+        pieces = _search(rects, region, board.kerf, limit, min_offcut, large_first, widths)
         if pieces is None or _useful_area(pieces) < _useful_area([r for r in own if pieces.useful(r)]):
             continue  # the search's budget kept it from the solver's own cuts, or it keeps less
         # a piece may be the waste a part's last trim cut takes off, one stage past the saw's limit
@@ -59,14 +60,15 @@ class _Found(list):
 
 
 def _search(rects: list[Rect], region: Rect, kerf: int, limit: int | None, min_offcut: tuple[int, int],
-            large_first: bool) -> _Found | None:
+            large_first: bool, widths: list[bool]) -> _Found | None:
     """The useful pieces of the best cut sequence (a wide search, then a narrower one within the
-    budget), or None."""
-    for wide in (True, False):
+    budget; ``widths`` the searches to try, those over the budget are taken off it), or None."""
+    for wide in list(widths):
         search = _Search(rects, kerf, limit, min_offcut, wide, large_first)
         try:
             found = search.solve(region, 1, 0, False)
         except (_OverBudget, RecursionError):  # hundreds of strips in a row: too deep to weigh
+            widths.remove(wide)
             continue
         if found is None:
             return None
