@@ -22,7 +22,7 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="FILE.png", help="сохранить снимок окна и выйти")
     parser.add_argument("--show", metavar="WHAT", help="экран для снимка: deal:N[:main|contact|payment|files|sms], "
                                                        "letter:N, tasks, sms, users, cutsheet:N, cutdone:N, offcuts, "
-                                                       "analytics, banding, labels")
+                                                       "scan:TEXT, analytics, banding, labels")
     parser.add_argument("--workstation", choices=["counter", "constructor", "workshop"], default=None,
                         help="режим рабочего места (запоминается на этом компьютере)")
     parser.add_argument("--user", metavar="LOGIN", help="войти как этот пользователь")

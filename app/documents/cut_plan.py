@@ -5,7 +5,9 @@ the same plan for the same parts and boards, so the screen and the print show th
 
 Stored offcuts (the sheet's ``offcuts``) are cut from only when that saves a board: the parts are laid
 out twice, on the stock boards alone and with the offcuts as free stock (one board each), and the
-second layout is taken when it needs fewer stock boards."""
+second layout is taken when it needs fewer stock boards. The waste of every board is offered as the
+largest pieces the saw can cut out (app/cutting/offcuts.py), not as the optimiser's leftover free
+rectangles."""
 from __future__ import annotations
 
 import threading
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from app.cutting import Board, CuttingInputError, CuttingResult, Layout, Part, optimise
 from app.cutting.materials import stock_for
+from app.cutting.offcuts import merged_offcuts
 from app.cutting.stock import holds
 from app.documents.pack_data import SheetData, sheet_parts
 from app.domain.banding import cut_size
@@ -134,8 +137,9 @@ class SheetPlan:
         return [o.number for m in self.materials for o in m.from_store.values()]
 
     def new_offcuts(self) -> list[NewOffcut]:
-        """The offcuts the layouts leave that reach their material's minimum (the hatched ones),
-        board by board: what «Раскроено» offers for the store."""
+        """The offcuts the layouts leave that reach their material's minimum (the hatched ones: the
+        largest guillotine-cuttable pieces of each board's waste), board by board: what «Раскроено»
+        offers for the store."""
         return [NewOffcut(m.material, o.length, o.width, m.board_title(n))
                 for m in self.materials for n, layout in enumerate(m.layouts) for o in layout.offcuts]
 
@@ -244,6 +248,8 @@ def plan_sheet(sheet: SheetData, stock: Sequence[Board], time_limit: float = TIM
                 stored = [o for o in sheet.offcuts if same_material(o.material, material)]
                 if stored:
                     _with_offcuts(plan, group, stored, share, minimum)
+                for layout in plan.layouts:  # the waste as the largest pieces the saw can cut out
+                    layout.offcuts = merged_offcuts(layout, minimum)
             except CuttingInputError as error:
                 plan.error = str(error)
         plans.append(plan)

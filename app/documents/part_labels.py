@@ -9,7 +9,8 @@ roll label printer. The label's lines, edge drawing and barcode keep their size;
 more room round them.
 
 Offcuts of the store get labels too, on the same paper: number, size, material, the sheet they came
-from, the date, and a Code 128 barcode «OC» + number."""
+from, the date, and a Code 128 barcode «OC» + number (printed under it too), which the workshop
+terminal's scan field reads to show the offcut."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -28,7 +29,7 @@ from app.documents.pack_data import SheetData, sheet_parts
 from app.domain import clock
 from app.domain.banding import edge_mark
 from app.domain.label_sheet import LabelSettings
-from app.domain.offcuts import area_text, size_text
+from app.domain.offcuts import area_text, offcut_code, size_text
 from app.domain.specs import EDGE_FIELDS, PartLine
 
 
@@ -144,8 +145,10 @@ def _draw_offcut(canvas: Canvas, label: OffcutLabel, x: float, y: float, width: 
     origin = f"лист раскроя №{label.from_sheet} · " if label.from_sheet else ""
     canvas.drawString(x + pad, line_y, _fit(f"{origin}{clock.to_local(label.created_at):%d.%m.%Y}", regular, 7,
                                             inner))
-    barcode = Code128(f"OC{label.number}", barHeight=7 * mm, barWidth=0.33 * mm, quiet=False)
-    barcode.drawOn(canvas, x + pad, y + pad)
+    barcode = Code128(offcut_code(label.number), barHeight=7 * mm, barWidth=0.33 * mm, quiet=False)
+    barcode.drawOn(canvas, x + pad, y + pad + 2.5 * mm)
+    canvas.setFont(regular, 6)
+    canvas.drawString(x + pad, y + pad, offcut_code(label.number))  # to type in when the scanner fails
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:

@@ -2,7 +2,7 @@
 gates' ones come from the pipeline) and the other things people type — notes, tasks, users."""
 from __future__ import annotations
 
-from app.domain.part_import import FIELDS as PART_FILE_FIELDS
+from app.domain.part_fields import FIELDS as PART_FILE_FIELDS
 from app.domain.pipeline import FIELD_LABELS as GATE_LABELS
 
 LABELS: dict[str, str] = {

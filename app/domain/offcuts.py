@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 OFFCUTS = ("остаток", "остатка", "остатков")
 DEFAULT_MIN = (300, 100)  # longer side, shorter side: the optimiser's default (app.cutting.solver)
+CODE_PREFIX = "OC"  # an offcut label's barcode: «OC» + its number (app/documents/part_labels.py)
+# «OC7» as a scanner types it: Latin, Cyrillic look-alikes («ОС7»), or «ЩС7» with the Russian layout on
+_CODE = re.compile(r"^\s*(?:oc|ос|щс)\s*[-№#]?\s*0*(\d{1,9})\s*$", re.IGNORECASE)
 _SIZE = re.compile(r"^\s*(\d{1,5})\s*[×xXхХ*]\s*(\d{1,5})\s*$")
 
 
@@ -55,6 +58,18 @@ def area_m2(length: int, width: int) -> float:
 def area_text(square_metres: float) -> str:
     """«0,72 м²»."""
     return f"{square_metres:.2f} м²".replace(".", ",")
+
+
+def offcut_code(number: int) -> str:
+    """What an offcut's label barcode holds: «OC7»."""
+    return f"{CODE_PREFIX}{number}"
+
+
+def parse_offcut_code(text: str | None) -> int | None:
+    """The offcut number of a scanned or typed label code («OC7», «oc 7», «ЩС7» when the scanner
+    types with the Russian layout on); None when the text is not an offcut's code."""
+    match = _CODE.match(text or "")
+    return int(match.group(1)) if match else None
 
 
 def parse_min_size(text: object) -> tuple[int, int] | None:

@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from app.domain.banding import DEFAULT_BANDING, BandingType, banding_by_code
+from app.domain.part_fields import FIELDS  # the fields a parts file can fill, in the mapping step's order
 from app.domain.specs import (
     EDGE_FIELDS,
     EDGE_OPTIONS,
@@ -30,20 +32,15 @@ from app.domain.specs import (
     LineProblem,
     PasteResult,
     SpecError,
+    _edge_key,
     clean_part,
+    format_decimal,
     too_many_rows,
 )
 
 MAX_CELL = 500  # characters in one cell; more is not a parts list
 HEADER_SEARCH = 10  # a header may sit under a few title rows
 
-# The fields a parts file can fill, in the order the mapping step asks for them, with their labels.
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Название"), ("length", "Длина"), ("width", "Ширина"), ("quantity", "Количество"),
-    ("material", "Материал"), ("thickness", "Толщина"), ("may_rotate", "Поворот / текстура"),
-    ("edge_l1", "Кромка Д1"), ("edge_l2", "Кромка Д2"), ("edge_w1", "Кромка Ш1"), ("edge_w2", "Кромка Ш2"),
-    ("notes", "Примечание"),
-)
 FIELD_LABELS = dict(FIELDS)
 REQUIRED = ("name", "length", "width")  # without a quantity column every row is one part
 PROGRAM_FIELDS = ("banding", "type")  # read from the programs' own columns, never picked by hand
@@ -268,10 +265,20 @@ def column_title(table: PartsTable, n: int) -> str:
     return f"{letters}: {name}" if name else letters
 
 
-def read_parts(table: PartsTable, columns: dict[str, int] | None = None) -> PasteResult:
+def read_parts(table: PartsTable, columns: dict[str, int] | None = None,
+               banding: dict[str, BandingType] | None = None) -> PasteResult:
     """Part lines from the table's rows by ``columns`` (the found ones by default). A missing thickness
-    is taken from the material's name («ЛДСП 16» → 16); rows that cannot be read are reported by their
-    row number in the file, and rows read with a guess are listed to check."""
+    is taken from the material's name («ЛДСП 16» → 16); the edges name the types of ``banding`` (the
+    shop's list by code, ``DEFAULT_BANDING`` if None) that are in use, by name in any case and
+    spacing, or by a thickness only one of them has («PVC 2mm» → «ПВХ 2», listed to check); rows
+    that cannot be read are reported by their row number in the file, naming the field and the
+    banding not in the list or not in use, and rows read with a guess are listed to check."""
+    types = banding_by_code(DEFAULT_BANDING if banding is None else list(banding.values()))
+    if banding is not None:
+        types = {code: t for code, t in types.items() if code in banding}
+    edges = {"": EDGE_OPTIONS[""], **{code: t.name for code, t in types.items() if t.active}}
+    retired = {code: t.name for code, t in types.items() if not t.active}
+    guessed: set[str] = set()  # a banding's cell read by its thickness: listed at its first row
     columns = dict(table.columns if columns is None else columns)
     result = PasteResult([], [], skipped_header=table.kind != "optiCutter")
     missing = [FIELD_LABELS[key] for key in REQUIRED if key not in columns]
@@ -281,8 +288,8 @@ def read_parts(table: PartsTable, columns: dict[str, int] | None = None) -> Past
     for number, cells in table.rows:
         values = {key: cells[n].strip() if n < len(cells) else "" for key, n in columns.items()}
         try:
-            values, notes = _prepared(values)
-            line = clean_part(values)
+            values, notes = _prepared(values, types, guessed)
+            line = clean_part(values, edges, retired)
         except SpecError as error:
             result.problems.append(LineProblem(number, str(error)))
             continue
@@ -292,20 +299,38 @@ def read_parts(table: PartsTable, columns: dict[str, int] | None = None) -> Past
     return result
 
 
-def _edge_number(cell: str) -> str:
-    """The banding's thickness in a banding's name: «ПВХ 2 мм» → 2, «22х0,4» (width × thickness) → 0,4;
-    the cell as it is when no number in it is a banding the shop knows (the check then names it)."""
-    numbers = re.findall(r"\d+(?:[.,]\d+)?", cell)
-    known = [n for n in numbers if _edge_code(n) in EDGE_OPTIONS]
-    return known[0] if known else cell
+def _words(text: str) -> set[str]:
+    """The words of a banding's name but numbers and units, PVC as ПВХ («PVC 2mm» → {"пвх"})."""
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    return {"пвх" if word == "pvc" else word for word in words if word not in ("mm", "мм", "x", "х")}
 
 
-def _edge_code(number: str) -> str:
-    return format(Decimal(number.replace(",", ".")).normalize(), "f")
+def _edge_value(cell: str, label: str, types: dict[str, BandingType]) -> tuple[str, str | None]:
+    """An edge cell as ``clean_edge`` reads it, and a note when it was read by its thickness: a type's
+    name or code stays as it is (``clean_edge`` finds it, or refuses it out of use); else a number in
+    it that is the thickness of one type in use («ПВХ 2 мм» → 2, «22х0,4» (width × thickness) → 0,4)
+    gives that type; thicknesses of two types in use are refused (the file has to name one); the
+    cell as it is when nothing fits (the check then names it)."""
+    key = _edge_key(cell)
+    if not key or any(key in (_edge_key(t.name), _edge_key(code)) for code, t in types.items()):
+        return cell, None
+    for number in re.findall(r"\d+(?:[.,]\d+)?", cell):
+        thickness = Decimal(number.replace(",", "."))
+        found = [t for t in types.values() if t.active and t.thickness == thickness]
+        if len(found) > 1:
+            raise SpecError(f"{label}: «{cell}» — кромок толщиной {format_decimal(thickness)} мм в списке "
+                            f"несколько ({', '.join(t.name for t in found)}) — укажите в файле название")
+        if found:
+            note = None if _words(cell) <= _words(found[0].name) else \
+                f"{label}: «{cell}» прочитана как «{found[0].name}»"
+            return found[0].code, note
+    return cell, None
 
 
-def _prepared(values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Cells turned into what ``clean_part`` reads, and notes on the guesses made."""
+def _prepared(values: dict[str, str], types: dict[str, BandingType],
+              guessed: set[str]) -> tuple[dict[str, str], list[str]]:
+    """Cells turned into what ``clean_part`` reads, and notes on the guesses made (a banding read by
+    its thickness noted at the first row with that cell only: ``guessed``)."""
     notes: list[str] = []
     long = next((key for key, value in values.items() if len(value) > MAX_CELL), None)
     if long is not None:
@@ -326,7 +351,11 @@ def _prepared(values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     elif rotate in ROTATE_WORDS:
         values["may_rotate"] = ROTATE_WORDS[rotate]
     for key in EDGE_FIELDS:
-        values[key] = _edge_number(values.get(key, ""))
+        cell = values.get(key, "").strip()
+        values[key], note = _edge_value(cell, FIELD_LABELS[key], types)
+        if note and cell.casefold() not in guessed:
+            guessed.add(cell.casefold())
+            notes.append(note + " — проверьте (и в следующих строках с такой кромкой)")
     banding = values.pop("banding", "").strip()
     counted = CUTLIST_BANDING.fullmatch(banding)
     if counted and counted.group(0) != "0W-0L":

@@ -118,9 +118,11 @@ def _edge_key(text: str) -> str:
     return " ".join(text.split()).casefold().replace(",", ".").removesuffix("мм").strip()
 
 
-def clean_edge(value, label: str = "Кромка", choices: dict[str, str] | None = None) -> str:
+def clean_edge(value, label: str = "Кромка", choices: dict[str, str] | None = None,
+               retired: dict[str, str] | None = None) -> str:
     """An edge banding code ("" or "0.4", "2" …) from «—», «0,4», «2 мм», «нет», or a type's name
-    («ПВХ 0,4»); ``choices`` (code → name, the shop's list) defaults to ``EDGE_OPTIONS``."""
+    («ПВХ 0,4», any case and spacing); ``choices`` (code → name, the shop's list) defaults to
+    ``EDGE_OPTIONS``; a type of ``retired`` (code → name: out of use) is refused as such."""
     choices = EDGE_OPTIONS if choices is None else choices
     raw = _edge_key(_text(value))
     if raw in ("", "-", "—", "нет", "0", "без"):
@@ -134,8 +136,12 @@ def clean_edge(value, label: str = "Кромка", choices: dict[str, str] | Non
         number = None
     if number in choices:
         return number
+    for code, shown in (retired or {}).items():
+        if raw in (_edge_key(shown), _edge_key(code)) or number == code:
+            raise SpecError(f"{label}: «{_text(value)}» — кромка «{shown}» не используется (снята отметка "
+                            "«Используется» в «Настройки → Кромка…»)")
     allowed = ", ".join(shown for code, shown in choices.items() if code)
-    raise SpecError(f"{label}: «{_text(value)}» — нет такой кромки (бывает: нет, {allowed})")
+    raise SpecError(f"{label}: «{_text(value)}» — нет такой кромки в списке мастерской (бывает: нет, {allowed})")
 
 
 def clean_rotate(value) -> bool:
@@ -151,9 +157,10 @@ def clean_rotate(value) -> bool:
     raise SpecError(f"Поворот: «{_text(value)}» — напишите «да» или «нет»")
 
 
-def clean_part(values: dict, edges: dict[str, str] | None = None) -> PartLine:
+def clean_part(values: dict, edges: dict[str, str] | None = None, retired: dict[str, str] | None = None) -> PartLine:
     """A checked part line from raw values (strings or numbers); SpecError names every problem.
-    ``edges`` are the banding types the edges may name (code → name; see ``clean_edge``)."""
+    ``edges`` are the banding types the edges may name, ``retired`` those out of use (code → name;
+    see ``clean_edge``)."""
     problems: list[str] = []
 
     def take(convert, key, *args):
@@ -176,7 +183,7 @@ def clean_part(values: dict, edges: dict[str, str] | None = None) -> PartLine:
         problems.append("Количество: целое число не меньше 1")
     elif quantity is not None and quantity > MAX_QUANTITY:
         problems.append(f"Количество: {quantity} — больше {MAX_QUANTITY:,} в строке, проверьте".replace(",", " "))
-    banded = {key: take(clean_edge, key, label, edges) for key, label in PART_COLUMNS if key in EDGE_FIELDS}
+    banded = {key: take(clean_edge, key, label, edges, retired) for key, label in PART_COLUMNS if key in EDGE_FIELDS}
     may_rotate = take(clean_rotate, "may_rotate")
     if problems:
         raise SpecError("; ".join(problems))
@@ -293,10 +300,11 @@ def report_text(result: PasteResult, shown: int = 20) -> str:
     return "\n".join(lines)
 
 
-def parse_parts(text: str, edges: dict[str, str] | None = None) -> PasteResult:
+def parse_parts(text: str, edges: dict[str, str] | None = None, retired: dict[str, str] | None = None) -> PasteResult:
     """Part lines from tab-separated rows in the order of ``PART_COLUMNS`` (a header row is
-    skipped; the first six columns are required, the rest optional); ``edges`` as for ``clean_part``."""
-    return _parse(text, PART_COLUMNS, 6, lambda values: clean_part(values, edges))
+    skipped; the first six columns are required, the rest optional); ``edges`` and ``retired`` as
+    for ``clean_part``."""
+    return _parse(text, PART_COLUMNS, 6, lambda values: clean_part(values, edges, retired))
 
 
 def parse_hardware(text: str) -> PasteResult:

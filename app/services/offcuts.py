@@ -18,6 +18,7 @@ import peewee
 from app.domain import clock, validation
 from app.domain.changes import Changes, Done
 from app.domain.errors import FieldProblem, NotFoundError, ServiceError, ValidationError
+from app.domain.names import PersonName
 from app.domain.offcuts import NewOffcut, StockOffcut, area_m2, size_text
 from app.services import numbering, permissions
 from app.services.cutsheets import get_sheet, orders_of
@@ -77,6 +78,35 @@ def offcut_rows(numbers: Sequence[int]) -> list[OffcutRow]:
     """The offcuts with these numbers, in number order (for their labels)."""
     numbers = validation.checked_ids(list(numbers), "offcut")
     return _rows(Offcut.select().where(Offcut.number.in_(numbers)).order_by(Offcut.number))
+
+
+@dataclass(frozen=True)
+class ScannedOffcut:
+    """An offcut as the workshop terminal shows it when its label is scanned: the offcut, the
+    orders of the sheet it came from («№15 Иванова») and when it left the store."""
+
+    row: OffcutRow
+    orders: tuple[str, ...]
+    closed_at: datetime | None
+
+
+def scanned_offcut(number: int) -> ScannedOffcut:
+    """The offcut numbered ``number`` (any status) for the terminal; NotFoundError when there is none."""
+    if not validation.is_id(number):
+        raise NotFoundError("Остаток не найден: неверный номер")
+    found = Offcut.get_or_none(Offcut.number == number)
+    if found is None:
+        raise NotFoundError(f"Остаток №{number} не найден: такого номера нет на складе остатков")
+    row, = _rows(Offcut.select().where(Offcut.id == found.id))
+    orders: tuple[str, ...] = ()
+    if found.from_sheet_id is not None:
+        orders = tuple(f"№{deal.order_no} {_surname(deal)}".strip() for deal in orders_of(found.from_sheet))
+    return ScannedOffcut(row, orders, found.closed_at)
+
+
+def _surname(deal) -> str:
+    contact = deal.contact
+    return PersonName.parse(contact.full_name if contact else "").main_surname
 
 
 def sheet_offcuts(sheet: CutSheet) -> tuple[StockOffcut, ...]:

@@ -13,6 +13,7 @@ from app.domain.errors import FieldProblem, ServiceError, ValidationError
 from app.domain.part_import import PartsTable
 from app.domain.specs import MAX_ROWS, PasteResult, SpecError, too_many_rows
 from app.services import permissions
+from app.services.banding_types import banding_list
 from app.store import setting_values
 from app.store.db import database
 from app.store.models import User
@@ -182,6 +183,7 @@ def check(table: PartsTable, columns: dict[str, int]) -> None:
 
 
 def read_parts(table: PartsTable, columns: dict[str, int]) -> PasteResult:
-    """The part lines of the table by ``columns``, with the row-by-row report (nothing is stored)."""
+    """The part lines of the table by ``columns``, their edges naming the shop's banding types in use
+    («Настройки → Кромка…»), with the row-by-row report (nothing is stored)."""
     check(table, columns)
-    return part_import.read_parts(table, columns)
+    return part_import.read_parts(table, columns, banding_list())

@@ -57,6 +57,32 @@ def test_cut_sheet_stores_its_offcuts_numbered_with_the_sheet_they_came_from(sta
         cutsheets.cancel_cut_sheet(number, staff["constructor"])
 
 
+def test_cut_offers_the_waste_as_merged_pieces_not_the_optimisers_halves(staff):
+    """A full-width shelf and two 600×400 ones beside it: the optimiser leaves a 600×194 strip above
+    each small shelf; «Раскроено» offers the waste as larger pieces the saw can cut out (one
+    1208-long piece for the two halves), none of them two halves of one rectangle."""
+    deal = cutting_deal(staff["manager"], name="Краева Ярус смесь")
+    specs.save_parts(deal.id, staff["constructor"], [
+        {**SHELF, "quantity": "1"}, {**SHELF, "name": "Полочка", "length": "600", "width": "400"}])
+    number = cutsheets.create_cut_sheet(staff["constructor"], [deal.id], PLY).value.number
+    planned = planned_sheet(number)
+    layout, = planned.plan.materials[0].layouts
+    offered = planned.plan.new_offcuts()
+    pieces = [(o.x, o.y, o.x + o.length, o.y + o.width) for o in layout.offcuts]
+    assert [(o.length, o.width) for o in offered] == [(r[2] - r[0], r[3] - r[1]) for r in pieces]
+    for n, a in enumerate(pieces):  # no two pieces side by side along a whole edge: they would be one
+        for b in pieces[n + 1:]:
+            for c in (0, 1):  # c: the coordinate they would join along
+                o = 1 - c
+                beside = 0 <= b[c] - a[c + 2] <= 4 or 0 <= a[c] - b[c + 2] <= 4
+                assert not (beside and (a[o], a[o + 2]) == (b[o], b[o + 2])), (a, b)
+    parts = sum(p.length * p.width for p in layout.placements)
+    assert sum(o.length * o.width for o in offered) >= 2420 * 1200 - parts - 3 * 4 * 2420  # all but kerfs
+    assert min(max(o.length, o.width) for o in offered) >= 1208  # the 600×194 halves come as one piece
+    made = cut(staff, number)
+    assert sorted((o.length, o.width) for o in made) == sorted((o.length, o.width) for o in offered)
+
+
 def test_next_sheet_takes_a_stored_offcut_when_that_saves_a_board(staff):
     cut(staff, sheet_with(staff, 2))
     five = sheet_with(staff, 5)  # 4 + 1 shelves: two boards, or one board and the stored strip

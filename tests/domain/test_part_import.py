@@ -154,3 +154,57 @@ def test_a_bandings_name_gives_its_thickness():
     result = part_import.read_parts(table)
     assert _summary(result.lines[0])[7:] == ("0.4", "2", "1", "")
     assert result.problems[0].row == 3 and "Кромка Д1: «Дуб» — нет такой кромки" in result.problems[0].message
+
+
+SHOP_BANDING_CSV = (
+    "Название;Длина;Ширина;Кол-во;Материал;Кромка Д1;Кромка Д2\n"
+    "Боковина;2000;400;2;Фанера 18;ABS 1;PVC 2mm\n"       # 2: the shop's own type by name; «PVC 2mm» is ПВХ 2
+    "Полка;800;300;1;Фанера 18;  abs   1 ;ПВХ 0,4\n"      # 3: any case and spacing
+    "Фасад;600;400;1;Фанера 18;ПВХ 0,8;\n"                # 4: a type out of use
+    "Дно;600;400;1;Фанера 18;Дуб 2x22;\n"                 # 5: «Дуб 2x22» — read by thickness 2, to check
+    "Крышка;600;400;1;Фанера 18;Меламин;\n"               # 6: no such banding
+    "Задник;600;400;1;Фанера 18;1 mm;\n"                  # 7: two types of 1 mm: which one?
+)
+
+
+def _shop_banding():
+    from decimal import Decimal as D
+
+    from app.domain.banding import DEFAULT_BANDING, BandingType
+
+    types = {t.code: t for t in DEFAULT_BANDING}
+    types["0.8"] = BandingType("0.8", "ПВХ 0,8", D("0.8"), active=False)
+    types["1-2"] = BandingType("1-2", "ABS 1", D(1), compensate=True)
+    return types
+
+
+def test_the_import_reads_the_shops_own_banding_types_by_name():
+    table = _csv(SHOP_BANDING_CSV)
+    result = part_import.read_parts(table, banding=_shop_banding())
+    assert [(line.name, line.edge_l1, line.edge_l2) for line in result.lines] == [
+        ("Боковина", "1-2", "2"), ("Полка", "1-2", "0.4"), ("Дно", "2", "")]
+    problems = {p.row: p.message for p in result.problems}
+    assert problems == {
+        4: "Кромка Д1: «ПВХ 0,8» — кромка «ПВХ 0,8» не используется (снята отметка «Используется» в "
+           "«Настройки → Кромка…»)",
+        6: "Кромка Д1: «Меламин» — нет такой кромки в списке мастерской (бывает: нет, ПВХ 0,4, ПВХ 1, ПВХ 2, ABS 1)",
+        7: "Кромка Д1: «1 mm» — кромок толщиной 1 мм в списке несколько (ПВХ 1, ABS 1) — укажите в файле название"}
+    assert [(p.row, p.message) for p in result.warnings] == [
+        (5, "Кромка Д1: «Дуб 2x22» прочитана как «ПВХ 2» — проверьте (и в следующих строках с такой кромкой)")]
+    report = report_text(result)
+    assert "Строка 6: Кромка Д1: «Меламин» — нет такой кромки" in report and "Строка 4: Кромка Д1: «ПВХ 0,8»" in report
+
+
+def test_without_the_shops_list_the_import_reads_the_built_in_types():
+    result = part_import.read_parts(_csv(SHOP_BANDING_CSV))
+    assert "Кромка Д1: «ABS 1» — нет такой кромки" not in str(result.problems)  # read by thickness: ПВХ 1
+    assert result.lines[0].edge_l1 == "1" and result.warnings[0].row == 2
+    assert "«ABS 1» прочитана как «ПВХ 1»" in result.warnings[0].message
+
+
+def test_the_paste_names_a_type_out_of_use():
+    edges = {"": "—", "0.4": "ПВХ 0,4", "1-2": "ABS 1"}
+    result = parse_parts("Полка\tФанера 18\t18\t800\t300\t1\tabs 1\tПВХ 0,8\n", edges, {"0.8": "ПВХ 0,8"})
+    assert result.lines == [] and result.problems[0].row == 1
+    assert result.problems[0].message.startswith("Кромка Д2: «ПВХ 0,8» — кромка «ПВХ 0,8» не используется")
+    assert parse_parts("Полка\tФанера 18\t18\t800\t300\t1\tabs 1\n", edges).lines[0].edge_l1 == "1-2"

@@ -161,3 +161,30 @@ def test_a_csv_in_any_of_excels_encodings_reads_the_same(db, tmp_path, encoding)
     opened = part_import.open_parts_file(path).value
     (bottom,) = part_import.read_parts(opened.table, opened.columns).lines
     assert (bottom.name, bottom.material, bottom.thickness, bottom.quantity) == ("Дно ящика", "ХДФ", Decimal("3.2"), 4)
+
+
+def test_a_file_naming_the_shops_own_banding_types_imports_by_the_edited_list(staff, tmp_path, counts):
+    """«ABS 1» added in «Настройки → Кромка…» is read from a file; a type taken out of use is refused
+    with its row and field; the edited name of a built-in type is what the file may say."""
+    from app.services import banding_types
+
+    constructor = staff["constructor"]
+    banding_types.add_banding_type(constructor, {"name": "ABS 1", "thickness": "1", "overhang": "25"})
+    banding_types.set_banding_active(constructor, "0.8", False)
+    banding_types.edit_banding_type(constructor, "2", {"name": "Кромка Egger 2", "thickness": "2",
+                                                       "overhang": "20"})
+    path = tmp_path / "parts.csv"
+    path.write_text("Name,Length,Width,Quantity,Material,Edge L1,Edge L2\n"
+                    "Боковина,2000,400,2,Фанера 18,abs 1,кромка egger 2\n"
+                    "Полка,800,300,1,Фанера 18,ПВХ 0.8,\n"
+                    "Дно,800,300,1,Фанера 18,ПВХ 3,\n", encoding="utf-8")
+    before = counts()
+    opened = part_import.open_parts_file(path).value
+    result = part_import.read_parts(opened.table, opened.columns)
+    assert [(line.name, line.edge_l1, line.edge_l2) for line in result.lines] == [("Боковина", "1-2", "2")]
+    assert [(p.row, p.message.split(" — ")[0]) for p in result.problems] == [
+        (3, "Кромка Д1: «ПВХ 0.8»"), (4, "Кромка Д1: «ПВХ 3»")]
+    assert "кромка «ПВХ 0,8» не используется" in result.problems[0].message
+    assert "нет такой кромки в списке мастерской" in result.problems[1].message
+    assert "ABS 1" in result.problems[1].message and "Кромка Egger 2" in result.problems[1].message
+    assert counts() == before  # reading a file writes nothing

@@ -107,7 +107,7 @@ def test_the_edge_columns_offer_the_shops_types_and_save_them(qtbot, staff, mess
     assert (line.edge_l1, line.edge_l2, line.edge_w1) == ("1", "2", "0.4")
     dialog.parts.paste("Полка\tФанера 18\t18\t1208\t598\t2\tПВХ 7\nПолка\tФанера 18\t18\t1208\t598\t2\tПВХ 0,8\n")
     assert "Строка 1: Кромка Д1: «ПВХ 7» — нет такой кромки" in messages[-1]
-    assert "Строка 2: Кромка Д1: «ПВХ 0,8» — нет такой кромки" in messages[-1]  # out of use
+    assert "Строка 2: Кромка Д1: «ПВХ 0,8» — кромка «ПВХ 0,8» не используется" in messages[-1]  # out of use
 
 
 def test_label_settings_preview_a_label_and_the_print_uses_them(qtbot, staff, messages, tmp_path):

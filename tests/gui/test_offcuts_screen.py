@@ -123,3 +123,26 @@ def test_store_screen_lists_offcuts_and_only_the_administrator_writes_off(qtbot,
     assert offcuts.list_offcuts() == [] and admin_store.model.rowCount() == 0
     admin_store.show_closed.setChecked(True)
     assert admin_store.model.data(admin_store.model.index(0, 6)) == Offcut.STATUS_NAMES[Offcut.WRITTEN_OFF]
+
+
+def test_cut_dialog_offers_the_merged_pieces_the_layout_shows_hatched(qtbot, window, staff, monkeypatch):
+    """A full-width shelf and two small ones: the optimiser's two 600×194 strips above the small ones
+    come as part of larger pieces, the same the «Раскрой» tab hatches."""
+    from app.services import cutsheets, specs
+    from tests.domain.helpers import cutting_deal
+    from tests.domain.test_offcuts import SHELF
+
+    deal = cutting_deal(staff["manager"], name="Краева Ярус смесь")
+    specs.save_parts(deal.id, staff["constructor"], [
+        {**SHELF, "quantity": "1"}, {**SHELF, "name": "Полочка", "length": "600", "width": "400"}])
+    number = cutsheets.create_cut_sheet(staff["constructor"], [deal.id], PLY).value.number
+    panel = _layouts(qtbot, window, number)
+    layout, = panel.plan.materials[0].layouts
+    opened = []
+    monkeypatch.setattr(CutDoneDialog, "exec", lambda self: opened.append(self) or 0)
+    window.cutsheets.buttons["cut"].click()  # «Раскроено»
+    dialog = opened[0]
+    qtbot.addWidget(dialog)
+    offered = [(o.length, o.width) for o in dialog.model.proposed]
+    assert offered == [(o.length, o.width) for o in layout.offcuts] and offered
+    assert min(max(a, b) for a, b in offered) >= 1208  # no 600×194 half among them

@@ -128,3 +128,35 @@ def test_who_may_not_store_columns_still_imports(qtbot, staff, reports):
     assert _names(dialog.parts) == ["Боковина", "Дно ящика"]
     dialog.parts.import_file(SAMPLES / "own.xlsx")
     assert dialog.parts.file_import.dialog is not None  # nothing stored: asked again
+
+
+def test_a_file_naming_the_shops_banding_types_imports_them_and_names_the_others(qtbot, staff, reports,
+                                                                                 tmp_path):
+    from app.services import banding_types
+
+    banding_types.add_banding_type(staff["constructor"], {"name": "ABS 1", "thickness": "1", "overhang": "25"})
+    banding_types.set_banding_active(staff["constructor"], "0.8", False)
+    window = MainWindow(staff["constructor"], "constructor")
+    qtbot.addWidget(window)
+    install_cutsheets(window)
+    dialog = order_docs.OrderDocsDialog(window, cutting_deal(staff["manager"], name="Иванова Ярус").id)
+    qtbot.addWidget(dialog)
+    path = tmp_path / "своя таблица.csv"  # the shop's own headers: the columns are asked for
+    path.write_text("Деталь;Дл;Шир;Шт;Мат;Кр. Д1\n"
+                    "Боковина;2000;400;2;Фанера 18;ABS 1\n"
+                    "Полка;800;300;1;Фанера 18;ПВХ 0,8\n"
+                    "Дно;800;300;1;Фанера 18;Меламин\n", encoding="utf-8")
+    dialog.parts.import_file(path)
+    mapping = dialog.parts.file_import.dialog
+    for key, column in (("length", 1), ("width", 2), ("quantity", 3), ("material", 4), ("edge_l1", 5)):
+        mapping.boxes[key].setCurrentIndex(mapping.boxes[key].findData(column))
+    mapping.remember.setChecked(False)
+    assert mapping.status.text() == "Будет взято строк: 1 из 3; не взяты: 2."  # the live count knows ABS 1
+    qtbot.mouseClick(mapping.buttons.button(mapping.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert _names(dialog.parts) == ["Боковина"]
+    column = [key for key, _ in dialog.parts.model.columns].index("edge_l1")
+    assert dialog.parts.model.index(0, column).data() == "ABS 1"
+    kind, text = reports[-1]
+    assert kind == "error"
+    assert "Строка 3: Кромка Д1: «ПВХ 0,8» — кромка «ПВХ 0,8» не используется" in text
+    assert "Строка 4: Кромка Д1: «Меламин» — нет такой кромки в списке мастерской" in text

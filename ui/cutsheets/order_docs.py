@@ -139,7 +139,8 @@ class OrderDocsDialog(QDialog):
         own = {getattr(line, key) for line in parts for key in EDGE_FIELDS}
         # a paste takes the types in use (and the order's own); a type out of use is refused by name
         pasted = {code: name for code, name in edges.items() if not code or banding[code].active or code in own}
-        self.parts = SpecEditor(PART_COLUMNS, lambda text: parse_parts(text, pasted), window=window,
+        retired = {code: name for code, name in edges.items() if code and code not in pasted}
+        self.parts = SpecEditor(PART_COLUMNS, lambda text: parse_parts(text, pasted, retired), window=window,
                                 edges=edges, offered_names=offered(banding, *own))
         self.parts.model.set_lines(parts)
         copy = QPushButton("Скопировать из заказа той же модели…", objectName="copyPartsButton")

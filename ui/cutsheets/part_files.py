@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import part_import
+from app.domain.banding import BandingType
 from app.domain.changes import Changes, Done
 from app.domain.errors import ServiceError
 from app.domain.part_import import FIELDS, REQUIRED, PartsTable
 from app.domain.specs import PasteResult, report_text
 from app.services import part_import as part_import_service
+from app.services.banding_types import banding_list
 from ui.common import msgbox
 from ui.common.dialog_buttons import dialog_buttons
 
@@ -47,9 +49,10 @@ class ColumnMappingDialog(QDialog):
     the file's first rows; «Запомнить» keeps the choice for files with the same headers."""
 
     def __init__(self, parent: QWidget | None, table: PartsTable, columns: dict[str, int],
-                 may_remember: bool = True) -> None:
+                 may_remember: bool = True, banding: dict[str, BandingType] | None = None) -> None:
         super().__init__(parent)
         self.table = table
+        self.banding = banding  # the shop's banding types by code (the live count reads the edges by them)
         self.setObjectName("columnMappingDialog")
         self.setWindowTitle(f"Столбцы файла «{table.file_name}»")
         self.resize(1000, 600)
@@ -57,7 +60,8 @@ class ColumnMappingDialog(QDialog):
             f"Файл {table.kind}: столбцы найдены по заголовкам, измените выбор, если нужно."
         intro = QLabel(known + " Укажите, в каком столбце что записано (поля со звёздочкой обязательны). "
                        "Поворот: «да» — деталь можно повернуть; «нет», пусто или «по текстуре» — нельзя. "
-                       "Кромки — толщина в мм («2», «0,4») или пусто.")
+                       "Кромки — название из списка «Настройки → Кромка…» («ПВХ 2»), толщина в мм "
+                       "(«2», «0,4») или пусто.")
         intro.setWordWrap(True)
         self.preview = QTableWidget(objectName="mappingPreview")
         self._fill_preview()
@@ -124,7 +128,7 @@ class ColumnMappingDialog(QDialog):
         self.buttons.button(self.buttons.StandardButton.Ok).setEnabled(ok)
         if ok:
             sample = replace(self.table, rows=self.table.rows[:RECOUNT_ROWS])  # each choice re-counts at once
-            result = part_import.read_parts(sample, self.columns())
+            result = part_import.read_parts(sample, self.columns(), self.banding)
             counted = f"из {len(sample.rows)}" if len(sample.rows) == len(self.table.rows) else \
                 f"из первых {len(sample.rows)}"
             self.status.setText(f"Будет взято строк: {len(result.lines)} {counted}"
@@ -212,7 +216,7 @@ class PartsFileImport:
             return
         shown = opened.value.columns or part_import.guess_columns(table.header)
         self.dialog = ColumnMappingDialog(self.editor, table, shown,
-                                          part_import_service.may_remember(self.window_.user))
+                                          part_import_service.may_remember(self.window_.user), banding_list())
         self.dialog.accepted.connect(self._mapped)
         self.dialog.open()
 
@@ -227,7 +231,10 @@ class PartsFileImport:
                 self.window_.user, self.table, columns))
             if stored is None:
                 return
-        self._finish(part_import.read_parts(self.table, columns))
+        result = self.window_.action_runner.run(self.editor, TITLE, lambda: Done(
+            part_import_service.read_parts(self.table, columns), Changes()))
+        if result is not None:
+            self._finish(result.value)
 
     def _finish(self, result: PasteResult, opened=None) -> None:
         self.editor.model.append_pasted(result)

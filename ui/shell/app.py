@@ -148,6 +148,14 @@ def show_letter(window: MainWindow, what: str) -> QWidget:
     return card.mail.reply() or card.mail.write() or card
 
 
+def show_scan(window: MainWindow, what: str) -> QWidget:
+    """``scan:TEXT`` (with ``--workstation workshop``): the terminal after TEXT was scanned («scan:OC3»)."""
+    terminal = window.screen_widget("workshop")
+    terminal.scan.setText(what.split(":", 1)[1])
+    terminal.jump_to_scanned()
+    return window
+
+
 def show_windows() -> dict:
     """``--show`` keys of the screens in their own window (the rest are tabs of the main one)."""
     from ui.amocrm.install import show_import_dialog
@@ -157,7 +165,7 @@ def show_windows() -> dict:
     from ui.papers.install import SHOW_DIALOGS, show_dialog
 
     return {"deal": show_deal_card, "letter": show_letter, "amocrm-import": show_import_dialog,
-            "cutdone": show_cut_done, **{key: show_dialog for key in SHOW_DIALOGS},
+            "cutdone": show_cut_done, "scan": show_scan, **{key: show_dialog for key in SHOW_DIALOGS},
             **{key: show_cutting_dialog for key in CUTTING_DIALOGS}}
 
 

@@ -2,7 +2,8 @@
 production. One tap (or Enter) on an order, a confirmation in a large bar on the screen (no
 dialog: a tap, Enter or Esc answers it), and the order moves to the next operation after
 ``UNDO_SECONDS`` seconds unless «Отменить» is pressed; a field takes a typed or scanned order
-number + Enter and jumps to that order. No budgets, phones or passport data here.
+number + Enter and jumps to that order; a scanned offcut label («OC7») shows that offcut in a bar
+on the screen (ui/workshop/offcut_bar.py). No budgets, phones or passport data here.
 """
 from __future__ import annotations
 
@@ -25,10 +26,13 @@ from PySide6.QtWidgets import (
 
 from app.domain import pipeline
 from app.domain.changes import Changes
+from app.domain.errors import NotFoundError
+from app.domain.offcuts import parse_offcut_code
 from app.queries.workstation_queues import WORKSHOP_QUEUE, OrderRow, parse_order_no, workshop_orders
-from app.services import deals
+from app.services import deals, offcuts
 from ui.common.production_orders import OrdersModel
 from ui.workshop.confirm_bar import ConfirmBar
+from ui.workshop.offcut_bar import OffcutBar
 
 UNDO_SECONDS = 5
 BASE_POINT_SIZE = 20
@@ -46,7 +50,8 @@ class PendingMove:
 
 
 class OrdersTable(QTableView):
-    """The big list; Enter or Return on a row asks to move it on (as a tap does)."""
+    """The big list; Enter or Return on a row asks to move it on (as a tap does); typing (the next
+    label scanned while the list has the focus) goes into the scan field, not into a search of the list."""
 
     def __init__(self, terminal: "WorkshopTerminal") -> None:
         super().__init__(objectName="workshopOrders")
@@ -55,6 +60,9 @@ class OrdersTable(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.terminal.advance_row(self.currentIndex().row())
+            return
+        if event.text().strip() and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.terminal.start_scan(event.text())
             return
         super().keyPressEvent(event)
 
@@ -127,6 +135,9 @@ class WorkshopTerminal(QWidget):
         self.confirm_bar.accepted.connect(self.schedule_move)
         self.confirm_bar.rejected.connect(self.table.setFocus)
         self.confirm_bar.typed.connect(self.start_scan)
+        self.offcut_bar = OffcutBar(BASE_POINT_SIZE)
+        self.offcut_bar.typed.connect(self.start_scan)
+        self.offcut_bar.closed.connect(self.scan.setFocus)
         self.undo_bar = QFrame(objectName="workshopUndoBar")
         self.undo_bar.setStyleSheet("#workshopUndoBar { background: #fff3c4; border-radius: 8px; }")
         self.undo_label = QLabel(objectName="workshopUndoText")
@@ -145,6 +156,7 @@ class WorkshopTerminal(QWidget):
         layout.addLayout(header)
         layout.addLayout(body, 1)
         layout.addWidget(self.confirm_bar)
+        layout.addWidget(self.offcut_bar)
         layout.addWidget(self.undo_bar)
         layout.addWidget(self.status)
 
@@ -203,10 +215,16 @@ class WorkshopTerminal(QWidget):
         self.scan.insert(text)
 
     def jump_to_scanned(self) -> None:
-        """Select the order whose number was typed or scanned; the list takes the focus."""
+        """Select the order whose number was typed or scanned (the list takes the focus), or show the
+        offcut whose label was scanned (the field keeps it, for the next scan)."""
         text = self.scan.text()
         self.scan.clear()
         self.confirm_bar.drop()  # a question about another order is not answered by a scan
+        self.offcut_bar.close_bar()
+        offcut_no = parse_offcut_code(text)
+        if offcut_no is not None:
+            self.show_offcut(offcut_no)
+            return
         order_no = parse_order_no(text)
         row = self.model.row_of_order(order_no) if order_no is not None else None
         if row is None:
@@ -216,10 +234,23 @@ class WorkshopTerminal(QWidget):
         self.table.setFocus()
         self.status.setText(f"Заказ №{order_no}: Enter или касание — следующая операция")
 
+    def show_offcut(self, number: int) -> None:
+        """The offcut numbered ``number`` in the bar, or why there is none in the status line."""
+        try:
+            found = offcuts.scanned_offcut(number)
+        except NotFoundError as error:
+            self.status.setText(str(error))
+            self.scan.setFocus()
+            return
+        self.offcut_bar.show_offcut(found)
+        self.status.setText(f"Остаток №{number}: {self.offcut_bar.state.text()}")
+        self.scan.setFocus()
+
     # --- moving on, with a few seconds to undo
     def advance_row(self, row_index: int) -> None:
         """Ask in the confirmation bar whether the order in ``row_index`` moves to its next operation."""
         if 0 <= row_index < len(self.model.rows) and self.model.rows[row_index].next_stage is not None:
+            self.offcut_bar.close_bar()
             self.confirm_bar.ask(self.model.rows[row_index])
 
     def schedule_move(self, row: OrderRow) -> None:
