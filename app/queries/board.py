@@ -82,14 +82,37 @@ def _scan(patterns: list[str]) -> pw.Expression:
 
 
 def _indexed(patterns: list[str], order_no: int | None) -> pw.Expression:
-    """The deals containing every pattern (each of 3+ characters), or with order number
-    ``order_no``, through the substring index."""
-    if is_postgres():
-        condition = functools.reduce(operator.and_, [
-            pw.Expression(_padded_text(), pw.OP.LIKE, search_index.like_pattern(pattern)) for pattern in patterns])
-        return condition if order_no is None else condition | (Deal.order_no == order_no)
-    query = " AND ".join(search_index.fts_phrase(pattern) for pattern in patterns)
-    return Deal.id.in_(pw.SQL(search_index.matching_ids(database.obj, query, order_no)))
+    """PostgreSQL: the deals containing every pattern (each of 3+ characters), or with order
+    number ``order_no``, through the trigram index."""
+    condition = functools.reduce(operator.and_, [
+        pw.Expression(_padded_text(), pw.OP.LIKE, search_index.like_pattern(pattern)) for pattern in patterns])
+    return condition if order_no is None else condition | (Deal.order_no == order_no)
+
+
+def _order_no(terms: list[str]) -> int | None:
+    """A lone number of up to 4 digits is also an order number."""
+    lone = terms[0] if len(terms) == 1 else ""
+    return int(lone) if lone.isascii() and lone.isdigit() and len(lone) <= PHONE_FRAGMENT else None
+
+
+def _sqlite_match(terms: list[str]) -> search_index.Match | None:
+    """What SQLite's index finds for ``terms`` (their long patterns, checked for the short ones on
+    the deals found, or the order number), when the database has the index and a pattern is long."""
+    if is_postgres() or not search_index.available(database.obj):
+        return None
+    patterns = [_pattern(term) for term in terms]
+    long = tuple(pattern for pattern in patterns if len(pattern) >= search_index.MIN_INDEXED)
+    if not long:
+        return None
+    short = tuple(pattern for pattern in patterns if len(pattern) < search_index.MIN_INDEXED)
+    return search_index.Match(long, _order_no(terms), short)
+
+
+def _index_match(flt: BoardFilter) -> search_index.Match | None:
+    """SQLite's index match when the deals under ``flt`` are exactly its matches (a text alone)."""
+    if flt.text.strip() == "" or flt != BoardFilter(text=flt.text):
+        return None
+    return _sqlite_match(search_terms(flt.text))
 
 
 def text_condition(text: str) -> pw.Expression | None:
@@ -99,9 +122,11 @@ def text_condition(text: str) -> pw.Expression | None:
     terms = search_terms(text)
     if not terms:
         return None
+    match = _sqlite_match(terms)
+    if match is not None:
+        return Deal.id.in_(pw.SQL(search_index.matching_ids(database.obj, match)))
     patterns = [_pattern(term) for term in terms]
-    lone = terms[0] if len(terms) == 1 else ""
-    order_no = int(lone) if lone.isascii() and lone.isdigit() and len(lone) <= PHONE_FRAGMENT else None
+    order_no = _order_no(terms)
     long = [pattern for pattern in patterns if len(pattern) >= search_index.MIN_INDEXED]
     if not long or not search_index.available(database.obj):
         condition = _scan(patterns)
@@ -163,6 +188,11 @@ def totals(stages: tuple[str, ...], flt: BoardFilter = BoardFilter()) -> dict[st
     if flt.is_empty:
         counted = stage_totals.read(database.obj, stages)
         return {stage: Totals(*counted.get(stage, (0, 0))) for stage in stages}
+    matched = _index_match(flt)
+    if matched is not None:  # SQLite, a text alone: grouped from the index's match set
+        rows = search_index.matched_totals(database.obj, matched, stages)
+        found = {stage: Totals(count, int(budget)) for stage, count, budget in rows}
+        return {stage: found.get(stage, Totals()) for stage in stages}
     query = _where(_scanning(Deal.select(Deal.stage, pw.fn.COUNT(Deal.id), pw.fn.SUM(Deal.budget)), flt),
                    stages, flt)
     found = {stage: Totals(count, int(budget or 0))

@@ -9,6 +9,8 @@ a plain scan and finds the same deals.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import peewee
 
 FTS_TABLE = "deal_search"
@@ -97,25 +99,67 @@ def optimize(db: peewee.Database) -> None:
 MATCH_TABLE = "temp.deal_match"
 
 
-def matching_ids(db: peewee.Database, fts_query: str, order_no: int | None = None) -> str:
-    """A subquery of the ids of the deals matching ``fts_query`` (SQLite) or having order number
-    ``order_no``, read from the index into a temporary table of this connection. The board asks
-    several queries of one search in a row (totals, the pages of the columns): the table is filled
-    once and reused while neither this connection nor another one has written since
-    (``total_changes``, ``data_version``); a new connection (or another thread's) has no table yet."""
-    connection = db.connection()
-    key = (fts_query, order_no, connection.execute("PRAGMA data_version").fetchone()[0], connection.total_changes)
-    present = connection.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'deal_match'").fetchone()
-    if not present or getattr(db, "_deal_match_key", None) != key:
-        # Straight on the connection: filling this connection's temporary table is not a change
-        # of the shop (through the database object it would advance the change counter that
-        # every other PC polls, and commit twice per typed word).
-        connection.execute("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY)")
-        connection.execute(f"DELETE FROM {MATCH_TABLE}")
-        connection.execute(f"INSERT INTO {MATCH_TABLE}(id) SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
-                           (fts_query,))
-        if order_no is not None:
-            connection.execute(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id) SELECT id FROM deal WHERE order_no = ?",
-                               (order_no,))
-        db._deal_match_key = (*key[:3], connection.total_changes)
+@dataclass(frozen=True)
+class Match:
+    """What SQLite's index is asked: the deals whose padded search text contains every one of
+    ``patterns`` (3+ characters, found through the index) and every one of ``also`` (shorter:
+    checked on the deals found), or whose order number is ``order_no``."""
+
+    patterns: tuple[str, ...]
+    order_no: int | None = None
+    also: tuple[str, ...] = ()
+
+    @property
+    def fts_query(self) -> str:
+        return " AND ".join(fts_phrase(pattern) for pattern in self.patterns)
+
+
+def matching_ids(db: peewee.Database, match: Match) -> str:
+    """A subquery of the ids of the deals ``match`` finds, read from the index into a temporary
+    table of this connection (see ``_fill``)."""
+    _fill(db, match)
     return f"(SELECT id FROM {MATCH_TABLE})"
+
+
+def matched_totals(db: peewee.Database, match: Match, stages: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """(stage, deals, budget) of the deals ``match`` finds, per stage of ``stages``. Grouped from
+    the temporary table, which holds each match's stage and budget (read from ``deal`` once, when it
+    was filled, instead of one row lookup per match each time the board asks), once per filling:
+    the search field re-applies what is typed and the board re-reads its totals with every refresh;
+    while nothing has been written (the table's key) they stay the same."""
+    key = _fill(db, match)
+    remembered = getattr(db, "_deal_match_totals", None)
+    if remembered is None or remembered[0] != key:
+        rows = db.connection().execute(
+            f"SELECT stage, COUNT(*), COALESCE(SUM(budget), 0) FROM {MATCH_TABLE} GROUP BY stage").fetchall()
+        remembered = db._deal_match_totals = (key, {stage: (count, budget) for stage, count, budget in rows})
+    return [(stage, *remembered[1][stage]) for stage in stages if stage in remembered[1]]
+
+
+def _fill(db: peewee.Database, match: Match) -> tuple:
+    """Fill this connection's temporary table with the id, stage and budget of the deals ``match``
+    finds. The board asks several queries of one search in a row (totals, the pages of the columns):
+    the table is filled once and reused while neither this connection nor another one has written
+    since (``total_changes``, ``data_version``: so its stages and budgets are the deals' own); a new
+    connection (or another thread's) has no table yet. Returns the key the table is filled for."""
+    connection = db.connection()
+    key = (id(connection), match, connection.execute("PRAGMA data_version").fetchone()[0],
+           connection.total_changes)  # the connection too: each thread has its own, and its own counters
+    present = connection.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'deal_match'").fetchone()
+    if present and getattr(db, "_deal_match_key", None) == key:
+        return key
+    # Straight on the connection: filling this connection's temporary table is not a change
+    # of the shop (through the database object it would advance the change counter that
+    # every other PC polls, and commit twice per typed word).
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY, stage TEXT, "
+                       "budget INTEGER)")
+    connection.execute(f"DELETE FROM {MATCH_TABLE}")
+    also = "".join(" AND instr(' ' || deal.search_text, ?) > 0" for _ in match.also)
+    connection.execute(f"INSERT INTO {MATCH_TABLE}(id, stage, budget) SELECT deal.id, deal.stage, deal.budget "
+                       f"FROM {FTS_TABLE} JOIN deal ON deal.id = {FTS_TABLE}.rowid "
+                       f"WHERE {FTS_TABLE} MATCH ?{also}", (match.fts_query, *match.also))
+    if match.order_no is not None:
+        connection.execute(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id, stage, budget) "
+                           f"SELECT id, stage, budget FROM deal WHERE order_no = ?", (match.order_no,))
+    db._deal_match_key = key = (*key[:3], connection.total_changes)
+    return key

@@ -10,7 +10,7 @@ from app.queries import board as bq
 from app.queries.board import BoardFilter
 from app.services import board_moves, deals
 from app.store import change_feed, migrations, search_index, stage_totals
-from app.store.db import analyze, database, is_postgres
+from app.store.db import analyze, database, is_postgres, make_database
 from app.store.models import Deal
 from tests.domain.helpers import new_deal
 
@@ -112,3 +112,30 @@ def test_the_migration_builds_index_and_counters_for_an_existing_database(staff,
     assert search_index.available(db)
     assert found("6789") == {maria.id} and found("замок") == {Deal.get(Deal.name == "Другая Замок").id}
     assert counted() == scanned()
+
+
+def test_a_searched_column_shows_the_count_and_budget_of_every_match(staff, maria):
+    """The totals of a search, with a one-letter word too (checked on the deals the index finds)."""
+    deals.update_deal(maria.id, staff["manager"], {"budget": "30 000"})
+    other = new_deal(staff["manager"], "Ярус для Вовы", budget="12 500")
+    assert counted("ярус") == {"new": bq.Totals(2, 42_500_00)}
+    assert counted("ярус в") == {"new": bq.Totals(2, 42_500_00)}  # «Воскресенская», «Вовы»
+    assert counted("ярус д") == {"new": bq.Totals(1, 12_500_00)} and found("ярус д") == {other.id}
+    assert counted("ярус ж") == {} and found("ярус ж") == set()
+    assert counted(str(other.order_no)) == {"new": bq.Totals(1, 12_500_00)}
+
+
+def test_the_totals_of_a_search_follow_this_and_another_pcs_writes(staff, maria, db_url):
+    """Typed again after a change, a search counts the deals as they are now: after a move and a
+    budget edit here, and after another connection (another PC) moved a deal."""
+    assert counted("ярус") == counted("ярус") == {"new": bq.Totals(1, 0)}
+    board_moves.move_many([maria.id], "first_contact", staff["manager"])
+    assert counted("ярус") == {"first_contact": bq.Totals(1, 0)}
+    deals.update_deal(maria.id, staff["manager"], {"budget": "1 000"})
+    assert counted("ярус") == {"first_contact": bq.Totals(1, 1_000_00)}
+    other = make_database(db_url)
+    with other.bind_ctx([Deal]):
+        Deal.update(stage="invoice", budget=2_000_00).where(Deal.id == maria.id).execute()
+    other.close()
+    assert counted("ярус") == {"invoice": bq.Totals(1, 2_000_00)}
+    assert found("ярус") == {maria.id}
