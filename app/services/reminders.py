@@ -19,7 +19,7 @@ from app.domain.reminder_rules import ReminderSettings, remind_at
 from app.services import people
 from app.services.tasks import day_start_utc, overdue_condition
 from app.store.db import database, is_postgres
-from app.store.models import Deal, Task, TaskReminder, User
+from app.store.models import Deal, Task, TaskReminder, User, UserGroup
 
 CLAIM_BATCH = 500  # tasks claimed per transaction (PostgreSQL's lock table and SQLite's writers stay small)
 
@@ -187,16 +187,23 @@ def _open_tasks() -> peewee.Source:
 
 
 def counts(user: User, settings: ReminderSettings, now: datetime | None = None) -> ReminderCounts:
-    """How many of ``user``'s open tasks are due (reminder time reached) and overdue. The overdue
-    ones (all of them reached) are counted by the database over the open-task index; only the few
-    not yet overdue, due before the reminder horizon, are read to check their reminder time."""
+    """How many of ``user``'s open tasks are due (reminder time reached) and overdue, in one query
+    (the tray asks every minute; each query is a round trip to a server). The overdue ones (all of
+    them reached) are counted by the database over the open-task index; only the few not yet
+    overdue, due before the reminder horizon, are read to check their reminder time."""
     now = now or clock.now()
-    mine = addressed_to(user)
-    overdue = Task.select(peewee.fn.COUNT(Task.id)).from_(_open_tasks()).where(mine, overdue_condition(now)).scalar()
+    groups = UserGroup.select(UserGroup.group).where(UserGroup.user == user)
+    mine = (Task.assignee_user == user) | Task.assignee_group.in_(groups)  # addressed_to, its groups a subquery
+    overdue = (Task.select(peewee.fn.COUNT(Task.id), peewee.SQL("NULL"), peewee.SQL("NULL"))
+               .from_(_open_tasks()).where(mine, overdue_condition(now)))
     horizon = now + timedelta(minutes=settings.lead_minutes)
-    soon = (Task.select(Task.id, Task.due_at, Task.all_day).from_(_open_tasks())
+    soon = (Task.select(peewee.SQL("NULL"), Task.due_at, Task.all_day).from_(_open_tasks())
             .where(mine, Task.done_at.is_null(), Task.due_at <= horizon,
-                   Task.due_at >= min(now, day_start_utc(clock.to_local(now).date())), ~overdue_condition(now))
-            .tuples())
-    due = sum(1 for item in map(_Due._make, soon) if remind_at(item.due_at, item.all_day, settings) <= now)
-    return ReminderCounts(due, overdue)
+                   Task.due_at >= min(now, day_start_utc(clock.to_local(now).date())), ~overdue_condition(now)))
+    overdue_count, due = 0, 0
+    for count, due_at, all_day in database.execute(overdue + soon):  # UNION ALL: the count's row first
+        if count is not None:
+            overdue_count = count
+        elif remind_at(Task.due_at.python_value(due_at), bool(all_day), settings) <= now:
+            due += 1
+    return ReminderCounts(due, overdue_count)
