@@ -342,6 +342,8 @@ def first_pages(columns: list[tuple[str, ...]], flt: BoardFilter = BoardFilter()
         elif flt.is_empty or (found is not None
                               and _walking_is_cheaper({code: found[code] for code in every_stage}, limit)):
             rows = database.execute_sql(*_walked_pages(every_stage, flt, limit))
+        elif (matched := _index_match(flt)) is not None:  # SQLite, a text alone: ranked in the match table
+            rows = search_index.ranked_matches(database.obj, matched, every_stage, limit)
         else:
             rows = database.execute(_ranked_pages(every_stage, flt, limit))
         for deal_id, stage, updated_at in rows:
