@@ -125,7 +125,8 @@ def test_all_day_task_reminds_at_start_of_working_day(staff, fake_clock):
 
 def test_counts_and_snooze_all(staff, fake_clock):
     manager = staff["manager"]
-    late = tasks.add_task(None, manager, text="Вчерашняя", user=manager, due_at=fake_clock.now() - timedelta(days=1)).value
+    late = tasks.add_task(None, manager, text="Вчерашняя", user=manager,
+                          due_at=fake_clock.now() - timedelta(days=1)).value
     soon = tasks.add_task(None, manager, text="Через 3 минуты", user=manager,
                           due_at=fake_clock.now() + timedelta(minutes=3)).value
     tasks.add_task(None, manager, text="Завтра", user=manager, due_at=fake_clock.now() + timedelta(days=1))
