@@ -82,14 +82,40 @@ def _scan(patterns: list[str]) -> pw.Expression:
 
 
 def _indexed(patterns: list[str], order_no: int | None) -> pw.Expression:
-    """The deals containing every pattern (each of 3+ characters), or with order number
-    ``order_no``, through the substring index."""
-    if is_postgres():
-        condition = functools.reduce(operator.and_, [
-            pw.Expression(_padded_text(), pw.OP.LIKE, search_index.like_pattern(pattern)) for pattern in patterns])
-        return condition if order_no is None else condition | (Deal.order_no == order_no)
-    query = " AND ".join(search_index.fts_phrase(pattern) for pattern in patterns)
-    return Deal.id.in_(pw.SQL(search_index.matching_ids(database.obj, query, order_no)))
+    """PostgreSQL: the deals containing every pattern (each of 3+ characters), or with order
+    number ``order_no``, through the trigram index."""
+    condition = functools.reduce(operator.and_, [
+        pw.Expression(_padded_text(), pw.OP.LIKE, search_index.like_pattern(pattern)) for pattern in patterns])
+    return condition if order_no is None else condition | (Deal.order_no == order_no)
+
+
+def _order_no(terms: list[str]) -> int | None:
+    """A lone number of up to 4 digits is also an order number."""
+    lone = terms[0] if len(terms) == 1 else ""
+    return int(lone) if lone.isascii() and lone.isdigit() and len(lone) <= PHONE_FRAGMENT else None
+
+
+def _index_match_of(terms: list[str]) -> search_index.Match | None:
+    """What the substring index finds for ``terms`` (their long patterns, checked for the short ones
+    on the deals found, or the order number), when the database has the index and a pattern is long."""
+    if not search_index.available(database.obj):
+        return None
+    patterns = [_pattern(term) for term in terms]
+    long = tuple(pattern for pattern in patterns if len(pattern) >= search_index.MIN_INDEXED)
+    if not long:
+        return None
+    short = tuple(pattern for pattern in patterns if len(pattern) < search_index.MIN_INDEXED)
+    return search_index.Match(long, _order_no(terms), short)
+
+
+def _index_match(flt: BoardFilter) -> search_index.Match | None:
+    """The index's match when the deals under ``flt`` are exactly its matches (a text alone), and
+    the match table may serve it (not inside a transaction, see app.store.search_index)."""
+    if flt.text.strip() == "" or flt != BoardFilter(text=flt.text) or database.in_transaction():
+        return None
+    if is_postgres() and not getattr(database.obj, "track_changes", False):
+        return None  # no change counter to tell when the match table is out of date
+    return _index_match_of(search_terms(flt.text))
 
 
 def text_condition(text: str) -> pw.Expression | None:
@@ -99,14 +125,21 @@ def text_condition(text: str) -> pw.Expression | None:
     terms = search_terms(text)
     if not terms:
         return None
+    match = None if is_postgres() else _index_match_of(terms)
+    if match is not None and not database.in_transaction():
+        return Deal.id.in_(pw.SQL(search_index.matching_ids(database.obj, match)))
     patterns = [_pattern(term) for term in terms]
-    lone = terms[0] if len(terms) == 1 else ""
-    order_no = int(lone) if lone.isascii() and lone.isdigit() and len(lone) <= PHONE_FRAGMENT else None
+    order_no = _order_no(terms)
     long = [pattern for pattern in patterns if len(pattern) >= search_index.MIN_INDEXED]
     if not long or not search_index.available(database.obj):
         condition = _scan(patterns)
         return condition if order_no is None else condition | (Deal.order_no == order_no)
     short = [pattern for pattern in patterns if len(pattern) < search_index.MIN_INDEXED]
+    if match is not None:  # SQLite inside a transaction: the index asked directly
+        condition = Deal.id.in_(pw.SQL(f"(SELECT rowid FROM {search_index.FTS_TABLE} WHERE "
+                                       f"{search_index.FTS_TABLE} MATCH ?)", [match.fts_query]))
+        condition = condition & _scan(short) if short else condition
+        return condition if order_no is None else condition | (Deal.order_no == order_no)
     condition = _indexed(long, order_no)
     return condition & _scan(short) if short else condition
 
@@ -163,6 +196,11 @@ def totals(stages: tuple[str, ...], flt: BoardFilter = BoardFilter()) -> dict[st
     if flt.is_empty:
         counted = stage_totals.read(database.obj, stages)
         return {stage: Totals(*counted.get(stage, (0, 0))) for stage in stages}
+    matched = _index_match(flt)
+    if matched is not None:  # a text alone: grouped from the match table
+        rows = search_index.matched_totals(database.obj, matched, stages)
+        found = {stage: Totals(count, int(budget)) for stage, count, budget in rows}
+        return {stage: found.get(stage, Totals()) for stage in stages}
     query = _where(_scanning(Deal.select(Deal.stage, pw.fn.COUNT(Deal.id), pw.fn.SUM(Deal.budget)), flt),
                    stages, flt)
     found = {stage: Totals(count, int(budget or 0))
@@ -214,6 +252,40 @@ def _unfiltered_page(stages: tuple[str, ...], after: Cursor | None, limit: int) 
     return _page_of([(i, _moment(u)) for i, u in database.execute_sql(sql, params)], limit)
 
 
+def pages(requests: list[tuple[tuple[str, ...], BoardFilter, int]]) -> list[tuple[list[int], Cursor | None]]:
+    """``page`` (from the start) of several columns at once: each request is a column's stages,
+    filter and number of rows; one UNION ALL of their page queries per filter (a move refreshes
+    two columns, a change on another PC all of them; the board has one filter). One query per
+    filter, as SQLite's match table holds the matches of one search at a time."""
+    rows: list[list[tuple[int, datetime]]] = [[] for _ in requests]
+    for flt in dict.fromkeys(flt for _, flt, _ in requests):
+        arms, params = [], []
+        for number, (stages, wanted, limit) in enumerate(requests):
+            if wanted != flt:
+                continue
+            sql, values = _unfiltered_sql(stages, limit) if flt.is_empty else _page_query(
+                stages, flt, None, limit).sql()
+            arms.append(f"SELECT {number} AS arm, id, updated_at FROM ({sql}) AS arm{number}")
+            params += values
+        for number, deal_id, updated_at in database.execute_sql(" UNION ALL ".join(arms), params):
+            rows[number].append((deal_id, _moment(updated_at)))
+    return [_page_of(sorted(found, key=lambda row: (row[1], row[0]), reverse=True), limit)
+            for found, (_, _, limit) in zip(rows, requests)]
+
+
+def _unfiltered_sql(stages: tuple[str, ...], limit: int) -> tuple[str, list]:
+    """The SQL and parameters of an unfiltered first page (the statement written once)."""
+    params = [*stages, limit]
+    key = (stages, False, type(database.obj))
+    sql = _UNFILTERED_SQL.get(key)
+    if sql is None:
+        sql, built = _page_query(stages, BoardFilter(), None, limit).sql()
+        if built != params:  # not the shape expected: never cache a wrong statement
+            return sql, built
+        _UNFILTERED_SQL[key] = sql
+    return sql, params
+
+
 def _page_of(rows: list[tuple[int, datetime]], limit: int) -> tuple[list[int], Cursor | None]:
     cursor = Cursor(rows[-1][1], rows[-1][0]) if len(rows) == limit else None
     return [deal_id for deal_id, _ in rows], cursor
@@ -256,17 +328,22 @@ def first_pages(columns: list[tuple[str, ...]], flt: BoardFilter = BoardFilter()
                 found: dict[str, Totals] | None = None) -> list[tuple[list[int], Cursor | None]]:
     """``page`` of every column at once, in one query: unfiltered, or for a common word, each
     column walks its index until a page (of matches); for a rare word all matches are ranked per
-    stage. ``found``: the column totals under ``flt``, when the caller has them (they choose the
-    way; stages without a match are not read)."""
+    stage; on PostgreSQL a text alone is read from the match table (app.store.search_index).
+    ``found``: the column totals under ``flt``, when the caller has them (they choose the way;
+    stages without a match are not read)."""
     every_stage = tuple(code for stages in columns for code in stages)
     if found is not None:
         every_stage = tuple(code for code in every_stage if found[code].count)
     by_stage: dict[str, list[tuple[int, datetime]]] = {}
     if every_stage:
-        walk = flt.is_empty or (found is not None
-                                and _walking_is_cheaper({code: found[code] for code in every_stage}, limit))
-        if walk:
+        matched = _index_match(flt) if is_postgres() else None
+        if matched is not None:  # a text alone: read along the match table's (stage, updated_at) index
+            rows = search_index.matched_pages(database.obj, matched, every_stage, limit)
+        elif flt.is_empty or (found is not None
+                              and _walking_is_cheaper({code: found[code] for code in every_stage}, limit)):
             rows = database.execute_sql(*_walked_pages(every_stage, flt, limit))
+        elif (matched := _index_match(flt)) is not None:  # SQLite, a text alone: ranked in the match table
+            rows = search_index.ranked_matches(database.obj, matched, every_stage, limit)
         else:
             rows = database.execute(_ranked_pages(every_stage, flt, limit))
         for deal_id, stage, updated_at in rows:
@@ -308,39 +385,45 @@ def _moment(value: datetime | str) -> datetime:
 
 
 def cards(ids: list[int]) -> dict[int, CardData]:
-    """Card data of ``ids`` (deals that no longer exist are left out): two queries per 500 ids,
-    their rows read straight from the cursor (a board shows 880 cards at once)."""
+    """Card data of ``ids`` (deals that no longer exist are left out): one query per 500 ids (the
+    deals with their contact and open tasks, a row per open task), its rows read straight from the
+    cursor (a board shows 880 cards at once)."""
     found: dict[int, CardData] = {}
-    (deals_sql, deals_params), (tasks_sql, tasks_params) = _cards_sql(type(database.obj))
+    sql, params = _cards_sql(type(database.obj))
     for chunk in _chunks(list(ids)):
         listed = ",".join(str(int(i)) for i in chunk)
         for (deal_id, order_no, name, contact, budget, stage, created, entered, version,
-             mailbox) in database.execute_sql(deals_sql.replace(_IDS, listed), deals_params):
-            found[deal_id] = CardData(deal_id, order_no, name, contact or "", budget, stage, _moment(created),
-                                      _moment(entered), version, imported_from=mailbox or "")
-        for deal_id, due_at, all_day in database.execute_sql(tasks_sql.replace(_IDS, listed), tasks_params):
-            if deal_id in found:
-                found[deal_id].tasks.append(OpenTask(_moment(due_at), bool(all_day)))
+             mailbox, due_at, all_day) in database.execute_sql(sql.replace(_IDS, listed), params):
+            card = found.get(deal_id)
+            if card is None:
+                card = found[deal_id] = CardData(deal_id, order_no, name, contact or "", budget, stage,
+                                                 _moment(created), _moment(entered), version,
+                                                 imported_from=mailbox or "")
+            if due_at is not None:
+                card.tasks.append(OpenTask(_moment(due_at), bool(all_day)))
     return found
 
 
-_IDS = "-1 /* ids */"  # where ``cards`` writes a chunk's ids into its statements
+_IDS = "-1 /* ids */"  # where ``cards`` writes a chunk's ids into its statement
 
 
 @functools.lru_cache(maxsize=4)
-def _cards_sql(backend: type) -> tuple[tuple[str, list], tuple[str, list]]:
-    """The two statements of ``cards`` for the database class ``backend``, written by peewee
-    once (writing them took longer than running them for a few cards)."""
+def _cards_sql(backend: type) -> tuple[str, list]:
+    """The statement of ``cards`` for the database class ``backend``, written by peewee once
+    (writing it took longer than running it for a few cards)."""
     ids = [pw.SQL(_IDS)]
     query = (Deal.select(Deal.id, Deal.order_no, Deal.name, Contact.full_name, Deal.budget, Deal.stage,
-                         Deal.created_at, Deal.stage_entered_at, Deal.version, MailLetter.mailbox)
+                         Deal.created_at, Deal.stage_entered_at, Deal.version, MailLetter.mailbox, Task.due_at,
+                         Task.all_day)
              .join(Contact, pw.JOIN.LEFT_OUTER, on=(Deal.contact == Contact.id))
              .switch(Deal)  # a deal is made by one letter at most
              .join(MailLetter, pw.JOIN.LEFT_OUTER, on=(MailLetter.deal == Deal.id)
                    & (MailLetter.status == MailLetter.LEAD_CREATED))
-             .where(Deal.id.in_(ids)))
-    open_tasks = Task.select(Task.deal, Task.due_at, Task.all_day).where(Task.deal.in_(ids), Task.done_at.is_null())
-    return query.sql(), open_tasks.sql()
+             .switch(Deal)
+             .join(Task, pw.JOIN.LEFT_OUTER, on=(Task.deal == Deal.id) & Task.done_at.is_null())
+             .where(Deal.id.in_(ids))
+             .order_by(Deal.id, Task.due_at, Task.id))
+    return query.sql()
 
 
 def responsible_choices() -> list[tuple[int, str]]:

@@ -15,6 +15,7 @@ whole undo is refused with a clear message.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -58,13 +59,19 @@ def move_recorded(deal_id: int, to_code: str, actor: User | None, values: dict[s
                   expected_version: int | None = None) -> RecordedMove:
     """``deals.move_deal`` that also returns what its undo needs."""
     with database.atomic():
-        result = deals.move_deal(deal_id, to_code, actor, values, expected_version)
-        if result.from_stage == result.to_stage:
-            return RecordedMove(result, None)
-        record = MoveRecord(deal_id, result.deal.order_no, result.from_stage, result.to_stage,
-                            result.entered_before, result.responsible_before, result.deal.version,
-                            tuple(task.id for task in result.tasks), tuple(sms.id for sms in result.sms))
-        return RecordedMove(result, record)
+        return _recorded(deal_id, to_code, actor, values, expected_version)
+
+
+def _recorded(deal_id: int, to_code: str, actor: User | None, values: dict[str, Any] | None = None,
+              expected_version: int | None = None) -> RecordedMove:
+    """``move_recorded`` inside the caller's transaction (see ``deals.moving``)."""
+    result = deals.moving(deal_id, to_code, actor, values, expected_version)
+    if result.from_stage == result.to_stage:
+        return RecordedMove(result, None)
+    record = MoveRecord(deal_id, result.deal.order_no, result.from_stage, result.to_stage,
+                        result.entered_before, result.responsible_before, result.deal.version,
+                        tuple(task.id for task in result.tasks), tuple(sms.id for sms in result.sms))
+    return RecordedMove(result, record)
 
 
 @dataclass
@@ -78,14 +85,15 @@ class BatchMove:
 
 
 def move_many(deal_ids: list[int], to_code: str, actor: User | None) -> BatchMove:
-    """Move ``deal_ids`` to ``to_code`` together (one transaction); refused deals stay put."""
+    """Move ``deal_ids`` to ``to_code`` together (one transaction); refused deals stay put (each
+    deal in a savepoint of its own; a single deal is the transaction itself)."""
     batch = BatchMove()
     deal_ids = validation.checked_ids(deal_ids, "deal")
-    with database.atomic():
+    with database.atomic() if len(deal_ids) > 1 else contextlib.nullcontext():
         for deal_id in deal_ids:
             try:
                 with database.atomic():
-                    result, record = move_recorded(deal_id, to_code, actor)
+                    result, record = _recorded(deal_id, to_code, actor)
             except GateError as error:
                 batch.refused[deal_id] = error
                 continue

@@ -37,15 +37,16 @@ def load_deal(deal_id: int, *, lock: bool = False) -> Deal:
     """The deal row (locked for update on PostgreSQL when ``lock``); NotFoundError if gone."""
     if not validation.is_id(deal_id):
         raise NotFoundError(DEAL_NOT_FOUND)
-    query = Deal.select().where(Deal.id == deal_id)
     if lock and is_postgres():
-        contact_id = Deal.select(Deal.contact).where(Deal.id == deal_id).scalar()
-        if contact_id is not None:
-            # An edit of the contact rewrites the search text of all its deals: lock them all, in
-            # id order, so two PCs editing two deals of one client queue instead of deadlocking.
-            list(Deal.select(Deal.id).where(Deal.contact == contact_id).order_by(Deal.id).for_update())
-        query = query.for_update()
-    deal = query.first()
+        # An edit of the contact rewrites the search text of all its deals: lock them all, in id
+        # order, so two PCs editing two deals of one client queue instead of deadlocking; one
+        # statement (the rows are locked in the order sorted).
+        moved = Deal.alias("moved")
+        same_contact = Deal.contact == moved.select(moved.contact).where(moved.id == deal_id)
+        locked = Deal.select().where(same_contact | (Deal.id == deal_id)).order_by(Deal.id).for_update()
+        deal = next((row for row in locked if row.id == deal_id), None)
+    else:
+        deal = Deal.select().where(Deal.id == deal_id).first()
     if deal is None:
         raise NotFoundError(DEAL_NOT_FOUND)
     return deal
@@ -184,23 +185,31 @@ def move_deal(deal_id: int, to_code: str, actor: User | None, values: dict[str, 
               expected_version: int | None = None) -> MoveResult:
     """Move a deal to a stage (any direction). The gate is checked first (with ``values`` the
     gate form supplies); then stage, history, timeline and automatic tasks commit together."""
+    with database.atomic():
+        return moving(deal_id, to_code, actor, values, expected_version)
+
+
+def moving(deal_id: int, to_code: str, actor: User | None, values: dict[str, Any] | None = None,
+           expected_version: int | None = None) -> MoveResult:
+    """``move_deal`` inside the caller's transaction, which must roll back on an error (the board's
+    moves of several cards: one savepoint per card, not three nested ones, each a round trip to a
+    server)."""
     to = stage_of(to_code)
     permissions.require(actor, permissions.move_action(to.code))
-    with database.atomic():
-        deal = load_deal(deal_id, lock=True)
-        _check_version(deal, expected_version)
-        if deal.stage == to.code and not values:
-            return MoveResult(deal, deal.stage, deal.stage)
-        before = {"entered_before": deal.stage_entered_at, "responsible_before": deal.responsible_id}
-        changed = []
-        if values or pipeline.gate_of_move(deal.stage, to):  # else: nothing to check or write
-            state, merged = _prepare(deal, values, to, actor)
-            changed = deal_fields.write_values(deal, state, merged, actor)
-        result = _enter_stage(deal, to, actor) if deal.stage != to.code else MoveResult(
-            deal, deal.stage, deal.stage)
-        result.entered_before, result.responsible_before = before["entered_before"], before["responsible_before"]
-        _touch(deal, search=bool(changed))
-        return result
+    deal = load_deal(deal_id, lock=True)
+    _check_version(deal, expected_version)
+    if deal.stage == to.code and not values:
+        return MoveResult(deal, deal.stage, deal.stage)
+    before = {"entered_before": deal.stage_entered_at, "responsible_before": deal.responsible_id}
+    changed = []
+    if values or pipeline.gate_of_move(deal.stage, to):  # else: nothing to check or write
+        state, merged = _prepare(deal, values, to, actor)
+        changed = deal_fields.write_values(deal, state, merged, actor)
+    result = _enter_stage(deal, to, actor) if deal.stage != to.code else MoveResult(
+        deal, deal.stage, deal.stage)
+    result.entered_before, result.responsible_before = before["entered_before"], before["responsible_before"]
+    _touch(deal, search=bool(changed))
+    return result
 
 
 def gate_for(deal_id: int, to_code: str) -> tuple[str, ...]:

@@ -9,7 +9,11 @@ a plain scan and finds the same deals.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import peewee
+
+from app.store.tracked_db import CHANGES, COUNTER_TABLE
 
 FTS_TABLE = "deal_search"
 PG_INDEX = "deal_search_trgm"
@@ -95,27 +99,159 @@ def optimize(db: peewee.Database) -> None:
 
 
 MATCH_TABLE = "temp.deal_match"
+PG_MATCH_TABLE = "pg_temp.deal_match"
 
 
-def matching_ids(db: peewee.Database, fts_query: str, order_no: int | None = None) -> str:
-    """A subquery of the ids of the deals matching ``fts_query`` (SQLite) or having order number
-    ``order_no``, read from the index into a temporary table of this connection. The board asks
-    several queries of one search in a row (totals, the pages of the columns): the table is filled
-    once and reused while neither this connection nor another one has written since
-    (``total_changes``, ``data_version``); a new connection (or another thread's) has no table yet."""
-    connection = db.connection()
-    key = (fts_query, order_no, connection.execute("PRAGMA data_version").fetchone()[0], connection.total_changes)
-    present = connection.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'deal_match'").fetchone()
-    if not present or getattr(db, "_deal_match_key", None) != key:
-        # Straight on the connection: filling this connection's temporary table is not a change
-        # of the shop (through the database object it would advance the change counter that
-        # every other PC polls, and commit twice per typed word).
-        connection.execute("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY)")
-        connection.execute(f"DELETE FROM {MATCH_TABLE}")
-        connection.execute(f"INSERT INTO {MATCH_TABLE}(id) SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
-                           (fts_query,))
-        if order_no is not None:
-            connection.execute(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id) SELECT id FROM deal WHERE order_no = ?",
-                               (order_no,))
-        db._deal_match_key = (*key[:3], connection.total_changes)
+@dataclass(frozen=True)
+class Match:
+    """What the index is asked: the deals whose padded search text contains every one of
+    ``patterns`` (3+ characters, found through the index) and every one of ``also`` (shorter:
+    checked on the deals found), or whose order number is ``order_no``."""
+
+    patterns: tuple[str, ...]
+    order_no: int | None = None
+    also: tuple[str, ...] = ()
+
+    @property
+    def fts_query(self) -> str:
+        return " AND ".join(fts_phrase(pattern) for pattern in self.patterns)
+
+    def postgres_condition(self) -> tuple[str, list]:
+        """The WHERE condition on ``deal`` (and its parameters) that finds the same deals."""
+        tests = ["(' ' || search_text) LIKE %s"] * len(self.patterns) + ["strpos(' ' || search_text, %s) > 0"] * len(
+            self.also)
+        condition = "(" + " AND ".join(tests) + ")"
+        params = [like_pattern(pattern) for pattern in self.patterns] + list(self.also)
+        if self.order_no is not None:
+            condition += " OR order_no = %s"
+            params.append(self.order_no)
+        return condition, params
+
+
+# The match table: the deals of the search typed last, with what the board reads of them, filled once
+# per search in a temporary table of the connection (not a change of the shop: written straight on
+# the connection, not through the database object, which would advance the change counter every
+# other PC polls). The board asks several queries of one search in a row (totals, the pages of the
+# columns), and the search field re-applies what is typed: the table is reused while nothing has been
+# written since it was filled (SQLite: this connection's ``total_changes`` and the file's
+# ``data_version``; PostgreSQL: the shop's change counter, advanced by every committed write), so its
+# stages, budgets and times are the deals' own. Inside a transaction it is not used (a rollback would
+# empty it behind its key): the callers ask the index directly then.
+
+
+def matching_ids(db: peewee.Database, match: Match) -> str:
+    """SQLite: a subquery of the ids of the deals ``match`` finds, from the match table."""
+    _fill(db, match)
     return f"(SELECT id FROM {MATCH_TABLE})"
+
+
+def matched_totals(db: peewee.Database, match: Match, stages: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """(stage, deals, budget) of the deals ``match`` finds, per stage of ``stages``: grouped from the
+    match table, which holds each match's stage and budget (read from ``deal`` once, when it was
+    filled, instead of one row lookup per match each time), once per filling."""
+    key = _fill_postgres(db, match) if _is_postgres(db) else _fill(db, match)
+    remembered = getattr(db, "_deal_match_totals", None)
+    if remembered is None or remembered[0] != key:
+        rows = _run(db, f"SELECT stage, COUNT(*), COALESCE(SUM(budget), 0) FROM {_match_table(db)} GROUP BY stage")
+        remembered = db._deal_match_totals = (key, {stage: (count, int(budget)) for stage, count, budget in rows})
+    return [(stage, *remembered[1][stage]) for stage in stages if stage in remembered[1]]
+
+
+def matched_pages(db: peewee.Database, match: Match, stages: tuple[str, ...], limit: int) -> list[tuple]:
+    """PostgreSQL: (id, stage, updated_at) of the newest ``limit`` deals ``match`` finds in each of
+    ``stages``: the match table holds each deal's place in its stage, newest change first (the
+    trigram index is asked once per filling, not once per column)."""
+    _fill_postgres(db, match)
+    return _run(db, f"SELECT id, stage, updated_at FROM {PG_MATCH_TABLE} WHERE place <= %s AND stage = ANY(%s)",
+                (limit, list(stages)))
+
+
+def ranked_matches(db: peewee.Database, match: Match, stages: tuple[str, ...], limit: int) -> list[tuple]:
+    """SQLite: (id, stage, updated_at) of the newest ``limit`` deals ``match`` finds in each of
+    ``stages``, ranked in the match table (no row of ``deal`` looked up)."""
+    _fill(db, match)
+    marks = ", ".join("?" * len(stages))
+    return db.connection().execute(
+        f"SELECT id, stage, updated_at FROM (SELECT id, stage, updated_at, ROW_NUMBER() OVER (PARTITION BY stage "
+        f"ORDER BY updated_at DESC, id DESC) AS place FROM {MATCH_TABLE} WHERE stage IN ({marks})) WHERE place <= ?",
+        (*stages, limit)).fetchall()
+
+
+def _match_table(db: peewee.Database) -> str:
+    return PG_MATCH_TABLE if _is_postgres(db) else MATCH_TABLE
+
+
+def _run(db: peewee.Database, sql: str, params=()) -> list[tuple]:
+    """Rows of ``sql`` run straight on the connection (see the match table above)."""
+    if _is_postgres(db):
+        return _on_server(db, lambda cursor: (cursor.execute(sql, params), cursor.fetchall())[1])
+    return db.connection().execute(sql, params).fetchall()
+
+
+def _on_server(db: peewee.Database, action):
+    """``action(cursor)`` on a cursor of the PostgreSQL connection, its errors as peewee's (a lost
+    server as the program's ``ConnectionLostError``, as through the database object)."""
+    drop_broken = getattr(db, "_drop_broken_connection", None)
+    if drop_broken is not None:
+        drop_broken()
+
+    def run():
+        with peewee.__exception_wrapper__:
+            with db.connection().cursor() as cursor:
+                return action(cursor)
+
+    guard = getattr(db, "_guard", None)
+    return run() if guard is None else guard(run)
+
+
+def _fill(db: peewee.Database, match: Match) -> tuple:
+    """SQLite: fill the match table with the id, stage, budget and change time of the deals ``match`` finds,
+    unless it holds them already; returns the key it is filled for."""
+    connection = db.connection()
+    key = (connection, match, connection.execute("PRAGMA data_version").fetchone()[0],
+           connection.total_changes)  # the connection too: each thread has its own, and its own counters
+    present = connection.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'deal_match'").fetchone()
+    if present and getattr(db, "_deal_match_key", None) == key:
+        return key
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY, stage TEXT, "
+                       "budget INTEGER, updated_at TEXT)")
+    connection.execute(f"DELETE FROM {MATCH_TABLE}")
+    also = "".join(" AND instr(' ' || deal.search_text, ?) > 0" for _ in match.also)
+    connection.execute(f"INSERT INTO {MATCH_TABLE}(id, stage, budget, updated_at) SELECT deal.id, deal.stage, "
+                       f"deal.budget, deal.updated_at FROM {FTS_TABLE} JOIN deal ON deal.id = {FTS_TABLE}.rowid "
+                       f"WHERE {FTS_TABLE} MATCH ?{also}", (match.fts_query, *match.also))
+    if match.order_no is not None:
+        connection.execute(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id, stage, budget, updated_at) "
+                           f"SELECT id, stage, budget, updated_at FROM deal WHERE order_no = ?", (match.order_no,))
+    db._deal_match_key = key = (*key[:3], connection.total_changes)
+    return key
+
+
+def _fill_postgres(db: peewee.Database, match: Match) -> tuple:
+    """PostgreSQL: fill the match table with the id, stage, budget, change time and place in its
+    stage (newest change first) of the deals ``match`` finds (one pass of the trigram index),
+    unless it holds them already; returns the key it is filled for. The counter is read before the
+    deals: a write committed in between makes the next look refill."""
+    return _on_server(db, lambda cursor: _fill_on(db, cursor, match))
+
+
+def _fill_on(db: peewee.Database, cursor, match: Match) -> tuple:
+    cursor.execute(f"SELECT value FROM {COUNTER_TABLE} WHERE name = %s", (CHANGES,))
+    row = cursor.fetchone()
+    connection = cursor.connection
+    key = (connection, match, row[0] if row else 0)
+    if getattr(db, "_deal_match_key", None) == key:
+        return key
+    db._deal_match_key = None
+    if getattr(db, "_deal_match_connection", None) is not connection:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS deal_match AS "
+                       "SELECT id, stage, budget, updated_at, 0::bigint AS place FROM deal LIMIT 0")
+        cursor.execute("CREATE INDEX IF NOT EXISTS deal_match_place ON deal_match (place)")
+        db._deal_match_connection = connection
+    condition, params = match.postgres_condition()
+    cursor.execute(f"TRUNCATE {PG_MATCH_TABLE}")
+    cursor.execute(f"INSERT INTO {PG_MATCH_TABLE} (id, stage, budget, updated_at, place) "
+                   f"SELECT id, stage, budget, updated_at, ROW_NUMBER() OVER (PARTITION BY stage "
+                   f"ORDER BY updated_at DESC, id DESC) FROM deal WHERE {condition}", params)
+    db._deal_match_key = key
+    return key

@@ -61,6 +61,9 @@ class TrackedMixin:
         p = self.param
         self._pending.bumping = True
         try:
+            seq = self._advance_in_one() if isinstance(self, peewee.PostgresqlDatabase) else None
+            if seq is not None:
+                return seq
             cursor = super().execute_sql(
                 f"UPDATE {COUNTER_TABLE} SET value = value + 1 WHERE name = {p}", (CHANGES,))
             if cursor.rowcount == 0:
@@ -75,6 +78,21 @@ class TrackedMixin:
                 super().execute_sql(f"DELETE FROM {CHANGE_LOG_TABLE} WHERE seq <= {p}", (seq - LOG_KEEP,))
         finally:
             self._pending.bumping = False
+        return seq
+
+    def _advance_in_one(self) -> int | None:
+        """PostgreSQL: advance the counter and log the touched deals in one statement (one round
+        trip instead of three); None when there is no counter row yet."""
+        deals = sorted(self._pending.deals) or [None]
+        rows = super().execute_sql(
+            f"WITH bumped AS (UPDATE {COUNTER_TABLE} SET value = value + 1 WHERE name = %s RETURNING value) "
+            f"INSERT INTO {CHANGE_LOG_TABLE} (seq, deal_id) SELECT value, deal_id FROM bumped, "
+            f"unnest(%s::integer[]) AS deal_id RETURNING seq", (CHANGES, deals)).fetchall()
+        if not rows:
+            return None
+        seq = rows[0][0]
+        if seq % 500 == 0:
+            super().execute_sql(f"DELETE FROM {CHANGE_LOG_TABLE} WHERE seq <= %s", (seq - LOG_KEEP,))
         return seq
 
     # -- transactions ----------------------------------------------------------------------------

@@ -20,8 +20,11 @@ as an import does. The measuring process then opens it:
 - totals_ms: the unfiltered column totals (maintained counters); totals_scan_ms: the same totals
   by GROUP BY over the covering (stage, budget) index, the alternative measured against them;
 - reminder_counts_ms: the tray's due/overdue counts of a manager who sees every open task;
+  raw_reminder_counts_ms: plain SQL counting the same overdue tasks;
 - move_ms_median: median time of one move through the service including the refresh of both
   columns' models and totals (move_painted_ms_median: also until Qt has painted them);
+  raw_move_ms: plain SQL doing the same writes in one transaction and reading both columns' counters,
+  first pages and cards;
 - raw_fetch_s: a raw sqlite3 fetch of the same visible rows (totals, first page per column with
   contact, their open tasks); ratio = open_s / raw_fetch_s;
 - paint_queries: SQL queries to open and paint the board;
@@ -203,6 +206,77 @@ def raw_totals_ms(url: str) -> float:
     return statistics.median(times)
 
 
+def raw_move_ms(url: str, deal_ids: list[int], stages: tuple[str, str]) -> float:
+    """Median ms for plain DB-API SQL to do a move's work: in one transaction lock and read the
+    deal, write its stage-history row, its timeline line and its new stage, advance the change
+    counter and log the deal (the same triggers fire), commit; then read both columns' counters,
+    their first pages (40) and those cards with contact and open tasks."""
+    raw, mark = raw_connect(url)
+    postgres = mark == "%s"
+    if postgres:
+        raw.autocommit = True
+    else:
+        raw.isolation_level = None
+        raw.execute("PRAGMA synchronous = FULL")  # as the program's connection
+    cursor = raw.cursor()
+    times = []
+    for deal_id in deal_ids:
+        for target, source in (stages, stages[::-1]):
+            began = time.perf_counter()
+            cursor.execute("BEGIN")
+            lock = " FOR UPDATE" if postgres else ""
+            cursor.execute(f"SELECT id, stage, version FROM deal WHERE id = {mark}{lock}", (deal_id,))
+            cursor.fetchall()
+            now = clock_now_text()
+            cursor.execute(f"INSERT INTO stage_history (deal_id, from_stage, to_stage, at) VALUES ({mark}, {mark}, "
+                           f"{mark}, {mark})", (deal_id, source, target, now))
+            cursor.execute(f"INSERT INTO timeline_entry (deal_id, at, kind, text) VALUES ({mark}, {mark}, 'stage', "
+                           f"{mark})", (deal_id, now, f"Новый этап: {target}"))
+            cursor.execute(f"UPDATE deal SET stage = {mark}, stage_entered_at = {mark}, updated_at = {mark}, "
+                           f"version = version + 1 WHERE id = {mark}", (target, now, now, deal_id))
+            cursor.execute(f"UPDATE counter SET value = value + 1 WHERE name = {mark}", ("changes",))
+            cursor.execute(f"SELECT value FROM counter WHERE name = {mark}", ("changes",))
+            seq = cursor.fetchone()[0]
+            cursor.execute(f"INSERT INTO change_log (seq, deal_id) VALUES ({mark}, {mark})", (seq, deal_id))
+            cursor.execute("COMMIT")
+            cursor.execute(f"SELECT stage, deals, budget FROM stage_total WHERE stage IN ({mark}, {mark})", stages)
+            cursor.fetchall()
+            for stage in stages:
+                cursor.execute(f"SELECT d.id, d.order_no, d.name, c.full_name, d.budget, d.stage, d.created_at, "
+                               f"d.stage_entered_at, d.version FROM deal d LEFT JOIN contact c ON d.contact_id = c.id "
+                               f"WHERE d.stage = {mark} ORDER BY d.updated_at DESC, d.id DESC LIMIT 40", (stage,))
+                ids = [row[0] for row in cursor.fetchall()]
+                if ids:
+                    cursor.execute(f"SELECT deal_id, due_at, all_day FROM task WHERE done_at IS NULL AND deal_id IN "
+                                   f"({','.join(str(i) for i in ids)})")
+                    cursor.fetchall()
+            times.append((time.perf_counter() - began) * 1000)
+    raw.close()
+    return statistics.median(times)
+
+
+def clock_now_text() -> str:
+    from app.domain import clock
+
+    return clock.now().isoformat(sep=" ")
+
+
+def raw_counts_ms(url: str, user_id: int) -> float:
+    """Median ms for plain SQL to count the user's overdue open tasks (one query, the same rows)."""
+    raw, mark = raw_connect(url)
+    cursor = raw.cursor()
+    times = []
+    for _ in range(15):
+        began = time.perf_counter()
+        cursor.execute(f"SELECT COUNT(*) FROM task WHERE done_at IS NULL AND due_at < {mark} AND (assignee_user_id = "
+                       f"{mark} OR assignee_group_id IN (SELECT group_id FROM user_group WHERE user_id = {mark}))",
+                       (clock_now_text(), user_id, user_id))
+        cursor.fetchall()
+        times.append((time.perf_counter() - began) * 1000)
+    raw.close()
+    return statistics.median(times)
+
+
 WORDS = ["иванова", "ярус", "8 (912) 345-67-89", "замок с", "мия", "срочно", "орлова анна", ""]
 PHONE_FRAGMENTS = ["6789", "67-89", "345-67-89", "912 34"]
 
@@ -279,6 +353,8 @@ def measure(url: str, settings_path: Path, deals_count: int) -> dict:
             painted_times.append((time.perf_counter() - began) * 1000)
     backend = database.obj.__class__.__name__
     database.close()
+    raw_move = raw_move_ms(url, ids[:10], ("design_agreement", "first_contact"))
+    raw_counts = raw_counts_ms(url, manager.id)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "deals": deals_count,
@@ -296,7 +372,11 @@ def measure(url: str, settings_path: Path, deals_count: int) -> dict:
         "totals_ms": round(totals_ms, 2),
         "totals_scan_ms": round(totals_scan_ms, 2),
         "reminder_counts_ms": round(counts_ms, 2),
+        "raw_reminder_counts_ms": round(raw_counts, 2),
+        "ratio_counts_to_raw": round(counts_ms / raw_counts, 1),
         "move_ms_median": round(statistics.median(move_times), 2),
+        "raw_move_ms": round(raw_move, 2),
+        "ratio_move_to_raw": round(statistics.median(move_times) / raw_move, 1),
         "move_cpu_ms_median": round(statistics.median(move_cpu), 2),
         "move_painted_ms_median": round(statistics.median(painted_times), 2),
         "raw_fetch_s": round(raw_s, 4),

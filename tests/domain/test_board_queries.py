@@ -102,6 +102,21 @@ def test_cards_carry_contact_and_open_tasks(staff):
     assert len(data.tasks) == 1
 
 
+def test_a_card_carries_each_open_task_once_and_no_done_one(staff, fake_clock):
+    deal = new_deal(staff["manager"], "Три задачи")
+    plain = new_deal(staff["manager"], "Без задач")
+    Task.update(done_at=fake_clock.now()).where(Task.deal == plain.id).execute()
+    first = Task.get(Task.deal == deal.id)
+    later = tasks.create_task(deal, staff["manager"], text="Позвонить", due_at=first.due_at + timedelta(days=2),
+                              user=staff["manager"])
+    done = tasks.create_task(deal, staff["manager"], text="Готово", due_at=first.due_at + timedelta(days=1),
+                             user=staff["manager"])
+    Task.update(done_at=fake_clock.now()).where(Task.id == done.id).execute()
+    card = bq.cards([plain.id, deal.id])
+    assert [task.due_at for task in card[deal.id].tasks] == [first.due_at, later.due_at]
+    assert card[plain.id].tasks == [] and card[plain.id].name == "Без задач"
+
+
 @pytest.mark.parametrize("deals_count", [5, 300])
 def test_reading_a_page_costs_the_same_queries_for_any_number_of_deals(staff, deals_count):
     for i in range(3):
@@ -111,7 +126,7 @@ def test_reading_a_page_costs_the_same_queries_for_any_number_of_deals(staff, de
         ids, _ = bq.page(("new",))
         bq.cards(ids)
         bq.totals(("new", "paid"))
-    assert counter.count == 4
+    assert counter.count == 3  # the page, the cards with their open tasks, the totals
 
 
 def test_stale_thresholds_default_to_the_stage_and_can_be_overridden(db):
@@ -130,3 +145,22 @@ def test_board_index_migration_runs_on_an_old_database(db):
     migrations._m004_board_indexes(db)  # a no-op the second time
     assert {"deal_stage_budget"} <= {index.name for index in db.get_indexes("deal")}
     assert {"task_deal_id_done_at"} <= {index.name for index in db.get_indexes("task")}
+
+
+def test_pages_of_several_columns_at_once_are_each_columns_page(staff, fake_clock):
+    for stage in ("paid", "cutting", "sawing"):
+        _bulk(7, stage)
+        fake_clock.advance(timedelta(minutes=1))
+    deal = new_deal(staff["manager"], "Ярус Соколовой")
+    requests = [(("paid",), BoardFilter(), 5), (("cutting", "sawing"), BoardFilter(), 20), (("won",), BoardFilter(), 3),
+                (("new",), BoardFilter(text="ярус"), 5), (("paid",), BoardFilter(text="сделка 3"), 5)]
+    together = bq.pages(requests)
+    assert together == [bq.page(stages, flt, None, limit) for stages, flt, limit in requests]
+    assert [len(ids) for ids, _ in together] == [5, 14, 0, 1, 1] and together[3][0] == [deal.id]
+    assert together[0][1] is not None and together[1][1] is None
+    with count_queries() as counter:
+        bq.pages(requests)
+    assert counter.count == 3  # one per filter
+    with count_queries() as counter:
+        bq.pages(requests[:3])
+    assert counter.count == 1

@@ -2,6 +2,8 @@
 built for an existing database (SQLite's FTS5 trigram table, PostgreSQL's pg_trgm index)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import peewee as pw
 import pytest
 
@@ -12,6 +14,7 @@ from app.services import board_moves, deals
 from app.store import change_feed, migrations, search_index, stage_totals
 from app.store.db import analyze, database, is_postgres
 from app.store.models import Deal
+from tests.connections import second_connection
 from tests.domain.helpers import new_deal
 
 EVERY_STAGE = tuple(pipeline.STAGE_CODES)
@@ -112,3 +115,53 @@ def test_the_migration_builds_index_and_counters_for_an_existing_database(staff,
     assert search_index.available(db)
     assert found("6789") == {maria.id} and found("замок") == {Deal.get(Deal.name == "Другая Замок").id}
     assert counted() == scanned()
+
+
+def test_a_searched_column_shows_the_count_and_budget_of_every_match(staff, maria):
+    """The totals of a search, with a one-letter word too (checked on the deals the index finds)."""
+    deals.update_deal(maria.id, staff["manager"], {"budget": "30 000"})
+    other = new_deal(staff["manager"], "Ярус для Вовы", budget="12 500")
+    assert counted("ярус") == {"new": bq.Totals(2, 42_500_00)}
+    assert counted("ярус в") == {"new": bq.Totals(2, 42_500_00)}  # «Воскресенская», «Вовы»
+    assert counted("ярус д") == {"new": bq.Totals(1, 12_500_00)} and found("ярус д") == {other.id}
+    assert counted("ярус ж") == {} and found("ярус ж") == set()
+    assert counted(str(other.order_no)) == {"new": bq.Totals(1, 12_500_00)}
+
+
+def test_the_totals_of_a_search_follow_this_and_another_pcs_writes(staff, maria, db_url):
+    """Typed again after a change, a search counts the deals as they are now: after a move and a
+    budget edit here, and after another connection (another PC) moved a deal."""
+    assert counted("ярус") == counted("ярус") == {"new": bq.Totals(1, 0)}
+    board_moves.move_many([maria.id], "first_contact", staff["manager"])
+    assert counted("ярус") == {"first_contact": bq.Totals(1, 0)}
+    deals.update_deal(maria.id, staff["manager"], {"budget": "1 000"})
+    assert counted("ярус") == {"first_contact": bq.Totals(1, 1_000_00)}
+    with second_connection(db_url):
+        deals.update_deal(maria.id, staff["manager"], {"budget": "2 000"})
+        board_moves.move_many([maria.id], "design_agreement", staff["manager"])
+    assert counted("ярус") == {"design_agreement": bq.Totals(1, 2_000_00)}
+    assert found("ярус") == {maria.id}
+
+
+def test_a_searched_column_lists_its_matches_newest_change_first_page_after_page(staff, fake_clock):
+    made = []
+    for n in range(bq.PAGE_SIZE + 5):
+        made.append(new_deal(staff["manager"], f"Ярус {n}").id)
+        fake_clock.advance(timedelta(minutes=1))
+    new_deal(staff["manager"], "Замок")
+    (first, cursor), = bq.first_pages([("new",)], BoardFilter(text="ярус"))
+    assert first == made[::-1][:bq.PAGE_SIZE] and cursor is not None
+    rest, cursor = bq.page(("new",), BoardFilter(text="ярус"), after=cursor)
+    assert rest == made[::-1][bq.PAGE_SIZE:] and cursor is None
+    deals.update_deal(made[0], staff["manager"], {"tags": "срочно"})  # changed last: now the newest
+    (first, _), = bq.first_pages([("new",)], BoardFilter(text="ярус"), limit=3)
+    assert first == [made[0], made[-1], made[-2]]
+
+
+def test_a_search_inside_a_transaction_sees_its_writes_and_nothing_after_a_rollback(staff, maria):
+    assert counted("ярус") == {"new": bq.Totals(1, 0)}
+    with database.atomic() as transaction:
+        new_deal(staff["manager"], "Ярус второй")
+        assert counted("ярус") == {"new": bq.Totals(2, 0)} and len(found("ярус")) == 2
+        transaction.rollback()
+    assert counted("ярус") == {"new": bq.Totals(1, 0)} and found("ярус") == {maria.id}

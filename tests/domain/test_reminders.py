@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 import peewee
 import pytest
+from playhouse.test_utils import count_queries
 
 from app.domain import clock
 from app.domain.reminder_rules import ReminderSettings
@@ -124,7 +125,8 @@ def test_all_day_task_reminds_at_start_of_working_day(staff, fake_clock):
 
 def test_counts_and_snooze_all(staff, fake_clock):
     manager = staff["manager"]
-    late = tasks.add_task(None, manager, text="Вчерашняя", user=manager, due_at=fake_clock.now() - timedelta(days=1)).value
+    late = tasks.add_task(None, manager, text="Вчерашняя", user=manager,
+                          due_at=fake_clock.now() - timedelta(days=1)).value
     soon = tasks.add_task(None, manager, text="Через 3 минуты", user=manager,
                           due_at=fake_clock.now() + timedelta(minutes=3)).value
     tasks.add_task(None, manager, text="Завтра", user=manager, due_at=fake_clock.now() + timedelta(days=1))
@@ -133,6 +135,24 @@ def test_counts_and_snooze_all(staff, fake_clock):
     assert reminders.pending(manager, LEAD5) == []
     fake_clock.advance(timedelta(minutes=15))
     assert sorted(_ids(reminders.claim_pending(manager, LEAD5))) == sorted([late.id, soon.id])
+
+
+def test_counts_take_the_groups_tasks_not_other_groups_nor_done_ones_in_one_query(staff, fake_clock):
+    manager, designer = staff["manager"], staff["designer"]
+    shops = people.groups_of(manager)[0]
+    mine = {group.id for group in people.groups_of(manager)}
+    others = [group for group in people.groups_of(designer) if group.id not in mine]
+    past, near = fake_clock.now() - timedelta(hours=2), fake_clock.now() + timedelta(minutes=3)
+    tasks.add_task(None, manager, text="Группе", group=shops, due_at=past)
+    tasks.add_task(None, manager, text="Группе скоро", group=shops, due_at=near)
+    tasks.add_task(None, manager, text="Чужой группе", group=others[0], due_at=past)
+    tasks.add_task(None, manager, text="Дизайнеру", user=designer, due_at=past)
+    done = tasks.add_task(None, manager, text="Сделана", user=manager, due_at=past).value
+    Task.update(done_at=fake_clock.now()).where(Task.id == done.id).execute()
+    with count_queries() as counter:
+        assert reminders.counts(manager, LEAD5) == reminders.ReminderCounts(due=1, overdue=1)
+    assert counter.count == 1
+    assert reminders.counts(designer, LEAD5) == reminders.ReminderCounts(due=0, overdue=2)
 
 
 def test_settings_refuse_other_leads_and_inverted_hours():

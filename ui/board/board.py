@@ -206,8 +206,15 @@ class BoardWidget(QWidget):
         keeping their scroll position and selection."""
         columns = self.visible_columns() if columns is None else columns
         self._show_totals(columns)
-        for column in columns:
-            column.refresh(changed)
+        if len(columns) == 1:
+            columns[0].refresh(changed)
+            return
+        # the pages of all of them in one query, their stale cards in one more
+        pages = board_queries.pages([column.model.refresh_request() for column in columns])
+        stale = [i for column, (ids, _) in zip(columns, pages) for i in column.model.stale(ids, changed)]
+        cards = board_queries.cards(list(dict.fromkeys(stale)))
+        for column, (ids, cursor) in zip(columns, pages):
+            column.refresh(changed, (ids, cursor, cards))
 
     def set_filter(self, flt: BoardFilter) -> None:
         self.filter = flt

@@ -194,12 +194,12 @@ class ColumnWidget(QFrame):
     def stages(self) -> tuple[str, ...]:
         return self.model.stages
 
-    def refresh(self, changed: frozenset[int] | None = None) -> None:
+    def refresh(self, changed: frozenset[int] | None = None, read=None) -> None:
         """Re-read the cards (card data of ``changed`` deals, all when None), keeping the scroll
-        position and the selected cards."""
+        position and the selected cards; ``read``: what the board read for it (ColumnModel.refresh)."""
         selected, current = self.view.selected_ids(), self.view.currentIndex().data(Roles.DEAL_ID)
         scroll = self.view.verticalScrollBar().value()
-        if self.model.refresh(changed):
+        if self.model.refresh(changed, read):
             self.view.select_ids(selected, current)
             self.view.doItemsLayout()  # the scroll range first, then the old position
             self.view.verticalScrollBar().setValue(scroll)

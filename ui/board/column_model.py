@@ -134,14 +134,28 @@ class ColumnModel(QAbstractListModel):
         """Drop what is loaded and read the first page again."""
         self._load(self.page_size)
 
-    def refresh(self, changed: set[int] | frozenset[int] | None = None) -> bool:
+    def refresh_request(self) -> tuple[tuple[str, ...], BoardFilter, int]:
+        """What ``refresh`` reads: the stages, the filter, as many rows as are loaded."""
+        return self.stages, self.filter, max(len(self._ids), self.first_page)
+
+    def stale(self, ids: list[int], changed: set[int] | frozenset[int] | None) -> list[int]:
+        """Of a refreshed page's ``ids``, those whose card data must be read again."""
+        return [i for i in ids if changed is None or i in changed or i not in self._cards]
+
+    def refresh(self, changed: set[int] | frozenset[int] | None = None,
+                read: tuple[list[int], Cursor | None, dict[int, CardData]] | None = None) -> bool:
         """Re-read as many rows as are loaded; card data is re-read for new rows and for the
-        ``changed`` deals (all when None). Returns True when the rows changed (a reset: the view
-        restores scroll and selection), False when only card contents were updated."""
-        wanted = max(len(self._ids), self.first_page)
-        ids, cursor = bq.page(self.stages, self.filter, None, wanted)
-        stale = [i for i in ids if changed is None or i in changed or i not in self._cards]
-        cards = {**{i: self._cards[i] for i in ids if i in self._cards}, **bq.cards(stale)}
+        ``changed`` deals (all when None). ``read``: the page and the stale cards, when the board
+        has read them for several columns at once. Returns True when the rows changed (a reset: the
+        view restores scroll and selection), False when only card contents were updated."""
+        if read is None:
+            stages, flt, wanted = self.refresh_request()
+            ids, cursor = bq.page(stages, flt, None, wanted)
+            fresh = bq.cards(self.stale(ids, changed))
+        else:
+            ids, cursor, fresh = read
+        stale = self.stale(ids, changed)
+        cards = {**{i: self._cards[i] for i in ids if i in self._cards}, **{i: fresh[i] for i in stale if i in fresh}}
         if ids == self._ids:
             self._cursor = cursor
             self._cards = cards
