@@ -160,9 +160,21 @@ def _m017_stage_stay_end(db: peewee.Database) -> None:
     """Each stay in a stage on the move that ends it (``stage_history.from_entered_at``): the
     trigger that writes it with every move, the moves written before filled in, and the history's
     period and stage indexes made covering (they carry the deal and the stay)."""
-    ensure_columns(db, models.StageHistory, "from_entered_at")
+    ensure_columns(db, models.StageHistory, "from_entered_at", "stay_days")  # the trigger writes both (18)
     for replaced in ("stage_history_to_stage_at", "stage_history_at_deal_id"):  # by covering ones, built
         db.execute_sql(f"DROP INDEX IF EXISTS {replaced}")                     # after the rows are filled
+    stage_stays.build(db)
+    models.StageHistory._schema.create_indexes(safe=True)
+
+
+def _m018_stage_stay_days(db: peewee.Database) -> None:
+    """Each stay's length in days on its move (``stage_history.stay_days``), written by the stay
+    trigger and filled in for the moves written before, and the indexes the time in stage reads:
+    the stays of a stage by length (its percentiles), by time (its counts), and the period's moves
+    with their stays' lengths (which replaces the one with their starts). On 100,000 orders (1.4
+    million moves) this takes about half a minute on SQLite."""
+    ensure_columns(db, models.StageHistory, "stay_days")
+    db.execute_sql("DROP INDEX IF EXISTS stage_history_at_deal_id_from_stage_from_entered_at")
     stage_stays.build(db)
     models.StageHistory._schema.create_indexes(safe=True)
 
@@ -174,7 +186,7 @@ MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task
                                                        _m010_invoices, _m011_analytics_indexes,
                                                        _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts,
                                                        _m015_mail_replies, _m016_banding_types,
-                                                       _m017_stage_stay_end]
+                                                       _m017_stage_stay_end, _m018_stage_stay_days]
 
 
 def latest() -> int:

@@ -13,6 +13,13 @@ from app.domain.sms_status import SmsState
 from app.store.db import database
 
 
+class DaysField(pw.Field):
+    """A length of time in (fractional) days as the database computed it: NUMERIC, which keeps
+    PostgreSQL's exact quotient and SQLite's floating-point one."""
+
+    field_type = "NUMERIC"
+
+
 class BaseModel(pw.Model):
     class Meta:
         database = database
@@ -129,13 +136,18 @@ class StageHistory(BaseModel):
     # when the deal entered from_stage (its move before this one): the stay this move ends; written
     # by a trigger with every insert (app.store.stage_stays), None for a deal's first move
     from_entered_at = pw.DateTimeField(null=True)
+    # the stay's length in days, at − from_entered_at, written by the same trigger (NUMERIC: exact on
+    # PostgreSQL; SQLite keeps its julianday difference): the analytics rank the stays by it
+    stay_days = DaysField(null=True)
 
     class Meta:
         # the analytics' moves into a stage within a period (with their deal), a deal's moves in
-        # order (with their stage), and the moves within a period with the stays they end: each
-        # index alone answers its queries (migrations 11 and 16)
+        # order (with their stage), the moves within a period with the stays they end, and the
+        # stays of a stage by length (the percentiles walk it) and by time (their counts): each
+        # index alone answers its queries (migrations 11, 17 and 18)
         indexes = ((("to_stage", "at", "deal"), False), (("deal", "at", "id", "to_stage"), False),
-                   (("at", "deal", "from_stage", "from_entered_at"), False))
+                   (("at", "deal", "from_stage", "stay_days"), False),
+                   (("from_stage", "stay_days", "at"), False), (("from_stage", "at", "stay_days"), False))
 
 
 class Task(BaseModel):

@@ -1,13 +1,17 @@
-"""Each stay in a stage kept on the move that ends it: ``stage_history.from_entered_at``.
+"""Each stay in a stage kept on the move that ends it: ``stage_history.from_entered_at`` and
+``stage_history.stay_days``.
 
 A move from stage A at time T ends the deal's stay in A, which began at the deal's move before it
 (the previous row in (time, id) order); ``from_entered_at`` is that move's time, so the analytics
-read a stay as one row of a period (``at`` − ``from_entered_at``) instead of pairing moves at
-reading time. A trigger on ``stage_history`` writes it in the inserting transaction, whoever
-inserts (the services' moves and undos, amoCRM's import, the demo's archive, a bulk copy): it
-fills the new row (when it leaves a stage and brings no value of its own) and, should the new move
-be older than one already written (another PC's clock behind), makes it the start of that move's
-stay. ``build`` adds the column's trigger and fills the rows written before (migration 17).
+read a stay as one row of a period instead of pairing moves at reading time, and ``stay_days`` is
+its length in days (``at`` − ``from_entered_at``, as each backend counts it: SQLite's julianday
+difference, PostgreSQL's exact numeric), so ranking the stays for their percentiles reads a number
+instead of parsing two timestamps per row. A trigger on ``stage_history`` writes both in the
+inserting transaction, whoever inserts (the services' moves and undos, amoCRM's import, the demo's
+archive, a bulk copy): it fills the new row (``from_entered_at`` when it leaves a stage and brings
+no value of its own; ``stay_days`` always, from the row's two times) and, should the new move be
+older than one already written (another PC's clock behind), makes it the start of that move's stay.
+``build`` adds the trigger and fills the rows written before (migrations 17 and 18).
 """
 from __future__ import annotations
 
@@ -22,10 +26,21 @@ _PREVIOUS = ('(SELECT MAX(e."at") FROM stage_history e WHERE e.deal_id = new.dea
 _FOLLOWING = ('(SELECT f.id FROM stage_history f WHERE f.deal_id = new.deal_id AND f."at" > new."at" '
               'ORDER BY f."at", f.id LIMIT 1)')
 
+
+def days(start: str, end: str, postgres: bool) -> str:
+    """Days (fractional) from the timestamp ``start`` to ``end``: the expression the analytics
+    always counted a stay with (``app.queries.analytics_sql.Dialect.days``)."""
+    if postgres:
+        return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
+    return f"(julianday({end}) - julianday({start}))"
+
+
 _SQLITE_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS {TRIGGER} AFTER INSERT ON stage_history BEGIN
   UPDATE stage_history SET from_entered_at = {_PREVIOUS}
     WHERE id = new.id AND new.from_entered_at IS NULL AND new.from_stage IS NOT NULL;
-  UPDATE stage_history SET from_entered_at = new."at" WHERE id = {_FOLLOWING};
+  UPDATE stage_history SET stay_days = {days('from_entered_at', '"at"', False)} WHERE id = new.id;
+  UPDATE stage_history SET from_entered_at = new."at", stay_days = {days('new."at"', '"at"', False)}
+    WHERE id = {_FOLLOWING};
 END"""
 
 _PG_FUNCTION = f"""
@@ -34,7 +49,9 @@ BEGIN
   IF NEW.from_entered_at IS NULL AND NEW.from_stage IS NOT NULL THEN
     NEW.from_entered_at := {_PREVIOUS.replace("new.", "NEW.")};
   END IF;
-  UPDATE stage_history SET from_entered_at = NEW."at" WHERE id = {_FOLLOWING.replace("new.", "NEW.")};
+  NEW.stay_days := {days('NEW.from_entered_at', 'NEW."at"', True)};
+  UPDATE stage_history SET from_entered_at = NEW."at", stay_days = {days('NEW."at"', '"at"', True)}
+    WHERE id = {_FOLLOWING.replace("new.", "NEW.")};
   RETURN NEW;
 END
 $$ LANGUAGE plpgsql
@@ -47,13 +64,22 @@ _BACKFILL = ('UPDATE stage_history SET from_entered_at = (SELECT MAX(e."at") FRO
              'WHERE from_stage IS NOT NULL AND from_entered_at IS NULL')
 
 
+def _backfill_days(postgres: bool) -> str:
+    stay = days("from_entered_at", '"at"', postgres)
+    return f"UPDATE stage_history SET stay_days = {stay} WHERE from_entered_at IS NOT NULL AND stay_days IS NULL"
+
+
 def build(db: peewee.Database) -> None:
-    """Create the trigger and fill ``from_entered_at`` of the moves written before it."""
+    """Create (or replace) the trigger and fill ``from_entered_at`` and ``stay_days`` of the moves
+    written before it."""
+    postgres = isinstance(db, peewee.PostgresqlDatabase)
     db.execute_sql(_BACKFILL)
-    if isinstance(db, peewee.PostgresqlDatabase):
+    db.execute_sql(_backfill_days(postgres))
+    if postgres:
         db.execute_sql(_PG_FUNCTION)
         db.execute_sql(f"DROP TRIGGER IF EXISTS {TRIGGER} ON stage_history")
         db.execute_sql(f"CREATE TRIGGER {TRIGGER} BEFORE INSERT ON stage_history "
                        f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()")
     else:
+        db.execute_sql(f"DROP TRIGGER IF EXISTS {TRIGGER}")
         db.execute_sql(_SQLITE_TRIGGER)
