@@ -272,19 +272,20 @@ class _Sql:
             params.append(self.flt.source)
         return "".join(f" AND {part}" for part in parts), params
 
-    def history(self, need_deal: bool = False) -> str:
-        """``stage_history h``, joined to its deal ``d`` when the filters (or ``need_deal``) need it:
-        without a filter the history's own indexes answer alone."""
+    def history(self, need_deal: bool = False, index: str = "") -> str:
+        """``stage_history h`` (with ``index``: SQLite's ``INDEXED BY …``), joined to its deal ``d``
+        when the filters (or ``need_deal``) need it: without a filter the history's own indexes
+        answer alone."""
         joined = need_deal or self.flt.responsible_id is not None or self.flt.kind or self.flt.source is not None
-        return "stage_history h JOIN deal d ON d.id = h.deal_id" if joined else "stage_history h"
+        return f"stage_history h{index} JOIN deal d ON d.id = h.deal_id" if joined else f"stage_history h{index}"
 
     def moves(self, stages, start: datetime | None = None, end: datetime | None = None,
-              need_deal: bool = False) -> tuple[str, list]:
+              need_deal: bool = False, history_index: str = "") -> tuple[str, list]:
         """FROM … WHERE of the moves into ``stages`` within the period (or within [start, end)
         inside it) of the filtered deals: ``h`` the history row (``d`` the deal with ``need_deal``)."""
         start, end = max(start or self.start, self.start), min(end or self.end, self.end)
         where, params = self.deals()
-        return (f'FROM {self.history(need_deal)} WHERE h.to_stage IN {_in(stages)} '
+        return (f'FROM {self.history(need_deal, history_index)} WHERE h.to_stage IN {_in(stages)} '
                 f'AND h."at" >= {self.p} AND h."at" < {self.p}{where}', [stamp(start), stamp(end), *params])
 
     def entered(self, stages, start: datetime | None = None, end: datetime | None = None) -> tuple[str, list]:
@@ -333,15 +334,33 @@ def _by_kind(rows, key_count: int) -> dict:
 
 # ---- funnel ---------------------------------------------------------------------------------
 
+def _went_on(stage: str) -> tuple[str, ...]:
+    """The stages a deal at ``stage`` moves on to: the later ones of the board but «Закрыто и не реализовано»."""
+    order = pipeline.stage(stage).order
+    return tuple(s.code for s in pipeline.STAGES if s.order > order and s.code != LOST)
+
+
 def funnel(flt: AnalyticsFilter) -> list[FunnelRow]:
-    """Entered and moved on per sales stage (in board order), per kind of order."""
+    """Entered and moved on per sales stage (in board order), per kind of order.
+
+    A deal moved on from a stage it entered (first) at E when one of its moves at E or later went to
+    a later stage: most show it on a move into the stage within the period, whose next move
+    (``next_stage``) went on; only for the others are the deal's moves looked up from E on."""
     q = _Sql(flt)
-    entered, params = q.entered(SALES_STAGES)
-    later = (f'EXISTS (SELECT 1 FROM stage_history l WHERE l.deal_id = e.deal_id AND l."at" >= e.at '
-             f"AND l.to_stage <> '{LOST}' AND {_stage_order('l.to_stage')} > {_stage_order('e.stage')})")
-    rows = fetch(f"WITH e AS ({entered}) SELECT e.stage, d.kind, COUNT(*), "
-                 f"SUM(CASE WHEN {later} THEN 1 ELSE 0 END) FROM e JOIN deal d ON d.id = e.deal_id "
-                 f"GROUP BY e.stage, d.kind", params)
+    by_deal = "" if q.dialect.postgres else " INDEXED BY stage_history_to_stage_deal_id_at_next_stage"
+    parts, params = [], []
+    for code in SALES_STAGES:
+        moves, stage_params = q.moves((code,), history_index=by_deal)
+        on = _in(_went_on(code))
+        later = (f'EXISTS (SELECT 1 FROM stage_history l WHERE l.deal_id = e.deal_id AND l."at" >= e.at '
+                 f"AND l.to_stage || '' IN {on})")  # the deal's own moves (its index), not the stage's
+        parts.append(f"SELECT '{code}' AS stage, e.deal_id, CASE WHEN e.next_on = 1 THEN 1 WHEN {later} THEN 1 "
+                     f'ELSE 0 END AS moved FROM (SELECT h.deal_id, MIN(h."at") AS at, '
+                     f"MAX(CASE WHEN h.next_stage IN {on} THEN 1 ELSE 0 END) AS next_on {moves} "
+                     f"GROUP BY h.deal_id) e")
+        params += stage_params
+    rows = fetch(f"SELECT x.stage, d.kind, COUNT(*), SUM(x.moved) FROM ({' UNION ALL '.join(parts)}) x "
+                 f"JOIN deal d ON d.id = x.deal_id GROUP BY x.stage, d.kind", params)
     found = _by_kind(rows, 1)
     result = []
     for code in SALES_STAGES:

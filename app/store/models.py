@@ -139,15 +139,18 @@ class StageHistory(BaseModel):
     # the stay's length in days, at − from_entered_at, written by the same trigger (NUMERIC: exact on
     # PostgreSQL; SQLite keeps its julianday difference): the analytics rank the stays by it
     stay_days = DaysField(null=True)
+    # the stage of the deal's move after this one (None for its latest), by the same trigger
+    next_stage = pw.CharField(null=True)
 
     class Meta:
-        # the analytics' moves into a stage within a period (with their deal), a deal's moves in
-        # order (with their stage), the moves within a period with the stays they end, and the
-        # stays of a stage by length (the percentiles walk it) and by time (their counts): each
-        # index alone answers its queries (migrations 11, 17 and 18)
-        indexes = ((("to_stage", "at", "deal"), False), (("deal", "at", "id", "to_stage"), False),
-                   (("at", "deal", "from_stage", "stay_days"), False),
-                   (("from_stage", "stay_days", "at"), False), (("from_stage", "at", "stay_days"), False))
+        # the analytics' moves into a stage within a period (with their deal and the stage left),
+        # a deal's moves in order (with their stage), the stays ended in a stage within a period
+        # (with their deal and length: their counts, a filtered period's ranking), the stays of a
+        # stage by length (the percentiles walk it), and a stage's moves by deal (with the stage each
+        # went on to: the funnel): each index alone answers its queries (migrations 11, 17 and 18)
+        indexes = ((("to_stage", "at", "deal", "from_stage"), False), (("deal", "at", "id", "to_stage"), False),
+                   (("from_stage", "at", "deal", "stay_days"), False), (("from_stage", "stay_days", "at"), False),
+                   (("to_stage", "deal", "at", "next_stage"), False))
 
 
 class Task(BaseModel):
