@@ -533,10 +533,9 @@ def _shipments(q: _Sql) -> tuple[str, list]:
     """A CTE body of the deals shipped within the period: deal_id, v (days from «Оплачено», None
     without it), late (1/0), dated (1 when the deal has a shipping deadline), over (days late)."""
     first, params = q.entered((SHIPPED,))
-    # the deal's own moves (its index), not every «Оплачено» before: SQLite's planner, without
-    # statistics, would take the (stage, time, deal) index for an equality on the stage
-    paid = (f'(SELECT MIN(p."at") FROM stage_history p WHERE p.deal_id = f.deal_id '
-            f'AND p.to_stage || \'\' = \'{PAID}\' AND p."at" <= f.at)')
+    # the deal's first «Оплачено», one step on the (stage, deal, time) index
+    paid = (f'(SELECT MIN(p."at") FROM stage_history p WHERE p.to_stage = \'{PAID}\' AND p.deal_id = f.deal_id '
+            f'AND p."at" <= f.at)')
     shipped_day = q.dialect.local_date("f.at")
     late = f"d.ship_deadline IS NOT NULL AND {shipped_day} > d.ship_deadline"
     over = q.dialect.date_days("d.ship_deadline", shipped_day)

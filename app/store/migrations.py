@@ -257,4 +257,20 @@ def upgrade(db: peewee.Database, *, backup_path: Path | None = None) -> int:
             MIGRATIONS[number - 1](db)
             db.execute_sql("UPDATE schema_version SET version = %d" % number)
         _record_program(db)
+    _vacuum_rewritten(db, before, target)
     return before
+
+
+# tables a migration rewrote every row of (PostgreSQL keeps the old row versions until a vacuum,
+# and until then its index-only scans visit the table: the analytics of a year took 24 s, not 0.4 s)
+REWRITTEN = {18: ("stage_history",)}
+
+
+def _vacuum_rewritten(db: peewee.Database, before: int, target: int) -> None:
+    """On PostgreSQL, vacuum and analyse the tables the migrations just run rewrote (outside the
+    migrations' transaction, as VACUUM must be), instead of waiting for autovacuum (which may be off)."""
+    if not isinstance(db, peewee.PostgresqlDatabase) or db.in_transaction():
+        return
+    for number in range(before + 1, target + 1):
+        for table in REWRITTEN.get(number, ()) if before > 0 else ():
+            db.execute_sql(f"VACUUM ANALYZE {table}")

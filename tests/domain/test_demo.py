@@ -21,12 +21,16 @@ def test_every_column_has_deals_and_order_15_is_the_test_deal(demo_db):
 
 
 def test_each_test_gets_an_identical_copy_of_the_session_demo(demo_db, demo_shop):
-    """Built once, copied for each test (into PostgreSQL by migrate-to's copy): every row the same."""
+    """Built once, copied for each test (into PostgreSQL by migrate-to's copy): every row the same
+    (a stay's length in days as each backend computes it from the same two times: SQLite's
+    floating-point julianday difference, PostgreSQL's exact quotient — equal to a billionth)."""
     from app.store.db import make_database
-    from app.store.models import ALL_MODELS
+    from app.store.models import ALL_MODELS, DaysField
 
     def rows(model):
-        return list(model.select().order_by(model._meta.primary_key).tuples())
+        days = [i for i, f in enumerate(model._meta.sorted_fields) if isinstance(f, DaysField)]
+        return [tuple(round(float(v), 9) if i in days and v is not None else v for i, v in enumerate(row))
+                for row in model.select().order_by(model._meta.primary_key).tuples()]
 
     source = make_database(demo_shop.url)
     with source.bind_ctx(ALL_MODELS):
