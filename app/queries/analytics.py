@@ -272,20 +272,19 @@ class _Sql:
             params.append(self.flt.source)
         return "".join(f" AND {part}" for part in parts), params
 
-    def history(self, need_deal: bool = False, index: str = "") -> str:
-        """``stage_history h`` (with ``index``: SQLite's ``INDEXED BY …``), joined to its deal ``d``
-        when the filters (or ``need_deal``) need it: without a filter the history's own indexes
-        answer alone."""
+    def history(self, need_deal: bool = False) -> str:
+        """``stage_history h``, joined to its deal ``d`` when the filters (or ``need_deal``) need it:
+        without a filter the history's own indexes answer alone."""
         joined = need_deal or self.flt.responsible_id is not None or self.flt.kind or self.flt.source is not None
-        return f"stage_history h{index} JOIN deal d ON d.id = h.deal_id" if joined else f"stage_history h{index}"
+        return "stage_history h JOIN deal d ON d.id = h.deal_id" if joined else "stage_history h"
 
     def moves(self, stages, start: datetime | None = None, end: datetime | None = None,
-              need_deal: bool = False, history_index: str = "") -> tuple[str, list]:
+              need_deal: bool = False) -> tuple[str, list]:
         """FROM … WHERE of the moves into ``stages`` within the period (or within [start, end)
         inside it) of the filtered deals: ``h`` the history row (``d`` the deal with ``need_deal``)."""
         start, end = max(start or self.start, self.start), min(end or self.end, self.end)
         where, params = self.deals()
-        return (f'FROM {self.history(need_deal, history_index)} WHERE h.to_stage IN {_in(stages)} '
+        return (f'FROM {self.history(need_deal)} WHERE h.to_stage IN {_in(stages)} '
                 f'AND h."at" >= {self.p} AND h."at" < {self.p}{where}', [stamp(start), stamp(end), *params])
 
     def entered(self, stages, start: datetime | None = None, end: datetime | None = None) -> tuple[str, list]:
@@ -347,10 +346,9 @@ def funnel(flt: AnalyticsFilter) -> list[FunnelRow]:
     a later stage: most show it on a move into the stage within the period, whose next move
     (``next_stage``) went on; only for the others are the deal's moves looked up from E on."""
     q = _Sql(flt)
-    by_deal = "" if q.dialect.postgres else " INDEXED BY stage_history_to_stage_deal_id_at_next_stage"
     parts, params = [], []
     for code in SALES_STAGES:
-        moves, stage_params = q.moves((code,), history_index=by_deal)
+        moves, stage_params = q.moves((code,))
         on = _in(_went_on(code))
         later = (f'EXISTS (SELECT 1 FROM stage_history l WHERE l.deal_id = e.deal_id AND l."at" >= e.at '
                  f"AND l.to_stage || '' IN {on})")  # the deal's own moves (its index), not the stage's

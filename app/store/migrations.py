@@ -180,7 +180,8 @@ def _m018_stage_stay_days(db: peewee.Database) -> None:
     for replaced in ("stage_history_at_deal_id_from_stage_from_entered_at", "stage_history_to_stage_at_deal_id"):
         db.execute_sql(f"DROP INDEX IF EXISTS {replaced}")
     stage_stays.build(db)
-    models.StageHistory._schema.create_indexes(safe=True)
+    for model in (models.StageHistory, models.Deal, models.Task):  # and the sources' and people's ones
+        model._schema.create_indexes(safe=True)
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,

@@ -123,8 +123,9 @@ class Deal(BaseModel):
     class Meta:
         # (stage, budget): the board's column totals; see migration 2
         # (debt), (payment_date): the analytics' debts and prepayments; see migration 9
+        # (created_at, source, stage, budget): the analytics' sources from the index alone (migration 18)
         indexes = ((("stage", "updated_at"), False), (("stage", "budget"), False), (("debt",), False),
-                   (("payment_date",), False))
+                   (("payment_date",), False), (("created_at", "source", "stage", "budget"), False))
 
 
 class StageHistory(BaseModel):
@@ -171,7 +172,9 @@ class Task(BaseModel):
     version = pw.IntegerField(default=1)
 
     class Meta:
-        indexes = ((("deal", "done_at"), False),)  # a deal's open tasks, for board cards
+        # a deal's open tasks, for board cards; the tasks done within a period by whom, on time or
+        # late, for the analytics' people from the index alone (migration 18)
+        indexes = ((("deal", "done_at"), False), (("done_at", "done_by", "all_day", "due_at"), False))
 
     @property
     def is_done(self) -> bool:
