@@ -333,15 +333,32 @@ def _by_kind(rows, key_count: int) -> dict:
 
 # ---- funnel ---------------------------------------------------------------------------------
 
+def _went_on(stage: str) -> tuple[str, ...]:
+    """The stages a deal at ``stage`` moves on to: the later ones of the board but «Закрыто и не реализовано»."""
+    order = pipeline.stage(stage).order
+    return tuple(s.code for s in pipeline.STAGES if s.order > order and s.code != LOST)
+
+
 def funnel(flt: AnalyticsFilter) -> list[FunnelRow]:
-    """Entered and moved on per sales stage (in board order), per kind of order."""
+    """Entered and moved on per sales stage (in board order), per kind of order.
+
+    A deal moved on from a stage it entered (first) at E when one of its moves at E or later went to
+    a later stage: most show it on a move into the stage within the period, whose next move
+    (``next_stage``) went on; only for the others are the deal's moves looked up from E on."""
     q = _Sql(flt)
-    entered, params = q.entered(SALES_STAGES)
-    later = (f'EXISTS (SELECT 1 FROM stage_history l WHERE l.deal_id = e.deal_id AND l."at" >= e.at '
-             f"AND l.to_stage <> '{LOST}' AND {_stage_order('l.to_stage')} > {_stage_order('e.stage')})")
-    rows = fetch(f"WITH e AS ({entered}) SELECT e.stage, d.kind, COUNT(*), "
-                 f"SUM(CASE WHEN {later} THEN 1 ELSE 0 END) FROM e JOIN deal d ON d.id = e.deal_id "
-                 f"GROUP BY e.stage, d.kind", params)
+    parts, params = [], []
+    for code in SALES_STAGES:
+        moves, stage_params = q.moves((code,))
+        on = _in(_went_on(code))
+        later = (f'EXISTS (SELECT 1 FROM stage_history l WHERE l.deal_id = e.deal_id AND l."at" >= e.at '
+                 f"AND l.to_stage || '' IN {on})")  # the deal's own moves (its index), not the stage's
+        parts.append(f"SELECT '{code}' AS stage, e.deal_id, CASE WHEN e.next_on = 1 THEN 1 WHEN {later} THEN 1 "
+                     f'ELSE 0 END AS moved FROM (SELECT h.deal_id, MIN(h."at") AS at, '
+                     f"MAX(CASE WHEN h.next_stage IN {on} THEN 1 ELSE 0 END) AS next_on {moves} "
+                     f"GROUP BY h.deal_id) e")
+        params += stage_params
+    rows = fetch(f"SELECT x.stage, d.kind, COUNT(*), SUM(x.moved) FROM ({' UNION ALL '.join(parts)}) x "
+                 f"JOIN deal d ON d.id = x.deal_id GROUP BY x.stage, d.kind", params)
     found = _by_kind(rows, 1)
     result = []
     for code in SALES_STAGES:
@@ -366,14 +383,60 @@ def lost(flt: AnalyticsFilter) -> list[LostRow]:
 
 def _stays(q: _Sql) -> tuple[str, list]:
     """A CTE body of the stays that ended within the period: (stage, deal_id, v = days). Each move
-    within the period ends a stay in the stage it left, begun at the deal's move before it — kept
-    on the move as ``from_entered_at`` (``app.store.stage_stays``), so a stay is one row of the
-    period's range of the (time, …) index."""
+    within the period ends a stay in the stage it left, begun at the deal's move before it; the
+    move keeps the stay's length in days (``stay_days``, ``app.store.stage_stays``), so a stay is
+    one row of the period's range of the (time, …) index."""
     where, params = q.deals()
-    days = q.dialect.days('h.from_entered_at', 'h."at"')
-    sql = (f"SELECT h.from_stage AS stage, h.deal_id, {days} AS v FROM {q.history()} "
+    sql = (f"SELECT h.from_stage AS stage, h.deal_id, h.stay_days AS v FROM {q.history()} "
            f'WHERE h."at" >= {q.p} AND h."at" < {q.p} AND h.from_stage IN {_in(OPEN_STAGES)}{where}')
     return sql, [stamp(q.start), stamp(q.end), *params]
+
+
+def _rank_runs(n: int) -> list[tuple[int, int]]:
+    """The ranks ``near_percentile`` names for a group of ``n`` rows (the median's and the 90th
+    percentile's two each, those below ``n``), as runs (first rank, how many) of consecutive ranks."""
+    ranks = sorted({rank for numerator, denominator in ((1, 2), (9, 10))
+                    for low in [(n - 1) * numerator // denominator] for rank in (low, low + 1) if rank < n})
+    runs: list[list[int]] = []
+    for rank in ranks:
+        if runs and runs[-1][0] + runs[-1][1] == rank:
+            runs[-1][1] += 1
+        else:
+            runs.append([rank, 1])
+    return [(first, count) for first, count in runs]
+
+
+def _stay_percentiles(q: _Sql, stages) -> dict:
+    """{stage: (stays, median, 90th percentile)} of the stays that ended within the period, the
+    same numbers as ``_percentiles`` over ``_stays`` (the same formula over the same ranked rows),
+    without ranking every stay: each stage's stays are counted on the (stage, time) index, and the
+    few values the percentiles read — the rows at the ranks ``near_percentile`` names — are read
+    by their rank on the (stage, length, time) index, walked from its nearer end. The walk passes the
+    stage's stays of every period, and still costs less than ranking the period's own: on 100,000
+    orders (four years), 0.14 s of CPU against 0.29 s for 90 days, 0.15 s against 0.48 s for a year."""
+    period = [stamp(q.start), stamp(q.end)]
+    sizes = {stage: int(n) for stage, n in fetch(
+        f'SELECT h.from_stage, COUNT(*) FROM stage_history h WHERE h.from_stage IN {_in(stages)} '
+        f'AND h."at" >= {q.p} AND h."at" < {q.p} GROUP BY h.from_stage', period) if n}
+    if not sizes:
+        return {}
+    by_length = "" if q.dialect.postgres else " INDEXED BY stage_history_from_stage_stay_days_at"
+    parts, params = [], []
+    for stage, n in sizes.items():
+        for first, count in _rank_runs(n):
+            last = first + count - 1
+            # ranks first…last in ascending order of length are the ones at n-1-last… from the longest
+            order, offset = ("", first) if first <= n - 1 - last else (" DESC", n - 1 - last)
+            parts.append(f"SELECT y.grp, {first} + ROW_NUMBER() OVER (ORDER BY y.v) - 1 AS rk, y.v FROM "
+                         f"(SELECT {q.p} AS grp, h.stay_days AS v FROM stage_history h{by_length} "
+                         f'WHERE h.from_stage = {q.p} AND h."at" >= {q.p} AND h."at" < {q.p} '
+                         f"ORDER BY h.stay_days{order} LIMIT {count} OFFSET {offset}) y")
+            params += [stage, stage, *period]
+    n = "CASE x.grp " + " ".join(f"WHEN {q.p} THEN {count}" for count in sizes.values()) + " END"
+    rows = fetch(f"SELECT grp, {MEDIAN}, {P90} FROM (SELECT x.grp AS grp, x.v AS v, {n} AS n, x.rk AS rk "
+                 f"FROM ({' UNION ALL '.join(f'SELECT * FROM ({part}) z' for part in parts)}) x) r "
+                 f"WHERE {NEAR} GROUP BY grp", [*sizes, *params])
+    return {grp: (sizes[grp], _rounded(median), _rounded(p90)) for grp, median, p90 in rows}
 
 
 def _over_condition(q: _Sql, now: datetime, stages) -> tuple[str, list]:
@@ -392,8 +455,11 @@ def stage_times(flt: AnalyticsFilter, stages=OPEN_STAGES) -> list[StageTime]:
     and how many open deals exceed the stage's normal time now."""
     stages = _stage_codes(stages)
     q = _Sql(flt)
-    stays, params = _stays(q)
-    found = _percentiles(q, f"SELECT s.stage AS grp, s.v FROM ({stays}) s", params)
+    if q.deals()[0]:  # the filtered deals' stays: ranked, each joined to its deal
+        stays, params = _stays(q)
+        found = _percentiles(q, f"SELECT s.stage AS grp, s.v FROM ({stays}) s", params)
+    else:
+        found = _stay_percentiles(q, stages)
     over, over_params = _over_condition(q, clock.now(), stages)
     where, deal_params = q.deals()
     counts = dict(fetch(f"SELECT d.stage, COUNT(*) FROM deal d WHERE {over}{where} GROUP BY d.stage",
@@ -465,10 +531,9 @@ def _shipments(q: _Sql) -> tuple[str, list]:
     """A CTE body of the deals shipped within the period: deal_id, v (days from «Оплачено», None
     without it), late (1/0), dated (1 when the deal has a shipping deadline), over (days late)."""
     first, params = q.entered((SHIPPED,))
-    # the deal's own moves (its index), not every «Оплачено» before: SQLite's planner, without
-    # statistics, would take the (stage, time, deal) index for an equality on the stage
-    paid = (f'(SELECT MIN(p."at") FROM stage_history p WHERE p.deal_id = f.deal_id '
-            f'AND p.to_stage || \'\' = \'{PAID}\' AND p."at" <= f.at)')
+    # the deal's first «Оплачено», one step on the (stage, deal, time) index
+    paid = (f'(SELECT MIN(p."at") FROM stage_history p WHERE p.to_stage = \'{PAID}\' AND p.deal_id = f.deal_id '
+            f'AND p."at" <= f.at)')
     shipped_day = q.dialect.local_date("f.at")
     late = f"d.ship_deadline IS NOT NULL AND {shipped_day} > d.ship_deadline"
     over = q.dialect.date_days("d.ship_deadline", shipped_day)
@@ -481,11 +546,15 @@ def lead_time(flt: AnalyticsFilter) -> LeadTime:
     """Lead time «Оплачено» → «Отгружено» of the deals shipped within the period, and lateness."""
     q = _Sql(flt)
     shipments, params = _shipments(q)
-    shipped, dated, late_n, paid_n = fetch(f"SELECT COUNT(*), SUM(s.dated), SUM(s.late), COUNT(s.v) "
-                                           f"FROM ({shipments}) s", params)[0]
-    stats = _percentiles(q, f"SELECT 0 AS grp, s.v FROM ({shipments}) s WHERE s.v IS NOT NULL", params,
-                         {0: int(paid_n)}).get(0, (0, None, None))
-    return LeadTime(int(shipped), int(dated or 0), int(late_n or 0), stats[1], stats[2])
+    # the shipments found once (materialized), counted, and their lead times ranked for the percentiles
+    shipped, dated, late_n, median, p90 = fetch(
+        f"WITH s AS MATERIALIZED ({shipments}), "
+        f"c AS (SELECT COUNT(*) AS shipped, SUM(s.dated) AS dated, SUM(s.late) AS late, COUNT(s.v) AS n FROM s), "
+        f"r AS (SELECT s.v AS v, ROW_NUMBER() OVER (ORDER BY s.v) - 1 AS rk FROM s WHERE s.v IS NOT NULL) "
+        f"SELECT c.shipped, c.dated, c.late, p.median, p.p90 FROM c CROSS JOIN "
+        f"(SELECT {MEDIAN} AS median, {P90} AS p90 FROM (SELECT r.v AS v, c.n AS n, r.rk AS rk FROM r CROSS JOIN c) x "
+        f"WHERE {NEAR}) p", params)[0]
+    return LeadTime(int(shipped), int(dated or 0), int(late_n or 0), _rounded(median), _rounded(p90))
 
 
 def late_deals(flt: AnalyticsFilter) -> list[DealRow]:

@@ -87,8 +87,11 @@ def make_database(url: str) -> peewee.Database:
         )
     if scheme in ("postgresql", "postgres"):
         params = postgres_params(url)
+        # no JIT compilation: the program's queries are short, and for the analytics' larger ones
+        # (estimated above jit_above_cost) compiling took longer than running (the funnel of a year
+        # on 100,000 orders: 1.3 s of its 1.9 s)
         return TrackedPostgresqlDatabase(
-            params.pop("database"), connect_timeout=5, **params
+            params.pop("database"), connect_timeout=5, options="-c jit=off", **params
         )
     raise DatabaseUrlError(f"Неизвестный адрес базы данных: {url!r} (нужен sqlite:/// или postgresql://)")
 

@@ -160,11 +160,28 @@ def _m017_stage_stay_end(db: peewee.Database) -> None:
     """Each stay in a stage on the move that ends it (``stage_history.from_entered_at``): the
     trigger that writes it with every move, the moves written before filled in, and the history's
     period and stage indexes made covering (they carry the deal and the stay)."""
-    ensure_columns(db, models.StageHistory, "from_entered_at")
+    ensure_columns(db, models.StageHistory, "from_entered_at", "stay_days", "next_stage")  # the trigger writes
+    # all three (migration 18)
     for replaced in ("stage_history_to_stage_at", "stage_history_at_deal_id"):  # by covering ones, built
         db.execute_sql(f"DROP INDEX IF EXISTS {replaced}")                     # after the rows are filled
     stage_stays.build(db)
     models.StageHistory._schema.create_indexes(safe=True)
+
+
+def _m018_stage_stay_days(db: peewee.Database) -> None:
+    """Each stay's length in days on its move (``stage_history.stay_days``) and each move's next
+    stage (``stage_history.next_stage``), written by the stay trigger and filled in for the moves
+    written before, and the indexes the analytics read: the stays of a stage by length (their
+    percentiles) and by time (their counts and lengths, replacing the period's moves with their
+    stays' starts), a stage's moves by deal with the next stage (the funnel), the period's moves
+    into a stage with the stage left (replacing the one without it). On 100,000 orders (1.4
+    million moves) it took 47 s on SQLite and 109 s on PostgreSQL on a busy machine."""
+    ensure_columns(db, models.StageHistory, "stay_days", "next_stage")
+    for replaced in ("stage_history_at_deal_id_from_stage_from_entered_at", "stage_history_to_stage_at_deal_id"):
+        db.execute_sql(f"DROP INDEX IF EXISTS {replaced}")
+    stage_stays.build(db)
+    for model in (models.StageHistory, models.Deal, models.Task):  # and the sources' and people's ones
+        model._schema.create_indexes(safe=True)
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
@@ -174,7 +191,7 @@ MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task
                                                        _m010_invoices, _m011_analytics_indexes,
                                                        _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts,
                                                        _m015_mail_replies, _m016_banding_types,
-                                                       _m017_stage_stay_end]
+                                                       _m017_stage_stay_end, _m018_stage_stay_days]
 
 
 def latest() -> int:
@@ -241,4 +258,20 @@ def upgrade(db: peewee.Database, *, backup_path: Path | None = None) -> int:
             MIGRATIONS[number - 1](db)
             db.execute_sql("UPDATE schema_version SET version = %d" % number)
         _record_program(db)
+    _vacuum_rewritten(db, before, target)
     return before
+
+
+# tables a migration rewrote every row of (PostgreSQL keeps the old row versions until a vacuum,
+# and until then its index-only scans visit the table: the analytics of a year took 24 s, not 0.4 s)
+REWRITTEN = {18: ("stage_history",)}
+
+
+def _vacuum_rewritten(db: peewee.Database, before: int, target: int) -> None:
+    """On PostgreSQL, vacuum and analyse the tables the migrations just run rewrote (outside the
+    migrations' transaction, as VACUUM must be), instead of waiting for autovacuum (which may be off)."""
+    if not isinstance(db, peewee.PostgresqlDatabase) or db.in_transaction():
+        return
+    for number in range(before + 1, target + 1):
+        for table in REWRITTEN.get(number, ()) if before > 0 else ():
+            db.execute_sql(f"VACUUM ANALYZE {table}")

@@ -13,6 +13,13 @@ from app.domain.sms_status import SmsState
 from app.store.db import database
 
 
+class DaysField(pw.Field):
+    """A length of time in (fractional) days as the database computed it: NUMERIC, which keeps
+    PostgreSQL's exact quotient and SQLite's floating-point one."""
+
+    field_type = "NUMERIC"
+
+
 class BaseModel(pw.Model):
     class Meta:
         database = database
@@ -116,8 +123,9 @@ class Deal(BaseModel):
     class Meta:
         # (stage, budget): the board's column totals; see migration 2
         # (debt), (payment_date): the analytics' debts and prepayments; see migration 9
+        # (created_at, source, stage, budget): the analytics' sources from the index alone (migration 18)
         indexes = ((("stage", "updated_at"), False), (("stage", "budget"), False), (("debt",), False),
-                   (("payment_date",), False))
+                   (("payment_date",), False), (("created_at", "source", "stage", "budget"), False))
 
 
 class StageHistory(BaseModel):
@@ -129,13 +137,21 @@ class StageHistory(BaseModel):
     # when the deal entered from_stage (its move before this one): the stay this move ends; written
     # by a trigger with every insert (app.store.stage_stays), None for a deal's first move
     from_entered_at = pw.DateTimeField(null=True)
+    # the stay's length in days, at − from_entered_at, written by the same trigger (NUMERIC: exact on
+    # PostgreSQL; SQLite keeps its julianday difference): the analytics rank the stays by it
+    stay_days = DaysField(null=True)
+    # the stage of the deal's move after this one (None for its latest), by the same trigger
+    next_stage = pw.CharField(null=True)
 
     class Meta:
-        # the analytics' moves into a stage within a period (with their deal), a deal's moves in
-        # order (with their stage), and the moves within a period with the stays they end: each
-        # index alone answers its queries (migrations 11 and 16)
-        indexes = ((("to_stage", "at", "deal"), False), (("deal", "at", "id", "to_stage"), False),
-                   (("at", "deal", "from_stage", "from_entered_at"), False))
+        # the analytics' moves into a stage within a period (with their deal and the stage left),
+        # a deal's moves in order (with their stage), the stays ended in a stage within a period
+        # (with their deal and length: their counts, a filtered period's ranking), the stays of a
+        # stage by length (the percentiles walk it), and a stage's moves by deal (with the stage each
+        # went on to: the funnel): each index alone answers its queries (migrations 11, 17 and 18)
+        indexes = ((("to_stage", "at", "deal", "from_stage"), False), (("deal", "at", "id", "to_stage"), False),
+                   (("from_stage", "at", "deal", "stay_days"), False), (("from_stage", "stay_days", "at"), False),
+                   (("to_stage", "deal", "at", "next_stage"), False))
 
 
 class Task(BaseModel):
@@ -156,7 +172,9 @@ class Task(BaseModel):
     version = pw.IntegerField(default=1)
 
     class Meta:
-        indexes = ((("deal", "done_at"), False),)  # a deal's open tasks, for board cards
+        # a deal's open tasks, for board cards; the tasks done within a period by whom, on time or
+        # late, for the analytics' people from the index alone (migration 18)
+        indexes = ((("deal", "done_at"), False), (("done_at", "done_by", "all_day", "due_at"), False))
 
     @property
     def is_done(self) -> bool:

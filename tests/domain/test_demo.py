@@ -1,6 +1,8 @@
 """The demo shop has content in every column, and the seed's test deal as the source shows it."""
 from __future__ import annotations
 
+import pytest
+
 from app.domain import pipeline
 from app.store.models import Deal, Passport, StageHistory
 
@@ -21,16 +23,32 @@ def test_every_column_has_deals_and_order_15_is_the_test_deal(demo_db):
 
 
 def test_each_test_gets_an_identical_copy_of_the_session_demo(demo_db, demo_shop):
-    """Built once, copied for each test (into PostgreSQL by migrate-to's copy): every row the same."""
+    """Built once, copied for each test (into PostgreSQL by migrate-to's copy): every row the same
+    (a stay's length in days as each backend computes it from the same two times: SQLite's
+    julianday difference, to the millisecond, PostgreSQL's exact quotient — within 10 ms)."""
     from app.store.db import make_database
-    from app.store.models import ALL_MODELS
+    from app.store.models import ALL_MODELS, DaysField
 
     def rows(model):
         return list(model.select().order_by(model._meta.primary_key).tuples())
+
+    def split(tables):
+        """The tables without their day lengths, and the day lengths (as floats) apart."""
+        exact, lengths = {}, {}
+        for model in ALL_MODELS:
+            days = {i for i, f in enumerate(model._meta.sorted_fields) if isinstance(f, DaysField)}
+            exact[model.__name__] = [tuple(v for i, v in enumerate(row) if i not in days)
+                                     for row in tables[model.__name__]]
+            lengths[model.__name__] = [None if row[i] is None else float(row[i])
+                                       for row in tables[model.__name__] for i in sorted(days)]
+        return exact, lengths
 
     source = make_database(demo_shop.url)
     with source.bind_ctx(ALL_MODELS):
         built = {model.__name__: rows(model) for model in ALL_MODELS}
     source.close()
-    assert {model.__name__: rows(model) for model in ALL_MODELS} == built
+    (copied, copied_days), (original, original_days) = split({m.__name__: rows(m) for m in ALL_MODELS}), split(built)
+    assert copied == original
+    for name, lengths in original_days.items():
+        assert [pytest.approx(v, abs=1e-7) if v is not None else None for v in lengths] == copied_days[name]
     assert {name: len(table) for name, table in built.items()} == demo_shop.counts

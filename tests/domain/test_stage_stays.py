@@ -1,14 +1,17 @@
-"""Each move keeps the start of the stay it ends (``stage_history.from_entered_at``), whoever writes
-it — a card or board move, an undo, amoCRM's import, the demo's archive — and migration 17 fills it
-in for the moves written before; on SQLite and PostgreSQL."""
+"""Each move keeps the start of the stay it ends (``stage_history.from_entered_at``), its length in
+days (``stay_days``) and the stage of the deal's next move (``next_stage``), whoever writes it — a
+card or board move, an undo, amoCRM's import, the demo's archive, migrate-to's copy — and
+migrations 17 and 18 fill them in for the moves written before; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from app.integrations.amocrm_files import read_table
 from app.services import board_moves, deals
 from app.services.amocrm_import import ImportOptions, import_tables
-from app.store import migrations
+from app.store import migrations, stage_stays
 from app.store.connection import open_database
 from app.store.db import close_database, database
 from app.store.models import Deal, StageHistory
@@ -19,21 +22,36 @@ from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, new_deal
 
 def _moves(deal_id: int | None = None) -> list[tuple]:
     """(deal, from, to, at, from_entered_at) of the history (of ``deal_id``) in the deal's order."""
+    return [move[:5] for move in _rows(deal_id)]
+
+
+def _rows(deal_id: int | None = None) -> list[tuple]:
+    """(deal, from, to, at, from_entered_at, stay_days, next_stage) in the deal's order."""
     query = StageHistory.select(StageHistory.deal, StageHistory.from_stage, StageHistory.to_stage,
-                                StageHistory.at, StageHistory.from_entered_at)
+                                StageHistory.at, StageHistory.from_entered_at, StageHistory.stay_days,
+                                StageHistory.next_stage)
     if deal_id is not None:
         query = query.where(StageHistory.deal == deal_id)
     return list(query.order_by(StageHistory.deal, StageHistory.at, StageHistory.id).tuples())
 
 
 def _unlinked(moves: list[tuple]) -> list[tuple]:
-    """The moves leaving a stage whose stay start is not the deal's move before them."""
-    wrong, previous = [], None
-    for move in moves:
-        before = previous[3] if previous is not None and previous[0] == move[0] else None
+    """The moves leaving a stage whose stay start is not the deal's move before them; with
+    ``_rows``' columns also those whose stay length is not ``at`` − its start (in days), or whose
+    next stage is not the deal's next move's."""
+    wrong = []
+    for index, move in enumerate(moves):
+        previous = moves[index - 1] if index and moves[index - 1][0] == move[0] else None
+        following = moves[index + 1] if index + 1 < len(moves) and moves[index + 1][0] == move[0] else None
+        before = previous[3] if previous is not None else None
         if move[1] is not None and move[4] != before:
             wrong.append(move)
-        previous = move
+        elif len(move) > 5:
+            length = None if move[4] is None else (move[3] - move[4]).total_seconds() / 86400
+            if (move[5] is None) != (length is None) or length is not None and abs(float(move[5]) - length) > 1e-6:
+                wrong.append(move)
+            elif move[6] != (following[2] if following is not None else None):
+                wrong.append(move)
     return wrong
 
 
@@ -54,6 +72,10 @@ def test_card_moves_board_moves_and_undo_keep_the_stay_they_end(staff, fake_cloc
                                              ("paid", "invoice"), ("invoice", "paid")]
     assert moves[0][4] is None and [m[4] for m in moves[1:]] == [m[3] for m in moves[:-1]]
     assert moves[2][3] - moves[2][4] == timedelta(days=2)  # two days at «Счет выставлен»
+    rows = _rows(deal.id)
+    assert float(rows[2][5]) == pytest.approx(2.0) and float(rows[1][5]) == pytest.approx(0.125)  # 3 h at «Новая»
+    assert [r[6] for r in rows] == ["invoice", "paid", "invoice", "paid", None]  # each move's next stage
+    assert _unlinked(rows) == []
 
 
 def test_a_move_written_with_an_older_time_starts_the_next_stay(staff, fake_clock):
@@ -62,6 +84,10 @@ def test_a_move_written_with_an_older_time_starts_the_next_stay(staff, fake_cloc
     StageHistory.create(deal=deal, from_stage="sawing", to_stage="milling", at=june(3))
     moves = _moves(deal.id)
     assert [(m[2], m[4]) for m in moves] == [("sawing", None), ("milling", june(1)), ("painting", june(3))]
+    rows = _rows(deal.id)
+    assert [(r[5] and pytest.approx(float(r[5])), r[6]) for r in rows] == [(None, "milling"), (2.0, "painting"),
+                                                                          (2.0, None)]
+    assert _unlinked(rows) == []
 
 
 def test_several_moves_of_a_deal_in_one_bulk_statement_are_linked(staff):
@@ -70,6 +96,9 @@ def test_several_moves_of_a_deal_in_one_bulk_statement_are_linked(staff):
         ("new", "first_contact", june(2)), ("first_contact", "invoice", june(4)),
         ("invoice", "paid", june(7)))]).execute()
     assert [m[4] for m in _moves(deal.id)] == [None, june(1), june(2), june(4)]
+    rows = _rows(deal.id)
+    assert [r[6] for r in rows] == ["first_contact", "invoice", "paid", None]
+    assert [r[5] and pytest.approx(float(r[5])) for r in rows] == [None, 1.0, 2.0, 3.0]
 
 
 def test_the_import_keeps_the_stay_a_changed_stage_ends(staff, tmp_path):
@@ -84,47 +113,93 @@ def test_the_import_keeps_the_stay_a_changed_stage_ends(staff, tmp_path):
     moves = _moves(Deal.get(Deal.amo_id == 101).id)
     assert [(m[1], m[2]) for m in moves] == [(None, "first_contact"), ("first_contact", "invoice")]
     assert moves[1][4] == moves[0][3]
-    assert _unlinked(_moves()) == []
+    assert _unlinked(_rows()) == []
 
 
 def test_the_demo_archive_keeps_every_stay(demo_db):
-    moves = _moves()
+    """The demo's archive (and on PostgreSQL, migrate-to's copy of it from SQLite)."""
+    moves = _rows()
     assert len([m for m in moves if m[4] is not None]) > 1000
+    assert len([m for m in moves if m[6] is not None]) > 1000
     assert _unlinked(moves) == []
 
 
-def test_the_migration_fills_in_the_moves_written_before_it(blank_db_url, fake_clock, monkeypatch):
-    db_url = blank_db_url
-    before = migrations.MIGRATIONS[:migrations.MIGRATIONS.index(migrations._m017_stage_stay_end)]
+OLD_INDEXES = ('CREATE INDEX stage_history_to_stage_at ON stage_history (to_stage, "at")',  # before 17
+               'CREATE INDEX stage_history_at_deal_id ON stage_history ("at", deal_id)')
+V17_INDEXES = ('CREATE INDEX stage_history_to_stage_at_deal_id ON stage_history (to_stage, "at", deal_id)',
+               'CREATE INDEX stage_history_at_deal_id_from_stage_from_entered_at ON stage_history '
+               '("at", deal_id, from_stage, from_entered_at)')
+NEW_INDEXES = {"stage_history_to_stage_at_deal_id_from_stage", "stage_history_from_stage_at_deal_id_stay_days",
+               "stage_history_from_stage_stay_days_at", "stage_history_to_stage_deal_id_at_next_stage"}
+
+
+def _as_older_version(db_url, migration, monkeypatch, columns, indexes, moves_of):
+    """The database at ``db_url`` as a version before ``migration`` left it: the history without
+    ``columns`` (and the trigger, the analytics' indexes), with ``indexes``, and the deals' moves
+    ``moves_of`` written with the columns that version wrote (the stay starts when it had them)."""
+    before = migrations.MIGRATIONS[:migrations.MIGRATIONS.index(migration)]
     monkeypatch.setattr(migrations, "MIGRATIONS", before)
     old = open_database(db_url)
-    for statement in ("DROP INDEX stage_history_at_deal_id_from_stage_from_entered_at",  # as older versions
-                      "DROP INDEX stage_history_to_stage_at_deal_id",
-                      "ALTER TABLE stage_history DROP COLUMN from_entered_at",
-                      'CREATE INDEX stage_history_to_stage_at ON stage_history (to_stage, "at")',
-                      'CREATE INDEX stage_history_at_deal_id ON stage_history ("at", deal_id)'):
+    old.execute_sql(f"DROP TRIGGER IF EXISTS {stage_stays.TRIGGER}" + (" ON stage_history" if db_url.startswith(
+        "postgres") else ""))
+    for index in NEW_INDEXES:
+        old.execute_sql(f"DROP INDEX {index}")
+    for column in columns:
+        old.execute_sql(f"ALTER TABLE stage_history DROP COLUMN {column}")
+    for statement in indexes:
         old.execute_sql(statement)
-    for number, moves in enumerate([[("new", june(1)), ("first_contact", june(2)), ("invoice", june(4))],
-                                    [("sawing", june(3)), ("painting", june(3)), ("packing", june(9))],
-                                    [("new", june(5))]], start=1):
+    with_start = "from_entered_at" not in columns
+    for number, moves in enumerate(moves_of, start=1):
         deal = Deal.create(order_no=number, name=f"Заказ {number}", stage=moves[-1][0], stage_entered_at=moves[-1][1])
         previous = None
         for stage, at in moves:  # the columns the old program wrote
-            old.execute_sql(f'INSERT INTO stage_history (deal_id, from_stage, to_stage, "at") VALUES '
-                            f'({old.param}, {old.param}, {old.param}, {old.param})',
-                            (deal.id, previous, stage, at.strftime("%Y-%m-%d %H:%M:%S")))
-            previous = stage
+            names = 'deal_id, from_stage, to_stage, "at"' + (", from_entered_at" if with_start else "")
+            values = [deal.id, previous and previous[0], stage, at.strftime("%Y-%m-%d %H:%M:%S")]
+            if with_start:
+                values.append(previous and previous[1].strftime("%Y-%m-%d %H:%M:%S"))
+            old.execute_sql(f"INSERT INTO stage_history ({names}) VALUES ({', '.join([old.param] * len(values))})",
+                            values)
+            previous = (stage, at)
     close_database()
     monkeypatch.undo()
 
-    open_database(db_url)
-    assert migrations.current_version(database.obj) == migrations.latest()
-    moves = _moves()
-    assert [m[4] for m in moves] == [None, june(1), june(2), None, june(3), june(3), None]
-    assert _unlinked(moves) == []
+
+MOVES_OF = [[("new", june(1)), ("first_contact", june(2)), ("invoice", june(4))],
+            [("sawing", june(3)), ("painting", june(3)), ("packing", june(9))],
+            [("new", june(5))]]
+
+
+def _check_filled_and_written() -> None:
+    rows = _rows()
+    assert [m[4] for m in rows] == [None, june(1), june(2), None, june(3), june(3), None]
+    assert [m[5] and pytest.approx(float(m[5])) for m in rows] == [None, 1.0, 2.0, None, 0.0, 6.0, None]
+    assert [m[6] for m in rows] == ["first_contact", "invoice", None, "painting", "packing", None, None]
+    assert _unlinked(rows) == []
     indexes = {index.name for index in database.obj.get_indexes("stage_history")}
-    assert {"stage_history_to_stage_at_deal_id", "stage_history_at_deal_id_from_stage_from_entered_at"} <= indexes
-    assert not indexes & {"stage_history_to_stage_at", "stage_history_at_deal_id"}  # replaced by the covering ones
+    assert NEW_INDEXES <= indexes
+    assert not indexes & {"stage_history_to_stage_at", "stage_history_at_deal_id",  # replaced by covering ones
+                          "stage_history_to_stage_at_deal_id", "stage_history_at_deal_id_from_stage_from_entered_at"}
+    deal = Deal.get(Deal.order_no == 3)
+    deals.move_deal(deal.id, "first_contact", None)  # and new moves write them (fake clock: 6 June)
+    rows = _rows(deal.id)
+    assert rows[1][4] == june(5) and rows[0][6] == "first_contact" and float(rows[1][5]) == pytest.approx(1.0)
+
+
+def test_the_migrations_fill_in_the_moves_written_before_them(blank_db_url, fake_clock, monkeypatch):
+    """From a version before 17: no stay starts, lengths or next stages."""
+    _as_older_version(blank_db_url, migrations._m017_stage_stay_end, monkeypatch,
+                      ("from_entered_at", "stay_days", "next_stage"), OLD_INDEXES, MOVES_OF)
     fake_clock.at = june(6)
-    deals.move_deal(Deal.get(Deal.order_no == 3).id, "first_contact", None)  # and new moves write it
-    assert _moves(Deal.get(Deal.order_no == 3).id)[1][4] == june(5)
+    open_database(blank_db_url)
+    assert migrations.current_version(database.obj) == migrations.latest()
+    _check_filled_and_written()
+
+
+def test_migration_18_fills_in_the_lengths_and_next_stages(blank_db_url, fake_clock, monkeypatch):
+    """From version 17: the stay starts written, no lengths or next stages, 17's indexes."""
+    _as_older_version(blank_db_url, migrations._m018_stage_stay_days, monkeypatch, ("stay_days", "next_stage"),
+                      V17_INDEXES, MOVES_OF)
+    fake_clock.at = june(6)
+    open_database(blank_db_url)
+    assert migrations.current_version(database.obj) == migrations.latest()
+    _check_filled_and_written()
