@@ -106,14 +106,22 @@ def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_s
     limit cut the search short."""
     k = board.kerf
     units = [p for p in parts for _ in range(p.qty)]
-    sizes = tuple((p.length + k, p.width + k) if along_length else (p.width + k, p.length + k)
-                  for p in units)
-    length, width = board.usable_length + k, board.usable_width + k
-    items = Items(sizes, tuple(p.rotate for p in units), length if along_length else width,
-                  width if along_length else length, stacking=max_stages is None or max_stages >= 3,
-                  one_stack_per_strip=max_stages == 1, rows=max_stages is None or max_stages >= 4)
+
+    def model(along_length: bool) -> Items:
+        sizes = tuple((p.length + k, p.width + k) if along_length else (p.width + k, p.length + k)
+                      for p in units)
+        length, width = board.usable_length + k, board.usable_width + k
+        return Items(sizes, tuple(p.rotate for p in units), length if along_length else width,
+                     width if along_length else length, stacking=max_stages is None or max_stages >= 3,
+                     one_stack_per_strip=max_stages == 1, rows=max_stages is None or max_stages >= 4)
+
+    items = model(along_length)
     bound = lower_bound(items)
-    bins, timed_out = pack_bins(items, bound, time_limit, seed, clock)
+    # Any guillotine sequence: the first cuts may as well run the other way (the saw turns the board).
+    turned = model(not along_length) if max_stages is None else None
+    bins, timed_out, use_turned = pack_bins(items, bound, time_limit, seed, clock, turned)
+    if use_turned:
+        items, along_length = turned, not along_length
     bins.sort(key=lambda b: -b[2])
     bins[-1] = lowest_packing(items, bins[-1])
     layouts = []
