@@ -58,6 +58,19 @@ def test_random_instances_give_valid_layouts(instance):
                         or o.y >= pl.y + pl.size_y or pl.y >= o.y + o.width)
 
 
+def test_any_cut_depth_turns_the_board_when_the_first_cuts_fit_better_across():
+    # Parts just over half and a third of the board's length: with any cut depth the first cuts
+    # may run across the board (the saw turns it), which the 4-stage mode, bound to first cuts
+    # along the length, cannot do.
+    board = Board("ЛДСП 16", 2800, 2070, trim=10, kerf=4)
+    parts = [Part("1", board.material, 1396, 925, qty=48), Part("2", board.material, 1772, 356, qty=53),
+             Part("3", board.material, 1196, 395, qty=30)]
+    free = optimise([board], parts, time_limit=1, clock=StepClock())
+    four = optimise([board], parts, time_limit=1, max_stages=4, clock=StepClock())
+    assert free.boards_used <= 24 < four.boards_used
+    validate_layouts(free.layouts, parts)
+
+
 def test_exact_tiling_with_kerf_and_trim_takes_one_board():
     # 2780×2050 usable: four 692 mm columns and two 1023 mm rows with 4 mm cuts between them.
     parts = [Part("7-1", CHIPBOARD.material, 692, 1023, qty=8, rotate=False)]
