@@ -146,6 +146,18 @@ def test_one_dimensional_bound():
     assert one_dimensional_bound([], 10) == 0
 
 
+def test_copies_of_a_size_that_lie_one_way_bound_the_boards():
+    # 44 parts of 1212×605 (kerf included) on 2424×1814: two along and two across (1814 < 3×605),
+    # so at least 11 boards, which the optimiser reaches («меньше невозможно»); the area says 9.
+    items = Items(((1212, 605),) * 44, (False,) * 44, 2424, 1814)
+    assert lower_bound(items) == 11
+    board = Board("ЛДСП 16", 2440, 1830, trim=10, kerf=4)
+    result = optimise([board], [Part("1", board.material, 1208, 601, qty=44, rotate=False),
+                                Part("2", board.material, 335, 218, qty=17, rotate=False)],
+                      time_limit=1, clock=StepClock())
+    assert result.boards_used == 11 and result.optimal
+
+
 def test_big_items_each_need_a_bin():
     items = Items(((60, 60), (70, 55), (51, 51), (20, 20)), (False,) * 4, 100, 100)
     assert lower_bound(items) == 3
