@@ -1,12 +1,16 @@
-"""Board patterns for lists with many copies of few sizes: sequential value correction.
+"""Board patterns for lists with many copies of few sizes: sequential value correction and
+column generation.
 
 Identical items form kinds with a demand. A board is built as a two-level knapsack: for every
 strip height (an item's height) the strip is filled by an exact bounded knapsack over stacks (a
-stack of copies of one kind, topped up by narrower items), then the board by an exact knapsack
-over those strips along its width; the board is repeated as often as the demand allows, and the
-next board is built for the demand left. Item values start as their areas and are corrected after
-each round: kinds that ended on weakly filled boards weigh more in the next round, so that they
-find their way into the good boards (Mukhacheva and Belov's sequential value correction).
+stack of copies of one kind, topped up by narrower items, side by side in rows when a fourth
+stage is allowed), then the board by an exact knapsack over those strips along its width (each
+strip as often as the demand of its kinds allows); the board is repeated as often as the demand
+allows, and the next board is built for the demand left. Item values start as their areas and are
+corrected after each round: kinds that ended on weakly filled boards weigh more in the next round,
+so that they find their way into the good boards (Mukhacheva and Belov's sequential value
+correction). The boards of all rounds then seed the linear relaxation of the pattern problem
+(column_generation), whose solution, rounded, is another candidate.
 """
 from __future__ import annotations
 
