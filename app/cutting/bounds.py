@@ -15,8 +15,8 @@ THRESHOLD_WORK = 400_000  # item checks the big-item bound may spend over its th
 
 
 def lower_bound(items: Items) -> int:
-    """The best of the area bound, the one-dimensional bounds on wide and on tall items and the
-    bound on items that cannot share a bin with the big ones."""
+    """The best of the area bound, the one-dimensional bounds on wide and on tall items, the
+    bound on items that cannot share a bin with the big ones and the one on copies of a size."""
     n = len(items.sizes)
     if n == 0:
         return 0
@@ -29,7 +29,22 @@ def lower_bound(items: Items) -> int:
     # Items wider than half the bin however they lie are stacked one above the other.
     best = max(best, one_dimensional_bound([min_y[i] for i in range(n) if min_x[i] * 2 > length], width))
     best = max(best, one_dimensional_bound([min_x[i] for i in range(n) if min_y[i] * 2 > width], length))
-    return max(best, big_item_bound(min_x, min_y, [items.area(i) for i in range(n)], length, width))
+    best = max(best, big_item_bound(min_x, min_y, [items.area(i) for i in range(n)], length, width))
+    return max(best, copies_bound(alts, length, width))
+
+
+def copies_bound(alts: list[tuple], length: int, width: int) -> int:
+    """Copies of one size that lie one way only: at most ⌊length/x⌋·⌊width/y⌋ of them share a bin
+    (in any packing each copy's x-range (a, a+x] holds exactly one of the lines at multiples of
+    x, and the copies a line crosses lie one above the other)."""
+    counts: dict[tuple, int] = {}
+    for a in alts:
+        if len(a) == 1:
+            counts[a[0][:2]] = counts.get(a[0][:2], 0) + 1
+    best = 0
+    for (x, y), count in counts.items():
+        best = max(best, -(-count // ((length // x) * (width // y))))
+    return best
 
 
 def one_dimensional_bound(sizes: list[int], capacity: int) -> int:

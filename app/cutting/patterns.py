@@ -1,12 +1,16 @@
-"""Board patterns for lists with many copies of few sizes: sequential value correction.
+"""Board patterns for lists with many copies of few sizes: sequential value correction and
+column generation.
 
 Identical items form kinds with a demand. A board is built as a two-level knapsack: for every
 strip height (an item's height) the strip is filled by an exact bounded knapsack over stacks (a
-stack of copies of one kind, topped up by narrower items), then the board by an exact knapsack
-over those strips along its width; the board is repeated as often as the demand allows, and the
-next board is built for the demand left. Item values start as their areas and are corrected after
-each round: kinds that ended on weakly filled boards weigh more in the next round, so that they
-find their way into the good boards (Mukhacheva and Belov's sequential value correction).
+stack of copies of one kind, topped up by narrower items, side by side in rows when a fourth
+stage is allowed), then the board by an exact knapsack over those strips along its width (each
+strip as often as the demand of its kinds allows); the board is repeated as often as the demand
+allows, and the next board is built for the demand left. Item values start as their areas and are
+corrected after each round: kinds that ended on weakly filled boards weigh more in the next round,
+so that they find their way into the good boards (Mukhacheva and Belov's sequential value
+correction). The boards of all rounds then seed the linear relaxation of the pattern problem
+(column_generation), whose solution, rounded, is another candidate.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from collections.abc import Callable
 
 from .guillotine import Bin, Items
 
-Stack = tuple[int, list[tuple[int, int, int, bool]]]  # width, entries (kind, size_x, size_y, rotated)
+Stack = tuple[int, list[tuple[int, int, int, bool, int]]]  # width, entries (kind, size_x, size_y, rotated, side)
 Strip = tuple[int, list[Stack]]  # height, stacks
 MAX_STATES = 4000  # knapsack states kept (every other one of a crowded frontier beyond that)
 MAX_KINDS = 150  # more kinds of items: not worth building patterns (and too slow)
@@ -125,10 +129,11 @@ class PatternBuilder:
         ways = [(values[k], k, o) for k, n in enumerate(demand) if n > 0
                 for o in kinds.alts[k] if o[1] <= height]
         ways.sort(key=lambda t: -t[0])
+        rows = items.rows
         options = []
         for v, k, (w, h, r) in ways:
             c = min(height // h, demand[k]) if stacking else 1
-            entries = [(k, w, h, r)] * c
+            entries = [(k, w, h, r, 0)] * c
             value = c * v
             if stacking:
                 room = height - c * h
@@ -137,12 +142,15 @@ class PatternBuilder:
                     if room <= 0:
                         break
                     if w2 <= w and h2 <= room:
-                        n = min(room // h2, demand[j] - used.get(j, 0))
+                        left = demand[j] - used.get(j, 0)
+                        per = w // w2 if rows else 1  # side by side in a row (a fourth stage)
+                        n = min(room // h2, -(-left // per))
                         if n > 0:
-                            entries += [(j, w2, h2, r2)] * n
-                            used[j] = used.get(j, 0) + n
+                            count = min(n * per, left)
+                            entries += [(j, w2, h2, r2, 1 if q % per else 0) for q in range(count)]
+                            used[j] = used.get(j, 0) + count
                             room -= n * h2
-                            value += n * v2
+                            value += count * v2
             options.append((w, value, (w, entries), max(1, demand[k] // c)))
         options = _undominated(options, items.length)
         if not options:
@@ -157,10 +165,14 @@ class PatternBuilder:
         for (width, entries), n in sorted(taken, key=lambda t: -t[0][0]):
             for _ in range(n):
                 kept = []
+                opening = False  # a row whose first entry was left out opens with the next one
                 for e in entries:  # the copies beyond the demand are left out
+                    if not e[4]:
+                        opening = True
                     if usage[e[0]] < demand[e[0]]:
                         usage[e[0]] += 1
-                        kept.append(e)
+                        kept.append(e[:4] + (0 if opening else 1,))
+                        opening = False
                 if kept:
                     stacks.append((width, kept))
         return value, (height, stacks), usage
@@ -181,7 +193,10 @@ class PatternBuilder:
                 known = cache[h] = self.strip(h, demand)
             if known[0] > 0:
                 strips[h] = known
-        things = [(h, value, h, self.items.width // h) for h, (value, _, _) in strips.items()]
+        # A strip repeats only as often as the demand of its kinds allows.
+        things = [(h, value, h, max(1, min(self.items.width // h,
+                                           *(demand[k] // u for k, u in enumerate(usage) if u))))
+                  for h, (value, _, usage) in strips.items()]
         _, taken = knapsack(self.items.width, things)
         chosen = sorted((h for h, n in taken for _ in range(n)), key=lambda h: -strips[h][0] / h)
         left = list(demand)
@@ -203,15 +218,23 @@ def materialise(strips: list[Strip], pools: list[list[int]], area: list[int]) ->
     for height, stacks in sorted(strips, key=lambda s: -s[0]):
         strip = [height, 0, []]
         for width, entries in stacks:
-            placed = []
+            placed: list[tuple] = []
             used_y = 0
-            for k, w, h, r in entries:
+            opening = False
+            for k, w, h, r, side in entries:
+                if not side:
+                    opening = True
                 if pools[k]:
                     i = pools[k].pop()
-                    placed.append((i, r))
-                    used_y += h
                     b[2] += area[k]
-                    last = (h, w)
+                    if opening:
+                        placed.append((i, r))
+                        used_y += h
+                        last = (h, w)
+                        opening = False
+                    else:
+                        placed.append((i, r, 1))
+                        last = (last[0], last[1] + w)
             if placed:
                 strip[2].append([width, used_y, placed, last[0], last[1]])
                 strip[1] += width
@@ -223,7 +246,7 @@ def materialise(strips: list[Strip], pools: list[list[int]], area: list[int]) ->
 
 def value_correction(items: Items, until: float, clock: Callable[[], float], rng: random.Random,
                      enough: int, members: list[int] | None = None,
-                     max_rounds: int | None = None) -> list[Bin] | None:
+                     max_rounds: int | None = None, pool: list | None = None) -> list[Bin] | None:
     """Bins holding `members` (None: all items) built round after round of sequential value
     correction until `until`, `max_rounds` rounds or a round needing at most `enough` bins; the
     best round's bins, or None if no round finished."""
@@ -254,6 +277,8 @@ def value_correction(items: Items, until: float, clock: Callable[[], float], rng
                 finished = False
                 break
             copies = min(demand[k] // u for k, u in enumerate(usage) if u)
+            if pool is not None:
+                pool.append((usage, strips))
             for _ in range(copies):
                 boards.append((materialise(strips, pools, kinds.area), usage))
             demand = [n - u * copies for n, u in zip(demand, usage)]
@@ -277,4 +302,131 @@ def value_correction(items: Items, until: float, clock: Callable[[], float], rng
         for k in range(len(factor)):
             if count[k]:
                 factor[k] = 0.5 * factor[k] + 0.5 * (weight[k] / count[k]) ** 1.5
+    return best
+
+
+LP_MAX_KINDS = 60  # more kinds: no column generation (the restricted LP grows too slow)
+LP_MAX_ITERATIONS = 400  # simplex pivots at most
+ROUNDINGS = (1.0, 0.8, 0.6, 0.4)  # fractional parts from which a pattern's count is rounded up
+EPS = 1e-9
+
+
+def column_generation(items: Items, until: float, clock: Callable[[], float], rng: random.Random,
+                      members: list[int] | None = None, pool: list | None = None,
+                      ) -> list[Bin] | None:
+    """Bins from the linear relaxation of the pattern problem (Gilmore–Gomory): min Σ x_p over
+    board patterns p with Σ_p a_pk x_p ≥ demand_k, solved by a revised simplex whose entering
+    columns come from the board knapsack priced with the duals; then the patterns' counts
+    rounded down (or up from several fractional parts), the rest of the demand packed by value
+    correction. The best rounding's bins, or None if the time ran out first.
+
+    The knapsack is a heuristic (staged patterns), so the LP value is no lower bound."""
+    kinds = Kinds(items, members)
+    m = len(kinds.area)
+    if m > LP_MAX_KINDS or m == 0:
+        return None
+    late = lambda: clock() > until  # noqa: E731
+    builder = PatternBuilder(items, kinds, late)
+    demand = [len(ms) for ms in kinds.members]
+    columns: list[tuple[list[int], list[Strip]]] = []  # usage, strips
+    seen: set[tuple[int, ...]] = set()
+
+    def add(usage: list[int], strips: list[Strip]) -> int:
+        seen.add(tuple(usage))
+        columns.append((usage, strips))
+        return len(columns) - 1
+
+    # Homogeneous boards: a feasible diagonal basis.
+    basis = []
+    for k in range(m):
+        only = [demand[k] if j == k else 0 for j in range(m)]
+        builder.cache.clear()
+        strips, usage = builder.board(only)
+        if late() or usage[k] <= 0:
+            return None
+        basis.append(add(usage, strips))
+    for usage, strips in pool or ():
+        if tuple(usage) not in seen:
+            add(usage, strips)
+    binv = [[(1.0 / columns[basis[i]][0][i]) if i == j else 0.0 for j in range(m)] for i in range(m)]
+    xb = [demand[i] / columns[basis[i]][0][i] for i in range(m)]
+    cost = [1.0] * m  # of the basic variables (a surplus costs 0)
+    for _ in range(LP_MAX_ITERATIONS):
+        if late():
+            break
+        y = [sum(cost[i] * binv[i][j] for i in range(m)) for j in range(m)]
+        entering: list[float] | None = None
+        entering_cost = 1.0
+        surplus = next((k for k in range(m) if y[k] < -EPS), None)
+        if surplus is not None:
+            entering = [-1.0 if j == surplus else 0.0 for j in range(m)]
+            entering_cost, entering_id = 0.0, -1 - surplus
+        else:
+            best_rc, best_c = -EPS, None
+            in_basis = set(basis)
+            for c, (usage, _) in enumerate(columns):
+                if c in in_basis:
+                    continue
+                rc = 1.0 - sum(y[k] * u for k, u in enumerate(usage) if u)
+                if rc < best_rc:
+                    best_rc, best_c = rc, c
+            if best_c is None:
+                builder.values = [max(v, 0.0) for v in y]
+                builder.cache.clear()
+                strips, usage = builder.board(demand)
+                if late() or not any(usage) or tuple(usage) in seen:
+                    break
+                if 1.0 - sum(y[k] * u for k, u in enumerate(usage)) >= -1e-6:
+                    break
+                best_c = add(usage, strips)
+            entering = [float(u) for u in columns[best_c][0]]
+            entering_id = best_c
+        u = [sum(binv[i][j] * entering[j] for j in range(m) if entering[j]) for i in range(m)]
+        r, ratio = None, None
+        for i in range(m):
+            if u[i] > EPS:
+                t = xb[i] / u[i]
+                if ratio is None or t < ratio - EPS:
+                    r, ratio = i, t
+        if r is None:
+            break
+        pivot = u[r]
+        binv[r] = [v / pivot for v in binv[r]]
+        xb[r] /= pivot
+        for i in range(m):
+            if i != r and abs(u[i]) > EPS:
+                f = u[i]
+                row_r = binv[r]
+                binv[i] = [a - f * b for a, b in zip(binv[i], row_r)]
+                xb[i] -= f * xb[r]
+        basis[r] = entering_id
+        cost[r] = entering_cost
+    x = {basis[i]: max(0.0, xb[i]) for i in range(m) if basis[i] >= 0 and xb[i] > EPS}
+    best: list[Bin] | None = None
+    best_key = None
+    tried: set[tuple] = set()
+    for threshold in ROUNDINGS:
+        counts = {c: int(v) + (1 if v - int(v) >= threshold - EPS and threshold < 1 else 0) for c, v in x.items()}
+        key = tuple(sorted(counts.items()))
+        if key in tried:
+            continue
+        tried.add(key)
+        if late():
+            break
+        pools = [list(ms) for ms in kinds.members]
+        bins = []
+        for c, n in sorted(counts.items(), key=lambda t: -sum(a * u for a, u in zip(kinds.area, columns[t[0]][0]))):
+            for _ in range(n):
+                b = materialise(columns[c][1], pools, kinds.area)
+                if b[1]:
+                    bins.append(b)
+        rest = [i for pool in pools for i in pool]
+        if rest:
+            more = value_correction(items, until, clock, rng, 0, rest, 8)
+            if more is None:
+                break
+            bins += more
+        key2 = (len(bins), -sum(b[2] * b[2] for b in bins))
+        if best_key is None or key2 < best_key:
+            best, best_key = bins, key2
     return best

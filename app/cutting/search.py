@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from .guillotine import CHECK_EVERY, Bin, Deadline, Items, Packer, bin_items, copy_bin, fill_bin
-from .patterns import value_correction
+from .patterns import column_generation, value_correction
 
 Clock = Callable[[], float]  # seconds; time.monotonic, or time.thread_time for a CPU-time budget
 
@@ -117,7 +117,10 @@ FIT_TRIES = 8
 RESTARTS = 10
 MISFITS = 200_000  # item sets remembered as not fitting one bin
 MIN_COPIES = 2.0  # items per kind (size) on average from which board patterns pay
-PATTERN_SHARE = 0.35  # of the time left after the greedy portfolio, for value correction
+PATTERNS_SHARE = 0.4  # of the time left after the greedy portfolio, for boards from patterns
+PATTERN_SHARE = 0.7  # of that, for value correction (the rest for column generation)
+TURNED_START = 0.15  # of the time limit at most for each greedy start, to try both ways
+EACH_PATTERNS_SHARE = 0.25  # of the time left after both starts, for patterns in each way
 REPATTERN_SIZES = (2, 3, 3, 4, 5, 6)  # bins rebuilt together from patterns
 REPATTERN_ROUNDS = 6  # value correction rounds for them
 REPATTERN_SECONDS = 0.1  # at most
@@ -364,21 +367,62 @@ def _first_fit(packer: Packer, sequence: list[int], count: int,
     return bins
 
 
+def _better(a: list[Bin], b: list[Bin]) -> bool:
+    """Whether bins `a` use fewer bins than `b`, or as many with the items more crowded."""
+    return (len(a), -fill_score(a)) < (len(b), -fill_score(b))
+
+
+def _patterns_pay(items: Items) -> bool:
+    return len(items.sizes) >= MIN_COPIES * len(set(zip(items.sizes, items.rotatable)))
+
+
+def with_patterns(items: Items, best: list[Bin], lower: int, until: float, seed: int,
+                  clock: Clock) -> list[Bin]:
+    """`best`, or boards from patterns (value correction, then column generation over its
+    patterns) until `until` if they are better."""
+    if not _patterns_pay(items) or len(best) <= lower:
+        return best
+    pool: list = []
+    now = clock()
+    patterned = value_correction(items, now + (until - now) * PATTERN_SHARE, clock, random.Random(seed),
+                                 lower, pool=pool)
+    if patterned is not None and _better(patterned, best):
+        best = patterned
+    if len(best) > lower:
+        patterned = column_generation(items, until, clock, random.Random(seed), pool=pool)
+        if patterned is not None and _better(patterned, best):
+            best = patterned
+    return best
+
+
 def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
-              clock: Clock = time.monotonic) -> tuple[list[Bin], bool]:
+              clock: Clock = time.monotonic, turned: Items | None = None) -> tuple[list[Bin], bool, bool]:
     """Pack all items into as few bins as the search finds within `time_limit` seconds of `clock`;
-    also whether the time ran out before the greedy portfolio was through (a quick answer)."""
+    also whether the time ran out before the greedy portfolio was through (a quick answer) and
+    whether the bins are of `turned` (the same items with the first cuts the other way, tried
+    too when given and the greedy start was quick) rather than of `items`."""
     start = clock()
     deadline = start + time_limit
     best, order, complete = construct(items, lower, deadline, clock)
     if not complete:
-        return best, True
-    patterns_pay = len(items.sizes) >= MIN_COPIES * len(set(zip(items.sizes, items.rotatable)))
-    if patterns_pay and len(best) > lower:
-        patterned = value_correction(items, clock() + (deadline - clock()) * PATTERN_SHARE, clock,
-                                     random.Random(seed), lower)
-        if patterned is not None and (len(patterned), -fill_score(patterned)) < (len(best), -fill_score(best)):
-            best = patterned
+        return best, True, False
+    used_turned = False
+    if turned is not None and len(best) > lower and clock() - start < time_limit * TURNED_START:
+        other, other_order, other_complete = construct(turned, lower, clock() + time_limit * TURNED_START, clock)
+        if other_complete:
+            now = clock()
+            best = with_patterns(items, best, lower, now + (deadline - now) * EACH_PATTERNS_SHARE, seed, clock)
+            if len(best) > lower:
+                now = clock()
+                other = with_patterns(turned, other, lower, now + (deadline - now) * EACH_PATTERNS_SHARE / (
+                    1 - EACH_PATTERNS_SHARE), seed, clock)
+                if _better(other, best):
+                    best, order, items, used_turned = other, other_order, turned, True
+        else:
+            best = with_patterns(items, best, lower, clock() + (deadline - clock()) * PATTERNS_SHARE, seed, clock)
+    else:
+        best = with_patterns(items, best, lower, clock() + (deadline - clock()) * PATTERNS_SHARE, seed, clock)
+    patterns_pay = _patterns_pay(items)
     search = Search(items, order, random.Random(seed), clock)
     search.deadline = Deadline(clock, deadline)
     current = best
@@ -405,4 +449,4 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
                 current = search.repattern(current, 6, deadline)
                 if len(current) < len(best):
                     best = current
-    return best, False
+    return best, False, used_turned

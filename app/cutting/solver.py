@@ -25,7 +25,9 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
 
     Cuts are guillotine cuts in at most `max_stages` stages and the board's own `stages` (None:
     any guillotine sequence, what a panel saw cuts; the layouts then use up to four stages), the
-    first ones along the board's length unless `first_cut_along_length` is False. The search
+    first ones along the board's length unless `first_cut_along_length` is False (a preference
+    only at any depth: the optimiser also tries the first cuts the other way, as the saw may
+    turn the board, and keeps the way that needs fewer boards). The search
     stops at the proven lower bound or after `time_limit` seconds of `clock` (wall-clock time;
     time.thread_time budgets the CPU time of the optimising thread, as on a free core of a busy
     machine). Offcuts whose longer side reaches min_offcut[0] and shorter side min_offcut[1] are
@@ -106,14 +108,22 @@ def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_s
     limit cut the search short."""
     k = board.kerf
     units = [p for p in parts for _ in range(p.qty)]
-    sizes = tuple((p.length + k, p.width + k) if along_length else (p.width + k, p.length + k)
-                  for p in units)
-    length, width = board.usable_length + k, board.usable_width + k
-    items = Items(sizes, tuple(p.rotate for p in units), length if along_length else width,
-                  width if along_length else length, stacking=max_stages is None or max_stages >= 3,
-                  one_stack_per_strip=max_stages == 1, rows=max_stages is None or max_stages >= 4)
+
+    def model(along_length: bool) -> Items:
+        sizes = tuple((p.length + k, p.width + k) if along_length else (p.width + k, p.length + k)
+                      for p in units)
+        length, width = board.usable_length + k, board.usable_width + k
+        return Items(sizes, tuple(p.rotate for p in units), length if along_length else width,
+                     width if along_length else length, stacking=max_stages is None or max_stages >= 3,
+                     one_stack_per_strip=max_stages == 1, rows=max_stages is None or max_stages >= 4)
+
+    items = model(along_length)
     bound = lower_bound(items)
-    bins, timed_out = pack_bins(items, bound, time_limit, seed, clock)
+    # Any guillotine sequence: the first cuts may as well run the other way (the saw turns the board).
+    turned = model(not along_length) if max_stages is None else None
+    bins, timed_out, use_turned = pack_bins(items, bound, time_limit, seed, clock, turned)
+    if use_turned:
+        items, along_length = turned, not along_length
     bins.sort(key=lambda b: -b[2])
     bins[-1] = lowest_packing(items, bins[-1])
     layouts = []

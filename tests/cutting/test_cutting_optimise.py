@@ -58,6 +58,19 @@ def test_random_instances_give_valid_layouts(instance):
                         or o.y >= pl.y + pl.size_y or pl.y >= o.y + o.width)
 
 
+def test_any_cut_depth_turns_the_board_when_the_first_cuts_fit_better_across():
+    # Parts just over half and a third of the board's length: with any cut depth the first cuts
+    # may run across the board (the saw turns it), which the 4-stage mode, bound to first cuts
+    # along the length, cannot do.
+    board = Board("ЛДСП 16", 2800, 2070, trim=10, kerf=4)
+    parts = [Part("1", board.material, 1396, 925, qty=48), Part("2", board.material, 1772, 356, qty=53),
+             Part("3", board.material, 1196, 395, qty=30)]
+    free = optimise([board], parts, time_limit=1, clock=StepClock())
+    four = optimise([board], parts, time_limit=1, max_stages=4, clock=StepClock())
+    assert free.boards_used <= 24 < four.boards_used
+    validate_layouts(free.layouts, parts)
+
+
 def test_exact_tiling_with_kerf_and_trim_takes_one_board():
     # 2780×2050 usable: four 692 mm columns and two 1023 mm rows with 4 mm cuts between them.
     parts = [Part("7-1", CHIPBOARD.material, 692, 1023, qty=8, rotate=False)]
@@ -131,6 +144,18 @@ def test_one_dimensional_bound():
     assert one_dimensional_bound([7, 3, 3, 3], 10) == 2
     assert one_dimensional_bound([5, 5, 5, 5], 10) == 2
     assert one_dimensional_bound([], 10) == 0
+
+
+def test_copies_of_a_size_that_lie_one_way_bound_the_boards():
+    # 44 parts of 1212×605 (kerf included) on 2424×1814: two along and two across (1814 < 3×605),
+    # so at least 11 boards, which the optimiser reaches («меньше невозможно»); the area says 9.
+    items = Items(((1212, 605),) * 44, (False,) * 44, 2424, 1814)
+    assert lower_bound(items) == 11
+    board = Board("ЛДСП 16", 2440, 1830, trim=10, kerf=4)
+    result = optimise([board], [Part("1", board.material, 1208, 601, qty=44, rotate=False),
+                                Part("2", board.material, 335, 218, qty=17, rotate=False)],
+                      time_limit=1, clock=StepClock())
+    assert result.boards_used == 11 and result.optimal
 
 
 def test_big_items_each_need_a_bin():

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from app.cutting import Board, Layout, Part, Placement, validate_layouts
 from app.cutting.guillotine import Items, positions
-from app.cutting.patterns import knapsack, value_correction
+from app.cutting.patterns import column_generation, knapsack, value_correction
 from tests.bench.furniture_instances import BOARDS, cabinet_items
 
 
@@ -54,6 +54,31 @@ def test_pattern_boards_are_cuttable_within_the_stage_limit(seed, board_no, size
     validate_layouts(layouts, parts, stages)
     area = sum(w * h for w, h in items.sizes)
     assert len(bins) >= -(-area // (items.length * items.width))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 10**6), st.integers(0, 2), st.integers(1, 8), st.booleans(),
+       st.one_of(st.none(), st.integers(1, 4)))
+def test_column_generation_boards_are_cuttable_within_the_stage_limit(seed, board_no, sizes, rotate, stages):
+    items = furniture_items(seed, board_no, sizes, rotate, stages)
+    pool: list = []
+    value_correction(items, float("inf"), lambda: 0.0, random.Random(seed), 0, max_rounds=2, pool=pool)
+    bins = column_generation(items, float("inf"), lambda: 0.0, random.Random(seed), pool=pool)
+    board = Board("ЛДСП", items.length, items.width, trim=0, kerf=0)
+    parts = [Part(str(i), "ЛДСП", w, h, rotate=rotate) for i, (w, h) in enumerate(items.sizes)]
+    layouts = [Layout(board, [Placement(str(i), x, y, *items.sizes[i], rotated)
+                              for i, x, y, rotated in positions(b, items)]) for b in bins]
+    validate_layouts(layouts, parts, stages)
+    assert all(layout.placements for layout in layouts)
+
+
+def test_column_generation_mixes_patterns_to_few_boards():
+    # Two sizes on a 2734×1204 board (kerf included): strips of five 484×527 or two 1304×84 along
+    # the length. Boards of only one kind of strip need 4 + 3 = 7 boards; mixed boards, 6.
+    items = Items(((484, 527),) * 35 + ((1304, 84),) * 58, (False,) * 93, 2734, 1204)
+    bins = column_generation(items, float("inf"), lambda: 0.0, random.Random(0))
+    assert bins is not None and len(bins) == 6
+    assert sorted(i for b in bins for s in b[1] for t in s[2] for i, *_ in t[2]) == list(range(93))
 
 
 def test_value_correction_gives_up_at_the_deadline():
