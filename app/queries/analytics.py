@@ -62,7 +62,7 @@ def _check_day(value: object, key: str) -> None:
 
 
 def _check_moment(value: object, key: str) -> None:
-    if value is not None and not isinstance(value, datetime):
+    if value is not None and (not isinstance(value, datetime) or not FIRST_DAY <= value.date() <= LAST_DAY):
         _refuse(key, "нужны дата и время")
 
 

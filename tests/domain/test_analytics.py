@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from app.domain.errors import PermissionDeniedError
+from app.domain.errors import PermissionDeniedError, ValidationError
 from app.queries import analytics
 from app.queries.analytics import AnalyticsFilter
 from app.services import people as people_service
@@ -165,6 +165,16 @@ def test_the_period_is_whole_shop_local_days(db):
     one_day = AnalyticsFilter(date(2025, 6, 30), date(2025, 6, 30))
     assert [row.order_no for row in analytics.entered_deals(one_day, "new")] == [2]
     assert [(row.name, row.leads) for row in analytics.sources(JUNE)] == [("не указан", 2)]
+
+
+def test_a_bar_list_with_a_moment_out_of_range_is_refused_by_name(db):
+    history_deal(1, [("new", june(1, 10, 0))])
+    for start in (datetime(99, 1, 1), datetime(3000, 1, 1)):  # PostgreSQL rejected year 99 as a raw error
+        with pytest.raises(ValidationError) as refused:
+            analytics.entered_deals(JUNE, "new", start, datetime(2025, 7, 1))
+        assert refused.value.fields == ["analytics.date_from"] and "дата" in str(refused.value)
+    assert [row.order_no for row in analytics.entered_deals(JUNE, "new", datetime(2025, 5, 1),
+                                                            datetime(2025, 7, 1))] == [1]
 
 
 def test_filters_narrow_the_deals(staff):
