@@ -157,7 +157,7 @@ def matched_totals(db: peewee.Database, match: Match, stages: tuple[str, ...],
     key = _fill(db, match)
     remembered = getattr(db, "_deal_match_totals", None)
     if remembered is None or remembered[0] != key:
-        rows = _run(db, f"SELECT stage, COUNT(*), COALESCE(SUM(budget), 0) FROM {MATCH_TABLE} GROUP BY stage")
+        rows = _run(db, f"SELECT stage, COUNT(*), COALESCE(SUM(budget), 0) FROM {_matched_rows(db)} GROUP BY stage")
         remembered = db._deal_match_totals = (key, {stage: (count, int(budget)) for stage, count, budget in rows})
     return [(stage, *remembered[1][stage]) for stage in stages if stage in remembered[1]]
 
@@ -184,8 +184,18 @@ def ranked_matches(db: peewee.Database, match: Match, stages: tuple[str, ...], l
     marks = ", ".join("?" * len(stages))
     return db.connection().execute(
         f"SELECT id, stage, updated_at FROM (SELECT id, stage, updated_at, ROW_NUMBER() OVER (PARTITION BY stage "
-        f"ORDER BY updated_at DESC, id DESC) AS place FROM {MATCH_TABLE} WHERE stage IN ({marks})) WHERE place <= ?",
+        f"ORDER BY updated_at DESC, id DESC) AS place FROM {_matched_rows(db)} WHERE stage IN ({marks})) "
+        f"WHERE place <= ?",
         (*stages, limit)).fetchall()
+
+
+def _matched_rows(db: peewee.Database) -> str:
+    """SQLite: the match table's rows with their stage, budget and time: its own columns when the
+    filling read them (a short word was checked on each match's text), else the deals' (their ids only
+    come from the index: reading id, stage, budget and time into the table and grouping it cost more
+    than grouping the deals' rows straight)."""
+    return MATCH_TABLE if getattr(db, "_deal_match_rows", False) else (
+        f"(SELECT id, stage, budget, updated_at FROM deal NOT INDEXED WHERE id IN (SELECT id FROM {MATCH_TABLE}))")
 
 
 def _run(db: peewee.Database, sql: str, params=()) -> list[tuple]:
@@ -223,10 +233,15 @@ def _fill(db: peewee.Database, match: Match) -> tuple:
     connection.execute("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY, stage TEXT, "
                        "budget INTEGER, updated_at TEXT)")
     connection.execute(f"DELETE FROM {MATCH_TABLE}")
-    also = "".join(" AND instr(' ' || deal.search_text, ?) > 0" for _ in match.also)
-    connection.execute(f"INSERT INTO {MATCH_TABLE}(id, stage, budget, updated_at) SELECT deal.id, deal.stage, "
-                       f"deal.budget, deal.updated_at FROM {FTS_TABLE} JOIN deal ON deal.id = {FTS_TABLE}.rowid "
-                       f"WHERE {FTS_TABLE} MATCH ?{also}", (match.fts_query, *match.also))
+    if match.also:  # each match's text read: its stage, budget and time taken with it
+        also = "".join(" AND instr(' ' || deal.search_text, ?) > 0" for _ in match.also)
+        connection.execute(f"INSERT INTO {MATCH_TABLE}(id, stage, budget, updated_at) SELECT deal.id, deal.stage, "
+                           f"deal.budget, deal.updated_at FROM {FTS_TABLE} JOIN deal ON deal.id = {FTS_TABLE}.rowid "
+                           f"WHERE {FTS_TABLE} MATCH ?{also}", (match.fts_query, *match.also))
+    else:  # the index's ids alone: the totals read the rows once (as many lookups as filling them)
+        connection.execute(f"INSERT INTO {MATCH_TABLE}(id) SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
+                           (match.fts_query,))
+    db._deal_match_rows = bool(match.also)
     if match.order_no is not None:
         connection.execute(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id, stage, budget, updated_at) "
                            f"SELECT id, stage, budget, updated_at FROM deal WHERE order_no = ?", (match.order_no,))
