@@ -198,7 +198,7 @@ def totals(stages: tuple[str, ...], flt: BoardFilter = BoardFilter()) -> dict[st
         return {stage: Totals(*counted.get(stage, (0, 0))) for stage in stages}
     matched = _index_match(flt)
     if matched is not None:  # a text alone: grouped from the match table
-        rows = search_index.matched_totals(database.obj, matched, stages)
+        rows = search_index.matched_totals(database.obj, matched, stages, PAGE_SIZE)
         found = {stage: Totals(count, int(budget)) for stage, count, budget in rows}
         return {stage: found.get(stage, Totals()) for stage in stages}
     query = _where(_scanning(Deal.select(Deal.stage, pw.fn.COUNT(Deal.id), pw.fn.SUM(Deal.budget)), flt),

@@ -158,6 +158,32 @@ def test_a_searched_column_lists_its_matches_newest_change_first_page_after_page
     assert first == [made[0], made[-1], made[-2]]
 
 
+def test_the_first_pages_after_the_totals_of_a_search_are_each_columns_newest_matches(staff, fake_clock):
+    """As the board asks them: the totals of the visible stages, then the first pages of the columns
+    with matches (fewer rows than a page); then a column of another stage (read again, not missed)."""
+    made = []
+    for n in range(6):
+        made.append(new_deal(staff["manager"], f"Ярус {n}").id)
+        fake_clock.advance(timedelta(minutes=1))
+    board_moves.move_many(made[:3], "first_contact", staff["manager"])
+    fake_clock.advance(timedelta(minutes=1))
+    board_moves.move_many([made[0]], "design_agreement", staff["manager"])
+    flt = BoardFilter(text="ярус")
+
+    def newest(stage: str, limit: int) -> list[int]:
+        query = Deal.select(Deal.id).where(Deal.stage == stage).order_by(Deal.updated_at.desc(), Deal.id.desc())
+        return [deal.id for deal in query.limit(limit)]
+
+    totals = bq.totals(("new", "first_contact", "won"), flt)
+    assert totals == {"new": bq.Totals(3, 0), "first_contact": bq.Totals(2, 0), "won": bq.Totals()}
+    pages = bq.first_pages([("new",), ("first_contact",), ("won",)], flt, limit=2, found=totals)
+    assert [ids for ids, _ in pages] == [newest("new", 2), newest("first_contact", 2), []]
+    assert pages[0][1] is not None and pages[2][1] is None
+    (ids, _), = bq.first_pages([("design_agreement", "first_contact")], flt, limit=5)
+    assert ids == [made[0], *newest("first_contact", 5)]
+    assert bq.totals(("design_agreement",), flt) == {"design_agreement": bq.Totals(1, 0)}
+
+
 def test_a_search_inside_a_transaction_sees_its_writes_and_nothing_after_a_rollback(staff, maria):
     assert counted("ярус") == {"new": bq.Totals(1, 0)}
     with database.atomic() as transaction:
