@@ -154,6 +154,13 @@ def raw_fetch(url: str, stages: list[str]) -> float:
     cursor = raw.cursor()
     cursor.execute("SELECT stage, COUNT(id), SUM(budget) FROM deal GROUP BY stage")
     cursor.fetchall()
+    raw_first_pages(cursor, mark, stages)
+    raw.close()
+    return time.perf_counter() - started
+
+
+def raw_first_pages(cursor, mark: str, stages) -> None:
+    """Read each of ``stages``' first page of cards with their open tasks by plain SQL."""
     for stage in stages:
         cursor.execute(
             "SELECT d.id, d.order_no, d.name, c.full_name, d.budget, d.stage, d.created_at, "
@@ -164,8 +171,6 @@ def raw_fetch(url: str, stages: list[str]) -> float:
             cursor.execute(f"SELECT deal_id, due_at, all_day FROM task WHERE done_at IS NULL AND deal_id IN "
                            f"({','.join(str(i) for i in ids)})")
             cursor.fetchall()
-    raw.close()
-    return time.perf_counter() - started
 
 
 def raw_filter_ms(url: str, words: list[str]) -> float:
@@ -241,15 +246,7 @@ def raw_move_ms(url: str, deal_ids: list[int], stages: tuple[str, str]) -> float
             cursor.execute("COMMIT")
             cursor.execute(f"SELECT stage, deals, budget FROM stage_total WHERE stage IN ({mark}, {mark})", stages)
             cursor.fetchall()
-            for stage in stages:
-                cursor.execute(f"SELECT d.id, d.order_no, d.name, c.full_name, d.budget, d.stage, d.created_at, "
-                               f"d.stage_entered_at, d.version FROM deal d LEFT JOIN contact c ON d.contact_id = c.id "
-                               f"WHERE d.stage = {mark} ORDER BY d.updated_at DESC, d.id DESC LIMIT 40", (stage,))
-                ids = [row[0] for row in cursor.fetchall()]
-                if ids:
-                    cursor.execute(f"SELECT deal_id, due_at, all_day FROM task WHERE done_at IS NULL AND deal_id IN "
-                                   f"({','.join(str(i) for i in ids)})")
-                    cursor.fetchall()
+            raw_first_pages(cursor, mark, stages)
             times.append((time.perf_counter() - began) * 1000)
     raw.close()
     return statistics.median(times)

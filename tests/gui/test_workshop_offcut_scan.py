@@ -28,6 +28,16 @@ def _scan(qtbot, terminal, text: str) -> None:
     qtbot.keyClick(terminal.scan, Qt.Key.Key_Return)
 
 
+def _active_terminal(qtbot, staff):
+    """The production chief's workshop terminal, shown at 1366×768 and active (the keyboard's focus counts)."""
+    window = open_window(qtbot, staff["chief"], "workshop")
+    window.resize(1366, 768)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window.screen_widget("workshop")
+
+
 def test_codes_read_as_a_scanner_types_them():
     assert parse_offcut_code(offcut_code(7)) == 7
     assert [parse_offcut_code(t) for t in ("oc 12", "ОС12", "ЩС12", "OC-0012", " OC12 ")] == [12] * 5
@@ -86,12 +96,7 @@ def test_used_written_off_and_unknown_offcuts_are_said_so(qtbot, staff, no_dialo
 
 def test_typing_while_the_offcut_shows_goes_into_the_scan_field(qtbot, staff, no_dialogs):
     stored, = cut(staff, sheet_with(staff, 2))
-    window = open_window(qtbot, staff["chief"], "workshop")
-    window.resize(1366, 768)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    terminal = window.screen_widget("workshop")
+    terminal = _active_terminal(qtbot, staff)
     _scan(qtbot, terminal, offcut_code(stored.number))
     assert terminal.offcut_bar.isVisible() and terminal.scan.hasFocus()
     terminal.offcut_bar.close_button.setFocus()
@@ -107,12 +112,7 @@ def test_the_next_label_scanned_while_the_list_has_the_focus_goes_into_the_scan_
     first = at_stage(staff["manager"], "sawing")
     second = at_stage(staff["manager"], "sawing")
     stored, = cut(staff, sheet_with(staff, 2))
-    window = open_window(qtbot, staff["chief"], "workshop")
-    window.resize(1366, 768)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    terminal = window.screen_widget("workshop")
+    terminal = _active_terminal(qtbot, staff)
     _scan(qtbot, terminal, f"{first.order_no:06d}")
     assert terminal.table.hasFocus() and terminal.current_row().deal_id == first.id
     qtbot.keyClicks(QApplication.focusWidget(), f"{second.order_no:06d}")  # the scanner types into the list
