@@ -14,7 +14,7 @@ Pure Python, no database. A layout too complex for the search's budget keeps the
 from __future__ import annotations
 
 from .model import Layout, Offcut, stage_limit
-from .validate import Rect, _cuttable, _split, _trimmable
+from .validate import Rect, cuttable, split_groups, trimmable
 
 BUDGET = 60_000  # ways of cutting a region weighed for one layout (about 0.1 s); past it a narrower
 # search (neighbouring groups never share a band) and then the solver's own pieces are kept
@@ -46,7 +46,7 @@ def merged_offcuts(layout: Layout, min_offcut: tuple[int, int], max_stages: int 
             continue  # the search's budget kept it from the solver's own cuts, or it keeps less
         # a piece may be the waste a part's last trim cut takes off, one stage past the saw's limit
         stages = limit + 1 if limit is not None else 2 * (len(rects) + len(pieces)) + 2
-        if _cuttable(rects + list(pieces), region, board.kerf, 1, stages, 0):  # never what the saw cannot cut
+        if cuttable(rects + list(pieces), region, board.kerf, 1, stages, 0):  # never what the saw cannot cut
             return [Offcut(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in pieces]
     return list(layout.offcuts)
 
@@ -162,12 +162,12 @@ class _Search:
         if not inside:
             return self._piece(region)
         best: Result | None = None
-        if len(inside) == 1 and _trimmable(inside[0], region, stage, self.max_stages, axis):
+        if len(inside) == 1 and trimmable(inside[0], region, stage, self.max_stages, axis):
             best = self._trimmed(region, inside[0])  # the part alone, its waste trimmed off
         if stage > self.max_stages:
             return best
         c = 1 - axis  # the coordinate this stage's cuts separate: 1 (y) when they run along x
-        groups = [(min(r[c] for r in g), max(r[c + 2] for r in g)) for g in _split(inside, c, self.kerf)]
+        groups = [(min(r[c] for r in g), max(r[c + 2] for r in g)) for g in split_groups(inside, c, self.kerf)]
         banded = self._bands(region, inside, groups, c, stage, axis, passed)
         if banded is not None and (best is None or banded[0] > best[0]):
             best = banded

@@ -47,7 +47,7 @@ def validate_layout(layout: Layout, parts_by_id: dict[str, Part], max_stages: in
     _check_spacing(rects, layout.placements, board.kerf, where)
     region = (board.trim, board.trim, board.length - board.trim, board.width - board.trim)
     stages = len(rects) * 2 + 2 if max_stages is None else max_stages
-    if not _cuttable(rects, region, board.kerf, 1, stages, 0 if first_cut_along_length else 1):
+    if not cuttable(rects, region, board.kerf, 1, stages, 0 if first_cut_along_length else 1):
         raise InvalidLayoutError(f"{where}: раскрой нельзя выполнить сквозными резами"
                                  + ("" if max_stages is None else f" за {max_stages} этапа"))
 
@@ -78,32 +78,32 @@ def _check_spacing(rects: list[Rect], placements: list[Placement], kerf: int, wh
                     raise InvalidLayoutError(f"{where}: между деталями {names} меньше пропила {kerf} мм")
 
 
-def _cuttable(rects: list[Rect], region: Rect, kerf: int, stage: int, max_stages: int, axis: int) -> bool:
+def cuttable(rects: list[Rect], region: Rect, kerf: int, stage: int, max_stages: int, axis: int) -> bool:
     """Whether `rects` can be cut out of `region` with edge-to-edge cuts, starting at `stage` with
     cuts across `axis` (0: cuts run along x, separating by y; 1: the other way). A last trim cut
     (one part, only waste besides) may come after the final stage, as in non-exact staged cutting."""
     if not rects:
         return True
     if len(rects) == 1:
-        return _trimmable(rects[0], region, stage, max_stages, axis)
+        return trimmable(rects[0], region, stage, max_stages, axis)
     if stage > max_stages:
         return False
-    groups = _split(rects, 1 - axis, kerf)
+    groups = split_groups(rects, 1 - axis, kerf)
     if len(groups) == 1:
-        if len(_split(rects, axis, kerf)) == 1:
+        if len(split_groups(rects, axis, kerf)) == 1:
             return False  # no edge-to-edge cut either way: not guillotine
-        return _cuttable(rects, region, kerf, stage + 1, max_stages, 1 - axis)
+        return cuttable(rects, region, kerf, stage + 1, max_stages, 1 - axis)
     lo = 1 if axis == 0 else 0
     for group in groups:
         start = min(r[lo] for r in group)
         end = max(r[lo + 2] for r in group)
         sub = (region[0], start, region[2], end) if axis == 0 else (start, region[1], end, region[3])
-        if not _cuttable(group, sub, kerf, stage + 1, max_stages, 1 - axis):
+        if not cuttable(group, sub, kerf, stage + 1, max_stages, 1 - axis):
             return False
     return True
 
 
-def _trimmable(rect: Rect, region: Rect, stage: int, max_stages: int, axis: int) -> bool:
+def trimmable(rect: Rect, region: Rect, stage: int, max_stages: int, axis: int) -> bool:
     """Cuts still needed to free one part from waste, at most one stage past the limit."""
     needed = stage - 1
     for turn in range(2):
@@ -114,7 +114,7 @@ def _trimmable(rect: Rect, region: Rect, stage: int, max_stages: int, axis: int)
     return needed <= max_stages + 1
 
 
-def _split(rects: list[Rect], coord: int, kerf: int) -> list[list[Rect]]:
+def split_groups(rects: list[Rect], coord: int, kerf: int) -> list[list[Rect]]:
     """Groups of rects separable by cuts across coordinate `coord` (0: x, 1: y) with `kerf` room."""
     ordered = sorted(rects, key=lambda r: r[coord])
     groups = [[ordered[0]]]

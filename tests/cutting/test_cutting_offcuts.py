@@ -7,7 +7,7 @@ import pytest
 
 from app.cutting import Board, Layout, Offcut, Part, Placement, optimise
 from app.cutting.offcuts import merged_offcuts
-from app.cutting.validate import _cuttable
+from app.cutting.validate import cuttable
 
 MIN = (300, 100)
 
@@ -40,7 +40,7 @@ def _check(layout: Layout, pieces: list[Offcut], minimum=MIN) -> None:
         assert all(_apart(r, q, board.kerf) for q in rects[n + 1:]), "two pieces overlap"
     stages = board.stages + 1 if board.stages else 2 * (len(parts) + len(rects)) + 2
     region = (board.trim, board.trim, board.length - board.trim, board.width - board.trim)
-    assert _cuttable(parts + rects, region, board.kerf, 1, stages, 0), "the pieces cannot be cut out"
+    assert cuttable(parts + rects, region, board.kerf, 1, stages, 0), "the pieces cannot be cut out"
     assert _useful_area(pieces, minimum) >= _useful_area(layout.offcuts, minimum)
 
 
