@@ -5,7 +5,9 @@ Input: ``{"boards": [{"material", "length", "width", "trim", "kerf", "stages"}],
 without "boards" the default material table is used. "stages" (per board, or for all) limits the
 cut depth to that many stages; null or absent: any guillotine sequence. A material may have boards
 of several sizes, each with "count" (null: unlimited) and "cost" (per board; the output adds
-"cost" per layout and in total). Bad input prints a Russian message, exit code 2.
+"cost" per layout and in total). "offcuts" per layout are the waste re-cut as the largest pieces
+the saw can cut out that reach "min_offcut" (as «Раскроено» offers them). Bad input prints a
+Russian message, exit code 2.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from typing import Any
 from .errors import CuttingInputError
 from .materials import DEFAULT_BOARDS
 from .model import Board, CuttingResult, Part
-from .solver import optimise
+from .offcuts import merged_offcuts
+from .solver import MIN_OFFCUT, optimise
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             data = json.load(f, parse_constant=_no_constant)
         boards, parts, options = parse_input(data)
         result = optimise(boards, parts, **options)
+        _merge_offcuts(result, options)
     except OSError as e:
         print(f"Не удалось прочитать файл {args[0]}: {e.strerror}", file=sys.stderr)
         return 2
@@ -50,6 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     json.dump(result_to_json(result), sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0
+
+
+def _merge_offcuts(result: CuttingResult, options: dict[str, Any]) -> None:
+    """Each layout's waste as the largest pieces the saw can cut out, as the cut sheet offers them."""
+    minimum = options.get("min_offcut", MIN_OFFCUT)
+    for layout in result.layouts:
+        layout.offcuts = merged_offcuts(layout, minimum, options.get("max_stages"))
 
 
 def parse_input(data: Any) -> tuple[list[Board], list[Part], dict[str, Any]]:

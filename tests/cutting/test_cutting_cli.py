@@ -54,3 +54,16 @@ def test_malformed_field_is_reported(tmp_path):
     proc = run(tmp_path, {"parts": [{"id": "9-1", "material": "ЛДСП 16", "length": "длинная",
                                      "width": 300}]})
     assert proc.returncode == 2 and "9-1" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_offcuts_are_the_merged_pieces_the_saw_can_cut(tmp_path):
+    """Three parts stacked at the board's end leave one 1308×2050 piece beside them, not the
+    optimiser's three 1308×453 strips: the JSON lists the offcuts as «Раскроено» offers them."""
+    data = {"boards": [{"material": "ЛДСП", "length": 2800, "width": 2070, "trim": 10, "kerf": 4}],
+            "parts": [{"id": "1", "material": "ЛДСП", "length": 1468, "width": 453, "qty": 3, "rotate": False}],
+            "time_limit": 0.5, "min_offcut": [300, 100]}
+    proc = run(tmp_path, data)
+    assert proc.returncode == 0, proc.stderr
+    layout, = json.loads(proc.stdout)["layouts"]
+    sizes = sorted(((o["length"], o["width"]) for o in layout["offcuts"]), reverse=True)
+    assert sizes == [(1468, 679), (1308, 2050)]
