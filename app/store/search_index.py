@@ -111,6 +111,14 @@ class Match:
     order_no: int | None = None
     also: tuple[str, ...] = ()
 
+    def narrows(self, other: "Match") -> bool:
+        """Whether every deal this finds is one ``other`` finds (a text typed further: «ива» after
+        «ив», «ярус д» after «ярус»): each of ``other``'s patterns is inside one of these, and no
+        order number of its own."""
+        mine = self.patterns + self.also
+        return self.order_no is None and all(any(pattern in longer for longer in mine)
+                                             for pattern in other.patterns + other.also)
+
     @property
     def fts_query(self) -> str:
         return " AND ".join(fts_phrase(pattern) for pattern in self.patterns)
@@ -133,10 +141,13 @@ class Match:
 # every other PC polls). The board asks several queries of one search in a row (totals, the pages of
 # the columns), and the search field re-applies what is typed: the table is reused while nothing has
 # been written since it was filled (this connection's ``total_changes`` and the file's
-# ``data_version``), so its stages, budgets and times are the deals' own. PostgreSQL keeps no table:
-# the totals and first pages of the search typed last are read in one statement and remembered while
-# the shop's change counter (advanced by every committed write) stays. Inside a transaction neither is
-# used (a rollback would undo what they were read from): the callers ask the index directly then.
+# ``data_version``), so its stages, budgets and times are the deals' own. Typed further with nothing
+# written in between («ива» after «ив»), a search that finds as many deals as the previous one finds
+# the same deals: their totals are kept rather than grouped again (a lookup of every match's row).
+# PostgreSQL keeps no table: the totals and first pages of the search typed last are read in one
+# statement and remembered while the shop's change counter (advanced by every committed write) stays.
+# Inside a transaction neither is used (a rollback would undo what they were read from): the callers
+# ask the index directly then.
 
 
 def matching_ids(db: peewee.Database, match: Match) -> str:
@@ -245,8 +256,18 @@ def _fill(db: peewee.Database, match: Match) -> tuple:
     if match.order_no is not None:
         connection.execute(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id, stage, budget, updated_at) "
                            f"SELECT id, stage, budget, updated_at FROM deal WHERE order_no = ?", (match.order_no,))
-    db._deal_match_key = key = (*key[:3], connection.total_changes)
-    return key
+    count = connection.execute(f"SELECT COUNT(*) FROM {MATCH_TABLE}").fetchone()[0]
+    previous, previous_count = getattr(db, "_deal_match_key", None), getattr(db, "_deal_match_count", None)
+    db._deal_match_key = filled = (*key[:3], connection.total_changes)
+    db._deal_match_count = count
+    totals = getattr(db, "_deal_match_totals", None)
+    if (present and previous is not None and previous[0] is connection and previous[2:] == key[2:]
+            and totals is not None and totals[0] == previous and count == previous_count
+            and match.narrows(previous[1])):
+        # typed further, nothing written since: the deals found are a part of the previous ones,
+        # as many, so the same deals, with the same totals
+        db._deal_match_totals = (filled, totals[1])
+    return filled
 
 
 def _found_postgres(db: peewee.Database, match: Match, stages: tuple[str, ...], page_rows: int) -> tuple:
