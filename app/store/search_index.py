@@ -69,6 +69,17 @@ def _build_postgres(db: peewee.Database) -> bool:
     return True
 
 
+ROWS_INDEX = "deal_search_rows"
+
+
+def build_rows(db: peewee.Database) -> None:
+    """SQLite: the deals' (id, stage, budget, updated_at) in an index of their own, what the board
+    reads of each match: a few pages for all deals, where looking up each match's row in the deal
+    table visits most of its pages (a common word matches 20,000 deals at 100,000)."""
+    if not _is_postgres(db):
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {ROWS_INDEX} ON deal (id, stage, budget, updated_at)")
+
+
 def available(db: peewee.Database) -> bool:
     """Whether ``db`` has the search index (remembered on the connection object)."""
     known = getattr(db, "_deal_search_index", None)
@@ -202,11 +213,12 @@ def ranked_matches(db: peewee.Database, match: Match, stages: tuple[str, ...], l
 
 def _matched_rows(db: peewee.Database) -> str:
     """SQLite: the match table's rows with their stage, budget and time: its own columns when the
-    filling read them (a short word was checked on each match's text), else the deals' (their ids only
-    come from the index: reading id, stage, budget and time into the table and grouping it cost more
-    than grouping the deals' rows straight)."""
+    filling read them (a short word was checked on each match's text), else the deals' from their
+    index of these columns (``build_rows``; the ids only come from the substring index: reading id,
+    stage, budget and time into the table and grouping it cost more than grouping them straight)."""
     return MATCH_TABLE if getattr(db, "_deal_match_rows", False) else (
-        f"(SELECT id, stage, budget, updated_at FROM deal NOT INDEXED WHERE id IN (SELECT id FROM {MATCH_TABLE}))")
+        f"(SELECT id, stage, budget, updated_at FROM deal INDEXED BY {ROWS_INDEX} "
+        f"WHERE id IN (SELECT id FROM {MATCH_TABLE}))")
 
 
 def _run(db: peewee.Database, sql: str, params=()) -> list[tuple]:
