@@ -184,9 +184,10 @@ def _m018_stage_stay_days(db: peewee.Database) -> None:
         model._schema.create_indexes(safe=True)
 
 
-def _m019_search_rows(db: peewee.Database) -> None:
-    """The board's search at 100,000 deals: what it reads of each match, in an index of its own."""
-    search_index.build_rows(db)
+def _m019_search_words(db: peewee.Database) -> None:
+    """The board's search at 100,000 deals: a one-letter word found through the index, what the
+    search reads of each match in an index of its own."""
+    search_index.rebuild(db)
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
@@ -197,7 +198,7 @@ MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task
                                                        _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts,
                                                        _m015_mail_replies, _m016_banding_types,
                                                        _m017_stage_stay_end, _m018_stage_stay_days,
-                                                       _m019_search_rows]
+                                                       _m019_search_words]
 
 
 def latest() -> int:

@@ -235,3 +235,15 @@ def test_a_change_between_two_keystrokes_is_seen_by_the_second(staff, maria, db_
     with second_connection(db_url):
         deals.update_deal(maria.id, staff["manager"], {"budget": "2 000"})
     assert counted("ярус вос") == {"first_contact": bq.Totals(1, 2_000_00)} and found("ярус вос") == {maria.id}
+
+
+def test_a_one_letter_word_finds_every_deal_with_a_word_starting_with_it(staff, maria):
+    """Through the index as a scan would: a word anywhere, the first («7…» of the order number) and the
+    last («Замок с») too, and the order number of a lone digit."""
+    last = new_deal(staff["manager"], "Замок с")
+    assert found("с") == {maria.id, last.id}  # «срочно», «с»
+    assert found("ю") == {maria.id} and found("ж") == set() and found("м") == {maria.id}
+    for text in ("с", "м", "в", "д", "ж", "3", "9", "с м", "в с", str(maria.order_no)[:1]):
+        assert shown(text) == shown_afresh(text), text
+    deals.update_deal(last.id, staff["manager"], {"name": "Замок"})
+    assert found("с") == {maria.id}
