@@ -17,6 +17,8 @@ as an import does. The measuring process then opens it:
   time of each word only (nothing of it read or painted before);
   raw_filter_ms: the same matching rows read by raw SQL through the same index (the raw count per
   stage and the first page per stage); filter_phone_ms: phone fragments («6789», «67-89», …);
+  filter_typing_ms: median time of one keystroke typing ``TYPED`` letter by letter (a search at every
+  letter, the first one a one-letter word; _max_ms: the slowest keystroke);
 - totals_ms: the unfiltered column totals (maintained counters); totals_scan_ms: the same totals
   by GROUP BY over the covering (stage, budget) index, the alternative measured against them;
 - reminder_counts_ms: the tray's due/overdue counts of a manager who sees every open task;
@@ -277,6 +279,7 @@ def raw_counts_ms(url: str, user_id: int) -> float:
 
 WORDS = ["иванова", "ярус", "8 (912) 345-67-89", "замок с", "мия", "срочно", "орлова анна", ""]
 PHONE_FRAGMENTS = ["6789", "67-89", "345-67-89", "912 34"]
+TYPED = ["иванова", "замок с", "орлова анна"]  # typed letter by letter, each text searched at every letter
 
 
 def measure(url: str, settings_path: Path, deals_count: int, search_only: bool = False) -> dict:
@@ -327,6 +330,15 @@ def measure(url: str, settings_path: Path, deals_count: int, search_only: bool =
         return times, cpu
 
     (filter_times, filter_cpu), (phone_times, _) = typed(WORDS), typed(PHONE_FRAGMENTS)
+    letter_times, letter_cpu = [], []
+    for text in TYPED:
+        for end in range(1, len(text) + 1):
+            began, cpu_began = time.perf_counter(), time.process_time()
+            board.set_filter(BoardFilter(text=text[:end]))
+            app.processEvents()
+            letter_times.append((time.perf_counter() - began) * 1000)
+            letter_cpu.append((time.process_time() - cpu_began) * 1000)
+        board.set_filter(BoardFilter())
     raw_filter = raw_filter_ms(url, ["иванова", "ярус", "79123456789", "мия", "срочно", "6789"])
     backend = database.obj.__class__.__name__
     figures = {
@@ -340,6 +352,9 @@ def measure(url: str, settings_path: Path, deals_count: int, search_only: bool =
         "filter_first_ms": round(statistics.median(first_times), 1),
         "filter_first_cpu_ms": round(statistics.median(first_cpu), 1),
         "filter_phone_ms": round(statistics.median(phone_times), 1),
+        "filter_typing_ms": round(statistics.median(letter_times), 1),
+        "filter_typing_max_ms": round(max(letter_times), 1),
+        "filter_typing_cpu_ms": round(statistics.median(letter_cpu), 1),
         "raw_filter_ms": round(raw_filter, 1),
         "ratio_filter_to_raw": round(statistics.median(filter_times) / raw_filter, 1),
     }
