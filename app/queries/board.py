@@ -97,12 +97,13 @@ def _order_no(terms: list[str]) -> int | None:
 
 def _index_match_of(terms: list[str]) -> search_index.Match | None:
     """What the substring index finds for ``terms`` (their long patterns, checked for the short ones
-    on the deals found, or the order number), when the database has the index and a pattern is long."""
+    on the deals found, or the order number), when the database has the index and a pattern is long;
+    on SQLite, a short one alone too (a one-letter word, see app.store.search_index)."""
     if not search_index.available(database.obj):
         return None
     patterns = [_pattern(term) for term in terms]
     long = tuple(pattern for pattern in patterns if len(pattern) >= search_index.MIN_INDEXED)
-    if not long:
+    if not long and is_postgres():
         return None
     short = tuple(pattern for pattern in patterns if len(pattern) < search_index.MIN_INDEXED)
     return search_index.Match(long, _order_no(terms), short)
@@ -121,7 +122,8 @@ def _index_match(flt: BoardFilter) -> search_index.Match | None:
 def text_condition(text: str) -> pw.Expression | None:
     """The deals matching every word of ``text``; a lone number of up to 4 digits is also an order
     number. Patterns of 3+ characters go through the substring index where the database has it;
-    a one-character word is then checked on the deals they found (alone, it is a scan)."""
+    a one-character word is then checked on the deals they found (alone, it is a scan), except on
+    SQLite outside a transaction, where the index's terms find it too (the match table)."""
     terms = search_terms(text)
     if not terms:
         return None

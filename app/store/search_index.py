@@ -3,7 +3,9 @@
 SQLite: an FTS5 table with the trigram tokenizer (``deal_search``, contentless), kept in step by
 triggers on ``deal`` in the same transaction as any write. PostgreSQL: a ``pg_trgm`` GIN index on
 the same text (the database keeps it in step itself). Both index ``' ' || search_text`` so that a
-two-character word start (« ив») is a three-character pattern the index can serve. Where neither
+two-character word start (« ив») is a three-character pattern the index can serve; SQLite's ends with
+a space too, so that a one-letter word start (« и») is the start of some three-character pattern in
+every text that has it, even as its last word (« и », « ив», … found in the index's terms). Where neither
 is available (an SQLite built without FTS5/trigram, a server without ``pg_trgm``) the search stays
 a plain scan and finds the same deals.
 """
@@ -18,18 +20,25 @@ from app.store.tracked_db import CHANGES, COUNTER_TABLE
 FTS_TABLE = "deal_search"
 PG_INDEX = "deal_search_trgm"
 MIN_INDEXED = 3  # trigrams: a pattern shorter than this cannot use the index
+TERMS_TABLE = "temp.deal_search_terms"  # the index's terms (trigrams), an fts5vocab table of the connection
+
+
+def _padded(text: str) -> str:
+    """What SQLite's index holds of the search text ``text`` (an SQL expression): it between spaces."""
+    return f"' ' || {text} || ' '"
+
 
 _SQLITE_TRIGGERS = (
     f"""CREATE TRIGGER IF NOT EXISTS deal_search_insert AFTER INSERT ON deal BEGIN
-      INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, ' ' || new.search_text);
+      INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, {_padded('new.search_text')});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS deal_search_delete AFTER DELETE ON deal BEGIN
-      INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, ' ' || old.search_text);
+      INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, {_padded('old.search_text')});
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS deal_search_update AFTER UPDATE OF search_text ON deal
     WHEN old.search_text IS NOT new.search_text BEGIN
-      INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, ' ' || old.search_text);
-      INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, ' ' || new.search_text);
+      INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, {_padded('old.search_text')});
+      INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, {_padded('new.search_text')});
     END""",
 )
 
@@ -53,7 +62,7 @@ def _build_sqlite(db: peewee.Database) -> bool:
             db.execute_sql(f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(text, content='', tokenize='trigram')")
     except peewee.OperationalError:  # no FTS5 or no trigram tokenizer (SQLite < 3.34)
         return False
-    db.execute_sql(f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, ' ' || search_text FROM deal")
+    db.execute_sql(f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT id, {_padded('search_text')} FROM deal")
     for statement in _SQLITE_TRIGGERS:
         db.execute_sql(statement)
     return True
@@ -67,6 +76,24 @@ def _build_postgres(db: peewee.Database) -> bool:
         return False  # not installed on the server, or no right to create it
     db.execute_sql(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON deal USING gin ((' ' || search_text) gin_trgm_ops)")
     return True
+
+
+ROWS_INDEX = "deal_search_rows"
+
+
+def rebuild(db: peewee.Database) -> None:
+    """SQLite: the index built again as ``build`` makes it now (the text between spaces; it was
+    only preceded by one), and the deals' (id, stage, budget, updated_at) in an index of their own,
+    what the board reads of each match: a few pages for all deals, where looking up each match's row
+    in the deal table visits most of its pages (a common word matches 20,000 deals at 100,000)."""
+    if _is_postgres(db):
+        return
+    if db.table_exists(FTS_TABLE):
+        for trigger in ("deal_search_insert", "deal_search_delete", "deal_search_update"):
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+        db.execute_sql(f"DROP TABLE {FTS_TABLE}")
+        build(db)
+    db.execute_sql(f"CREATE INDEX IF NOT EXISTS {ROWS_INDEX} ON deal (id, stage, budget, updated_at)")
 
 
 def available(db: peewee.Database) -> bool:
@@ -104,12 +131,21 @@ MATCH_TABLE = "temp.deal_match"
 @dataclass(frozen=True)
 class Match:
     """What the index is asked: the deals whose padded search text contains every one of
-    ``patterns`` (3+ characters, found through the index) and every one of ``also`` (shorter:
-    checked on the deals found), or whose order number is ``order_no``."""
+    ``patterns`` (3+ characters, found through the index) and every one of ``also`` (shorter: on
+    PostgreSQL checked on the deals found, on SQLite found through the index's terms too), or whose
+    order number is ``order_no``."""
 
     patterns: tuple[str, ...]
     order_no: int | None = None
     also: tuple[str, ...] = ()
+
+    def narrows(self, other: "Match") -> bool:
+        """Whether every deal this finds is one ``other`` finds (a text typed further: «ива» after
+        «ив», «ярус д» after «ярус»): each of ``other``'s patterns is inside one of these, and no
+        order number of its own."""
+        mine = self.patterns + self.also
+        return self.order_no is None and all(any(pattern in longer for longer in mine)
+                                             for pattern in other.patterns + other.also)
 
     @property
     def fts_query(self) -> str:
@@ -127,16 +163,18 @@ class Match:
         return condition, params
 
 
-# The match table (SQLite): the deals of the search typed last, with what the board reads of them,
-# filled once per search in a temporary table of the connection (not a change of the shop: written
-# straight on the connection, not through the database object, which would advance the change counter
-# every other PC polls). The board asks several queries of one search in a row (totals, the pages of
-# the columns), and the search field re-applies what is typed: the table is reused while nothing has
-# been written since it was filled (this connection's ``total_changes`` and the file's
-# ``data_version``), so its stages, budgets and times are the deals' own. PostgreSQL keeps no table:
-# the totals and first pages of the search typed last are read in one statement and remembered while
-# the shop's change counter (advanced by every committed write) stays. Inside a transaction neither is
-# used (a rollback would undo what they were read from): the callers ask the index directly then.
+# The match table (SQLite): the ids of the deals of the search typed last, filled once per search in
+# a temporary table of the connection (not a change of the shop: written straight on the connection,
+# not through the database object, which would advance the change counter every other PC polls). The
+# board asks several queries of one search in a row (totals, the pages of the columns), and the
+# search field re-applies what is typed: the table is reused while nothing has been written since it
+# was filled (this connection's ``total_changes`` and the file's ``data_version``), so its deals are
+# the ones the search finds now. Typed further with nothing written in between («ива» after «ив»), a
+# search that finds as many deals as the previous one finds the same deals: their totals are kept
+# rather than grouped again (a lookup of every match). PostgreSQL keeps no table: the totals and
+# first pages of the search typed last are read in one statement and remembered while the shop's
+# change counter (advanced by every committed write) stays. Inside a transaction neither is used (a
+# rollback would undo what they were read from): the callers ask the index directly then.
 
 
 def matching_ids(db: peewee.Database, match: Match) -> str:
@@ -148,8 +186,8 @@ def matching_ids(db: peewee.Database, match: Match) -> str:
 def matched_totals(db: peewee.Database, match: Match, stages: tuple[str, ...],
                    page_rows: int = 40) -> list[tuple[str, int, int]]:
     """(stage, deals, budget) of the deals ``match`` finds, per stage of ``stages``. SQLite: grouped
-    from the match table, which holds each match's stage and budget (read from ``deal`` once, when
-    it was filled, instead of one row lookup per match each time), once per filling. PostgreSQL:
+    from the match table's deals (their stages and budgets from the index of these columns), once per
+    filling (or kept from the previous one, see the match table above). PostgreSQL:
     read with the first ``page_rows`` of each stage in one statement (see ``matched_pages``)."""
     if _is_postgres(db):
         found = _found_postgres(db, match, stages, page_rows)
@@ -157,7 +195,7 @@ def matched_totals(db: peewee.Database, match: Match, stages: tuple[str, ...],
     key = _fill(db, match)
     remembered = getattr(db, "_deal_match_totals", None)
     if remembered is None or remembered[0] != key:
-        rows = _run(db, f"SELECT stage, COUNT(*), COALESCE(SUM(budget), 0) FROM {_matched_rows(db)} GROUP BY stage")
+        rows = _run(db, f"SELECT stage, COUNT(*), COALESCE(SUM(budget), 0) FROM {_matched_rows()} GROUP BY stage")
         remembered = db._deal_match_totals = (key, {stage: (count, int(budget)) for stage, count, budget in rows})
     return [(stage, *remembered[1][stage]) for stage in stages if stage in remembered[1]]
 
@@ -179,23 +217,22 @@ def matched_pages(db: peewee.Database, match: Match, stages: tuple[str, ...], li
 
 def ranked_matches(db: peewee.Database, match: Match, stages: tuple[str, ...], limit: int) -> list[tuple]:
     """SQLite: (id, stage, updated_at) of the newest ``limit`` deals ``match`` finds in each of
-    ``stages``, ranked in the match table (no row of ``deal`` looked up)."""
+    ``stages``, the match table's deals ranked (their stages and times from the index of these columns)."""
     _fill(db, match)
     marks = ", ".join("?" * len(stages))
     return db.connection().execute(
         f"SELECT id, stage, updated_at FROM (SELECT id, stage, updated_at, ROW_NUMBER() OVER (PARTITION BY stage "
-        f"ORDER BY updated_at DESC, id DESC) AS place FROM {_matched_rows(db)} WHERE stage IN ({marks})) "
+        f"ORDER BY updated_at DESC, id DESC) AS place FROM {_matched_rows()} WHERE stage IN ({marks})) "
         f"WHERE place <= ?",
         (*stages, limit)).fetchall()
 
 
-def _matched_rows(db: peewee.Database) -> str:
-    """SQLite: the match table's rows with their stage, budget and time: its own columns when the
-    filling read them (a short word was checked on each match's text), else the deals' (their ids only
-    come from the index: reading id, stage, budget and time into the table and grouping it cost more
-    than grouping the deals' rows straight)."""
-    return MATCH_TABLE if getattr(db, "_deal_match_rows", False) else (
-        f"(SELECT id, stage, budget, updated_at FROM deal NOT INDEXED WHERE id IN (SELECT id FROM {MATCH_TABLE}))")
+def _matched_rows() -> str:
+    """SQLite: the match table's deals with their stage, budget and time, from the deals' index of
+    these columns (see ``rebuild``; the ids only come from the substring index: reading id, stage,
+    budget and time into the table and grouping it cost more than grouping them straight)."""
+    return (f"(SELECT id, stage, budget, updated_at FROM deal INDEXED BY {ROWS_INDEX} "
+            f"WHERE id IN (SELECT id FROM {MATCH_TABLE}))")
 
 
 def _run(db: peewee.Database, sql: str, params=()) -> list[tuple]:
@@ -230,23 +267,43 @@ def _fill(db: peewee.Database, match: Match) -> tuple:
     present = connection.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'deal_match'").fetchone()
     if present and getattr(db, "_deal_match_key", None) == key:
         return key
-    connection.execute("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY, stage TEXT, "
-                       "budget INTEGER, updated_at TEXT)")
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS deal_match (id INTEGER PRIMARY KEY)")
     connection.execute(f"DELETE FROM {MATCH_TABLE}")
-    if match.also:  # each match's text read: its stage, budget and time taken with it
-        also = "".join(" AND instr(' ' || deal.search_text, ?) > 0" for _ in match.also)
-        connection.execute(f"INSERT INTO {MATCH_TABLE}(id, stage, budget, updated_at) SELECT deal.id, deal.stage, "
-                           f"deal.budget, deal.updated_at FROM {FTS_TABLE} JOIN deal ON deal.id = {FTS_TABLE}.rowid "
-                           f"WHERE {FTS_TABLE} MATCH ?{also}", (match.fts_query, *match.also))
-    else:  # the index's ids alone: the totals read the rows once (as many lookups as filling them)
+    query = _index_query(connection, match)
+    if query is not None:  # else no deal has one of the short patterns
         connection.execute(f"INSERT INTO {MATCH_TABLE}(id) SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?",
-                           (match.fts_query,))
-    db._deal_match_rows = bool(match.also)
+                           (query,))
     if match.order_no is not None:
-        connection.execute(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id, stage, budget, updated_at) "
-                           f"SELECT id, stage, budget, updated_at FROM deal WHERE order_no = ?", (match.order_no,))
-    db._deal_match_key = key = (*key[:3], connection.total_changes)
-    return key
+        connection.execute(f"INSERT OR IGNORE INTO {MATCH_TABLE}(id) SELECT id FROM deal WHERE order_no = ?",
+                           (match.order_no,))
+    count = connection.execute(f"SELECT COUNT(*) FROM {MATCH_TABLE}").fetchone()[0]
+    previous, previous_count = getattr(db, "_deal_match_key", None), getattr(db, "_deal_match_count", None)
+    db._deal_match_key = filled = (*key[:3], connection.total_changes)
+    db._deal_match_count = count
+    totals = getattr(db, "_deal_match_totals", None)
+    if (present and previous is not None and previous[0] is connection and previous[2:] == key[2:]
+            and totals is not None and totals[0] == previous and count == previous_count
+            and match.narrows(previous[1])):
+        # typed further, nothing written since: the deals found are a part of the previous ones,
+        # as many, so the same deals, with the same totals
+        db._deal_match_totals = (filled, totals[1])
+    return filled
+
+
+def _index_query(connection, match: Match) -> str | None:
+    """SQLite: the index's query for ``match``: its long patterns, and each short one as any of the
+    index's terms it starts (the text is indexed between spaces: a text with « и» has « и » or « ив»
+    or …; found in the index, quicker than reading each match's text); None when no deal has one."""
+    if match.also:
+        connection.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TERMS_TABLE} USING fts5vocab(main, {FTS_TABLE}, row)")
+    parts = [fts_phrase(pattern) for pattern in match.patterns]
+    for start in match.also:
+        terms = connection.execute(f"SELECT term FROM {TERMS_TABLE} WHERE term > ? AND term < ?",
+                                   (start, start[:-1] + chr(ord(start[-1]) + 1))).fetchall()
+        if not terms:
+            return None
+        parts.append("(" + " OR ".join(fts_phrase(term) for term, in terms) + ")")
+    return " AND ".join(parts)
 
 
 def _found_postgres(db: peewee.Database, match: Match, stages: tuple[str, ...], page_rows: int) -> tuple:

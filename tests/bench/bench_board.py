@@ -17,6 +17,8 @@ as an import does. The measuring process then opens it:
   time of each word only (nothing of it read or painted before);
   raw_filter_ms: the same matching rows read by raw SQL through the same index (the raw count per
   stage and the first page per stage); filter_phone_ms: phone fragments («6789», «67-89», …);
+  filter_typing_ms: median time of one keystroke typing ``TYPED`` letter by letter (a search at every
+  letter, the first one a one-letter word; _max_ms: the slowest keystroke);
 - totals_ms: the unfiltered column totals (maintained counters); totals_scan_ms: the same totals
   by GROUP BY over the covering (stage, budget) index, the alternative measured against them;
 - reminder_counts_ms: the tray's due/overdue counts of a manager who sees every open task;
@@ -30,7 +32,8 @@ as an import does. The measuring process then opens it:
 - paint_queries: SQL queries to open and paint the board;
 - *_cpu_ms: this process's CPU time of the same work (fairer than wall time on a busy machine;
   PostgreSQL's server time is not in it), and the load average while measuring.
-The last stdout line is one JSON object.
+The last stdout line is one JSON object. ``--only search`` measures opening and the search alone
+(the other figures are null), to try a change of the search quickly.
 """
 from __future__ import annotations
 
@@ -276,9 +279,10 @@ def raw_counts_ms(url: str, user_id: int) -> float:
 
 WORDS = ["иванова", "ярус", "8 (912) 345-67-89", "замок с", "мия", "срочно", "орлова анна", ""]
 PHONE_FRAGMENTS = ["6789", "67-89", "345-67-89", "912 34"]
+TYPED = ["иванова", "замок с", "орлова анна"]  # typed letter by letter, each text searched at every letter
 
 
-def measure(url: str, settings_path: Path, deals_count: int) -> dict:
+def measure(url: str, settings_path: Path, deals_count: int, search_only: bool = False) -> dict:
     from playhouse.test_utils import count_queries
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -286,14 +290,10 @@ def measure(url: str, settings_path: Path, deals_count: int) -> dict:
     app = QApplication.instance() or QApplication([])
     settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
     from app.domain import pipeline
-    from app.domain.reminder_rules import ReminderSettings
-    from app.queries import board as board_queries
     from app.queries.board import BoardFilter
-    from app.services import reminders
     from app.store.connection import open_database
     from app.store.db import database
-    from app.store.models import Deal, User
-    from tests.bench.bench_reminders import median_ms
+    from app.store.models import User
     from ui.board.board import BoardWidget
     from ui.shell.main_window import MainWindow
 
@@ -330,7 +330,59 @@ def measure(url: str, settings_path: Path, deals_count: int) -> dict:
         return times, cpu
 
     (filter_times, filter_cpu), (phone_times, _) = typed(WORDS), typed(PHONE_FRAGMENTS)
+    letter_times, letter_cpu = [], []
+    for text in TYPED:
+        for end in range(1, len(text) + 1):
+            began, cpu_began = time.perf_counter(), time.process_time()
+            board.set_filter(BoardFilter(text=text[:end]))
+            app.processEvents()
+            letter_times.append((time.perf_counter() - began) * 1000)
+            letter_cpu.append((time.process_time() - cpu_began) * 1000)
+        board.set_filter(BoardFilter())
     raw_filter = raw_filter_ms(url, ["иванова", "ярус", "79123456789", "мия", "срочно", "6789"])
+    backend = database.obj.__class__.__name__
+    figures = {
+        "deals": deals_count,
+        "backend": "postgresql" if "Postgres" in backend else "sqlite",
+        "open_s": round(open_s, 3),
+        "peak_mb": None,
+        "filter_ms": round(statistics.median(filter_times), 1),
+        "filter_ms_max": round(max(filter_times), 1),
+        "filter_cpu_ms": round(statistics.median(filter_cpu), 1),
+        "filter_first_ms": round(statistics.median(first_times), 1),
+        "filter_first_cpu_ms": round(statistics.median(first_cpu), 1),
+        "filter_phone_ms": round(statistics.median(phone_times), 1),
+        "filter_typing_ms": round(statistics.median(letter_times), 1),
+        "filter_typing_max_ms": round(max(letter_times), 1),
+        "filter_typing_cpu_ms": round(statistics.median(letter_cpu), 1),
+        "raw_filter_ms": round(raw_filter, 1),
+        "ratio_filter_to_raw": round(statistics.median(filter_times) / raw_filter, 1),
+    }
+    rest = dict.fromkeys(REST_KEYS) if search_only else measure_rest(url, board, app)
+    database.close()
+    figures.update(rest, raw_fetch_s=round(raw_s, 4), ratio_open_to_raw=round(open_s / raw_s, 1),
+                   paint_queries=paint_queries,
+                   peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                   load_average=round(os.getloadavg()[0], 1))
+    figures["targets"] = {"open_s": TARGETS["open_s"].get(deals_count), "peak_mb": TARGETS["peak_mb"],
+                          "filter_ms": TARGETS["filter_ms"], "move_ms_median": TARGETS["move_ms_median"],
+                          "totals_ms": TARGETS["totals_ms"], "reminder_counts_ms": TARGETS["reminder_counts_ms"]}
+    return figures
+
+
+REST_KEYS = ("totals_ms", "totals_scan_ms", "reminder_counts_ms", "raw_reminder_counts_ms", "ratio_counts_to_raw",
+             "move_ms_median", "raw_move_ms", "ratio_move_to_raw", "move_cpu_ms_median", "move_painted_ms_median")
+
+
+def measure_rest(url: str, board, app) -> dict:
+    """The figures besides the search (``REST_KEYS``): totals, reminder counts, moves."""
+    from app.domain import pipeline
+    from app.domain.reminder_rules import ReminderSettings
+    from app.queries import board as board_queries
+    from app.services import reminders
+    from app.store.models import Deal, User
+    from tests.bench.bench_reminders import median_ms
+
     every_stage = tuple(pipeline.STAGE_CODES)
     totals_ms = median_ms(lambda: board_queries.totals(every_stage), 15)
     totals_scan_ms = raw_totals_ms(url)
@@ -348,24 +400,9 @@ def measure(url: str, settings_path: Path, deals_count: int) -> dict:
             app.processEvents()  # Qt paints the two columns
             move_times.append((moved - began) * 1000)
             painted_times.append((time.perf_counter() - began) * 1000)
-    backend = database.obj.__class__.__name__
-    database.close()
     raw_move = raw_move_ms(url, ids[:10], ("design_agreement", "first_contact"))
     raw_counts = raw_counts_ms(url, manager.id)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
-        "deals": deals_count,
-        "backend": "postgresql" if "Postgres" in backend else "sqlite",
-        "open_s": round(open_s, 3),
-        "peak_mb": round(peak_mb, 1),
-        "filter_ms": round(statistics.median(filter_times), 1),
-        "filter_ms_max": round(max(filter_times), 1),
-        "filter_cpu_ms": round(statistics.median(filter_cpu), 1),
-        "filter_first_ms": round(statistics.median(first_times), 1),
-        "filter_first_cpu_ms": round(statistics.median(first_cpu), 1),
-        "filter_phone_ms": round(statistics.median(phone_times), 1),
-        "raw_filter_ms": round(raw_filter, 1),
-        "ratio_filter_to_raw": round(statistics.median(filter_times) / raw_filter, 1),
         "totals_ms": round(totals_ms, 2),
         "totals_scan_ms": round(totals_scan_ms, 2),
         "reminder_counts_ms": round(counts_ms, 2),
@@ -376,13 +413,6 @@ def measure(url: str, settings_path: Path, deals_count: int) -> dict:
         "ratio_move_to_raw": round(statistics.median(move_times) / raw_move, 1),
         "move_cpu_ms_median": round(statistics.median(move_cpu), 2),
         "move_painted_ms_median": round(statistics.median(painted_times), 2),
-        "raw_fetch_s": round(raw_s, 4),
-        "ratio_open_to_raw": round(open_s / raw_s, 1),
-        "paint_queries": paint_queries,
-        "load_average": round(os.getloadavg()[0], 1),
-        "targets": {"open_s": TARGETS["open_s"].get(deals_count), "peak_mb": TARGETS["peak_mb"],
-                    "filter_ms": TARGETS["filter_ms"], "move_ms_median": TARGETS["move_ms_median"],
-                    "totals_ms": TARGETS["totals_ms"], "reminder_counts_ms": TARGETS["reminder_counts_ms"]},
     }
 
 
@@ -414,6 +444,7 @@ def main() -> int:
     parser.add_argument("--deals", type=int, default=10_000)
     parser.add_argument("--keep", metavar="DIR", help="keep (and reuse) the generated database in DIR")
     parser.add_argument("--db", metavar="URL", help="a scratch PostgreSQL database to generate into (wiped)")
+    parser.add_argument("--only", choices=["search"], help="measure the search alone (other figures null)")
     parser.add_argument("--generate-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
@@ -429,7 +460,8 @@ def main() -> int:
         subprocess.run([sys.executable, __file__, "--deals", str(args.deals), "--generate-only", url],
                        check=True)
         print(f"generated {args.deals} deals in {time.perf_counter() - began:.1f} s: {url}", file=sys.stderr)
-    print(json.dumps(measure(url, folder / f"board-{args.deals}.ini", args.deals), ensure_ascii=False))
+    figures = measure(url, folder / f"board-{args.deals}.ini", args.deals, args.only == "search")
+    print(json.dumps(figures, ensure_ascii=False))
     return 0
 
 

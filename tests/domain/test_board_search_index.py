@@ -191,3 +191,59 @@ def test_a_search_inside_a_transaction_sees_its_writes_and_nothing_after_a_rollb
         assert counted("ярус") == {"new": bq.Totals(2, 0)} and len(found("ярус")) == 2
         transaction.rollback()
     assert counted("ярус") == {"new": bq.Totals(1, 0)} and found("ярус") == {maria.id}
+
+
+def shown(text: str) -> tuple[dict[str, bq.Totals], list[list[int]]]:
+    """What the board shows for ``text`` as it asks it: every column's totals, then the first pages
+    of the columns with matches."""
+    columns = [(code,) for code in EVERY_STAGE]
+    totals = bq.totals(EVERY_STAGE, BoardFilter(text=text))
+    return totals, [ids for ids, _ in bq.first_pages(columns, BoardFilter(text=text), found=totals)]
+
+
+def shown_afresh(text: str) -> tuple[dict[str, bq.Totals], list[list[int]]]:
+    """``shown`` read straight through the index (inside a transaction nothing searched before is reused)."""
+    with database.atomic():
+        return shown(text)
+
+
+def test_typing_letter_by_letter_shows_the_cards_and_totals_of_the_whole_text(staff, maria):
+    """Each keystroke is a search of its own: the same cards and totals as the text typed at once,
+    whether a letter keeps the deals found («ярус» → «ярус в») or leaves fewer («ярус вов» → «ярус вовы»)."""
+    deals.update_deal(maria.id, staff["manager"], {"budget": "30 000"})
+    vova = new_deal(staff["manager"], "Ярус для Вовы", budget="12 500")
+    board_moves.move_many([vova.id], "first_contact", staff["manager"])
+    new_deal(staff["manager"], "Ярусная кровать Вовы", budget="7 000")
+    new_deal(staff["manager"], "Ярус Вове", budget="5 000")
+    for text in ("я", "яр", "яру", "ярус", "ярус ", "ярус в", "ярус во", "ярус вов", "ярус вовы", "ярус во",
+                 "ярус вовы"):
+        assert shown(text) == shown_afresh(text), text
+    assert counted("ярус вовы") == {"new": bq.Totals(1, 7_000_00), "first_contact": bq.Totals(1, 12_500_00)}
+    assert counted("ярус вов") == {"new": bq.Totals(2, 12_000_00), "first_contact": bq.Totals(1, 12_500_00)}
+
+
+def test_a_change_between_two_keystrokes_is_seen_by_the_second(staff, maria, db_url):
+    """Typed further after a write here or on another PC, the search counts the deals as they are
+    now, though it finds as many deals as before."""
+    assert counted("яру") == {"new": bq.Totals(1, 0)}
+    deals.update_deal(maria.id, staff["manager"], {"budget": "1 000"})
+    assert counted("ярус") == {"new": bq.Totals(1, 1_000_00)}
+    with second_connection(db_url):
+        board_moves.move_many([maria.id], "first_contact", staff["manager"])
+    assert counted("ярус в") == {"first_contact": bq.Totals(1, 1_000_00)}
+    assert shown("ярус во") == shown_afresh("ярус во")
+    with second_connection(db_url):
+        deals.update_deal(maria.id, staff["manager"], {"budget": "2 000"})
+    assert counted("ярус вос") == {"first_contact": bq.Totals(1, 2_000_00)} and found("ярус вос") == {maria.id}
+
+
+def test_a_one_letter_word_finds_every_deal_with_a_word_starting_with_it(staff, maria):
+    """Through the index as a scan would: a word anywhere, the first («7…» of the order number) and the
+    last («Замок с») too, and the order number of a lone digit."""
+    last = new_deal(staff["manager"], "Замок с")
+    assert found("с") == {maria.id, last.id}  # «срочно», «с»
+    assert found("ю") == {maria.id} and found("ж") == set() and found("м") == {maria.id}
+    for text in ("с", "м", "в", "д", "ж", "3", "9", "с м", "в с", str(maria.order_no)[:1]):
+        assert shown(text) == shown_afresh(text), text
+    deals.update_deal(last.id, staff["manager"], {"name": "Замок"})
+    assert found("с") == {maria.id}
