@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from .bounds import lower_bound
 from .errors import CuttingInputError, InvalidLayoutError
-from .guillotine import Items, free_rectangles, positions
+from .guillotine import Items, free_rectangles, is_turned, positions
 from .model import Board, CuttingResult, Layout, MaterialSummary, Offcut, Part, Placement, stage_limit
 from .search import Clock, lowest_packing, pack_bins
 from .stock import cut_from_stock, holds
@@ -119,25 +119,27 @@ def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_s
 
     items = model(along_length)
     bound = lower_bound(items)
-    # Any guillotine sequence: the first cuts may as well run the other way (the saw turns the board).
+    # Any guillotine sequence: the first cuts may as well run the other way (the saw turns the
+    # board), for all boards or for those marked turned.
     turned = model(not along_length) if max_stages is None else None
     bins, timed_out, use_turned = pack_bins(items, bound, time_limit, seed, clock, turned)
     if use_turned:
-        items, along_length = turned, not along_length
+        items, turned, along_length = turned, items, not along_length
     bins.sort(key=lambda b: -b[2])
-    bins[-1] = lowest_packing(items, bins[-1])
+    bins[-1] = lowest_packing(turned if is_turned(bins[-1]) else items, bins[-1])
     layouts = []
     for b in bins:
         placements = []
-        for i, x, y, rotated in positions(b, items):
+        b_items, b_along = (turned, not along_length) if is_turned(b) else (items, along_length)
+        for i, x, y, rotated in positions(b, b_items):
             part = units[i]
-            if not along_length:
+            if not b_along:
                 x, y = y, x
             placements.append(Placement(part.id, board.trim + x, board.trim + y, part.length,
                                         part.width, rotated, part.order, part.name))
         offcuts = []
-        for x, y, sx, sy in free_rectangles(b, items):
-            if not along_length:
+        for x, y, sx, sy in free_rectangles(b, b_items):
+            if not b_along:
                 x, y, sx, sy = y, x, sy, sx
             sx, sy = sx - k, sy - k
             if max(sx, sy) >= min_offcut[0] and min(sx, sy) >= min_offcut[1]:
