@@ -36,7 +36,8 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
     if max_stages is not None and max_stages < 1:
         raise CuttingInputError("Число этапов резки должно быть не меньше 1")
     by_material = check_input(boards, parts)
-    total = sum(p.qty for p in parts) or 1
+    left = sum(p.qty for p in parts) or 1  # parts of the materials still to lay out
+    started = clock()
     layouts: list[Layout] = []
     summaries: list[MaterialSummary] = []
     for material in dict.fromkeys(b.material for b in boards):
@@ -44,7 +45,10 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
         if not group:
             continue
         stock = [b for b in boards if b.material == material]
-        share = time_limit * sum(p.qty for p in group) / total
+        # The time a material leaves unused (its bound reached early) goes to the later ones.
+        quantity = sum(p.qty for p in group)
+        share = max(0.0, time_limit - (clock() - started)) * quantity / left
+        left -= quantity
 
         def solve(board: Board, group: list[Part], share: float) -> tuple[list[Layout], int, bool]:
             return _optimise_material(board, group, share, stage_limit(board, max_stages),
