@@ -161,7 +161,8 @@ class Search:
                 packer.turned = other
 
     def fit(self, members: list[int], count: int = 1) -> list[Bin] | None:
-        """At most `count` bins holding all `members`, if some greedy order finds them."""
+        """At most `count` bins holding all `members`, if some greedy order finds them (either
+        way with a twin: those found the other way come back marked turned)."""
         if sum(self.area[i] for i in members) > count * self.bin_area:
             return None
         # Items wider than half the bin however they lie never stand side by side, so their

@@ -27,7 +27,8 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
     any guillotine sequence, what a panel saw cuts; the layouts then use up to four stages), the
     first ones along the board's length unless `first_cut_along_length` is False (a preference
     only at any depth: the optimiser also tries the first cuts the other way, as the saw may
-    turn the board, and keeps the way that needs fewer boards). The search
+    turn the board, and keeps the way that needs fewer boards, for all boards or board by
+    board). The search
     stops at the proven lower bound or after `time_limit` seconds of `clock` (wall-clock time;
     time.thread_time budgets the CPU time of the optimising thread, as on a free core of a busy
     machine). Offcuts whose longer side reaches min_offcut[0] and shorter side min_offcut[1] are
