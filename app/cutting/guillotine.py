@@ -6,7 +6,8 @@ length, the second-stage cuts split a strip into stacks, the third-stage cuts sp
 items (a last trim cut may take waste off an item's side). Everything here works on plain lists
 for speed:
 
-- bin: ``[used_y, strips, area]``,
+- bin: ``[used_y, strips, area]``, or ``[used_y, strips, area, TURNED]`` for a bin whose first
+  cuts run the other way (its strips are of the turned model, see Packer.turned),
 - strip: ``[height, used_x, stacks]``,
 - stack: ``[width, used_y, entries, row_height, row_used_x]`` with entries ``(item, rotated)``
   each opening a row across the stack, or ``(item, rotated, 1)`` next to the entry before it in
@@ -17,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-Bin = list  # [used_y, strips, area]
+Bin = list  # [used_y, strips, area] or [used_y, strips, area, TURNED]
+TURNED = True  # the mark of a bin whose first cuts run the other way
 Orientation = tuple  # (size_x, size_y, rotated)
 CHECK_EVERY = 32  # items placed between two looks at the clock
 
@@ -65,7 +67,9 @@ class Packer:
     that can take the item (first fit over bins, best fit inside a bin).
 
     `new_stack_weight` scales the cost of starting a stack against topping one up; a turnable item
-    opening a strip stands up (leaving more strip length) unless `flat_strips`.
+    opening a strip stands up (leaving more strip length) unless `flat_strips`. Bins marked turned
+    go to `turned`, the same packer for the items with the first cuts the other way (set by the
+    search when any cut depth lets each board choose its own way).
     """
 
     def __init__(self, items: Items, new_stack_weight: float = 1.0, flat_strips: bool = False,
@@ -77,6 +81,7 @@ class Packer:
         self.areas = [w * h for w, h in items.sizes]
         self.bin_area = items.length * items.width
         self.new_stack_weight = new_stack_weight
+        self.turned: Packer | None = None
 
     def insert(self, bins: list[Bin], i: int) -> None:
         """Put item `i` into the first bin with room, opening a new bin if none has."""
@@ -92,6 +97,8 @@ class Packer:
         """Put item `i` into bin `b` if it fits there; return whether it did."""
         if b[2] + self.areas[i] > self.bin_area:
             return False
+        if len(b) > 3 and self.turned is not None:
+            return self.turned.insert_into(b, i)
         items = self.items
         alts = self.alts[i]
         length = items.length
@@ -156,8 +163,13 @@ class Packer:
 
 
 def copy_bin(b: Bin) -> Bin:
-    """A deep copy of a bin's nested lists."""
-    return [b[0], [[s[0], s[1], [[t[0], t[1], list(t[2]), t[3], t[4]] for t in s[2]]] for s in b[1]], b[2]]
+    """A deep copy of a bin's nested lists (and its turned mark)."""
+    return [b[0], [[s[0], s[1], [[t[0], t[1], list(t[2]), t[3], t[4]] for t in s[2]]] for s in b[1]], b[2], *b[3:]]
+
+
+def is_turned(b: Bin) -> bool:
+    """Whether bin `b`'s first cuts run the other way (its strips are of the turned model)."""
+    return len(b) > 3
 
 
 def bin_items(b: Bin) -> list[int]:

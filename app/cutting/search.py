@@ -9,7 +9,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 
-from .guillotine import CHECK_EVERY, Bin, Deadline, Items, Packer, bin_items, copy_bin, fill_bin
+from .guillotine import CHECK_EVERY, TURNED, Bin, Deadline, Items, Packer, bin_items, copy_bin, fill_bin
 from .patterns import column_generation, value_correction
 
 Clock = Callable[[], float]  # seconds; time.monotonic, or time.thread_time for a CPU-time budget
@@ -34,11 +34,14 @@ def sort_orders(items: Items) -> list[list[tuple]]:
 
 
 def packers(items: Items) -> list[Packer]:
-    """Greedy packers with different preferences (lying strip openers only for turnable items)."""
+    """Greedy packers with different preferences (lying strip openers only for turnable items).
+    With rows (a fourth stage) the cost of a new stack makes no difference (the packings came
+    out the same on all the benchmark's furniture lists), so each preference is there once."""
     alts = [items.orientations(i) for i in range(len(items.sizes))]
-    out = [Packer(items, weight, alts=alts) for weight in (1.0, 0.25, 4.0)]
+    weights = (1.0,) if items.rows else (1.0, 0.25, 4.0)
+    out = [Packer(items, weight, alts=alts) for weight in weights]
     if any(items.rotatable):
-        out += [Packer(items, weight, flat_strips=True, alts=alts) for weight in (1.0, 0.25)]
+        out += [Packer(items, weight, flat_strips=True, alts=alts) for weight in weights[:2]]
     return out
 
 
@@ -105,11 +108,11 @@ def construct(items: Items, lower: int, deadline: float,
 
 def lowest_packing(items: Items, b: Bin) -> Bin:
     """Bin `b`'s items packed as low as the greedy orders manage, so that the rest of the bin
-    stays one large free rectangle."""
+    stays one large free rectangle (`items`: the model of `b`, whose turned mark stays)."""
     best = b
     for bins, _ in portfolio(items, bin_items(b)):
         if bins is not None and len(bins) == 1 and bins[0][0] < best[0]:
-            best = bins[0]
+            best = bins[0] + b[3:]
     return best
 
 
@@ -127,10 +130,12 @@ REPATTERN_SECONDS = 0.1  # at most
 
 
 class Search:
-    """Improvement of a packing; `rng` makes every run with the same seed repeat itself."""
+    """Improvement of a packing; `rng` makes every run with the same seed repeat itself. With
+    `turned` (the items with the first cuts the other way, at any cut depth) each bin may choose
+    its own way: a set of items that no greedy order fits into a bin is tried the other way too."""
 
     def __init__(self, items: Items, order: list[tuple], rng: random.Random,
-                 clock: Clock = time.monotonic) -> None:
+                 clock: Clock = time.monotonic, turned: Items | None = None) -> None:
         self.items = items
         self.clock = clock
         self.order = order
@@ -150,9 +155,14 @@ class Search:
         self.kind = [kinds.setdefault((size, r), len(kinds)) for size, r in zip(items.sizes, items.rotatable)]
         self.misfits: set[tuple[int, ...]] = set()
         self.deadline: Deadline | None = None  # where long packings give up
+        self.twin = None if turned is None else Search(turned, order, rng, clock)
+        if self.twin is not None:
+            for packer, other in zip(self.packers, self.twin.packers):
+                packer.turned = other
 
     def fit(self, members: list[int], count: int = 1) -> list[Bin] | None:
-        """At most `count` bins holding all `members`, if some greedy order finds them."""
+        """At most `count` bins holding all `members`, if some greedy order finds them (either
+        way with a twin: those found the other way come back marked turned)."""
         if sum(self.area[i] for i in members) > count * self.bin_area:
             return None
         # Items wider than half the bin however they lie never stand side by side, so their
@@ -165,6 +175,10 @@ class Search:
         if count == 1 and key in self.misfits:
             return None
         bins = self._fit(members, count)
+        if bins is None and self.twin is not None:
+            bins = self.twin._fit(members, count)
+            for b in bins or ():
+                b.append(TURNED)
         if bins is None and count == 1:
             if len(self.misfits) > MISFITS:
                 self.misfits.clear()
@@ -400,7 +414,8 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
     """Pack all items into as few bins as the search finds within `time_limit` seconds of `clock`;
     also whether the time ran out before the greedy portfolio was through (a quick answer) and
     whether the bins are of `turned` (the same items with the first cuts the other way, tried
-    too when given and the greedy start was quick) rather than of `items`."""
+    too when given and the greedy start was quick) rather than of `items`. With `turned` given,
+    bins marked turned (guillotine.is_turned) are of the other model than the rest."""
     start = clock()
     deadline = start + time_limit
     best, order, complete = construct(items, lower, deadline, clock)
@@ -423,7 +438,8 @@ def pack_bins(items: Items, lower: int, time_limit: float, seed: int = 0,
     else:
         best = with_patterns(items, best, lower, clock() + (deadline - clock()) * PATTERNS_SHARE, seed, clock)
     patterns_pay = _patterns_pay(items)
-    search = Search(items, order, random.Random(seed), clock)
+    other = None if turned is None else items if used_turned else turned
+    search = Search(items, order, random.Random(seed), clock, other)
     search.deadline = Deadline(clock, deadline)
     current = best
     while len(best) > lower and clock() < deadline:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from .bounds import lower_bound
 from .errors import CuttingInputError, InvalidLayoutError
-from .guillotine import Items, free_rectangles, positions
+from .guillotine import Items, free_rectangles, is_turned, positions
 from .model import Board, CuttingResult, Layout, MaterialSummary, Offcut, Part, Placement, stage_limit
 from .search import Clock, lowest_packing, pack_bins
 from .stock import cut_from_stock, holds
@@ -27,7 +27,8 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
     any guillotine sequence, what a panel saw cuts; the layouts then use up to four stages), the
     first ones along the board's length unless `first_cut_along_length` is False (a preference
     only at any depth: the optimiser also tries the first cuts the other way, as the saw may
-    turn the board, and keeps the way that needs fewer boards). The search
+    turn the board, and keeps the way that needs fewer boards, for all boards or board by
+    board). The search
     stops at the proven lower bound or after `time_limit` seconds of `clock` (wall-clock time;
     time.thread_time budgets the CPU time of the optimising thread, as on a free core of a busy
     machine). Offcuts whose longer side reaches min_offcut[0] and shorter side min_offcut[1] are
@@ -36,7 +37,8 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
     if max_stages is not None and max_stages < 1:
         raise CuttingInputError("Число этапов резки должно быть не меньше 1")
     by_material = check_input(boards, parts)
-    total = sum(p.qty for p in parts) or 1
+    left = sum(p.qty for p in parts) or 1  # parts of the materials still to lay out
+    started = clock()
     layouts: list[Layout] = []
     summaries: list[MaterialSummary] = []
     for material in dict.fromkeys(b.material for b in boards):
@@ -44,7 +46,10 @@ def optimise(boards: Sequence[Board], parts: Sequence[Part], *, time_limit: floa
         if not group:
             continue
         stock = [b for b in boards if b.material == material]
-        share = time_limit * sum(p.qty for p in group) / total
+        # The time a material leaves unused (its bound reached early) goes to the later ones.
+        quantity = sum(p.qty for p in group)
+        share = max(0.0, time_limit - (clock() - started)) * quantity / left
+        left -= quantity
 
         def solve(board: Board, group: list[Part], share: float) -> tuple[list[Layout], int, bool]:
             return _optimise_material(board, group, share, stage_limit(board, max_stages),
@@ -119,25 +124,27 @@ def _optimise_material(board: Board, parts: list[Part], time_limit: float, max_s
 
     items = model(along_length)
     bound = lower_bound(items)
-    # Any guillotine sequence: the first cuts may as well run the other way (the saw turns the board).
+    # Any guillotine sequence: the first cuts may as well run the other way (the saw turns the
+    # board), for all boards or for those marked turned.
     turned = model(not along_length) if max_stages is None else None
     bins, timed_out, use_turned = pack_bins(items, bound, time_limit, seed, clock, turned)
     if use_turned:
-        items, along_length = turned, not along_length
+        items, turned, along_length = turned, items, not along_length
     bins.sort(key=lambda b: -b[2])
-    bins[-1] = lowest_packing(items, bins[-1])
+    bins[-1] = lowest_packing(turned if is_turned(bins[-1]) else items, bins[-1])
     layouts = []
     for b in bins:
         placements = []
-        for i, x, y, rotated in positions(b, items):
+        b_items, b_along = (turned, not along_length) if is_turned(b) else (items, along_length)
+        for i, x, y, rotated in positions(b, b_items):
             part = units[i]
-            if not along_length:
+            if not b_along:
                 x, y = y, x
             placements.append(Placement(part.id, board.trim + x, board.trim + y, part.length,
                                         part.width, rotated, part.order, part.name))
         offcuts = []
-        for x, y, sx, sy in free_rectangles(b, items):
-            if not along_length:
+        for x, y, sx, sy in free_rectangles(b, b_items):
+            if not b_along:
                 x, y, sx, sy = y, x, sy, sx
             sx, sy = sx - k, sy - k
             if max(sx, sy) >= min_offcut[0] and min(sx, sy) >= min_offcut[1]:

@@ -16,7 +16,8 @@ from app.cutting import (
     validate_layouts,
 )
 from app.cutting.bounds import lower_bound, one_dimensional_bound
-from app.cutting.guillotine import Items
+from app.cutting.guillotine import Items, bin_items, is_turned
+from app.cutting.search import Search, sort_orders
 from tests.bench.furniture_instances import BOARDS, cabinet_items
 from tests.step_clock import StepClock
 
@@ -69,6 +70,38 @@ def test_any_cut_depth_turns_the_board_when_the_first_cuts_fit_better_across():
     four = optimise([board], parts, time_limit=1, max_stages=4, clock=StepClock())
     assert free.boards_used <= 24 < four.boards_used
     validate_layouts(free.layouts, parts)
+
+
+def _columns_and_rows(first_cuts_across: bool) -> list[tuple[int, int]]:
+    """A 1000×1000 board tiled by two 500 wide columns cut at different heights (no cut across
+    the whole board), or, transposed, by two rows: only first cuts across the columns (rows) can
+    free the parts in four stages."""
+    sizes = [(500, 600), (500, 400), (500, 300), (500, 700)]
+    return sizes if first_cuts_across else [(b, a) for a, b in sizes]
+
+
+def test_each_board_may_have_its_first_cuts_its_own_way():
+    # One board's parts are tiled in columns, the other's in rows: two boards only if each board
+    # turns its own way (at any cut depth).
+    board = Board("ЛДСП 16", 1000, 1000, trim=0, kerf=0)
+    sizes = _columns_and_rows(True) + _columns_and_rows(False)
+    parts = [Part(str(n), board.material, a, b, rotate=False) for n, (a, b) in enumerate(sizes)]
+    result = optimise([board], parts, time_limit=1, clock=StepClock())
+    assert result.boards_used == 2
+    validate_layouts(result.layouts, parts)
+    four = optimise([board], parts, time_limit=1, max_stages=4, clock=StepClock())
+    assert four.boards_used > 2
+
+
+def test_a_set_that_fits_one_board_only_turned_comes_back_marked_turned():
+    sizes = tuple(_columns_and_rows(True))
+    items = Items(sizes, (False,) * 4, 1000, 1000, rows=True)
+    turned = Items(tuple((b, a) for a, b in sizes), (False,) * 4, 1000, 1000, rows=True)
+    order = sort_orders(items)[0]
+    assert Search(items, order, random.Random(0)).fit([0, 1, 2, 3]) is None
+    bins = Search(items, order, random.Random(0), turned=turned).fit([0, 1, 2, 3])
+    assert bins is not None and len(bins) == 1 and is_turned(bins[0])
+    assert sorted(bin_items(bins[0])) == [0, 1, 2, 3]
 
 
 def test_exact_tiling_with_kerf_and_trim_takes_one_board():
