@@ -17,6 +17,7 @@ import threading
 import peewee
 
 from app.domain.errors import ConnectionLostError
+from app.store.held_statements import HoldingPostgresqlDatabase
 
 CHANGES = "changes"
 COUNTER_TABLE = "counter"
@@ -53,6 +54,10 @@ class TrackedMixin:
         self.own_changes: set[int] = set()  # counter values this process committed
 
     # -- what changed ----------------------------------------------------------------------------
+    def hold(self, sql: str, params=None) -> None:
+        """Run the write ``sql`` whose result nobody reads (PostgreSQL sends it with the next statement)."""
+        self.execute_sql(sql, params)
+
     def note_deal(self, deal_id: int) -> None:
         """Record that the open transaction touched ``deal_id`` (for other PCs' refresh)."""
         self._pending.deals.add(int(deal_id))
@@ -178,8 +183,13 @@ class TrackedSqliteDatabase(TrackedMixin, peewee.SqliteDatabase):
     """SQLite: a local file never loses its connection."""
 
 
-class TrackedPostgresqlDatabase(TrackedMixin, peewee.PostgresqlDatabase):
-    """PostgreSQL on the shop's server."""
+class TrackedPostgresqlDatabase(TrackedMixin, HoldingPostgresqlDatabase):
+    """PostgreSQL on the shop's server (statements nobody waits for go with the next one)."""
+
+    def hold(self, sql: str, params=None) -> None:
+        if self.in_transaction():
+            self._pending.dirty = True  # a write: the counter advances at commit
+        HoldingPostgresqlDatabase.hold(self, sql, params)
 
     def _connection_broken(self) -> bool:
         conn = self._state.conn
