@@ -98,9 +98,13 @@ def _touch(deal: Deal, *, search: bool = True) -> None:
         deal_fields.refresh_search(deal)
     deal.updated_at = clock.now()
     deal.version += 1
+    if search:  # an edit may have changed fields in place: all of them are written
+        deal.save()
+        return
     # A plain move assigned its few columns: writing only those leaves the deal's other indexes
-    # alone (an edit may have changed fields in place, so it writes them all).
-    deal.save(only=None if search else deal.dirty_fields)
+    # alone; nothing reads its result (on PostgreSQL it goes with the commit).
+    hold(Deal.update({field: deal.__data__[field.name] for field in deal.dirty_fields}).where(Deal.id == deal.id))
+    deal._dirty.clear()
 
 
 def _apply_entry_effects(deal: Deal, stage: pipeline.Stage, actor: User | None, result: MoveResult) -> None:

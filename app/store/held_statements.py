@@ -57,6 +57,7 @@ class HoldingPostgresqlDatabase(peewee.PostgresqlDatabase):
     def begin(self, isolation_level=None):
         if isolation_level is not None or self._isolation_level:
             return super().begin(isolation_level)
+        self.connection()  # connected now: connecting later would forget the transaction begun
         self._held.statements = [BEGIN]
         return None
 
@@ -65,8 +66,14 @@ class HoldingPostgresqlDatabase(peewee.PostgresqlDatabase):
         if held == [BEGIN]:
             return None  # nothing was sent: there is no transaction on the server
         if held:
-            return self._send(held, "COMMIT", {})
+            self._send(held, "COMMIT", {})
+            return None
         return super().commit()
+
+    def commit_after(self, sql: str, params, read: str):
+        """Run the write ``sql`` last, commit, then ``read`` (outside the transaction): one round trip
+        with the held statements; the cursor holds ``read``'s rows."""
+        return self._send([*self._held.take(), self._inline(sql, params), "COMMIT"], read, {})
 
     def rollback(self):
         held = self._held.take()
@@ -92,19 +99,25 @@ class HoldingPostgresqlDatabase(peewee.PostgresqlDatabase):
             if held[0] != BEGIN or not self._connection_broken():
                 raise
         try:  # nothing of the transaction reached the server: begin it on a new connection
-            self._reconnect()
+            self._keeping_transaction(self._reconnect)
             return super()._execute_cursor(self._joined(held, sql, params), (), **cursor_options)
         except _LOST as again:
-            self.dispose()
+            self._keeping_transaction(super().dispose)
             raise ConnectionLostError() from again
 
     def _reconnect(self) -> None:
-        """A new connection for the transaction open in peewee (its stack survives the new connection)."""
+        super().dispose()
+        self.connect()
+
+    def _keeping_transaction(self, action) -> None:
+        """``action`` (a new connection, or none) with the transaction peewee has open kept: peewee
+        keeps it with the connection's state, which a new connection starts afresh."""
         state = self._state
         kept = state.ctx, state.transactions, state.commit_callbacks
-        peewee.PostgresqlDatabase.dispose(self)
-        self.connect()
-        state.ctx, state.transactions, state.commit_callbacks = kept
+        try:
+            action()
+        finally:
+            state.ctx, state.transactions, state.commit_callbacks = kept
 
     def _joined(self, held: list[str], sql: str, params) -> str:
         # no parameters left to bind: a % written in (a LIKE pattern) must stay itself
