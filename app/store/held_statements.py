@@ -3,7 +3,8 @@ instead of several (each costs a trip over the network and a wake-up of the serv
 
 Held are a transaction's ``BEGIN`` (it goes with the transaction's first statement; a transaction
 that sent nothing sends neither it nor its ``COMMIT``/``ROLLBACK``) and the writes given to ``hold``
-whose result is not read (a move's history row and timeline lines). They are sent, in order, in
+whose result is not read (a move's history row, timeline lines and the deal's new stage; an undo's
+deletions). They are sent, in order, in
 front of the next statement or the ``COMMIT``, as one multi-statement string: the server runs them
 in the same transaction, in the same order, and stops at the first error, which is then raised by
 that next statement (the transaction rolls back as before). Should the connection turn out broken

@@ -4,7 +4,9 @@ lost server connection becomes a clear ``ConnectionLostError`` instead of a half
 The change counter is the ``counter`` row named ``changes``. It is advanced as the very last statement
 of each write transaction, so it is the last lock taken (no deadlocks) and its values commit in order;
 ``change_log`` holds (counter value, deal id) for the deals the transaction touched. Other PCs poll the
-counter every second (app.store.change_feed) and refresh what changed.
+counter every second (app.store.change_feed) and refresh what changed. On PostgreSQL the counter, the
+log, the commit and the reading of the counter's new value are one round trip, with the writes held
+before it (app.store.held_statements).
 
 Connection loss: outside a transaction a read is retried once on a fresh connection; inside a
 transaction the error is raised (the server rolls the transaction back, nothing is half-written) and

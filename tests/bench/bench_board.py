@@ -3,6 +3,7 @@
     python tests/bench/bench_board.py --deals 10000
     python tests/bench/bench_board.py --deals 100000
     python tests/bench/bench_board.py --deals 100000 --db postgresql://postgres@127.0.0.1:5432/crm_bench
+    python tests/bench/bench_board.py --deals 100000 --keep DIR --only moves   (the move figures alone)
 
 The database is generated in a child process with bulk inserts (not through the services one by
 one): contacts with phones, deals spread over the stages (most of them closed, as years of work
