@@ -184,12 +184,6 @@ def _m018_stage_stay_days(db: peewee.Database) -> None:
         model._schema.create_indexes(safe=True)
 
 
-def _m019_stage_stay_probes(db: peewee.Database) -> None:
-    """PostgreSQL: the stay trigger finds each neighbouring move once (a move's history row cost
-    0.4-0.5 ms of the server in it); the same values written."""
-    stage_stays.replace_function(db)
-
-
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
                                                        _m004_board_indexes, _m005_sign_in_slowdown,
                                                        _m006_change_log, _m007_deal_source,
@@ -197,8 +191,7 @@ MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task
                                                        _m010_invoices, _m011_analytics_indexes,
                                                        _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts,
                                                        _m015_mail_replies, _m016_banding_types,
-                                                       _m017_stage_stay_end, _m018_stage_stay_days,
-                                                       _m019_stage_stay_probes]
+                                                       _m017_stage_stay_end, _m018_stage_stay_days]
 
 
 def latest() -> int:
