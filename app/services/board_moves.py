@@ -24,8 +24,8 @@ from app.domain import clock, pipeline, validation
 from app.domain.changes import Changes
 from app.domain.errors import ConflictError, GateError, ServiceError
 from app.services import deals, permissions
-from app.services.timeline import add_entry
-from app.store.db import database
+from app.services.timeline import write_entry
+from app.store.db import database, hold
 from app.store.models import Deal, OutboxSms, StageHistory, Task, TimelineEntry, User
 
 
@@ -119,20 +119,19 @@ def undo_move(records: list[MoveRecord], actor: User | None) -> Changes:
                                     f"отменить перевод нельзя.")
             removed = [task.text for task in Task.select(Task.text).where(
                 Task.id.in_(record.task_ids), Task.done_at.is_null())]
-            Task.delete().where(Task.id.in_(record.task_ids), Task.done_at.is_null()).execute()
-            OutboxSms.delete().where(OutboxSms.id.in_(record.sms_ids),
-                                     OutboxSms.status == OutboxSms.PENDING).execute()
+            hold(Task.delete().where(Task.id.in_(record.task_ids), Task.done_at.is_null()))
+            hold(OutboxSms.delete().where(OutboxSms.id.in_(record.sms_ids), OutboxSms.status == OutboxSms.PENDING))
             now = clock.now()
-            StageHistory.create(deal=deal, from_stage=record.to_stage, to_stage=record.from_stage,
-                                user=actor, at=now)
+            hold(StageHistory.insert(deal=deal, from_stage=record.to_stage, to_stage=record.from_stage,
+                                     user=actor, at=now))
             back_to = pipeline.stage(record.from_stage).name
             text = f"Перевод отменён: снова {back_to} (был {pipeline.stage(record.to_stage).name})"
             if removed:
                 text += "; удалены задачи: " + "; ".join(removed)
-            add_entry(deal, TimelineEntry.STAGE, text, actor)
-            Deal.update(stage=record.from_stage, stage_entered_at=record.entered_before,
-                        responsible=record.responsible_before, updated_at=now,
-                        version=Deal.version + 1).where(Deal.id == deal.id).execute()
+            write_entry(deal, TimelineEntry.STAGE, text, actor)
+            hold(Deal.update(stage=record.from_stage, stage_entered_at=record.entered_before,
+                             responsible=record.responsible_before, updated_at=now,
+                             version=Deal.version + 1).where(Deal.id == deal.id))
     return Changes(frozenset(r.deal_id for r in records),
                    frozenset({r.from_stage for r in records} | {r.to_stage for r in records}),
                    tasks=True, timeline=True)

@@ -12,8 +12,8 @@ from app.domain.errors import DEAL_NOT_FOUND, ConflictError, FieldProblem, GateE
 from app.services import deal_fields, numbering, people, permissions, tasks
 from app.services.sms import queue_sms
 from app.services.tasks import create_task
-from app.services.timeline import add_entry
-from app.store.db import database, is_postgres
+from app.services.timeline import add_entry, write_entry
+from app.store.db import database, hold, is_postgres
 from app.store.models import Deal, OutboxSms, StageHistory, Task, TimelineEntry, User
 
 
@@ -98,9 +98,13 @@ def _touch(deal: Deal, *, search: bool = True) -> None:
         deal_fields.refresh_search(deal)
     deal.updated_at = clock.now()
     deal.version += 1
+    if search:  # an edit may have changed fields in place: all of them are written
+        deal.save()
+        return
     # A plain move assigned its few columns: writing only those leaves the deal's other indexes
-    # alone (an edit may have changed fields in place, so it writes them all).
-    deal.save(only=None if search else deal.dirty_fields)
+    # alone; nothing reads its result (on PostgreSQL it goes with the commit).
+    hold(Deal.update({field: deal.__data__[field.name] for field in deal.dirty_fields}).where(Deal.id == deal.id))
+    deal._dirty.clear()
 
 
 def _apply_entry_effects(deal: Deal, stage: pipeline.Stage, actor: User | None, result: MoveResult) -> None:
@@ -108,7 +112,7 @@ def _apply_entry_effects(deal: Deal, stage: pipeline.Stage, actor: User | None, 
         new_responsible = people.responsible_for(deal, stage.set_responsible)
         if new_responsible is not None and new_responsible.id != deal.responsible_id:
             deal.responsible = new_responsible
-            add_entry(deal, TimelineEntry.CHANGE, f"Ответственный: {new_responsible.full_name}", actor)
+            write_entry(deal, TimelineEntry.CHANGE, f"Ответственный: {new_responsible.full_name}", actor)
     now = clock.now()
     still_open = set(Task.select(Task.rule).where(  # only stages that set tasks pay for this query
         Task.deal == deal, Task.done_at.is_null(), Task.rule.in_([rule.rule for rule in stage.tasks])
@@ -130,11 +134,11 @@ def _enter_stage(deal: Deal, to: pipeline.Stage, actor: User | None) -> MoveResu
     result = MoveResult(deal, from_code, to.code)
     now = clock.now()
     deal.stage, deal.stage_entered_at = to.code, now
-    StageHistory.create(deal=deal, from_stage=from_code, to_stage=to.code, user=actor, at=now)
+    hold(StageHistory.insert(deal=deal, from_stage=from_code, to_stage=to.code, user=actor, at=now))
     text = f"Новый этап: {to.name}"
     if from_code is not None:
         text += f" из {pipeline.stage(from_code).name}"
-    add_entry(deal, TimelineEntry.STAGE, text, actor)
+    write_entry(deal, TimelineEntry.STAGE, text, actor)
     _apply_entry_effects(deal, to, actor, result)
     return result
 

@@ -23,7 +23,7 @@ from app.domain.errors import (
 )
 from app.domain.russian import GENITIVE, decline
 from app.services import people, permissions
-from app.services.timeline import add_entry
+from app.services.timeline import add_entry, write_entry
 from app.store import lookup, setting_values
 from app.store.db import database
 from app.store.models import Attachment, Deal, Group, Task, TimelineEntry, User
@@ -123,8 +123,8 @@ def create_task(deal: Deal | None, actor: User | None, *, text: str, type: str =
                        due_at=due_at or clock.now(), all_day=all_day, created_by=actor,
                        created_at=clock.now(), rule=rule, parent=parent)
     if deal is not None:
-        add_entry(deal, TimelineEntry.TASK_CREATED, created_line(task, actor), actor, task=task,
-                  attachment=attachment)
+        write_entry(deal, TimelineEntry.TASK_CREATED, created_line(task, actor), actor, task=task,
+                    attachment=attachment)
     return task
 
 

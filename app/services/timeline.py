@@ -8,14 +8,23 @@ from datetime import datetime
 from peewee import JOIN
 
 from app.domain import clock
-from app.store.db import note_deal_changed
+from app.store.db import hold, note_deal_changed
 from app.store.models import Attachment, AuditEntry, Deal, MailLetter, TimelineEntry, User
 
 
 def add_entry(deal: Deal | int, kind: str, text: str, user: User | None = None, **refs) -> TimelineEntry:
     """One timeline line; ``refs`` may name a task, note, attachment or sms."""
+    return TimelineEntry.create(**_line(deal, kind, text, user, refs))
+
+
+def write_entry(deal: Deal | int, kind: str, text: str, user: User | None = None, **refs) -> None:
+    """``add_entry`` when nobody reads the line back (on PostgreSQL it goes with the next statement)."""
+    hold(TimelineEntry.insert(**_line(deal, kind, text, user, refs)))
+
+
+def _line(deal: Deal | int, kind: str, text: str, user: User | None, refs: dict) -> dict:
     note_deal_changed(deal if isinstance(deal, int) else deal.id)
-    return TimelineEntry.create(deal=deal, kind=kind, text=text, user=user, at=clock.now(), **refs)
+    return dict(deal=deal, kind=kind, text=text, user=user, at=clock.now(), **refs)
 
 
 def audit(user: User | None, action: str, deal: Deal | int | None = None, details: str = "") -> AuditEntry:

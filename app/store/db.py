@@ -96,6 +96,12 @@ def make_database(url: str) -> peewee.Database:
     raise DatabaseUrlError(f"Неизвестный адрес базы данных: {url!r} (нужен sqlite:/// или postgresql://)")
 
 
+def hold(query: peewee.Query) -> None:
+    """Run the write ``query`` whose result nobody reads (no id, no row count); inside a transaction
+    on PostgreSQL it goes to the server with the next statement (app.store.held_statements)."""
+    database.obj.hold(*query.sql())
+
+
 def note_deal_changed(deal_id: int) -> None:
     """Tell other PCs (via the change log written at commit) that this transaction touched a deal."""
     target = database.obj

@@ -4,7 +4,9 @@ lost server connection becomes a clear ``ConnectionLostError`` instead of a half
 The change counter is the ``counter`` row named ``changes``. It is advanced as the very last statement
 of each write transaction, so it is the last lock taken (no deadlocks) and its values commit in order;
 ``change_log`` holds (counter value, deal id) for the deals the transaction touched. Other PCs poll the
-counter every second (app.store.change_feed) and refresh what changed.
+counter every second (app.store.change_feed) and refresh what changed. On PostgreSQL the counter, the
+log, the commit and the reading of the counter's new value are one round trip, with the writes held
+before it (app.store.held_statements).
 
 Connection loss: outside a transaction a read is retried once on a fresh connection; inside a
 transaction the error is raised (the server rolls the transaction back, nothing is half-written) and
@@ -17,11 +19,13 @@ import threading
 import peewee
 
 from app.domain.errors import ConnectionLostError
+from app.store.held_statements import HoldingPostgresqlDatabase
 
 CHANGES = "changes"
 COUNTER_TABLE = "counter"
 CHANGE_LOG_TABLE = "change_log"
 LOG_KEEP = 2000  # change_log rows kept behind the counter
+LOG_PRUNE_EVERY = 500  # counter values between two prunings of the change log
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
@@ -53,17 +57,20 @@ class TrackedMixin:
         self.own_changes: set[int] = set()  # counter values this process committed
 
     # -- what changed ----------------------------------------------------------------------------
+    def hold(self, sql: str, params=None) -> None:
+        """Run the write ``sql`` whose result nobody reads (PostgreSQL sends it with the next statement)."""
+        self.execute_sql(sql, params)
+
     def note_deal(self, deal_id: int) -> None:
         """Record that the open transaction touched ``deal_id`` (for other PCs' refresh)."""
         self._pending.deals.add(int(deal_id))
 
-    def _advance_counter(self) -> int:
+    def _commit_counted(self) -> int:
+        """Advance the counter as the transaction's last write, log the touched deals, commit; the
+        counter's new value."""
         p = self.param
         self._pending.bumping = True
         try:
-            seq = self._advance_in_one() if isinstance(self, peewee.PostgresqlDatabase) else None
-            if seq is not None:
-                return seq
             cursor = super().execute_sql(
                 f"UPDATE {COUNTER_TABLE} SET value = value + 1 WHERE name = {p}", (CHANGES,))
             if cursor.rowcount == 0:
@@ -74,39 +81,27 @@ class TrackedMixin:
             for deal_id in deals:
                 super().execute_sql(
                     f"INSERT INTO {CHANGE_LOG_TABLE} (seq, deal_id) VALUES ({p}, {p})", (seq, deal_id))
-            if seq % 500 == 0:
+            if seq % LOG_PRUNE_EVERY == 0:
                 super().execute_sql(f"DELETE FROM {CHANGE_LOG_TABLE} WHERE seq <= {p}", (seq - LOG_KEEP,))
         finally:
             self._pending.bumping = False
-        return seq
-
-    def _advance_in_one(self) -> int | None:
-        """PostgreSQL: advance the counter and log the touched deals in one statement (one round
-        trip instead of three); None when there is no counter row yet."""
-        deals = sorted(self._pending.deals) or [None]
-        rows = super().execute_sql(
-            f"WITH bumped AS (UPDATE {COUNTER_TABLE} SET value = value + 1 WHERE name = %s RETURNING value) "
-            f"INSERT INTO {CHANGE_LOG_TABLE} (seq, deal_id) SELECT value, deal_id FROM bumped, "
-            f"unnest(%s::integer[]) AS deal_id RETURNING seq", (CHANGES, deals)).fetchall()
-        if not rows:
-            return None
-        seq = rows[0][0]
-        if seq % 500 == 0:
-            super().execute_sql(f"DELETE FROM {CHANGE_LOG_TABLE} WHERE seq <= %s", (seq - LOG_KEEP,))
+        super().commit()
         return seq
 
     # -- transactions ----------------------------------------------------------------------------
     def commit(self):
         try:
-            seq = self._guard(self._advance_counter) if self.track_changes and self._pending.dirty else None
-            result = self._guard(super().commit)
+            seq = None
+            if self.track_changes and self._pending.dirty:
+                seq = self._guard(self._commit_counted)
+            else:
+                self._guard(super().commit)
         finally:
             self._pending.clear()
         if seq is not None:
             self.own_changes.add(seq)
             if len(self.own_changes) > LOG_KEEP:  # nobody polls (a command-line run): keep it small
                 self.own_changes = {value for value in self.own_changes if value > seq - LOG_KEEP}
-        return result
 
     def rollback(self):
         self._pending.clear()
@@ -174,12 +169,34 @@ class TrackedMixin:
             self.dispose()
 
 
+_COUNT_AND_LOG = (
+    f"WITH bumped AS (INSERT INTO {COUNTER_TABLE} (name, value) VALUES (%s, 1) ON CONFLICT (name) "
+    f"DO UPDATE SET value = {COUNTER_TABLE}.value + 1 RETURNING value), "
+    f"logged AS (INSERT INTO {CHANGE_LOG_TABLE} (seq, deal_id) SELECT value, deal_id FROM bumped, "
+    f"unnest(%s::integer[]) AS deal_id), "
+    f"pruned AS (DELETE FROM {CHANGE_LOG_TABLE} WHERE seq <= (SELECT value - %s FROM bumped) "
+    f"AND (SELECT value %% {LOG_PRUNE_EVERY} FROM bumped) = 0) "
+    "SELECT set_config('crm.changes', value::text, false) FROM bumped")
+_COUNTED = "SELECT current_setting('crm.changes')"
+
+
 class TrackedSqliteDatabase(TrackedMixin, peewee.SqliteDatabase):
     """SQLite: a local file never loses its connection."""
 
 
-class TrackedPostgresqlDatabase(TrackedMixin, peewee.PostgresqlDatabase):
-    """PostgreSQL on the shop's server."""
+class TrackedPostgresqlDatabase(TrackedMixin, HoldingPostgresqlDatabase):
+    """PostgreSQL on the shop's server (statements nobody waits for go with the next one)."""
+
+    def hold(self, sql: str, params=None) -> None:
+        if self.in_transaction():
+            self._pending.dirty = True  # a write: the counter advances at commit
+        HoldingPostgresqlDatabase.hold(self, sql, params)
+
+    def _commit_counted(self) -> int:
+        """The counter advanced, the deals logged, the commit and the counter's new value read back
+        (kept in a session setting across the commit): one round trip, with the statements held."""
+        deals = sorted(self._pending.deals) or [None]
+        return int(self.commit_after(_COUNT_AND_LOG, (CHANGES, deals, LOG_KEEP), _COUNTED).fetchone()[0])
 
     def _connection_broken(self) -> bool:
         conn = self._state.conn

@@ -32,8 +32,8 @@ as an import does. The measuring process then opens it:
 - paint_queries: SQL queries to open and paint the board;
 - *_cpu_ms: this process's CPU time of the same work (fairer than wall time on a busy machine;
   PostgreSQL's server time is not in it), and the load average while measuring.
-The last stdout line is one JSON object. ``--only search`` measures opening and the search alone
-(the other figures are null), to try a change of the search quickly.
+The last stdout line is one JSON object. ``--only search`` (or ``--only moves``) measures opening and
+the search (the moves) alone, the other figures null, to try a change quickly.
 """
 from __future__ import annotations
 
@@ -282,7 +282,7 @@ PHONE_FRAGMENTS = ["6789", "67-89", "345-67-89", "912 34"]
 TYPED = ["иванова", "замок с", "орлова анна"]  # typed letter by letter, each text searched at every letter
 
 
-def measure(url: str, settings_path: Path, deals_count: int, search_only: bool = False) -> dict:
+def measure(url: str, settings_path: Path, deals_count: int, only: str | None = None) -> dict:
     from playhouse.test_utils import count_queries
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -290,7 +290,6 @@ def measure(url: str, settings_path: Path, deals_count: int, search_only: bool =
     app = QApplication.instance() or QApplication([])
     settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
     from app.domain import pipeline
-    from app.queries.board import BoardFilter
     from app.store.connection import open_database
     from app.store.db import database
     from app.store.models import User
@@ -311,6 +310,31 @@ def measure(url: str, settings_path: Path, deals_count: int, search_only: bool =
     open_s = time.perf_counter() - started
     paint_queries = counter.count
     raw_s = min(raw_fetch(url, list(pipeline.STAGE_CODES)) for _ in range(3))
+
+    backend = database.obj.__class__.__name__
+    figures = {
+        "deals": deals_count,
+        "backend": "postgresql" if "Postgres" in backend else "sqlite",
+        "open_s": round(open_s, 3),
+        "peak_mb": None,
+    }
+    search = dict.fromkeys(SEARCH_KEYS) if only == "moves" else measure_search(url, board, app)
+    rest = dict.fromkeys(REST_KEYS) if only == "search" else measure_rest(url, board, app, only == "moves")
+    database.close()
+    figures.update(search, **rest)
+    figures.update(raw_fetch_s=round(raw_s, 4), ratio_open_to_raw=round(open_s / raw_s, 1),
+                   paint_queries=paint_queries,
+                   peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                   load_average=round(os.getloadavg()[0], 1))
+    figures["targets"] = {"open_s": TARGETS["open_s"].get(deals_count), "peak_mb": TARGETS["peak_mb"],
+                          "filter_ms": TARGETS["filter_ms"], "move_ms_median": TARGETS["move_ms_median"],
+                          "totals_ms": TARGETS["totals_ms"], "reminder_counts_ms": TARGETS["reminder_counts_ms"]}
+    return figures
+
+
+def measure_search(url: str, board, app) -> dict:
+    """The search figures (``SEARCH_KEYS``) on the open ``board``."""
+    from app.queries.board import BoardFilter
 
     first_times, first_cpu = [], []
 
@@ -340,12 +364,7 @@ def measure(url: str, settings_path: Path, deals_count: int, search_only: bool =
             letter_cpu.append((time.process_time() - cpu_began) * 1000)
         board.set_filter(BoardFilter())
     raw_filter = raw_filter_ms(url, ["иванова", "ярус", "79123456789", "мия", "срочно", "6789"])
-    backend = database.obj.__class__.__name__
-    figures = {
-        "deals": deals_count,
-        "backend": "postgresql" if "Postgres" in backend else "sqlite",
-        "open_s": round(open_s, 3),
-        "peak_mb": None,
+    return {
         "filter_ms": round(statistics.median(filter_times), 1),
         "filter_ms_max": round(max(filter_times), 1),
         "filter_cpu_ms": round(statistics.median(filter_cpu), 1),
@@ -358,24 +377,20 @@ def measure(url: str, settings_path: Path, deals_count: int, search_only: bool =
         "raw_filter_ms": round(raw_filter, 1),
         "ratio_filter_to_raw": round(statistics.median(filter_times) / raw_filter, 1),
     }
-    rest = dict.fromkeys(REST_KEYS) if search_only else measure_rest(url, board, app)
-    database.close()
-    figures.update(rest, raw_fetch_s=round(raw_s, 4), ratio_open_to_raw=round(open_s / raw_s, 1),
-                   paint_queries=paint_queries,
-                   peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                   load_average=round(os.getloadavg()[0], 1))
-    figures["targets"] = {"open_s": TARGETS["open_s"].get(deals_count), "peak_mb": TARGETS["peak_mb"],
-                          "filter_ms": TARGETS["filter_ms"], "move_ms_median": TARGETS["move_ms_median"],
-                          "totals_ms": TARGETS["totals_ms"], "reminder_counts_ms": TARGETS["reminder_counts_ms"]}
-    return figures
+
+
+SEARCH_KEYS = ("filter_ms", "filter_ms_max", "filter_cpu_ms", "filter_first_ms", "filter_first_cpu_ms",
+               "filter_phone_ms", "filter_typing_ms", "filter_typing_max_ms", "filter_typing_cpu_ms", "raw_filter_ms",
+               "ratio_filter_to_raw")
 
 
 REST_KEYS = ("totals_ms", "totals_scan_ms", "reminder_counts_ms", "raw_reminder_counts_ms", "ratio_counts_to_raw",
              "move_ms_median", "raw_move_ms", "ratio_move_to_raw", "move_cpu_ms_median", "move_painted_ms_median")
 
 
-def measure_rest(url: str, board, app) -> dict:
-    """The figures besides the search (``REST_KEYS``): totals, reminder counts, moves."""
+def measure_rest(url: str, board, app, moves_only: bool = False) -> dict:
+    """The figures besides the search (``REST_KEYS``): totals, reminder counts, moves (these alone:
+    ``moves_only``, the others null)."""
     from app.domain import pipeline
     from app.domain.reminder_rules import ReminderSettings
     from app.queries import board as board_queries
@@ -383,11 +398,20 @@ def measure_rest(url: str, board, app) -> dict:
     from app.store.models import Deal, User
     from tests.bench.bench_reminders import median_ms
 
-    every_stage = tuple(pipeline.STAGE_CODES)
-    totals_ms = median_ms(lambda: board_queries.totals(every_stage), 15)
-    totals_scan_ms = raw_totals_ms(url)
-    manager = User.select().where(User.login == "m0").get()
-    counts_ms = median_ms(lambda: reminders.counts(manager, ReminderSettings()), 15)
+    figures = dict.fromkeys(REST_KEYS)
+    if not moves_only:
+        every_stage = tuple(pipeline.STAGE_CODES)
+        totals_ms = median_ms(lambda: board_queries.totals(every_stage), 15)
+        manager = User.select().where(User.login == "m0").get()
+        counts_ms = median_ms(lambda: reminders.counts(manager, ReminderSettings()), 15)
+        raw_counts = raw_counts_ms(url, manager.id)
+        figures.update({
+            "totals_ms": round(totals_ms, 2),
+            "totals_scan_ms": round(raw_totals_ms(url), 2),
+            "reminder_counts_ms": round(counts_ms, 2),
+            "raw_reminder_counts_ms": round(raw_counts, 2),
+            "ratio_counts_to_raw": round(counts_ms / raw_counts, 1),
+        })
 
     ids = [d.id for d in Deal.select(Deal.id).where(Deal.stage == "first_contact").limit(15)]
     move_times, painted_times, move_cpu = [], [], []
@@ -401,13 +425,7 @@ def measure_rest(url: str, board, app) -> dict:
             move_times.append((moved - began) * 1000)
             painted_times.append((time.perf_counter() - began) * 1000)
     raw_move = raw_move_ms(url, ids[:10], ("design_agreement", "first_contact"))
-    raw_counts = raw_counts_ms(url, manager.id)
-    return {
-        "totals_ms": round(totals_ms, 2),
-        "totals_scan_ms": round(totals_scan_ms, 2),
-        "reminder_counts_ms": round(counts_ms, 2),
-        "raw_reminder_counts_ms": round(raw_counts, 2),
-        "ratio_counts_to_raw": round(counts_ms / raw_counts, 1),
+    return figures | {
         "move_ms_median": round(statistics.median(move_times), 2),
         "raw_move_ms": round(raw_move, 2),
         "ratio_move_to_raw": round(statistics.median(move_times) / raw_move, 1),
@@ -444,7 +462,8 @@ def main() -> int:
     parser.add_argument("--deals", type=int, default=10_000)
     parser.add_argument("--keep", metavar="DIR", help="keep (and reuse) the generated database in DIR")
     parser.add_argument("--db", metavar="URL", help="a scratch PostgreSQL database to generate into (wiped)")
-    parser.add_argument("--only", choices=["search"], help="measure the search alone (other figures null)")
+    parser.add_argument("--only", choices=["search", "moves"],
+                        help="measure the search or the moves alone (other figures null)")
     parser.add_argument("--generate-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
@@ -460,7 +479,7 @@ def main() -> int:
         subprocess.run([sys.executable, __file__, "--deals", str(args.deals), "--generate-only", url],
                        check=True)
         print(f"generated {args.deals} deals in {time.perf_counter() - began:.1f} s: {url}", file=sys.stderr)
-    figures = measure(url, folder / f"board-{args.deals}.ini", args.deals, args.only == "search")
+    figures = measure(url, folder / f"board-{args.deals}.ini", args.deals, args.only)
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 

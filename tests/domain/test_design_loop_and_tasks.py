@@ -103,3 +103,11 @@ def test_a_task_is_completed_once_when_four_pcs_complete_it_at_once(staff):
     done_lines = TimelineEntry.select().where(TimelineEntry.deal == deal.id,
                                               TimelineEntry.kind == TimelineEntry.TASK_DONE)
     assert done_lines.count() == len(ids)
+
+
+def test_task_text_with_percent_quotes_and_semicolons_shows_in_the_feed_as_typed(staff):
+    deal = new_deal(staff["manager"])
+    typed = "Скидка 10%; клиент сказал: «не дороже 50 000» — O'Brien's %s"
+    task = tasks.add_task(deal.id, staff["manager"], text=typed, user=staff["manager"]).value
+    assert Task.get_by_id(task.id).text == typed
+    assert any(line.endswith(typed) for line in _timeline(deal.id))
