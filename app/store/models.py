@@ -142,16 +142,33 @@ class StageHistory(BaseModel):
     stay_days = DaysField(null=True)
     # the stage of the deal's move after this one (None for its latest), by the same trigger
     next_stage = pw.CharField(null=True)
+    # the deal's columns the analytics' filters read (kind, source, responsible, manager), kept equal
+    # to the deal's by triggers (app.store.stage_stays): a filtered report reads the history alone
+    deal_kind = pw.CharField(null=True)
+    deal_source = pw.CharField(null=True)
+    deal_responsible = pw.IntegerField(null=True)
+    deal_manager = pw.IntegerField(null=True)
 
     class Meta:
-        # the analytics' moves into a stage within a period (with their deal and the stage left),
-        # a deal's moves in order (with their stage), the stays ended in a stage within a period
-        # (with their deal and length: their counts, a filtered period's ranking), the stays of a
-        # stage by length (the percentiles walk it), and a stage's moves by deal (with the stage each
-        # went on to: the funnel): each index alone answers its queries (migrations 11, 17 and 18)
-        indexes = ((("to_stage", "at", "deal", "from_stage"), False), (("deal", "at", "id", "to_stage"), False),
-                   (("from_stage", "at", "deal", "stay_days"), False), (("from_stage", "stay_days", "at"), False),
-                   (("to_stage", "deal", "at", "next_stage"), False))
+        # a deal's moves in order (with their stage): the triggers' and the lead time's lookups
+        indexes = ((("deal", "at", "id", "to_stage"), False),)
+
+
+# the analytics' indexes, each answering its queries alone, filtered or not (the filter columns
+# last, migration 19): the moves into a stage within a period (with their deal and the stage left),
+# the stays ended in a stage within a period (with their deal and length: their counts), the stays
+# of a stage by length (the percentiles walk it), a stage's moves by deal (with the stage each went
+# on to: the funnel)
+HISTORY_FILTERS = (StageHistory.deal_kind, StageHistory.deal_source, StageHistory.deal_responsible,
+                   StageHistory.deal_manager)
+HISTORY_INDEXES = {
+    "stage_history_moves_in": (StageHistory.to_stage, StageHistory.at, StageHistory.deal, StageHistory.from_stage),
+    "stage_history_stays_in": (StageHistory.from_stage, StageHistory.at, StageHistory.deal, StageHistory.stay_days),
+    "stage_history_stays_by_length": (StageHistory.from_stage, StageHistory.stay_days, StageHistory.at),
+    "stage_history_moves_by_deal": (StageHistory.to_stage, StageHistory.deal, StageHistory.at,
+                                    StageHistory.next_stage)}
+for _name, _columns in HISTORY_INDEXES.items():
+    StageHistory.add_index(*_columns, *HISTORY_FILTERS, name=_name)
 
 
 class Task(BaseModel):
