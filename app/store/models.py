@@ -128,7 +128,23 @@ class Deal(BaseModel):
                    (("payment_date",), False), (("created_at", "source", "stage", "budget"), False))
 
 
-class StageHistory(BaseModel):
+class DealCopies(BaseModel):
+    """The deal's columns the analytics' filters read (kind, source, responsible, manager) on a row of
+    the deal's (its moves, its tasks), kept equal to the deal's by triggers (app.store.deal_copies):
+    a filtered report reads the row's indexes alone. No table of its own."""
+
+    deal_kind = pw.CharField(null=True)
+    deal_source = pw.CharField(null=True)
+    deal_responsible = pw.IntegerField(null=True)
+    deal_manager = pw.IntegerField(null=True)
+
+    @classmethod
+    def copies(cls) -> list[pw.Field]:
+        """The copies' fields, last in an index that a filter reads."""
+        return [cls.deal_kind, cls.deal_source, cls.deal_responsible, cls.deal_manager]
+
+
+class StageHistory(DealCopies):
     deal = pw.ForeignKeyField(Deal, backref="history", on_delete="CASCADE")
     from_stage = pw.CharField(null=True)
     to_stage = pw.CharField()
@@ -142,12 +158,6 @@ class StageHistory(BaseModel):
     stay_days = DaysField(null=True)
     # the stage of the deal's move after this one (None for its latest), by the same trigger
     next_stage = pw.CharField(null=True)
-    # the deal's columns the analytics' filters read (kind, source, responsible, manager), kept equal
-    # to the deal's by triggers (app.store.stage_stays): a filtered report reads the history alone
-    deal_kind = pw.CharField(null=True)
-    deal_source = pw.CharField(null=True)
-    deal_responsible = pw.IntegerField(null=True)
-    deal_manager = pw.IntegerField(null=True)
 
     class Meta:
         # a deal's moves in order (with their stage): the triggers' and the lead time's lookups
@@ -159,8 +169,6 @@ class StageHistory(BaseModel):
 # the stays ended in a stage within a period (with their deal and length: their counts), the stays
 # of a stage by length (the percentiles walk it), a stage's moves by deal (with the stage each went
 # on to: the funnel)
-HISTORY_FILTERS = (StageHistory.deal_kind, StageHistory.deal_source, StageHistory.deal_responsible,
-                   StageHistory.deal_manager)
 HISTORY_INDEXES = {
     "stage_history_moves_in": (StageHistory.to_stage, StageHistory.at, StageHistory.deal, StageHistory.from_stage),
     "stage_history_stays_in": (StageHistory.from_stage, StageHistory.at, StageHistory.deal, StageHistory.stay_days),
@@ -168,10 +176,10 @@ HISTORY_INDEXES = {
     "stage_history_moves_by_deal": (StageHistory.to_stage, StageHistory.deal, StageHistory.at,
                                     StageHistory.next_stage)}
 for _name, _columns in HISTORY_INDEXES.items():
-    StageHistory.add_index(*_columns, *HISTORY_FILTERS, name=_name)
+    StageHistory.add_index(*_columns, *StageHistory.copies(), name=_name)
 
 
-class Task(BaseModel):
+class Task(DealCopies):
     deal = pw.ForeignKeyField(Deal, null=True, backref="tasks", on_delete="CASCADE")
     type = pw.CharField(default=TaskType.CONTACT)
     text = pw.TextField()
@@ -189,14 +197,17 @@ class Task(BaseModel):
     version = pw.IntegerField(default=1)
 
     class Meta:
-        # a deal's open tasks, for board cards; the tasks done within a period by whom, on time or
-        # late, for the analytics' people from the index alone (migration 18)
-        indexes = ((("deal", "done_at"), False), (("done_at", "done_by", "all_day", "due_at"), False))
+        # a deal's open tasks, for board cards
+        indexes = ((("deal", "done_at"), False),)
 
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
 
+
+# the tasks done within a period by whom, on time or late, with their deal's copies last: the
+# analytics' people from the index alone, filtered or not (migrations 18, 19)
+Task.add_index(Task.done_at, Task.done_by, Task.all_day, Task.due_at, *Task.copies(), name="task_done")
 
 # The reminders' counts: open tasks by due time, with what they count by (a partial index, so
 # the years of done tasks are not in it); see migration 8.

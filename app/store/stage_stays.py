@@ -18,24 +18,16 @@ before it (whose next stage is the new one), and, should the new move be older t
 written (another PC's clock behind), makes it the start of that move's stay. ``build`` adds the
 trigger and fills the rows written before (migrations 17 and 18).
 
-Each move also keeps its deal's columns the analytics' filters read (``deal_kind``, ``deal_source``,
-``deal_responsible``, ``deal_manager``): the stay trigger copies them from the deal into the new
-row, and a trigger on ``deal`` rewrites them on every move of the deal when one of them changes
-(whoever changes it: a card's edit, a move that sets the responsible, an undo, the import), so a
-filtered report reads the history's indexes alone, as an unfiltered one does. ``copy_deal_columns``
-adds both triggers and fills the moves written before (migration 19).
+The same trigger copies into the new move its deal's columns the analytics' filters read
+(``app.store.deal_copies``, which keeps them in step when the deal changes; migration 19).
 """
 from __future__ import annotations
 
 import peewee
 
-TRIGGER = "stage_stay_link"
+from app.store import deal_copies
 
-# the history's copies of the deal's columns (app.store.models.HISTORY_FILTERS) and the deal's own
-FILTER_COLUMNS = {"deal_kind": "kind", "deal_source": "source", "deal_responsible": "responsible_id",
-                  "deal_manager": "manager_id"}
-_HISTORY_COLUMNS = ", ".join(FILTER_COLUMNS)
-_DEAL_COLUMNS = ", ".join(f"d.{column}" for column in FILTER_COLUMNS.values())
+TRIGGER = "stage_stay_link"
 
 # the deal's move just before the new row ``new`` (every older row has a smaller id): its time, its id
 _PREVIOUS = ('(SELECT MAX(e."at") FROM stage_history e WHERE e.deal_id = new.deal_id AND e."at" <= new."at" '
@@ -60,7 +52,7 @@ _SQLITE_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS {TRIGGER} AFTER INSERT ON sta
     WHERE id = new.id AND new.from_entered_at IS NULL AND new.from_stage IS NOT NULL;
   UPDATE stage_history SET stay_days = {days('from_entered_at', '"at"', False)},
     next_stage = {_FOLLOWING.format(column="to_stage")},
-    ({_HISTORY_COLUMNS}) = (SELECT {_DEAL_COLUMNS} FROM deal d WHERE d.id = new.deal_id) WHERE id = new.id;
+    ({deal_copies.COPIES}) = {deal_copies.of_deal("new.deal_id")} WHERE id = new.id;
   UPDATE stage_history SET from_entered_at = new."at", stay_days = {days('new."at"', '"at"', False)}
     WHERE id = {_FOLLOWING.format(column="id")};
   UPDATE stage_history SET next_stage = new.to_stage WHERE id = {_BEFORE};
@@ -79,7 +71,7 @@ BEGIN
   END IF;
   NEW.stay_days := {days('NEW.from_entered_at', 'NEW."at"', True)};
   NEW.next_stage := {_pg(_FOLLOWING.format(column="to_stage"))};
-  SELECT {_DEAL_COLUMNS} INTO {", ".join(f"NEW.{column}" for column in FILTER_COLUMNS)}
+  SELECT {deal_copies.DEALS} INTO {", ".join(f"NEW.{copy}" for copy in deal_copies.COLUMNS)}
     FROM deal d WHERE d.id = NEW.deal_id;
   UPDATE stage_history SET from_entered_at = NEW."at", stay_days = {days('NEW."at"', '"at"', True)}
     WHERE id = {_pg(_FOLLOWING.format(column="id"))};
@@ -107,63 +99,21 @@ def _fill(postgres: bool) -> str:
             "AND x.following IS NOT NULL)")
 
 
-DEAL_TRIGGER = "stage_history_deal_columns"
-_CHANGED = " OR ".join(f"old.{column} IS NOT new.{column}" for column in FILTER_COLUMNS.values())
-_REWRITE = ("UPDATE stage_history SET " + ", ".join(f"{mine} = new.{theirs}" for mine, theirs in FILTER_COLUMNS.items())
-            + " WHERE deal_id = new.id")
-_WATCHED = ", ".join(FILTER_COLUMNS.values())
-
-_SQLITE_DEAL_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS {DEAL_TRIGGER} AFTER UPDATE OF {_WATCHED} ON deal
-  WHEN {_CHANGED} BEGIN
-  {_REWRITE};
-END"""
-
-_PG_DEAL_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {DEAL_TRIGGER}() RETURNS trigger AS $$
-BEGIN
-  {_pg(_REWRITE)};
-  RETURN NULL;
-END
-$$ LANGUAGE plpgsql
-"""
-
-# every move's copies of its deal's columns, where they differ
-_COPY = ("UPDATE stage_history SET " + ", ".join(f"{mine} = d.{theirs}" for mine, theirs in FILTER_COLUMNS.items())
-         + " FROM deal d WHERE d.id = stage_history.deal_id AND ("
-         + " OR ".join(f"stage_history.{mine} IS {{distinct}} d.{theirs}" for mine, theirs in FILTER_COLUMNS.items())
-         + ")")
-
-
-def _triggers(db: peewee.Database, postgres: bool) -> None:
-    """Create (or replace) the stay trigger on ``stage_history`` and the deal columns' on ``deal``."""
-    if postgres:
+def create_trigger(db: peewee.Database) -> None:
+    """Create (or replace) the trigger."""
+    if isinstance(db, peewee.PostgresqlDatabase):
         db.execute_sql(_PG_FUNCTION)
         db.execute_sql(f"DROP TRIGGER IF EXISTS {TRIGGER} ON stage_history")
         db.execute_sql(f"CREATE TRIGGER {TRIGGER} BEFORE INSERT ON stage_history "
                        f"FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()")
-        db.execute_sql(_PG_DEAL_FUNCTION)
-        db.execute_sql(f"DROP TRIGGER IF EXISTS {DEAL_TRIGGER} ON deal")
-        db.execute_sql(f"CREATE TRIGGER {DEAL_TRIGGER} AFTER UPDATE OF {_WATCHED} ON deal FOR EACH ROW "
-                       f"WHEN ({_CHANGED.replace(' IS NOT ', ' IS DISTINCT FROM ')}) "
-                       f"EXECUTE FUNCTION {DEAL_TRIGGER}()")
     else:
-        for trigger, sql in ((TRIGGER, _SQLITE_TRIGGER), (DEAL_TRIGGER, _SQLITE_DEAL_TRIGGER)):
-            db.execute_sql(f"DROP TRIGGER IF EXISTS {trigger}")
-            db.execute_sql(sql)
+        db.execute_sql(f"DROP TRIGGER IF EXISTS {TRIGGER}")
+        db.execute_sql(_SQLITE_TRIGGER)
 
 
 def build(db: peewee.Database) -> None:
-    """Create (or replace) the triggers and fill ``from_entered_at``, ``stay_days`` and
-    ``next_stage`` of the moves written before them."""
-    postgres = isinstance(db, peewee.PostgresqlDatabase)
+    """Create (or replace) the trigger and fill ``from_entered_at``, ``stay_days`` and
+    ``next_stage`` of the moves written before it."""
     db.execute_sql(_BACKFILL)
-    db.execute_sql(_fill(postgres))
-    _triggers(db, postgres)
-
-
-def copy_deal_columns(db: peewee.Database) -> None:
-    """Create (or replace) the triggers and copy each deal's filter columns into its moves written
-    before them."""
-    postgres = isinstance(db, peewee.PostgresqlDatabase)
-    db.execute_sql(_COPY.format(distinct="DISTINCT FROM" if postgres else "NOT"))
-    _triggers(db, postgres)
+    db.execute_sql(_fill(isinstance(db, peewee.PostgresqlDatabase)))
+    create_trigger(db)

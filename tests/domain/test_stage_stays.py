@@ -18,10 +18,10 @@ from app.queries.analytics import AnalyticsFilter
 from app.services import board_moves, deals
 from app.services.amocrm_import import ImportOptions, import_tables
 from app.services.people import create_user
-from app.store import migrations, models, stage_stays
+from app.store import deal_copies, migrations, models, stage_stays
 from app.store.connection import open_database
 from app.store.db import close_database, database
-from app.store.models import Deal, StageHistory
+from app.store.models import Deal, StageHistory, Task
 from tests.domain import amocrm_samples as samples
 from tests.domain.analytics_helpers import history_deal, june
 from tests.domain.helpers import INVOICE_VALUES, PAID_VALUES, new_deal
@@ -63,15 +63,20 @@ def _unlinked(moves: list[tuple]) -> list[tuple]:
 
 
 def _copies_wrong() -> list[tuple]:
-    """The moves whose copies of their deal's filter columns are not the deal's (and a sign there are moves)."""
+    """The moves and tasks whose copies of their deal's filter columns are not the deal's (and a sign
+    when there are none)."""
     deal_of = {row[0]: row[1:] for row in Deal.select(Deal.id, Deal.kind, Deal.source, Deal.responsible,
                                                        Deal.manager).tuples()}
-    rows = list(StageHistory.select(StageHistory.deal, *models.HISTORY_FILTERS).tuples())
-    return [row for row in rows if row[1:] != deal_of[row[0]]] if rows else [("no moves",)]
+    wrong = []
+    for model in (StageHistory, Task):
+        rows = list(model.select(model.deal, *model.copies()).where(model.deal.is_null(False)).tuples())
+        wrong += [row for row in rows if row[1:] != deal_of[row[0]]] if rows else [(f"no {model.__name__}",)]
+    return wrong
 
 
-def _copies(deal_id: int) -> set[tuple]:
-    return set(StageHistory.select(*models.HISTORY_FILTERS).where(StageHistory.deal == deal_id).tuples())
+def _copies(deal_id: int, model=StageHistory) -> set[tuple]:
+    """The copies on the deal's moves (or tasks)."""
+    return set(model.select(*model.copies()).where(model.deal == deal_id).tuples())
 
 
 def test_card_moves_board_moves_and_undo_keep_the_stay_they_end(staff, fake_clock):
@@ -106,6 +111,7 @@ def test_an_edit_a_move_and_an_undo_keep_the_deals_columns_on_its_moves(staff, f
     assert _copies(deal.id) == {("standard", "сайт", tatiana.id, tatiana.id)}
     deals.update_deal(deal.id, tatiana, {"kind": "individual", "source": "Авито", "responsible": olga.id})
     assert _copies(deal.id) == {("individual", "Авито", olga.id, tatiana.id)}  # every move, the old ones too
+    assert _copies(deal.id, Task) == {("individual", "Авито", olga.id, tatiana.id)}  # and every task
     deals.update_deal(deal.id, tatiana, {"source": ""})
     assert _copies(deal.id) == {("individual", "", olga.id, tatiana.id)}
     _, record = board_moves.move_recorded(deal.id, "design", tatiana)  # «Дизайн» sets the designer responsible
@@ -185,30 +191,35 @@ V17_INDEXES = ('CREATE INDEX stage_history_to_stage_at_deal_id ON stage_history 
                '("at", deal_id, from_stage, from_entered_at)')
 V18_INDEXES = ('CREATE INDEX stage_history_to_stage_at_deal_id_from_stage ON stage_history '
                '(to_stage, "at", deal_id, from_stage)',
+               'CREATE INDEX task_done_at_done_by_id_all_day_due_at ON task (done_at, done_by_id, all_day, due_at)',
                'CREATE INDEX stage_history_from_stage_at_deal_id_stay_days ON stage_history '
                '(from_stage, "at", deal_id, stay_days)',
                'CREATE INDEX stage_history_from_stage_stay_days_at ON stage_history (from_stage, stay_days, "at")',
                'CREATE INDEX stage_history_to_stage_deal_id_at_next_stage ON stage_history '
                '(to_stage, deal_id, "at", next_stage)')
 NEW_INDEXES = set(models.HISTORY_INDEXES)
-FILTER_COLUMNS = tuple(stage_stays.FILTER_COLUMNS)  # the deal's columns on its moves (migration 19)
+COPIES = tuple(deal_copies.COLUMNS)  # the deal's columns on its moves and tasks (migration 19)
+TRIGGERS = ((stage_stays.TRIGGER, "stage_history"), (deal_copies.DEAL_TRIGGER, "deal"),
+            (deal_copies.TASK_TRIGGER, "task"), (f"{deal_copies.TASK_TRIGGER}_moved", "task"))
 
 
-def _as_older_version(db_url, migration, monkeypatch, columns, indexes, moves_of, fields_of=None):
+def _as_older_version(db_url, migration, monkeypatch, columns, indexes, moves_of, fields_of=None, tasks=False):
     """The database at ``db_url`` as a version before ``migration`` left it: the history without
     ``columns`` (and the triggers, the analytics' indexes), with ``indexes``, and the deals' moves
     ``moves_of`` written with the columns that version wrote (the stay starts when it had them);
-    ``fields_of()``, called on the old database: the deals' own fields."""
+    ``fields_of()``, called on the old database: the deals' own fields; with ``tasks`` the tasks
+    without the copies either (and their index before 19), a task of each deal."""
     before = migrations.MIGRATIONS[:migrations.MIGRATIONS.index(migration)]
     monkeypatch.setattr(migrations, "MIGRATIONS", before)
     old = open_database(db_url)
     on = db_url.startswith("postgres")
-    old.execute_sql(f"DROP TRIGGER IF EXISTS {stage_stays.TRIGGER}" + (" ON stage_history" if on else ""))
-    old.execute_sql(f"DROP TRIGGER IF EXISTS {stage_stays.DEAL_TRIGGER}" + (" ON deal" if on else ""))
-    for index in NEW_INDEXES:
+    for trigger, table in TRIGGERS:
+        old.execute_sql(f"DROP TRIGGER IF EXISTS {trigger}" + (f" ON {table}" if on else ""))
+    for index in (*NEW_INDEXES, *(("task_done",) if tasks else ())):
         old.execute_sql(f"DROP INDEX {index}")
-    for column in columns:
-        old.execute_sql(f"ALTER TABLE stage_history DROP COLUMN {column}")
+    for table, dropped in (("stage_history", columns), ("task", COPIES if tasks else ())):
+        for column in dropped:
+            old.execute_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
     for statement in indexes:
         old.execute_sql(statement)
     with_start = "from_entered_at" not in columns
@@ -225,6 +236,10 @@ def _as_older_version(db_url, migration, monkeypatch, columns, indexes, moves_of
             old.execute_sql(f"INSERT INTO stage_history ({names}) VALUES ({', '.join([old.param] * len(values))})",
                             values)
             previous = (stage, at)
+        if tasks:
+            task = [deal.id, "call", "Позвонить", "2025-06-10 09:00:00", False, "2025-06-01 09:00:00", 1]
+            old.execute_sql("INSERT INTO task (deal_id, type, text, due_at, all_day, created_at, version) "
+                            f"VALUES ({', '.join([old.param] * len(task))})", task)
     close_database()
     monkeypatch.undo()
 
@@ -254,7 +269,7 @@ def _check_filled_and_written() -> None:
 def test_the_migrations_fill_in_the_moves_written_before_them(blank_db_url, fake_clock, monkeypatch):
     """From a version before 17: no stay starts, lengths or next stages."""
     _as_older_version(blank_db_url, migrations._m017_stage_stay_end, monkeypatch,
-                      ("from_entered_at", "stay_days", "next_stage", *FILTER_COLUMNS), OLD_INDEXES, MOVES_OF)
+                      ("from_entered_at", "stay_days", "next_stage", *COPIES), OLD_INDEXES, MOVES_OF)
     fake_clock.at = june(6)
     open_database(blank_db_url)
     assert migrations.current_version(database.obj) == migrations.latest()
@@ -264,15 +279,15 @@ def test_the_migrations_fill_in_the_moves_written_before_them(blank_db_url, fake
 def test_migration_18_fills_in_the_lengths_and_next_stages(blank_db_url, fake_clock, monkeypatch):
     """From version 17: the stay starts written, no lengths or next stages, 17's indexes."""
     _as_older_version(blank_db_url, migrations._m018_stage_stay_days, monkeypatch,
-                      ("stay_days", "next_stage", *FILTER_COLUMNS), V17_INDEXES, MOVES_OF)
+                      ("stay_days", "next_stage", *COPIES), V17_INDEXES, MOVES_OF)
     fake_clock.at = june(6)
     open_database(blank_db_url)
     assert migrations.current_version(database.obj) == migrations.latest()
     _check_filled_and_written()
 
 
-def test_migration_19_copies_the_deals_columns_onto_their_moves(blank_db_url, fake_clock, monkeypatch):
-    """From version 18: the moves without their deals' columns, 18's indexes; then kept in step."""
+def test_migration_19_copies_the_deals_columns_onto_their_moves_and_tasks(blank_db_url, fake_clock, monkeypatch):
+    """From version 18: the moves and tasks without their deals' columns, 18's indexes; then kept in step."""
     people: list[int] = []
 
     def fields_of() -> list[dict]:
@@ -280,18 +295,20 @@ def test_migration_19_copies_the_deals_columns_onto_their_moves(blank_db_url, fa
         return [dict(kind="individual", source="сайт", responsible=people[0], manager=people[0]),
                 dict(source="Авито", responsible=people[1], manager=people[0]), {}]
 
-    _as_older_version(blank_db_url, migrations._m019_history_filters, monkeypatch, FILTER_COLUMNS, V18_INDEXES,
-                      MOVES_OF, fields_of)
+    _as_older_version(blank_db_url, migrations._m019_deal_copies, monkeypatch, COPIES, V18_INDEXES,
+                      MOVES_OF, fields_of, tasks=True)
     tatiana, olga = people
     fake_clock.at = june(6)
     open_database(blank_db_url)
     assert migrations.current_version(database.obj) == migrations.latest()
-    assert [_copies(deal.id) for deal in Deal.select().order_by(Deal.order_no)] == [
-        {("individual", "сайт", tatiana, tatiana)}, {("standard", "Авито", olga, tatiana)},
-        {("standard", "", None, None)}]
-    indexes = {index.name for index in database.obj.get_indexes("stage_history")}
-    assert NEW_INDEXES <= indexes and not indexes & set(migrations.V18_INDEXES)
+    for model in (StageHistory, Task):
+        assert [_copies(deal.id, model) for deal in Deal.select().order_by(Deal.order_no)] == [
+            {("individual", "сайт", tatiana, tatiana)}, {("standard", "Авито", olga, tatiana)},
+            {("standard", "", None, None)}]
+    indexes = {index.name for table in ("stage_history", "task") for index in database.obj.get_indexes(table)}
+    assert NEW_INDEXES | {"task_done"} <= indexes and not indexes & set(migrations.V18_INDEXES)
     deal = Deal.get(Deal.order_no == 3)
-    deals.move_deal(deal.id, "first_contact", None)  # a new move copies them, an edit rewrites them
+    deals.move_deal(deal.id, "first_contact", None)  # a new move (and its task) copies them, an edit rewrites them
     Deal.update(kind="individual", responsible=olga).where(Deal.id == deal.id).execute()
-    assert _copies(deal.id) == {("individual", "", olga, None)} and _copies_wrong() == []
+    assert _copies(deal.id) == _copies(deal.id, Task) == {("individual", "", olga, None)}
+    assert _copies_wrong() == []
