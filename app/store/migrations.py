@@ -25,6 +25,13 @@ class SchemaTooNewError(RuntimeError):
     """The database was written by a newer version of the program."""
 
 
+def _literal(value: str | int | float) -> str:
+    """A constant as SQL text (a column's default)."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return str(int(value) if isinstance(value, bool) else value)
+
+
 def ensure_columns(db: peewee.Database, model: type[peewee.Model], *field_names: str) -> None:
     """Add the model's fields ``field_names`` to its table where they are missing.
 
@@ -36,9 +43,20 @@ def ensure_columns(db: peewee.Database, model: type[peewee.Model], *field_names:
 
     table = model._meta.table_name
     present = {column.name for column in db.get_columns(table)}
-    migrator = PostgresqlMigrator(db) if isinstance(db, peewee.PostgresqlDatabase) else SqliteMigrator(db)
-    operations = [migrator.add_column(table, model._meta.fields[name].column_name, model._meta.fields[name])
-                  for name in field_names if model._meta.fields[name].column_name not in present]
+    postgres = isinstance(db, peewee.PostgresqlDatabase)
+    migrator = PostgresqlMigrator(db) if postgres else SqliteMigrator(db)
+    operations = []
+    for name in field_names:
+        field = model._meta.fields[name]
+        if field.column_name in present:
+            continue
+        if postgres or field.null or not isinstance(field.default, (str, int, float)):
+            operations.append(migrator.add_column(table, field.column_name, field))
+        else:  # NOT NULL DEFAULT …: SQLite adds it in place, where peewee would rebuild the table, dropping
+            field = field.clone()  # its triggers and failing on the other tables' triggers that read it
+            default = peewee.SQL(f"DEFAULT {_literal(field.db_value(field.default))}")
+            field.constraints = [*(field.constraints or []), default]
+            operations.append(migrator.add_column(table, field.column_name, field, allow_not_null=True))
     if operations:
         migrate(*operations)
 
