@@ -21,7 +21,9 @@ names the rows. Definitions (a period is a range of shop-local days, both ends i
   completed after their due (an all-day task: after its day); open tasks overdue now, by addressee;
 - **sources**: deals created within the period by «Источник», and how many of them are won.
 
-The filters (responsible — the responsible or the manager —, kind of order, source) narrow the deals.
+The filters (responsible — the responsible or the manager —, kind of order, source) narrow the deals;
+the figures of moves and tasks read them on the rows' own copies of their deal's columns
+(``app.store.deal_copies``), as the indexes end with them.
 """
 from __future__ import annotations
 
