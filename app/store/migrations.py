@@ -12,12 +12,24 @@ import peewee
 from app.domain import clock
 from app.domain.banding import DEFAULT_BANDING
 from app.domain.version import program_version
-from app.store import models, search_index, stage_stays, stage_totals
+from app.store import deal_copies, models, search_index, stage_stays, stage_totals
 from app.store.db import copy_sqlite
+
+# the columns later migrations added that the tables' indexes name (and the triggers write): a
+# migration creating the indexes of the current models adds them first (``create_indexes``)
+LATER_COLUMNS = {models.StageHistory: ("from_entered_at", "stay_days", "next_stage", *deal_copies.COLUMNS),
+                 models.Task: tuple(deal_copies.COLUMNS)}
 
 
 class SchemaTooNewError(RuntimeError):
     """The database was written by a newer version of the program."""
+
+
+def _literal(value: str | int | float) -> str:
+    """A constant as SQL text (a column's default)."""
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return str(int(value) if isinstance(value, bool) else value)
 
 
 def ensure_columns(db: peewee.Database, model: type[peewee.Model], *field_names: str) -> None:
@@ -31,11 +43,29 @@ def ensure_columns(db: peewee.Database, model: type[peewee.Model], *field_names:
 
     table = model._meta.table_name
     present = {column.name for column in db.get_columns(table)}
-    migrator = PostgresqlMigrator(db) if isinstance(db, peewee.PostgresqlDatabase) else SqliteMigrator(db)
-    operations = [migrator.add_column(table, model._meta.fields[name].column_name, model._meta.fields[name])
-                  for name in field_names if model._meta.fields[name].column_name not in present]
+    postgres = isinstance(db, peewee.PostgresqlDatabase)
+    migrator = PostgresqlMigrator(db) if postgres else SqliteMigrator(db)
+    operations = []
+    for name in field_names:
+        field = model._meta.fields[name]
+        if field.column_name in present:
+            continue
+        if postgres or field.null or not isinstance(field.default, (str, int, float)):
+            operations.append(migrator.add_column(table, field.column_name, field))
+        else:  # NOT NULL DEFAULT …: SQLite adds it in place, where peewee would rebuild the table, dropping
+            field = field.clone()  # its triggers and failing on the other tables' triggers that read it
+            default = peewee.SQL(f"DEFAULT {_literal(field.db_value(field.default))}")
+            field.constraints = [*(field.constraints or []), default]
+            operations.append(migrator.add_column(table, field.column_name, field, allow_not_null=True))
     if operations:
         migrate(*operations)
+
+
+def create_indexes(db: peewee.Database, *tables: type[peewee.Model]) -> None:
+    """The current models' indexes of ``tables`` where missing, with the columns they name."""
+    for model in tables:
+        ensure_columns(db, model, *LATER_COLUMNS.get(model, ()))
+        model._schema.create_indexes(safe=True)
 
 
 def _m001_initial(db: peewee.Database) -> None:
@@ -58,8 +88,7 @@ def _m003_cut_sheets(db: peewee.Database) -> None:
 
 def _m004_board_indexes(db: peewee.Database) -> None:
     """Indexes of the board's queries: column totals (deal.stage, budget) and open tasks per deal."""
-    for model in (models.Deal, models.Task):
-        model._schema.create_indexes(safe=True)
+    create_indexes(db, models.Deal, models.Task)
 
 
 def _m005_sign_in_slowdown(db: peewee.Database) -> None:
@@ -87,7 +116,7 @@ def _m009_board_search_and_totals(db: peewee.Database) -> None:
     column totals, and the index of the reminders' open tasks; built from the existing deals."""
     search_index.build(db)
     stage_totals.build(db)
-    models.Task._schema.create_indexes(safe=True)
+    create_indexes(db, models.Task)
 
 
 def _m010_invoices(db: peewee.Database) -> None:
@@ -98,9 +127,7 @@ def _m010_invoices(db: peewee.Database) -> None:
 def _m011_analytics_indexes(db: peewee.Database) -> None:
     """Indexes of the analytics: over the stage history (moves into a stage, a deal's moves, a
     period) and the deals' debts and payment dates."""
-    ensure_columns(db, models.StageHistory, "from_entered_at")  # in the period's index (filled by migration 17)
-    for model in (models.StageHistory, models.Deal):
-        model._schema.create_indexes(safe=True)
+    create_indexes(db, models.StageHistory, models.Deal)  # the history's filled by migrations 17-19
 
 
 def _m012_amocrm_ids(db: peewee.Database) -> None:
@@ -160,12 +187,11 @@ def _m017_stage_stay_end(db: peewee.Database) -> None:
     """Each stay in a stage on the move that ends it (``stage_history.from_entered_at``): the
     trigger that writes it with every move, the moves written before filled in, and the history's
     period and stage indexes made covering (they carry the deal and the stay)."""
-    ensure_columns(db, models.StageHistory, "from_entered_at", "stay_days", "next_stage")  # the trigger writes
-    # all three (migration 18)
+    ensure_columns(db, models.StageHistory, *LATER_COLUMNS[models.StageHistory])  # the trigger writes them all
     for replaced in ("stage_history_to_stage_at", "stage_history_at_deal_id"):  # by covering ones, built
         db.execute_sql(f"DROP INDEX IF EXISTS {replaced}")                     # after the rows are filled
     stage_stays.build(db)
-    models.StageHistory._schema.create_indexes(safe=True)
+    create_indexes(db, models.StageHistory)
 
 
 def _m018_stage_stay_days(db: peewee.Database) -> None:
@@ -176,18 +202,37 @@ def _m018_stage_stay_days(db: peewee.Database) -> None:
     stays' starts), a stage's moves by deal with the next stage (the funnel), the period's moves
     into a stage with the stage left (replacing the one without it). On 100,000 orders (1.4
     million moves) it took 47 s on SQLite and 109 s on PostgreSQL on a busy machine."""
-    ensure_columns(db, models.StageHistory, "stay_days", "next_stage")
+    ensure_columns(db, models.StageHistory, *LATER_COLUMNS[models.StageHistory])
     for replaced in ("stage_history_at_deal_id_from_stage_from_entered_at", "stage_history_to_stage_at_deal_id"):
         db.execute_sql(f"DROP INDEX IF EXISTS {replaced}")
     stage_stays.build(db)
-    for model in (models.StageHistory, models.Deal, models.Task):  # and the sources' and people's ones
-        model._schema.create_indexes(safe=True)
+    create_indexes(db, models.StageHistory, models.Deal, models.Task)  # and the sources' and people's ones
 
 
 def _m019_search_words(db: peewee.Database) -> None:
     """The board's search at 100,000 deals: a one-letter word found through the index, what the
     search reads of each match in an index of its own."""
     search_index.rebuild(db)
+
+
+# the analytics' indexes of migration 18 that migration 20 replaces
+V18_INDEXES = ("stage_history_to_stage_at_deal_id_from_stage", "stage_history_from_stage_at_deal_id_stay_days",
+               "stage_history_from_stage_stay_days_at", "stage_history_to_stage_deal_id_at_next_stage",
+               "task_done_at_done_by_id_all_day_due_at")
+
+
+def _m020_deal_copies(db: peewee.Database) -> None:
+    """Each move's and task's copy of its deal's columns the analytics' filters read (kind, source,
+    responsible, manager), kept in step by triggers and filled in for the rows written before, and
+    the analytics' indexes of the history and the tasks with the copies last (replacing migration
+    18's), so that a filtered report reads those indexes alone, as an unfiltered one does."""
+    for model in (models.StageHistory, models.Task):
+        ensure_columns(db, model, *LATER_COLUMNS[model])
+    for index in (*V18_INDEXES, *models.HISTORY_INDEXES, "task_done"):  # built after the rows are filled
+        db.execute_sql(f"DROP INDEX IF EXISTS {index}")
+    deal_copies.build(db)
+    stage_stays.create_trigger(db)  # which copies them for a new move
+    create_indexes(db, models.StageHistory, models.Task)
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task_reminders, _m003_cut_sheets,
@@ -198,7 +243,7 @@ MIGRATIONS: list[Callable[[peewee.Database], None]] = [_m001_initial, _m002_task
                                                        _m012_amocrm_ids, _m013_sms_outbox, _m014_offcuts,
                                                        _m015_mail_replies, _m016_banding_types,
                                                        _m017_stage_stay_end, _m018_stage_stay_days,
-                                                       _m019_search_words]
+                                                       _m019_search_words, _m020_deal_copies]
 
 
 def latest() -> int:
@@ -271,7 +316,7 @@ def upgrade(db: peewee.Database, *, backup_path: Path | None = None) -> int:
 
 # tables a migration rewrote every row of (PostgreSQL keeps the old row versions until a vacuum,
 # and until then its index-only scans visit the table: the analytics of a year took 24 s, not 0.4 s)
-REWRITTEN = {18: ("stage_history",)}
+REWRITTEN = {18: ("stage_history",), 19: ("stage_history", "task")}
 
 
 def _vacuum_rewritten(db: peewee.Database, before: int, target: int) -> None:

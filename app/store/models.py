@@ -128,7 +128,23 @@ class Deal(BaseModel):
                    (("payment_date",), False), (("created_at", "source", "stage", "budget"), False))
 
 
-class StageHistory(BaseModel):
+class DealCopies(BaseModel):
+    """The deal's columns the analytics' filters read (kind, source, responsible, manager) on a row of
+    the deal's (its moves, its tasks), kept equal to the deal's by triggers (app.store.deal_copies):
+    a filtered report reads the row's indexes alone. No table of its own."""
+
+    deal_kind = pw.CharField(null=True)
+    deal_source = pw.CharField(null=True)
+    deal_responsible = pw.IntegerField(null=True)
+    deal_manager = pw.IntegerField(null=True)
+
+    @classmethod
+    def copies(cls) -> list[pw.Field]:
+        """The copies' fields, last in an index that a filter reads."""
+        return [cls.deal_kind, cls.deal_source, cls.deal_responsible, cls.deal_manager]
+
+
+class StageHistory(DealCopies):
     deal = pw.ForeignKeyField(Deal, backref="history", on_delete="CASCADE")
     from_stage = pw.CharField(null=True)
     to_stage = pw.CharField()
@@ -144,17 +160,26 @@ class StageHistory(BaseModel):
     next_stage = pw.CharField(null=True)
 
     class Meta:
-        # the analytics' moves into a stage within a period (with their deal and the stage left),
-        # a deal's moves in order (with their stage), the stays ended in a stage within a period
-        # (with their deal and length: their counts, a filtered period's ranking), the stays of a
-        # stage by length (the percentiles walk it), and a stage's moves by deal (with the stage each
-        # went on to: the funnel): each index alone answers its queries (migrations 11, 17 and 18)
-        indexes = ((("to_stage", "at", "deal", "from_stage"), False), (("deal", "at", "id", "to_stage"), False),
-                   (("from_stage", "at", "deal", "stay_days"), False), (("from_stage", "stay_days", "at"), False),
-                   (("to_stage", "deal", "at", "next_stage"), False))
+        # a deal's moves in order (with their stage): the triggers' and the lead time's lookups
+        indexes = ((("deal", "at", "id", "to_stage"), False),)
 
 
-class Task(BaseModel):
+# the analytics' indexes, each answering its queries alone, filtered or not (the filter columns
+# last, migration 20): the moves into a stage within a period (with their deal and the stage left),
+# the stays ended in a stage within a period (with their deal and length: their counts), the stays
+# of a stage by length (the percentiles walk it), a stage's moves by deal (with the stage each went
+# on to: the funnel)
+HISTORY_INDEXES = {
+    "stage_history_moves_in": (StageHistory.to_stage, StageHistory.at, StageHistory.deal, StageHistory.from_stage),
+    "stage_history_stays_in": (StageHistory.from_stage, StageHistory.at, StageHistory.deal, StageHistory.stay_days),
+    "stage_history_stays_by_length": (StageHistory.from_stage, StageHistory.stay_days, StageHistory.at),
+    "stage_history_moves_by_deal": (StageHistory.to_stage, StageHistory.deal, StageHistory.at,
+                                    StageHistory.next_stage)}
+for _name, _columns in HISTORY_INDEXES.items():
+    StageHistory.add_index(*_columns, *StageHistory.copies(), name=_name)
+
+
+class Task(DealCopies):
     deal = pw.ForeignKeyField(Deal, null=True, backref="tasks", on_delete="CASCADE")
     type = pw.CharField(default=TaskType.CONTACT)
     text = pw.TextField()
@@ -172,14 +197,17 @@ class Task(BaseModel):
     version = pw.IntegerField(default=1)
 
     class Meta:
-        # a deal's open tasks, for board cards; the tasks done within a period by whom, on time or
-        # late, for the analytics' people from the index alone (migration 18)
-        indexes = ((("deal", "done_at"), False), (("done_at", "done_by", "all_day", "due_at"), False))
+        # a deal's open tasks, for board cards
+        indexes = ((("deal", "done_at"), False),)
 
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
 
+
+# the tasks done within a period by whom, on time or late, with their deal's copies last: the
+# analytics' people from the index alone, filtered or not (migrations 18, 19)
+Task.add_index(Task.done_at, Task.done_by, Task.all_day, Task.due_at, *Task.copies(), name="task_done")
 
 # The reminders' counts: open tasks by due time, with what they count by (a partial index, so
 # the years of done tasks are not in it); see migration 8.

@@ -17,10 +17,15 @@ from the row's two times; ``next_stage`` when a later move was written before it
 before it (whose next stage is the new one), and, should the new move be older than one already
 written (another PC's clock behind), makes it the start of that move's stay. ``build`` adds the
 trigger and fills the rows written before (migrations 17 and 18).
+
+The same trigger copies into the new move its deal's columns the analytics' filters read
+(``app.store.deal_copies``, which keeps them in step when the deal changes; migration 20).
 """
 from __future__ import annotations
 
 import peewee
+
+from app.store import deal_copies
 
 TRIGGER = "stage_stay_link"
 
@@ -46,7 +51,8 @@ _SQLITE_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS {TRIGGER} AFTER INSERT ON sta
   UPDATE stage_history SET from_entered_at = {_PREVIOUS}
     WHERE id = new.id AND new.from_entered_at IS NULL AND new.from_stage IS NOT NULL;
   UPDATE stage_history SET stay_days = {days('from_entered_at', '"at"', False)},
-    next_stage = {_FOLLOWING.format(column="to_stage")} WHERE id = new.id;
+    next_stage = {_FOLLOWING.format(column="to_stage")},
+    ({deal_copies.COPIES}) = {deal_copies.of_deal("new.deal_id")} WHERE id = new.id;
   UPDATE stage_history SET from_entered_at = new."at", stay_days = {days('new."at"', '"at"', False)}
     WHERE id = {_FOLLOWING.format(column="id")};
   UPDATE stage_history SET next_stage = new.to_stage WHERE id = {_BEFORE};
@@ -65,6 +71,8 @@ BEGIN
   END IF;
   NEW.stay_days := {days('NEW.from_entered_at', 'NEW."at"', True)};
   NEW.next_stage := {_pg(_FOLLOWING.format(column="to_stage"))};
+  SELECT {deal_copies.DEALS} INTO {", ".join(f"NEW.{copy}" for copy in deal_copies.COLUMNS)}
+    FROM deal d WHERE d.id = NEW.deal_id;
   UPDATE stage_history SET from_entered_at = NEW."at", stay_days = {days('NEW."at"', '"at"', True)}
     WHERE id = {_pg(_FOLLOWING.format(column="id"))};
   UPDATE stage_history SET next_stage = NEW.to_stage WHERE id = {_pg(_BEFORE)};
@@ -91,13 +99,9 @@ def _fill(postgres: bool) -> str:
             "AND x.following IS NOT NULL)")
 
 
-def build(db: peewee.Database) -> None:
-    """Create (or replace) the trigger and fill ``from_entered_at``, ``stay_days`` and
-    ``next_stage`` of the moves written before it."""
-    postgres = isinstance(db, peewee.PostgresqlDatabase)
-    db.execute_sql(_BACKFILL)
-    db.execute_sql(_fill(postgres))
-    if postgres:
+def create_trigger(db: peewee.Database) -> None:
+    """Create (or replace) the trigger."""
+    if isinstance(db, peewee.PostgresqlDatabase):
         db.execute_sql(_PG_FUNCTION)
         db.execute_sql(f"DROP TRIGGER IF EXISTS {TRIGGER} ON stage_history")
         db.execute_sql(f"CREATE TRIGGER {TRIGGER} BEFORE INSERT ON stage_history "
@@ -105,3 +109,11 @@ def build(db: peewee.Database) -> None:
     else:
         db.execute_sql(f"DROP TRIGGER IF EXISTS {TRIGGER}")
         db.execute_sql(_SQLITE_TRIGGER)
+
+
+def build(db: peewee.Database) -> None:
+    """Create (or replace) the trigger and fill ``from_entered_at``, ``stay_days`` and
+    ``next_stage`` of the moves written before it."""
+    db.execute_sql(_BACKFILL)
+    db.execute_sql(_fill(isinstance(db, peewee.PostgresqlDatabase)))
+    create_trigger(db)

@@ -18,7 +18,10 @@ process then, for the last 90 days and the last 365 days:
   their deals) into Python; ratio = report_s / raw_s;
 - report_cpu_s, screen_cpu_s: their CPU time in this process (SQLite works in it; a busy machine
   stretches the wall time, not this);
-- figures_ms: each figure alone.
+- figures_ms: each figure alone;
+- filtered: for each filter above the screen (a kind — standard, three orders of four —, a responsible
+  — one of the two managers, half the orders —, a source — «сайт», a third of them), the report, its
+  CPU time, each figure alone, and the raw fetch of the period's moves of the filtered deals.
 Medians of 3 runs. The last stdout line is one JSON object.
 """
 from __future__ import annotations
@@ -74,15 +77,23 @@ def _median_time(work, clock=time.perf_counter) -> float:
 
 
 def raw_fetch(flt) -> float:
-    """Seconds to fetch the period's stage moves with their deals, as plain SQL, into Python."""
+    """Seconds to fetch the period's stage moves with their deals (the filtered deals), as plain SQL,
+    into Python."""
+    from app.queries.analytics import _Sql
     from app.queries.analytics_sql import stamp
     from app.store.db import database
 
     start, end = flt.bounds()
     param = database.param
+    where, params = _Sql(flt).deals()
     sql = ('SELECT h.deal_id, h.from_stage, h.to_stage, h."at", d.kind, d.source, d.budget, d.ship_deadline '
-           f'FROM stage_history h JOIN deal d ON d.id = h.deal_id WHERE h."at" >= {param} AND h."at" < {param}')
-    return _median_time(lambda: database.execute_sql(sql, [stamp(start), stamp(end)]).fetchall())
+           f'FROM stage_history h JOIN deal d ON d.id = h.deal_id WHERE h."at" >= {param} AND h."at" < {param}'
+           f"{where}")
+    return _median_time(lambda: database.execute_sql(sql, [stamp(start), stamp(end), *params]).fetchall())
+
+
+def _figures_ms(figures: dict, flt) -> dict:
+    return {name: round(_median_time(lambda f=figure: f(flt)) * 1000, 1) for name, figure in figures.items()}
 
 
 def measure(url: str, deals_count: int) -> dict:
@@ -129,9 +140,16 @@ def measure(url: str, deals_count: int) -> dict:
         result[f"last_{days}_days"] = {
             "report_s": round(report_s, 3), "report_cpu_s": round(report_cpu_s, 3),
             "screen_s": round(screen_s, 3), "screen_cpu_s": round(screen_cpu_s, 3), "raw_s": round(raw_s, 3),
-            "ratio": round(report_s / raw_s, 2),
-            "figures_ms": {name: round(_median_time(lambda f=figure: f(flt)) * 1000, 1)
-                           for name, figure in figures.items()}}
+            "ratio": round(report_s / raw_s, 2), "figures_ms": _figures_ms(figures, flt)}
+        for name, narrowed in (("kind", {"kind": "standard"}), ("responsible", {"responsible_id": manager.id}),
+                               ("source", {"source": "сайт"})):
+            flt = AnalyticsFilter(today - timedelta(days=days - 1), today, **narrowed)
+            report_s = _median_time(lambda: analytics.build_report(manager, flt))
+            raw_s = raw_fetch(flt)
+            result[f"last_{days}_days"].setdefault("filtered", {})[name] = {
+                "report_s": round(report_s, 3),
+                "report_cpu_s": round(_median_time(lambda: analytics.build_report(manager, flt), time.process_time), 3),
+                "raw_s": round(raw_s, 3), "ratio": round(report_s / raw_s, 2), "figures_ms": _figures_ms(figures, flt)}
     window.close()
     return result
 

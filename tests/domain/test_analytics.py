@@ -12,7 +12,7 @@ from app.queries import analytics
 from app.queries.analytics import AnalyticsFilter
 from app.services import people as people_service
 from app.store.db import database, is_postgres
-from app.store.models import Task
+from app.store.models import Deal, Task
 from tests.domain.analytics_helpers import JUNE, history_deal, june, local
 
 
@@ -191,6 +191,46 @@ def test_filters_narrow_the_deals(staff):
     assert entered(source="сайт") == 2 and entered(source="") == 1
     assert entered(responsible_id=tatiana.id) == 1
     assert entered(kind="individual", source="сайт", responsible_id=tatiana.id) == 1
+
+
+def test_every_figure_of_a_filtered_report_counts_the_filtered_deals_only(staff, july_now):
+    """Responsible (or manager), kind, source: each figure of the history, the tasks and the deals."""
+    tatiana, olga = staff["manager"], staff["manager2"]
+    first = history_deal(1, [("new", june(2)), ("first_contact", june(3)), ("paid", june(4)), ("sawing", june(5)),
+                             ("shipped", june(9)), ("won", june(12))], kind="individual", source="сайт",
+                         responsible=tatiana, budget=10_000)
+    second = history_deal(2, [("new", june(2)), ("first_contact", june(4)), ("lost", june(6))], responsible=olga)
+    Deal.update(manager=tatiana).where(Deal.id == second.id).execute()  # olga's, managed by tatiana
+    third = history_deal(3, [("new", june(3)), ("sawing", june(6)), ("packing", june(10))], source="сайт",
+                         responsible=olga)
+    Task.create(deal=first, text="позвонить", due_at=june(3), done_at=june(3), done_by=tatiana)
+    Task.create(deal=second, text="позвонить", due_at=june(3), done_at=june(5), done_by=olga)
+    Task.create(deal=third, text="позвонить", due_at=june(20), assignee_user=olga)  # overdue now
+
+    def report(**filters):
+        flt = AnalyticsFilter(JUNE.date_from, JUNE.date_to, **filters)
+        times = {row.stage: (row.stays, row.median_days) for row in analytics.stage_times(flt)}
+        return ({row.stage: row.entered for row in analytics.funnel(flt) if row.entered},
+                [(row.stage, row.lost) for row in analytics.lost(flt)], times["sawing"],
+                sum(row.shipped for row in analytics.throughput(flt)), analytics.money(flt).won,
+                {row.name: (row.done, row.overdue_now) for row in analytics.people(flt)},
+                {row.name: row.leads for row in analytics.sources(flt)})
+
+    assert report(responsible_id=tatiana.id) == (
+        {"new": 2, "first_contact": 2, "paid": 1}, [("first_contact", 1)], (1, 4.0), 1, 1,
+        {"Татьяна": (1, 0), "Ольга": (1, 0)}, {"сайт": 1, "не указан": 1})
+    assert report(responsible_id=olga.id) == (
+        {"new": 2, "first_contact": 1}, [("first_contact", 1)], (1, 4.0), 0, 0, {"Ольга": (1, 1)},
+        {"сайт": 1, "не указан": 1})
+    assert report(kind="individual") == (
+        {"new": 1, "first_contact": 1, "paid": 1}, [], (1, 4.0), 1, 1, {"Татьяна": (1, 0)}, {"сайт": 1})
+    assert report(source="сайт") == (
+        {"new": 2, "first_contact": 1, "paid": 1}, [], (2, 4.0), 1, 1, {"Татьяна": (1, 0), "Ольга": (0, 1)},
+        {"сайт": 2})
+    Deal.update(kind="individual").where(Deal.id == third.id).execute()  # the filters follow the deal
+    assert report(kind="individual", source="сайт")[2] == (2, 4.0)
+    assert report(kind="standard") == ({"new": 1, "first_contact": 1}, [("first_contact", 1)], (0, None), 0, 0,
+                                       {"Ольга": (1, 0)}, {"не указан": 1})
 
 
 def test_who_sees_which_part(staff):

@@ -93,7 +93,8 @@ def _broken_migration(db):
 
 def test_migration_backs_up_sqlite_file_first(tmp_path, fake_clock, monkeypatch):
     path = tmp_path / "shop.sqlite3"
-    open_database(f"sqlite:///{path}")
+    triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    before = open_database(f"sqlite:///{path}").execute_sql(triggers).fetchall()
     deals.create_deal(None, name="До миграции")
     close_database()
     added = migrations.latest() + 1
@@ -104,6 +105,7 @@ def test_migration_backs_up_sqlite_file_first(tmp_path, fake_clock, monkeypatch)
         assert raw.execute("SELECT name FROM deal").fetchall() == [("До миграции",)]
     assert migrations.current_version(db) == added
     assert db.execute_sql("SELECT colour FROM deal").fetchall() == [("",)]
+    assert db.execute_sql(triggers).fetchall() == before  # the column added in place: the deal's triggers kept
     close_database()
 
 
